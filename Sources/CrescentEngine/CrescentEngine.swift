@@ -1,0 +1,1 @@
+// CrescentEngine: filled in by its issue.

@@ -1,0 +1,1 @@
+// CrescentStore: filled in by its issue.
