@@ -121,7 +121,7 @@ void crescent_push_swift_function(lua_State *L, crescent_swift_fn fn, void *cont
     lua_pushcclosure(L, swift_trampoline, 2);
 }
 
-int crescent_forbidden(lua_State *L) {
+static int forbidden_stub(lua_State *L) {
     void *ud = NULL;
     lua_getallocf(L, &ud);
     crescent_limits *lim = (crescent_limits *)ud;
@@ -131,6 +131,16 @@ int crescent_forbidden(lua_State *L) {
     return luaL_error(L, "forbidden: `%s` is not available in the sandbox (%s)", what ? what : "?",
                       why ? why : "not allowed");
 }
+
+static int forbidden_factory(lua_State *L) {
+    luaL_checkstring(L, 1);
+    luaL_checkstring(L, 2);
+    lua_settop(L, 2);
+    lua_pushcclosure(L, forbidden_stub, 2);
+    return 1;
+}
+
+void crescent_push_forbidden_factory(lua_State *L) { lua_pushcfunction(L, forbidden_factory); }
 
 /* ---- Error handling ---- */
 
@@ -206,5 +216,6 @@ int crescent_upvalueindex(int i) { return lua_upvalueindex(i); }
 int crescent_registryindex(void) { return LUA_REGISTRYINDEX; }
 void crescent_pop(lua_State *L, int n) { lua_pop(L, n); }
 void crescent_newtable(lua_State *L) { lua_newtable(L); }
+void crescent_collect_garbage(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
 int crescent_isnoneornil(lua_State *L, int idx) { return lua_isnoneornil(L, idx); }
 const char *crescent_tolstring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }

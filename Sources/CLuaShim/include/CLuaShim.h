@@ -65,14 +65,16 @@ int crescent_pcall(lua_State *L, int nargs, int nresults);
 /// utf8, coroutine) and replaces the string pattern functions with bounded ones.
 void crescent_open_sandbox_libs(lua_State *L);
 
-/// Raises a "forbidden" error from C: marks the trip so the host can classify it.
-int crescent_forbidden(lua_State *L);
+/// Pushes a function `forbid(name, reason)` that returns a stub; calling the stub raises
+/// "forbidden: `name` is not available in the sandbox (reason)" and marks the trip.
+void crescent_push_forbidden_factory(lua_State *L);
 
 /* Macro wrappers Swift cannot import. */
 int crescent_upvalueindex(int i);
 int crescent_registryindex(void);
 void crescent_pop(lua_State *L, int n);
 void crescent_newtable(lua_State *L);
+void crescent_collect_garbage(lua_State *L);
 int crescent_isnoneornil(lua_State *L, int idx);
 const char *crescent_tolstring(lua_State *L, int idx, size_t *len);
 

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// Every subcommand, in the order `--help` lists them.
+enum CommandRegistry {
+    static let all: [ParsableCommand.Type] = [
+        RunCommand.self,
+        CheckCommand.self,
+    ]
+}
