@@ -40,12 +40,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"], resources: []),
-        .testTarget(
-            name: "CrescentLuaTests",
-            dependencies: ["CrescentLua"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
+        .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine"]),
     ]

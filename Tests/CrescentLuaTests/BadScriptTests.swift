@@ -1,0 +1,73 @@
+import CrescentCore
+import CrescentLua
+import Foundation
+import Testing
+
+/// One hostile or broken script from `Fixtures/bad-scripts`, with what it must end in.
+/// The first line says it: `-- expect: budget` or `-- expect: syntax line 4` or `-- expect: ok`.
+struct BadScript: CustomTestStringConvertible, Sendable {
+    let name: String
+    let source: String
+    let expectedKind: ScriptError.Kind?
+    let expectedLine: Int?
+
+    var testDescription: String { name }
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/bad-scripts")
+
+    static let all: [BadScript] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".lua") }.sorted().map { name in
+            let source = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            let header = source.split(separator: "\n").first.map(String.init) ?? ""
+            let words = header.replacingOccurrences(of: "-- expect:", with: "").split(separator: " ")
+            let kind = words.first.flatMap { $0 == "ok" ? nil : ScriptError.Kind(rawValue: String($0)) }
+            let line = words.count == 3 && words[1] == "line" ? Int(words[2]) : nil
+            return BadScript(name: name, source: source, expectedKind: kind, expectedLine: line)
+        }
+    }()
+}
+
+/// Runs after every bad script in the same state: the host and the next run must be healthy.
+let healthCheck = """
+assert(leaked_global == nil, "a global leaked from an earlier run")
+assert(type(print) == "function" and type(pairs) == "function", "base functions damaged")
+assert(string.upper("a") == "A" and ("b"):upper() == "B", "string library damaged")
+assert(string.format("%d", 3) == "3", "string.format damaged")
+assert(math.pi > 3.14 and math.pi < 3.15, "math damaged")
+local n = 0
+for _ in pairs({ 1, 2, 3 }) do n = n + 1 end
+assert(n == 3, "pairs damaged")
+local t = {}
+for i = 1, 1000 do t[i] = tostring(i) end
+return #table.concat(t)
+"""
+
+@Suite(.serialized) struct BadScriptTests {
+    static let limits = SandboxLimits(instructions: 20_000_000, memoryBytes: 32 << 20, seconds: 2)
+    let sandbox = Sandbox(limits: BadScriptTests.limits)
+
+    @Test func corpusHasAtLeastThirtyScripts() {
+        #expect(BadScript.all.count >= 30)
+        #expect(BadScript.all.allSatisfy { !$0.source.isEmpty })
+    }
+
+    @Test(arguments: BadScript.all)
+    func endsInItsOwnClearErrorAndLeavesTheHostHealthy(_ script: BadScript) throws {
+        sandbox.printHandler = { _ in }
+        let started = Date()
+        do {
+            _ = try sandbox.run(source: script.source, chunkName: script.name)
+            #expect(script.expectedKind == nil, "\(script.name) should have failed with \(script.expectedKind?.rawValue ?? "")")
+        } catch {
+            #expect(error.kind == script.expectedKind, "\(script.name): \(error)")
+            #expect(error.file == script.name)
+            #expect(!error.message.isEmpty)
+            if let line = script.expectedLine { #expect(error.line == line, "\(error)") }
+        }
+        #expect(Date().timeIntervalSince(started) < Self.limits.seconds + 1.5, "\(script.name) overran its deadline")
+        let health = try sandbox.run(source: healthCheck, chunkName: "health.lua")
+        #expect(health == [.int(2893)])
+    }
+}

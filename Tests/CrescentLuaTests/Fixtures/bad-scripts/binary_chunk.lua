@@ -1,0 +1,2 @@
+-- expect: forbidden
+return load("\27Lua\84\0")

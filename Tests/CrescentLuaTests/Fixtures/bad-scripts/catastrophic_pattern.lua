@@ -1,0 +1,2 @@
+-- expect: budget
+return string.rep("a", 300):find(".-.-.-.-b")

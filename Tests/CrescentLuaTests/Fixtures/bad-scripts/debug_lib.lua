@@ -1,0 +1,2 @@
+-- expect: forbidden
+return debug.getregistry()

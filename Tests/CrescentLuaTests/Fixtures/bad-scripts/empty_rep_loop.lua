@@ -1,0 +1,2 @@
+-- expect: runtime
+return string.rep("", 1e15)

@@ -1,0 +1,3 @@
+-- expect: runtime
+local ok, err = xpcall(function() error("first") end, function() error("in handler") end)
+error("handler result: " .. tostring(err))

@@ -1,0 +1,2 @@
+-- expect: forbidden
+setmetatable({}, { __gc = function() while true do end end })

@@ -1,0 +1,2 @@
+-- expect: budget
+for w in string.rep("a", 400):gmatch(".-.-.-.-b") do end

@@ -1,0 +1,2 @@
+-- expect: result
+return { msg = "\xff\xfe" }

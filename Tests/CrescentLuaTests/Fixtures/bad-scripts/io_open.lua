@@ -1,0 +1,3 @@
+-- expect: forbidden
+local f = io.open("/etc/passwd")
+return f:read("a")

@@ -1,0 +1,2 @@
+-- expect: forbidden
+return package.loadlib("libc.so.6", "system")

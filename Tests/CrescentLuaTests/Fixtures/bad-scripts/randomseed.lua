@@ -1,0 +1,2 @@
+-- expect: forbidden
+math.randomseed(42)

@@ -1,0 +1,2 @@
+-- expect: runtime
+rawset(math, "pi", 3)

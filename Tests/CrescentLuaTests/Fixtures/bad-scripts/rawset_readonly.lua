@@ -1,0 +1,2 @@
+-- expect: runtime
+rawset(string, "upper", function() return "pwned" end)

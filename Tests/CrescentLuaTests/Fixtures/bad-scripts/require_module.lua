@@ -1,0 +1,2 @@
+-- expect: forbidden
+local socket = require("socket")

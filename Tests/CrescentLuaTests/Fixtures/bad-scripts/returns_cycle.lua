@@ -1,0 +1,4 @@
+-- expect: result
+local t = {}
+t.self = t
+return t

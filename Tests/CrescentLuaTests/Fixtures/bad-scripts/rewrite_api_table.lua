@@ -1,0 +1,2 @@
+-- expect: runtime
+string.format = function() return "pwned" end

@@ -1,0 +1,6 @@
+-- expect: ok
+_G.print = nil
+string = nil
+pairs = function() error("hijacked") end
+leaked_global = "secret"
+return "rewrote"

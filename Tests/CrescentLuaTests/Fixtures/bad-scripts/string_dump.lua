@@ -1,0 +1,2 @@
+-- expect: forbidden
+return string.dump(function() end)

@@ -1,0 +1,2 @@
+-- expect: memory
+return string.rep("x", 99999999)

@@ -1,0 +1,4 @@
+-- expect: syntax line 4
+local a = 1
+local b = 2
+local c = = 3

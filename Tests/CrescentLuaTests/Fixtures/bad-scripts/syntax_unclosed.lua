@@ -1,0 +1,4 @@
+-- expect: syntax line 3
+local s = [[
+never closed
+function

@@ -1,0 +1,2 @@
+-- expect: runtime
+coroutine.yield(1)
