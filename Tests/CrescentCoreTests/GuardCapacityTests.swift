@@ -24,6 +24,14 @@ import Testing
         #expect(state.reservedStock(campaign: GuardKey("flash")) == 300)
         #expect(state.stockRemaining(campaign: GuardKey("flash"), limit: 300) == 0)
         #expect(tally.byCode == ["out_of_stock": 4_700])
+        // A dry-run seeded from a running campaign starts from what is already reserved.
+        var seeded = InMemoryGuardState()
+        seeded.setReserved(campaign: GuardKey("flash"), stock: 299, budget: Money(major: 1_495))
+        var t2 = SuppressionTally()
+        _ = pipeline(stock: 300, budget: nil, cost: Money(major: 5))
+            .decide(members: members(3), at: now, state: &seeded, tally: &t2)
+        #expect(t2.issued == 1)
+        #expect(seeded.reservedBudget(campaign: GuardKey("flash")) == Money(major: 1_500))
     }
 
     @Test func budgetIsNeverOverspentEvenWhenItDoesNotDivideEvenly() {

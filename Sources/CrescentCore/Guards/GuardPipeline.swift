@@ -14,9 +14,9 @@
 /// 10. `out_of_stock`, 11. `budget_exhausted` — shared resources last, so a unit is
 ///     reserved only for a member who passed everything else.
 ///
-/// Coupon guards (6–11 except budget for non-coupon offers) apply when the request has a
-/// coupon type. Self-claimed requests skip 2–5 and 8–9: the member asked, so nothing is
-/// pushed; they go out on the first channel of the list (the claim scene).
+/// Steps 6–9 apply only to coupon requests (those with a coupon type); stock and budget
+/// apply to any request that sets them. Self-claimed requests skip 2–5 and 8–9: the member
+/// asked, so nothing is pushed; they go out on the first channel of the list (the claim scene).
 /// Quiet hours suppress rather than defer: the engine may re-queue a `quiet_hours`
 /// suppression at ``QuietHours/nextAllowed(after:utcOffsetMinutes:)``.
 ///

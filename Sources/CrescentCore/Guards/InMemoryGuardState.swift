@@ -56,6 +56,12 @@ public struct InMemoryGuardState: GuardState, Sendable {
         members[member, default: MemberFacts()].unusedCRM = count
     }
 
+    /// Starts a campaign's counters where the real store has them, so a dry-run of a
+    /// running campaign cannot promise stock or budget already spent.
+    public mutating func setReserved(campaign: GuardKey, stock: Int, budget: Money) {
+        campaigns[campaign.id] = CampaignCounters(stock: stock, budget: budget.minorUnits)
+    }
+
     /// Notes that one of the member's CRM coupons was redeemed or expired.
     public mutating func couponUsedOrExpired(member: Int64) {
         members[member, default: MemberFacts()].unusedCRM -= 1
