@@ -150,7 +150,7 @@ public final class Sandbox {
         }
     }
 
-    private func results(from first: Int32, chunkName: String) throws(ScriptError) -> [LuaValue] {
+    func results(from first: Int32, chunkName: String) throws(ScriptError) -> [LuaValue] {
         var values: [LuaValue] = []
         let last = state.top
         guard first <= last else { return values }
