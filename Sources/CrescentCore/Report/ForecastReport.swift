@@ -1,0 +1,102 @@
+/// The dry-run forecast of one playbook: who it reaches, what it costs, what it earns.
+///
+/// A plain value the engine fills in and the CLI writes out twice — as JSON for
+/// machines and assertions (`jsonString()`) and as one self-contained HTML page for
+/// people (`html()`). Exact counts (targeted, deliverable, suppressed) are integers;
+/// everything simulated is an `Estimate` with its interval. Money is in major units.
+///
+/// For example:
+/// ```swift
+/// let report = ForecastReport(header: header, total: total, channels: channels,
+///                             segments: segments, suppressions: suppressions)
+/// try report.html().write(to: "report.html")
+/// ```
+public struct ForecastReport: Hashable, Sendable, Codable {
+    /// What was forecast, from what, and how — everything needed to reproduce it.
+    public struct Header: Hashable, Sendable, Codable {
+        public var playbook: String
+        public var seed: UInt64
+        /// Where the population came from, e.g. `cdnow_sample.txt` or `synthetic(n=10000)`.
+        public var dataSource: String
+        /// The day the offer goes out; history is everything before it.
+        public var asOf: Day
+        /// Length of the offer window in days.
+        public var windowDays: Int
+        /// Simulation runs behind every interval.
+        public var runs: Int
+        /// ISO 4217 code of the money figures, e.g. `CNY`, `USD`.
+        public var currency: String
+        /// A one-line description of the response model, e.g. its fitted parameters.
+        public var model: String?
+        /// When the report was made, only if the caller passes it: reports are reproducible.
+        public var generatedAt: String?
+
+        public init(playbook: String, seed: UInt64, dataSource: String, asOf: Day, windowDays: Int,
+                    runs: Int, currency: String = "CNY", model: String? = nil, generatedAt: String? = nil) {
+            self.playbook = playbook; self.seed = seed; self.dataSource = dataSource; self.asOf = asOf
+            self.windowDays = windowDays; self.runs = runs; self.currency = currency
+            self.model = model; self.generatedAt = generatedAt
+        }
+    }
+
+    /// Reach and forecast for everyone, one channel or one segment.
+    public struct Row: Hashable, Sendable, Codable {
+        /// `"all"`, a channel code or a segment name (script-provided: escape before display).
+        public var name: String
+        /// Members the playbook's audience selected.
+        public var targeted: Int
+        /// Targeted members left after every guard (consent, caps, quiet hours, …).
+        public var deliverable: Int
+        public var figures: ForecastFigures
+
+        public init(name: String, targeted: Int, deliverable: Int, figures: ForecastFigures) {
+            self.name = name; self.targeted = targeted; self.deliverable = deliverable; self.figures = figures
+        }
+    }
+
+    /// Members removed by one guard.
+    public struct Suppression: Hashable, Sendable, Codable {
+        /// The guard's reason code, e.g. `no_consent`, `frequency_cap`, `quiet_hours`.
+        public var reason: String
+        public var count: Int
+        public init(reason: String, count: Int) { self.reason = reason; self.count = count }
+    }
+
+    /// A past window replayed: what the forecast said against what happened.
+    public struct Backtest: Hashable, Sendable, Codable {
+        public var from: Day
+        public var to: Day
+        public var metrics: [Metric]
+
+        public struct Metric: Hashable, Sendable, Codable {
+            /// e.g. `redemptions`, `revenue`.
+            public var name: String
+            public var forecast: Estimate
+            public var actual: Double
+            public init(name: String, forecast: Estimate, actual: Double) {
+                self.name = name; self.forecast = forecast; self.actual = actual
+            }
+            /// Whether the actual value fell inside the forecast interval.
+            public var withinInterval: Bool { actual >= forecast.low && actual <= forecast.high }
+            /// (forecast mean − actual) / actual; nil when actual is 0.
+            public var relativeError: Double? { actual == 0 ? nil : (forecast.mean - actual) / actual }
+        }
+
+        public init(from: Day, to: Day, metrics: [Metric]) {
+            self.from = from; self.to = to; self.metrics = metrics
+        }
+    }
+
+    public var header: Header
+    public var total: Row
+    public var channels: [Row]
+    public var segments: [Row]
+    public var suppressions: [Suppression]
+    public var backtest: Backtest?
+
+    public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
+                suppressions: [Suppression] = [], backtest: Backtest? = nil) {
+        self.header = header; self.total = total; self.channels = channels
+        self.segments = segments; self.suppressions = suppressions; self.backtest = backtest
+    }
+}
