@@ -60,6 +60,13 @@ static void limits_hook(lua_State *L, lua_Debug *ar) {
     }
     return;
 raise:
+    /* Fire on every instruction from now on, in this thread and the main one, so a loop of
+       pcalls cannot keep catching the trip: the first instruction after a pcall returns errors. */
+    lua_sethook(L, limits_hook, LUA_MASKCOUNT, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+    lua_State *main_thread = lua_tothread(L, -1);
+    lua_pop(L, 1);
+    if (main_thread && main_thread != L) lua_sethook(main_thread, limits_hook, LUA_MASKCOUNT, 1);
     if (lim->trip == CRESCENT_TRIP_BUDGET)
         luaL_error(L, "instruction budget exhausted (%I instructions)",
                    (lua_Integer)(lim->instructions_budget * CRESCENT_HOOK_INTERVAL));
@@ -79,6 +86,11 @@ void crescent_close(lua_State *L) {
     /* Collect first so no finalizer runs while the state is half torn down (CVE-2024-46981). */
     lua_gc(L, LUA_GCCOLLECT);
     lua_close(L);
+}
+
+void crescent_arm(lua_State *L, crescent_limits *lim, int64_t budget, double seconds) {
+    lua_sethook(L, limits_hook, LUA_MASKCOUNT, CRESCENT_HOOK_INTERVAL);
+    crescent_limits_arm(lim, budget, seconds);
 }
 
 void crescent_limits_arm(crescent_limits *lim, int64_t budget, double seconds) {
@@ -128,8 +140,20 @@ static int forbidden_stub(lua_State *L) {
     const char *what = lua_tostring(L, lua_upvalueindex(1));
     const char *why = lua_tostring(L, lua_upvalueindex(2));
     if (lim->armed) lim->trip = CRESCENT_TRIP_FORBIDDEN;
-    return luaL_error(L, "forbidden: `%s` is not available in the sandbox (%s)", what ? what : "?",
-                      why ? why : "not allowed");
+    /* Blame the script's line, not a sandbox wrapper that called us on its behalf. */
+    lua_Debug ar;
+    int top = lua_gettop(L);
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            break;
+        }
+    }
+    if (lua_gettop(L) == top) lua_pushliteral(L, "");
+    lua_pushfstring(L, "forbidden: `%s` is not available in the sandbox (%s)", what ? what : "?",
+                    why ? why : "not allowed");
+    lua_concat(L, 2);
+    return lua_error(L);
 }
 
 static int forbidden_factory(lua_State *L) {

@@ -49,6 +49,8 @@ double crescent_monotonic_now(void);
 /// `seconds` wall clock (0: none). Clears any previous trip.
 void crescent_limits_arm(crescent_limits *limits, int64_t budget, double seconds);
 void crescent_limits_disarm(crescent_limits *limits);
+/// Arms the limits and resets this thread's hook to its normal interval.
+void crescent_arm(lua_State *L, crescent_limits *limits, int64_t budget, double seconds);
 
 /// Pushes a Lua C function that calls `fn(L, context)` (both kept as upvalues).
 void crescent_push_swift_function(lua_State *L, crescent_swift_fn fn, void *context);

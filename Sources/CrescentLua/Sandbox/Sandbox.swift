@@ -125,7 +125,7 @@ public final class Sandbox {
 
     /// Calls the function below `nargs` arguments under `lua_pcall` with the run's limits armed.
     public func call(nargs: Int32, nresults: Int32, chunkName: String) throws(ScriptError) {
-        crescent_limits_arm(state.limits, limits.instructions, limits.seconds)
+        crescent_arm(state.L, state.limits, limits.instructions, limits.seconds)
         let status = crescent_pcall(state.L, nargs, nresults)
         let trip = Int(state.limits.pointee.trip)
         let line = Int(state.limits.pointee.error_line)

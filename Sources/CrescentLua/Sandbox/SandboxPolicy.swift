@@ -149,6 +149,7 @@ enum SandboxPolicy {
       env._G = env
       env.load = function(chunk, name, mode, fenv)
         if type(chunk) ~= "string" then error("load: only source text can be loaded", 2) end
+        if chunk:byte(1) == 27 then forbid("load of a binary chunk", "only source text can be loaded")() end
         return load(chunk, name or "=(load)", "t", fenv or env)
       end
       return raw_setmetatable(env, ENV_MT)

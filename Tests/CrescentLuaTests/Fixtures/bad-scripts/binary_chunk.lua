@@ -1,2 +1,2 @@
 -- expect: forbidden
-return load("\27Lua\84\0")
+local f = assert(load("\27Lua\84\0"))

@@ -1,4 +1,4 @@
--- expect: syntax line 3
+-- expect: syntax line 5
 local s = [[
 never closed
 function
