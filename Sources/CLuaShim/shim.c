@@ -207,6 +207,20 @@ static int message_handler(lua_State *L) {
     return 1;
 }
 
+static int script_line(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
+            lua_pushinteger(L, ar.currentline);
+            return 1;
+        }
+    }
+    lua_pushinteger(L, 0);
+    return 1;
+}
+
+void crescent_push_script_line_function(lua_State *L) { lua_pushcfunction(L, script_line); }
+
 void crescent_push_message_handler(lua_State *L) { lua_pushcfunction(L, message_handler); }
 
 int crescent_pcall(lua_State *L, int nargs, int nresults) {

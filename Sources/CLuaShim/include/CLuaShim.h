@@ -71,6 +71,10 @@ void crescent_open_sandbox_libs(lua_State *L);
 /// "forbidden: `name` is not available in the sandbox (reason)" and marks the trip.
 void crescent_push_forbidden_factory(lua_State *L);
 
+/// Pushes a function returning the current line of the innermost script frame (a chunk
+/// loaded from a file, `@name`), so declarations can remember where they were written.
+void crescent_push_script_line_function(lua_State *L);
+
 /* Macro wrappers Swift cannot import. */
 int crescent_upvalueindex(int i);
 int crescent_registryindex(void);

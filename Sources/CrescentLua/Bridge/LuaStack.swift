@@ -129,3 +129,26 @@ public struct LuaStack {
         return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
     }
 }
+
+extension LuaStack {
+    /// Reads a Lua array of integers (a hot path: no `LuaValue` boxing).
+    public func int32Array(at index: Int32) -> [Int32] {
+        let idx = lua_absindex(L, index)
+        let n = Int(lua_rawlen(L, idx))
+        var out = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            lua_rawgeti(L, idx, lua_Integer(i + 1))
+            out[i] = Int32(truncatingIfNeeded: lua_tointegerx(L, -1, nil))
+            lua_settop(L, -2)
+        }
+        return out
+    }
+
+    public func push(int32Array values: [Int32]) {
+        lua_createtable(L, Int32(clamping: values.count), 0)
+        for (i, v) in values.enumerated() {
+            lua_pushinteger(L, lua_Integer(v))
+            lua_rawseti(L, -2, lua_Integer(i + 1))
+        }
+    }
+}

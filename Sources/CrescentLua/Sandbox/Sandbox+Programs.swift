@@ -59,3 +59,8 @@ extension Sandbox {
         luaL_unref(state.L, crescent_registryindex(), program.environmentRef)
     }
 }
+
+extension Sandbox {
+    /// Pushes the policy's `set_global`, for API preludes that publish read-only globals.
+    public func pushSetGlobal() { pushPolicyField("set_global") }
+}

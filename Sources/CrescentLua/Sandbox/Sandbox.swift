@@ -78,7 +78,7 @@ public final class Sandbox {
 
     public func setGlobal(_ name: String, _ value: LuaValue) { setGlobal(name) { $0.push(value) } }
 
-    private func pushPolicyField(_ field: String) {
+    func pushPolicyField(_ field: String) {
         lua_rawgeti(state.L, crescent_registryindex(), lua_Integer(policyRef))
         _ = lua_getfield(state.L, -1, field)
         lua_rotate(state.L, -2, 1)

@@ -1,0 +1,247 @@
+/// The Lua half of the marketer's API: the declaration functions scripts call
+/// (`segment`, `playbook`, `coupon`, `points`, …) and the trusted loops the host uses to
+/// evaluate them over members preloaded as Lua tables.
+///
+/// It runs once per state after the sandbox policy, receives `set_global` to publish the
+/// public names read-only, and returns `internal`, which only the host can reach.
+enum CRMPrelude {
+    static let source = #"""
+    local set_global, script_line, host_now = ...
+    local type, error, pairs, ipairs, tostring, next, select, table_sort, table_concat, setmetatable =
+          type, error, pairs, ipairs, tostring, next, select, table.sort, table.concat, setmetatable
+    local FUNCTION = { ["$function"] = true }
+
+    local decls  -- the declarations of the program being loaded
+    local function declare(kind, name, spec)
+      if decls == nil then error(kind .. " can only be declared while a script loads", 3) end
+      if type(name) ~= "string" or name == "" then
+        error(kind .. ' needs a name, e.g. ' .. kind .. ' "my_' .. kind .. '" { ... }', 3)
+      end
+      if type(spec) ~= "table" then
+        error(kind .. ' "' .. name .. '" needs a table of fields: ' .. kind .. ' "' .. name .. '" { ... }', 3)
+      end
+      local byname = decls.by_kind[kind]
+      if byname[name] then error(kind .. ' "' .. name .. '" is declared twice', 3) end
+      byname[name] = spec
+      decls.list[#decls.list + 1] = { kind = kind, name = name, line = script_line(), spec = spec }
+      return name
+    end
+    local function declarer(kind)
+      return function(name) return function(spec) return declare(kind, name, spec) end end
+    end
+
+    -- Offers are interned: the same fields give the same object, so the host reads each
+    -- distinct offer once however many members get it.
+    local interned, interned_list = {}, {}
+    local function key_of(v)
+      local t = type(v)
+      if t ~= "table" then return t:sub(1, 1) .. tostring(v) end
+      local keys = {}
+      for k in next, v do keys[#keys + 1] = tostring(k) end
+      table_sort(keys)
+      local parts = {}
+      for i, k in ipairs(keys) do
+        local val = v[k]
+        if val == nil then val = v[tonumber(k)] end
+        parts[i] = k .. "=" .. key_of(val)
+      end
+      return "{" .. table_concat(parts, ",") .. "}"
+    end
+    local function offer(kind)
+      return function(spec)
+        if type(spec) ~= "table" then error(kind .. " needs a table of fields: " .. kind .. " { ... }", 2) end
+        local k = kind .. key_of(spec)
+        local found = interned[k]
+        if found then return found end
+        local o = { ["$offer"] = kind, ["$id"] = #interned_list + 1, ["$line"] = script_line() }
+        for f, v in next, spec do o[f] = v end
+        interned[k] = o
+        interned_list[#interned_list + 1] = o
+        return o
+      end
+    end
+
+    -- Comparisons written as text: ">= 4", "< 30", "== 2", or a plain number meaning ==.
+    local OPS = {
+      [">="] = function(a, b) return a >= b end, ["<="] = function(a, b) return a <= b end,
+      [">"] = function(a, b) return a > b end, ["<"] = function(a, b) return a < b end,
+      ["=="] = function(a, b) return a == b end, ["~="] = function(a, b) return a ~= b end,
+    }
+    local function comparison(field, spec)
+      if type(spec) == "number" then return function(v) return v == spec end end
+      if type(spec) == "table" and #spec == 2 then
+        local lo, hi = spec[1], spec[2]
+        return function(v) return v >= lo and v <= hi end
+      end
+      local op, num = tostring(spec):match("^%s*([<>=~]=?)%s*(-?[%d%.]+)%s*$")
+      local f = OPS[op or ""]
+      if not f or not tonumber(num) then
+        error(field .. ': "' .. tostring(spec) .. '" is not a comparison; write ">= 4", "< 30" or {1, 5}', 0)
+      end
+      num = tonumber(num)
+      return function(v) return v ~= nil and f(v, num) end
+    end
+    local function one_of(spec)
+      local set = {}
+      if type(spec) == "table" then for _, v in ipairs(spec) do set[v] = true end else set[spec] = true end
+      return set
+    end
+
+    -- Declarative conditions compile to small closures; `where` runs last.
+    local NUMERIC = { "orders", "total_spend", "aov", "recency_days", "days_since_join", "points", "age" }
+    local function compile_segment(spec)
+      local tests = {}
+      for _, field in ipairs({ "lifecycle", "tier", "city", "gender" }) do
+        if spec[field] ~= nil then
+          local set = one_of(spec[field])
+          tests[#tests + 1] = function(m) return set[m[field]] == true end
+        end
+      end
+      for _, field in ipairs(NUMERIC) do
+        if spec[field] ~= nil then
+          local cmp = comparison(field, spec[field])
+          tests[#tests + 1] = function(m) return cmp(m[field]) end
+        end
+      end
+      if spec.rfm ~= nil then
+        for _, k in ipairs({ "r", "f", "m" }) do
+          if spec.rfm[k] ~= nil then
+            local cmp = comparison("rfm." .. k, spec.rfm[k])
+            tests[#tests + 1] = function(m) return cmp(m.rfm[k]) end
+          end
+        end
+      end
+      if spec.tags ~= nil then
+        local wanted = type(spec.tags) == "table" and spec.tags or { spec.tags }
+        tests[#tests + 1] = function(m)
+          for _, t in ipairs(wanted) do if not m.tags[t] then return false end end
+          return true
+        end
+      end
+      if spec.consent ~= nil then
+        local set = one_of(spec.consent)
+        tests[#tests + 1] = function(m)
+          for c in next, set do if m.consent[c] then return true end end
+          return false
+        end
+      end
+      if type(spec.where) == "function" then tests[#tests + 1] = spec.where end
+      local n = #tests
+      if n == 0 then return nil end
+      if n == 1 then return tests[1] end
+      return function(m)
+        for i = 1, n do if not tests[i](m) then return false end end
+        return true
+      end
+    end
+
+    local function plain(v, seen)
+      local t = type(v)
+      if t == "function" then return FUNCTION end
+      if t ~= "table" then return v end
+      seen = seen or {}
+      if seen[v] then return "<cycle>" end
+      seen[v] = true
+      local out = {}
+      for k, x in next, v do
+        if type(k) == "string" or type(k) == "number" then out[k] = plain(x, seen) end
+      end
+      seen[v] = nil
+      return out
+    end
+
+    local crm = {}
+    function crm.now() return host_now() end
+    function crm.days(n) return n * 86400 end
+    -- "YYYY-MM-DD" (UTC) of a time in seconds, default now.
+    function crm.date(t)
+      t = t or host_now()
+      local z = t // 86400 + 719468
+      local era = (z >= 0 and z or z - 146096) // 146097
+      local doe = z - era * 146097
+      local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+      local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+      local mp = (5 * doy + 2) // 153
+      local d = doy - (153 * mp + 2) // 5 + 1
+      local mo = mp < 10 and mp + 3 or mp - 9
+      local y = yoe + era * 400 + (mo <= 2 and 1 or 0)
+      return string.format("%04d-%02d-%02d", y, mo, d)
+    end
+
+    set_global("segment", declarer("segment"))
+    set_global("playbook", declarer("playbook"))
+    set_global("tier_ladder", declarer("tier_ladder"))
+    set_global("coupon", offer("coupon"))
+    set_global("points", offer("points"))
+    set_global("red_packet", offer("red_packet"))
+    set_global("call_task", offer("call_task"))
+    set_global("content", offer("content"))
+    set_global("crm", crm)
+
+    local internal = {}
+    function internal.begin()
+      decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {} } }
+      return decls
+    end
+    function internal.finish() local d = decls; decls = nil; return d end
+    -- Plain description of every declaration, functions replaced by { ["$function"] = true }.
+    function internal.describe(d)
+      local out = {}
+      for i, entry in ipairs(d.list) do
+        out[i] = { kind = entry.kind, name = entry.name, line = entry.line, spec = plain(entry.spec) }
+      end
+      return out
+    end
+    function internal.offers_since(first)
+      local out = {}
+      for i = first, #interned_list do out[#out + 1] = plain(interned_list[i]) end
+      return out
+    end
+
+    -- The member being evaluated, so an error can name them.
+    local current = 0
+    function internal.current() return current end
+
+    -- Indices (into `members`) of those matching segment `name`'s own conditions.
+    function internal.eval_segment(d, name, members)
+      local spec = d.by_kind.segment[name]
+      local pred = compile_segment(spec)
+      local out, n = {}, 0
+      if pred == nil then
+        for i = 1, #members do out[i] = i end
+        return out
+      end
+      for i = 1, #members do
+        current = i
+        if pred(members[i]) then n = n + 1; out[n] = i end
+      end
+      current = 0
+      return out
+    end
+    function internal.validate_segment(spec) compile_segment(spec) end
+
+    -- Offer ids for the given member indices: 0 = no offer.
+    function internal.eval_offers(d, playbook, members, indices, step)
+      local spec = d.by_kind.playbook[playbook]
+      local formula = spec.offer
+      if step then formula = spec.steps[step].offer or formula end
+      local out = {}
+      if type(formula) ~= "function" then
+        local id = (type(formula) == "table" and formula["$id"]) or 0
+        for i = 1, #indices do out[i] = id end
+        return out
+      end
+      for i = 1, #indices do
+        local idx = indices[i]
+        current = idx
+        local o = formula(members[idx])
+        if o == nil or o == false then out[i] = 0
+        elseif type(o) == "table" and o["$id"] then out[i] = o["$id"]
+        else error("offer must return coupon{...}, points{...}, red_packet{...}, call_task{...}, content{...} or nil, got " .. type(o), 0) end
+      end
+      current = 0
+      return out
+    end
+    return internal
+    """#
+}

@@ -1,0 +1,223 @@
+import CLuaShim
+import CrescentCore
+
+/// Every problem found while loading a script, in source order.
+public struct ScriptProblems: Error, CustomStringConvertible {
+    public var problems: [ScriptError]
+    public init(_ problems: [ScriptError]) { self.problems = problems }
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// The marketer's API bound to one sandbox: loads a script's declarations and evaluates
+/// segments and offer formulas over members preloaded as Lua tables.
+///
+/// For example:
+/// ```swift
+/// let runtime = CRMRuntime(limits: .population(members: views.count))
+/// let program = try runtime.load(source: text, chunkName: "winback.lua")
+/// runtime.loadMembers(views)
+/// let matching = try runtime.evaluateSegment("silent_high_value")   // 0-based indices
+/// ```
+public final class CRMRuntime {
+    public let sandbox: Sandbox
+    public private(set) var program: CRMProgram?
+    private var internalRef: Int32 = LUA_NOREF
+    private var declarationsRef: Int32 = LUA_NOREF
+    private var membersRef: Int32 = LUA_NOREF
+    private var memberIds: [Int64] = []
+    private var knownOffers = 0
+
+    public init(limits: SandboxLimits = SandboxLimits(), clock: any CrescentCore.Clock = FixedClock(Timestamp(seconds: 0)),
+                seed: Int64 = 1) {
+        sandbox = Sandbox(limits: limits, clock: clock, seed: seed)
+        installPrelude()
+    }
+
+    private var L: OpaquePointer { sandbox.state.L }
+    private var registry: Int32 { crescent_registryindex() }
+
+    private func installPrelude() {
+        var source = CRMPrelude.source
+        let status = source.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { luaL_loadbufferx(L, $0.baseAddress, $0.count, "=crm-prelude", "t") }
+        }
+        precondition(status == LUA_OK, "crm prelude does not compile: \(sandbox.state.stack.rawString(at: -1))")
+        sandbox.pushSetGlobal()
+        crescent_push_script_line_function(L)
+        sandbox.state.push { [unowned self] _ in [.int(self.sandbox.clock.now().seconds)] }
+        guard crescent_pcall(L, 3, 1) == LUA_OK else {
+            preconditionFailure("crm prelude failed: \(sandbox.state.stack.rawString(at: -1))")
+        }
+        internalRef = luaL_ref(L, registry)
+    }
+
+    // MARK: - Loading a script
+
+    /// Runs the script's top level and validates everything it declared.
+    /// - throws: `ScriptProblems` with every problem, each naming file, line and field.
+    public func load(source: String, chunkName: String) throws(ScriptProblems) -> CRMProgram {
+        do {
+            try callInternal("begin", nresults: 1, chunkName: chunkName)
+            if declarationsRef != LUA_NOREF { luaL_unref(L, registry, declarationsRef) }
+            declarationsRef = luaL_ref(L, registry)
+            defer { try? callInternal("finish", nresults: 0, chunkName: chunkName) }
+            _ = try sandbox.load(program: source, chunkName: chunkName)
+        } catch { throw ScriptProblems([error]) }
+        var parser = DeclarationParser(chunkName: chunkName)
+        let described: LuaValue
+        do {
+            described = try callInternalReading("describe", chunkName: chunkName) { lua_rawgeti(L, registry, lua_Integer(declarationsRef)); return 1 }
+        } catch { throw ScriptProblems([error]) }
+        var segments: [SegmentDeclaration] = [], playbooks: [PlaybookDeclaration] = []
+        for entry in described.arrayValue ?? [] {
+            let name = entry["name"]?.stringValue ?? "?", line = Int(entry["line"]?.intValue ?? 0)
+            let spec = entry["spec"]?.tableValue ?? [:]
+            switch entry["kind"]?.stringValue {
+            case "segment":
+                segments.append(parser.segment(name: name, line: line, spec: spec))
+                if let message = validateSegmentConditions(name: name, chunkName: chunkName) {
+                    parser.problem(line, "segment \"\(name)\"", message)
+                }
+            case "playbook": playbooks.append(parser.playbook(name: name, line: line, spec: spec))
+            default: break
+            }
+        }
+        let segmentNames = segments.map(\.name)
+        for s in segments {
+            for ref in s.union + s.intersect + s.exclude where !segmentNames.contains(ref) {
+                parser.problem(s.line, "segment \"\(s.name)\"", unknownSegment(ref, segmentNames))
+            }
+        }
+        for p in playbooks {
+            for ref in p.audience where !segmentNames.contains(ref) {
+                parser.problem(p.line, "playbook \"\(p.name)\"", "field `audience`: " + unknownSegment(ref, segmentNames))
+            }
+        }
+        var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:])
+        do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
+        if !parser.problems.isEmpty { throw ScriptProblems(parser.problems) }
+        self.program = program
+        return program
+    }
+
+    private func unknownSegment(_ name: String, _ known: [String]) -> String {
+        "unknown segment \"\(name)\"" + (closest(to: name, in: known).map { ", did you mean \"\($0)\"?" } ?? "")
+    }
+
+    private func validateSegmentConditions(name: String, chunkName: String) -> String? {
+        do {
+            try callInternal("validate_segment", nresults: 0, chunkName: chunkName) {
+                lua_rawgeti(L, registry, lua_Integer(declarationsRef))
+                _ = lua_getfield(L, -1, "by_kind"); _ = lua_getfield(L, -1, "segment")
+                _ = lua_getfield(L, -1, name)
+                lua_rotate(L, -4, 1); crescent_pop(L, 3)
+                return 1
+            }
+            return nil
+        } catch { return error.message }
+    }
+
+    /// Reads offers interned since the last look (formulas create them while evaluating).
+    func collectNewOffers(into program: inout CRMProgram, parser: inout DeclarationParser) throws(ScriptError) {
+        let offers = try callInternalReading("offers_since", chunkName: program.chunkName) {
+            lua_pushinteger(L, lua_Integer(knownOffers + 1)); return 1
+        }
+        for spec in offers.arrayValue ?? [] {
+            knownOffers += 1
+            program.offers[knownOffers] = parser.offer(id: knownOffers, spec: spec.tableValue ?? [:])
+        }
+    }
+
+    // MARK: - Members and evaluation
+
+    /// Pushes the members scripts will see, replacing any loaded before.
+    public func loadMembers<C: Collection>(_ views: C) where C.Element == MemberView {
+        if membersRef != LUA_NOREF { luaL_unref(L, registry, membersRef) }
+        let stack = sandbox.state.stack
+        lua_createtable(L, Int32(clamping: views.count), 0)
+        var i: lua_Integer = 1
+        for v in views {
+            stack.push(member: v)
+            lua_rawseti(L, -2, i)
+            i += 1
+        }
+        membersRef = luaL_ref(L, registry)
+        memberIds = views.map(\.member.id)
+        sandbox.state.collectGarbage()
+    }
+
+    public var memberCount: Int { memberIds.count }
+
+    /// 0-based indices of loaded members meeting segment `name`'s own conditions.
+    public func evaluateSegment(_ name: String) throws(ScriptError) -> [Int32] {
+        guard let chunk = program?.chunkName else { return [] }
+        return try evaluatingMembers(chunkName: chunk) { () throws(ScriptError) -> [Int32] in
+            try callInternal("eval_segment", nresults: 1, chunkName: chunk) {
+                lua_rawgeti(L, registry, lua_Integer(declarationsRef))
+                sandbox.state.push(name)
+                lua_rawgeti(L, registry, lua_Integer(membersRef))
+                return 3
+            }
+            defer { crescent_pop(L, 1) }
+            return sandbox.state.stack.int32Array(at: -1).map { $0 - 1 }
+        }
+    }
+
+    /// Offer ids (0: none) the playbook's formula gives each member in `indices` (0-based).
+    /// New offers are added to `program.offers`, validated.
+    public func evaluateOffers(playbook: String, step: Int? = nil, indices: [Int32]) throws(ScriptProblems) -> [Int32] {
+        guard var program else { return [] }
+        let ids: [Int32]
+        do {
+            ids = try evaluatingMembers(chunkName: program.chunkName) { () throws(ScriptError) -> [Int32] in
+                try callInternal("eval_offers", nresults: 1, chunkName: program.chunkName) {
+                    lua_rawgeti(L, registry, lua_Integer(declarationsRef))
+                    sandbox.state.push(playbook)
+                    lua_rawgeti(L, registry, lua_Integer(membersRef))
+                    sandbox.state.stack.push(int32Array: indices.map { $0 + 1 })
+                    if let step { lua_pushinteger(L, lua_Integer(step + 1)) } else { lua_pushnil(L) }
+                    return 5
+                }
+                defer { crescent_pop(L, 1) }
+                return sandbox.state.stack.int32Array(at: -1)
+            }
+        } catch { throw ScriptProblems([error]) }
+        var parser = DeclarationParser(chunkName: program.chunkName)
+        do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
+        self.program = program
+        if !parser.problems.isEmpty { throw ScriptProblems(parser.problems) }
+        return ids
+    }
+
+    /// Runs `body`; an error names the member being evaluated when it happened.
+    private func evaluatingMembers<T>(chunkName: String, _ body: () throws(ScriptError) -> T) throws(ScriptError) -> T {
+        do { return try body() } catch {
+            var e = error
+            if let index = try? callInternalReading("current", chunkName: chunkName, push: { 0 }).intValue,
+               index >= 1, Int(index) <= memberIds.count {
+                e.memberId = memberIds[Int(index) - 1]
+            }
+            throw e
+        }
+    }
+
+    // MARK: - Calling the prelude's internal functions
+
+    /// Calls `internal[name]` under the run limits; `push` pushes the arguments and says how many.
+    private func callInternal(_ name: String, nresults: Int32, chunkName: String,
+                              push: () -> Int32 = { 0 }) throws(ScriptError) {
+        lua_rawgeti(L, registry, lua_Integer(internalRef))
+        _ = lua_getfield(L, -1, name)
+        lua_rotate(L, -2, 1); crescent_pop(L, 1)
+        let nargs = push()
+        try sandbox.call(nargs: nargs, nresults: nresults, chunkName: chunkName)
+    }
+
+    private func callInternalReading(_ name: String, chunkName: String, push: () -> Int32) throws(ScriptError) -> LuaValue {
+        try callInternal(name, nresults: 1, chunkName: chunkName, push: push)
+        defer { crescent_pop(L, 1) }
+        do { return try sandbox.state.value(at: -1) } catch {
+            throw ScriptError(kind: .result, file: chunkName, message: error.description)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import CrescentCore
+
+/// Turns the plain description of a script's declarations into validated Swift models,
+/// collecting every problem (not just the first) with file, line and field.
+struct DeclarationParser {
+    let chunkName: String
+    var problems: [ScriptError] = []
+
+    mutating func problem(_ line: Int, _ what: String, _ message: String) {
+        problems.append(ScriptError(kind: .validation, file: chunkName, line: line > 0 ? line : nil,
+                                    message: "\(what): \(message)"))
+    }
+
+    mutating func check(_ schema: FieldSchema, _ spec: [String: LuaValue], line: Int, what: String) {
+        for p in schema.problems(in: spec) { problem(line, what, p) }
+    }
+
+    func strings(_ v: LuaValue?) -> [String] {
+        guard let v else { return [] }
+        if let s = v.stringValue { return [s] }
+        return v.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    mutating func segment(name: String, line: Int, spec: [String: LuaValue]) -> SegmentDeclaration {
+        let what = "segment \"\(name)\""
+        check(Schemas.segment, spec, line: line, what: what)
+        for stage in strings(spec["lifecycle"]) where !Schemas.lifecycleStages.contains(stage) {
+            let hint = closest(to: stage, in: Schemas.lifecycleStages).map { ", did you mean \"\($0)\"?" } ?? ""
+            problem(line, what, "field `lifecycle`: unknown stage \"\(stage)\"\(hint)")
+        }
+        let setFields: Set<String> = ["union", "intersect", "exclude", "description"]
+        return SegmentDeclaration(
+            name: name, line: line, description: spec["description"]?.stringValue,
+            hasConditions: spec.keys.contains { !setFields.contains($0) },
+            union: strings(spec["union"]), intersect: strings(spec["intersect"]), exclude: strings(spec["exclude"]))
+    }
+
+    mutating func playbook(name: String, line: Int, spec: [String: LuaValue]) -> PlaybookDeclaration {
+        let what = "playbook \"\(name)\""
+        check(Schemas.playbook, spec, line: line, what: what)
+        let goal = spec["goal"]?.stringValue ?? ""
+        if spec["goal"] != nil, !Schemas.goals.contains(goal) {
+            let hint = closest(to: goal, in: Schemas.goals).map { ", did you mean \"\($0)\"?" } ?? ""
+            problem(line, what, "field `goal`: unknown goal \"\(goal)\"\(hint); goals are \(Schemas.goals.joined(separator: ", "))")
+        }
+        let schedule = self.schedule(spec["when"]?.tableValue ?? [:], line: line, what: what)
+        var budget: Money?, share = 0.0, perMember: Money?
+        if let b = spec["budget"] {
+            if let n = b.doubleValue { budget = money(n) }
+            else if let t = b.tableValue {
+                check(Schemas.budget, t, line: line, what: "\(what) budget")
+                budget = t["total"]?.doubleValue.map(money)
+                share = t["platform_share"]?.doubleValue ?? 0
+                perMember = t["per_member"]?.doubleValue.map(money)
+                if !(0...1).contains(share) { problem(line, what, "field `budget.platform_share` must be between 0 and 1") }
+            } else { problem(line, what, "field `budget` must be a number or { total = … }") }
+            if let budget, budget.minorUnits <= 0 { problem(line, what, "field `budget` must be positive") }
+        }
+        let channels = strings(spec["channels"])
+        if spec["channels"] != nil, channels.isEmpty { problem(line, what, "field `channels` needs at least one channel") }
+        return PlaybookDeclaration(
+            name: name, line: line, goal: goal, resource: spec["resource"]?.stringValue,
+            audience: strings(spec["audience"]), businessLine: spec["business_line"]?.stringValue ?? "default",
+            schedule: schedule, channels: channels, budget: budget, platformShare: share, perMemberBudget: perMember,
+            offer: offerReference(spec["offer"]), message: message(spec["message"], line: line, what: what),
+            steps: steps(spec["steps"], line: line, what: what),
+            expectations: expectations(spec["expect"], line: line, what: what),
+            uplift: spec["uplift"]?.doubleValue ?? 1.5, windowDays: spec["window_days"]?.intValue.map(Int.init),
+            priority: Int(spec["priority"]?.intValue ?? 0))
+    }
+
+    func offerReference(_ v: LuaValue?) -> OfferReference {
+        guard let v else { return .none }
+        if FieldSchema.isFunction(v) { return .formula }
+        if let id = v["$id"]?.intValue { return .fixed(id: Int(id)) }
+        return .none
+    }
+
+    func money(_ major: Double) -> Money { Money(minorUnits: Int64((major * 100).rounded())) }
+
+    mutating func schedule(_ t: [String: LuaValue], line: Int, what: String) -> PlaybookSchedule {
+        check(Schemas.when, t, line: line, what: "\(what) when")
+        var s = PlaybookSchedule()
+        for (field, keyPath) in [("at", \PlaybookSchedule.at), ("until", \PlaybookSchedule.until)] {
+            guard let text = t[field]?.stringValue else { continue }
+            if let time = Timestamp(text) { s[keyPath: keyPath] = time }
+            else { problem(line, what, "field `when.\(field)`: \"\(text)\" is not a time; write \"2026-12-01 10:00\"") }
+        }
+        s.every = t["every"]?.stringValue
+        s.trigger = t["trigger"]?.stringValue
+        s.daysAfter = t["days_after"]?.intValue.map(Int.init)
+        s.daysBefore = t["days_before"]?.intValue.map(Int.init)
+        s.category = t["category"]?.stringValue
+        if let trig = s.trigger, !Schemas.triggers.contains(trig) {
+            let hint = closest(to: trig, in: Schemas.triggers).map { ", did you mean \"\($0)\"?" } ?? ""
+            problem(line, what, "field `when.trigger`: unknown trigger \"\(trig)\"\(hint)")
+        }
+        if s.at == nil && s.trigger == nil { problem(line, what, "field `when` needs `at` (a schedule) or `trigger` (an event scene)") }
+        if let a = s.at, let u = s.until, u <= a { problem(line, what, "field `when.until` must be after `when.at`") }
+        if s.trigger == "replenishment", s.daysAfter == nil || s.category == nil {
+            problem(line, what, "trigger \"replenishment\" needs `days_after` and `category`")
+        }
+        return s
+    }
+
+    mutating func message(_ v: LuaValue?, line: Int, what: String) -> MessageTemplate? {
+        guard let v else { return nil }
+        let template: MessageTemplate
+        if let s = v.stringValue { template = MessageTemplate(defaultText: s) }
+        else if let t = v.tableValue {
+            var by: [String: String] = [:]
+            for (k, text) in t where k != "default" { by[k] = text.stringValue ?? "" }
+            template = MessageTemplate(defaultText: t["default"]?.stringValue, bySegment: by)
+        } else { return nil }
+        for text in template.allTexts {
+            for name in MessageTemplate.variables(in: text) where !templateVariableNames.contains(name) {
+                let hint = closest(to: name, in: templateVariableNames).map { ", did you mean `{{\($0)}}`?" } ?? ""
+                problem(line, what, "message uses unknown variable `{{\(name)}}`\(hint)")
+            }
+        }
+        return template
+    }
+
+    mutating func steps(_ v: LuaValue?, line: Int, what: String) -> [PlaybookStep] {
+        guard let list = v?.arrayValue else { return [] }
+        return list.enumerated().map { i, item in
+            let t = item.tableValue ?? [:]
+            check(Schemas.step, t, line: line, what: "\(what) step \(i + 1)")
+            return PlaybookStep(
+                name: t["name"]?.stringValue ?? "step \(i + 1)", afterDays: Int(t["after_days"]?.intValue ?? 0),
+                channels: strings(t["channels"]), ownOffer: t["offer"] != nil,
+                message: message(t["message"], line: line, what: "\(what) step \(i + 1)"),
+                onlyIf: t["only_if"]?.stringValue)
+        }
+    }
+
+    mutating func expectations(_ v: LuaValue?, line: Int, what: String) -> [Expectation] {
+        guard let t = v?.tableValue else { return [] }
+        var out: [Expectation] = []
+        for (metric, value) in t.sorted(by: { $0.key < $1.key }) {
+            guard Schemas.expectMetrics.contains(metric) else {
+                let hint = closest(to: metric, in: Schemas.expectMetrics).map { ", did you mean `\($0)`?" } ?? ""
+                problem(line, what, "expect: unknown metric `\(metric)`\(hint)")
+                continue
+            }
+            guard let e = Expectation.parse(metric: metric, value) else {
+                problem(line, what, "expect.\(metric): write a comparison such as \">= 1.5\"")
+                continue
+            }
+            out.append(e)
+        }
+        return out
+    }
+
+    mutating func offer(id: Int, spec: [String: LuaValue]) -> OfferDeclaration {
+        let kind = spec["$offer"]?.stringValue ?? "?"
+        let line = Int(spec["$line"]?.intValue ?? 0)
+        var fields = spec
+        for k in ["$offer", "$id", "$line"] { fields[k] = nil }
+        if let schema = Schemas.offerSchema(kind) { check(schema, fields, line: line, what: kind) }
+        let offer = OfferDeclaration(id: id, kind: kind, line: line, fields: fields)
+        if kind == "coupon" {
+            do { _ = try offer.couponSpec(campaign: "check") }
+            catch { problem(line, "coupon", error.description) }
+        }
+        return offer
+    }
+}
+
+extension Expectation {
+    static func parse(metric: String, _ v: LuaValue) -> Expectation? {
+        if let n = v.doubleValue { return Expectation(metric: metric, op: ">=", value: n, text: ">= \(trim(n))") }
+        guard let text = v.stringValue else { return nil }
+        let trimmed = Substring(text).trimmingCharacters(in: " ")
+        for op in [">=", "<=", "==", ">", "<"] where trimmed.hasPrefix(op) {
+            guard let n = Double(Substring(trimmed.dropFirst(op.count)).trimmingCharacters(in: " ")) else { return nil }
+            return Expectation(metric: metric, op: op, value: n, text: text)
+        }
+        return nil
+    }
+
+    /// Whether `actual` meets the expectation.
+    public func holds(_ actual: Double) -> Bool {
+        switch op {
+        case ">=": actual >= value
+        case "<=": actual <= value
+        case ">": actual > value
+        case "<": actual < value
+        default: actual == value
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import CrescentCore
+
+/// A segment as declared: its own conditions run in Lua; set operations run in Swift.
+public struct SegmentDeclaration: Sendable {
+    public var name: String
+    public var line: Int
+    public var description: String?
+    public var hasConditions: Bool
+    public var union: [String]
+    public var intersect: [String]
+    public var exclude: [String]
+}
+
+/// When a playbook acts: a scheduled window or an event scene.
+public struct PlaybookSchedule: Sendable, Equatable {
+    public var at: Timestamp?
+    public var until: Timestamp?
+    public var every: String?
+    public var trigger: String?
+    public var daysAfter: Int?
+    public var daysBefore: Int?
+    public var category: String?
+
+    /// The window in which the playbook may act, for overlap detection. Open ends are unbounded.
+    public var window: (start: Timestamp, end: Timestamp) {
+        (at ?? Timestamp(seconds: .min / 2), until ?? Timestamp(seconds: .max / 2))
+    }
+
+    public func overlaps(_ other: PlaybookSchedule) -> Bool {
+        let a = window, b = other.window
+        return a.start < b.end && b.start < a.end
+    }
+}
+
+/// One touch of a playbook: a day offset, channels, an offer and a message.
+public struct PlaybookStep: Sendable {
+    public var name: String
+    public var afterDays: Int
+    public var channels: [String]
+    /// 0: the playbook's offer; n: the n-th step's own formula.
+    public var ownOffer: Bool
+    public var message: MessageTemplate?
+    /// e.g. "not_redeemed": only members who have not used the earlier offer.
+    public var onlyIf: String?
+}
+
+/// A QA expectation: `roi = ">= 1.5"`.
+public struct Expectation: Sendable, Equatable {
+    public var metric: String
+    public var op: String
+    public var value: Double
+    public var text: String
+}
+
+/// A 5W2H playbook as declared.
+public struct PlaybookDeclaration: Sendable {
+    public var name: String
+    public var line: Int
+    public var goal: String
+    public var resource: String?
+    public var audience: [String]
+    public var businessLine: String
+    public var schedule: PlaybookSchedule
+    public var channels: [String]
+    public var budget: Money?
+    public var platformShare: Double
+    public var perMemberBudget: Money?
+    public var offer: OfferReference
+    public var message: MessageTemplate?
+    public var steps: [PlaybookStep]
+    public var expectations: [Expectation]
+    public var uplift: Double
+    public var windowDays: Int?
+    public var priority: Int
+}
+
+/// How a playbook's offer is given: none, one fixed offer, or a Lua formula per member.
+public enum OfferReference: Sendable, Equatable {
+    case none
+    case fixed(id: Int)
+    case formula
+}
+
+/// An offer returned by `coupon{…}`, `points{…}`, … (interned: one per distinct field set).
+public struct OfferDeclaration: Sendable {
+    public var id: Int
+    public var kind: String
+    public var line: Int
+    public var fields: [String: LuaValue]
+
+    public var name: String {
+        fields["name"]?.stringValue ?? defaultName
+    }
+
+    private var defaultName: String {
+        switch kind {
+        case "coupon":
+            if let off = fields["off"]?.doubleValue {
+                let min = fields["min_spend"]?.doubleValue.map { " over \(trim($0))" } ?? ""
+                return "\(trim(off)) off\(min)"
+            }
+            if let p = fields["percent"]?.intValue { return "\(p)% off" }
+            if fields["free_shipping"]?.boolValue == true { return "free shipping" }
+            if let g = fields["gift"]?.stringValue { return "gift \(g)" }
+            return "coupon"
+        case "points": return "\(fields["award"]?.intValue ?? 0) points"
+        default: return kind
+        }
+    }
+}
+
+func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
+
+/// A loaded script: its declarations, in order, validated.
+public struct CRMProgram: Sendable {
+    public var chunkName: String
+    public var segments: [SegmentDeclaration]
+    public var playbooks: [PlaybookDeclaration]
+    public var offers: [Int: OfferDeclaration]
+
+    public func segment(_ name: String) -> SegmentDeclaration? { segments.first { $0.name == name } }
+    public func playbook(_ name: String) -> PlaybookDeclaration? { playbooks.first { $0.name == name } }
+}

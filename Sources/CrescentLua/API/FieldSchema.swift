@@ -1,0 +1,75 @@
+/// The fields a declaration accepts, so a misspelling gets a suggestion instead of being
+/// silently ignored ("unknown field `min_spent`, did you mean `min_spend`?").
+public struct FieldSchema: Sendable {
+    public enum FieldType: String, Sendable {
+        case string, number, integer, boolean, table, function, stringOrList = "string or list of strings"
+        case functionOrOffer = "function or offer", stringOrTable = "string or table", any
+    }
+
+    public let kind: String
+    public let fields: [String: FieldType]
+    public let required: [String]
+
+    /// Problems in `spec` (field → value), each naming the field.
+    public func problems(in spec: [String: LuaValue]) -> [String] {
+        var out: [String] = []
+        for name in required where spec[name] == nil {
+            out.append("missing field `\(name)`")
+        }
+        for (name, value) in spec.sorted(by: { $0.key < $1.key }) {
+            guard let type = fields[name] else {
+                let hint = closest(to: name, in: Array(fields.keys)).map { ", did you mean `\($0)`?" } ?? ""
+                out.append("unknown field `\(name)`\(hint)")
+                continue
+            }
+            if !Self.matches(value, type) {
+                out.append("field `\(name)` must be a \(type.rawValue), got \(Self.describe(value))")
+            }
+        }
+        return out
+    }
+
+    static func describe(_ value: LuaValue) -> String {
+        isFunction(value) ? "a function" : "a \(value.typeName)"
+    }
+
+    static func isFunction(_ value: LuaValue) -> Bool { value["$function"] == .bool(true) }
+
+    static func matches(_ value: LuaValue, _ type: FieldType) -> Bool {
+        switch type {
+        case .any: return true
+        case .string: return value.stringValue != nil
+        case .number: return value.doubleValue != nil
+        case .integer: return value.intValue != nil
+        case .boolean: return value.boolValue != nil
+        case .function: return isFunction(value)
+        case .table: return value.tableValue != nil && !isFunction(value)
+        case .stringOrList:
+            return value.stringValue != nil || (value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false)
+        case .functionOrOffer: return isFunction(value) || value["$offer"] != nil
+        case .stringOrTable: return value.stringValue != nil || (value.tableValue != nil && !isFunction(value))
+        }
+    }
+}
+
+/// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+public func closest(to word: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(word, $0)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+    guard let best = scored.first, best.1 <= max(2, word.count / 3) else { return nil }
+    return best.0
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Message copy with `{{variable}}` placeholders, optionally one text per segment.
+///
+/// For example:
+/// ```lua
+/// message = { default = "{{name}}, 50 off 299 is waiting", vip = "{{name}}, a gift for our VIPs" }
+/// ```
+public struct MessageTemplate: Sendable, Equatable {
+    public var defaultText: String?
+    public var bySegment: [String: String]
+
+    public init(defaultText: String?, bySegment: [String: String] = [:]) {
+        self.defaultText = defaultText; self.bySegment = bySegment
+    }
+
+    /// The text for a member in `segments` (the first segment with its own copy wins).
+    public func text(forSegments segments: [String]) -> String? {
+        for s in segments { if let t = bySegment[s] { return t } }
+        return defaultText
+    }
+
+    public var allTexts: [String] { (defaultText.map { [$0] } ?? []) + bySegment.keys.sorted().map { bySegment[$0]! } }
+
+    /// The placeholder names used in `text`.
+    public static func variables(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            names.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: " "))
+            rest = rest[close.upperBound...]
+        }
+        return names
+    }
+
+    /// Fills placeholders. A variable with no value is an error naming it.
+    public static func render(_ text: String, _ variables: [String: String]) throws(TemplateError) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            out += rest[..<open.lowerBound]
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: " ")
+            guard let value = variables[name] else {
+                throw TemplateError(variable: name, suggestion: closest(to: name, in: Array(variables.keys)))
+            }
+            out += value
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+public struct TemplateError: Error, Equatable, CustomStringConvertible {
+    public var variable: String
+    public var suggestion: String?
+    public var description: String {
+        "message uses `{{\(variable)}}`, which has no value" + (suggestion.map { "; did you mean `{{\($0)}}`?" } ?? "")
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = self
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Variables every message may use: the member's and the offer's.
+public let templateVariableNames: [String] = [
+    "name", "first_name", "tier", "points", "id", "lifecycle", "orders", "total_spend", "city",
+    "offer", "coupon_value", "min_spend", "valid_days", "valid_until", "points_award", "playbook",
+]
