@@ -18,7 +18,7 @@ public struct ScriptProblems: Error, CustomStringConvertible {
 /// runtime.loadMembers(views)
 /// let matching = try runtime.evaluateSegment("silent_high_value")   // 0-based indices
 /// ```
-public final class CRMRuntime {
+public final class CRMRuntime: @unchecked Sendable {
     public let sandbox: Sandbox
     public private(set) var program: CRMProgram?
     private var internalRef: Int32 = LUA_NOREF

@@ -1,1 +1,0 @@
-// CrescentEngine: filled in by its issue.

@@ -1,0 +1,27 @@
+import CrescentCore
+import CrescentLua
+
+/// Builds what scripts see as `m` from members and their derived views.
+public enum MemberViews {
+    /// Scripts see "declining" where the derived views say `active_declining`: the brief's word.
+    static func stageName(_ stage: LifecycleStage) -> String {
+        stage == .declining ? "declining" : stage.rawValue
+    }
+
+    public static func build(_ population: Population, _ derived: DerivedViews) -> [MemberView] {
+        let asOf = derived.asOf
+        let cutoff = Timestamp(day: asOf)
+        return population.members.indices.map { i in
+            let mm = derived.metrics[i]
+            var bought: [String: Int] = [:]
+            for o in population.orders(ofMemberAt: i) where o.time < cutoff {
+                for item in o.items { bought[item.category] = asOf.days(since: o.day) }
+            }
+            return MemberView(
+                member: population.members[i], lifecycle: stageName(mm.lifecycle), recencyDays: mm.recencyDays,
+                frequency: mm.frequency, monetary: mm.monetary, rfm: (mm.r, mm.f, mm.m), orders: mm.orderCount,
+                totalSpend: mm.totalSpend, firstOrder: mm.firstOrder, lastOrder: mm.lastOrder,
+                lastBoughtDaysAgo: bought, asOf: asOf)
+        }
+    }
+}

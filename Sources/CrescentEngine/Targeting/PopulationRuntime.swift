@@ -1,0 +1,123 @@
+import CrescentCore
+import CrescentLua
+import Dispatch
+
+/// A script loaded into one sandbox per core, each holding a contiguous shard of the
+/// members as Lua tables, so segments and offer formulas run on every core at once.
+///
+/// Offers are interned per sandbox; `offers` maps them to one global numbering by content.
+public final class PopulationRuntime: @unchecked Sendable {
+    public let program: CRMProgram
+    public let memberCount: Int
+    public private(set) var offers: [Int: OfferDeclaration] = [:]
+    private let shards: [(runtime: CRMRuntime, start: Int)]
+    private var offerIdsByContent: [OfferKey: Int] = [:]
+
+    struct OfferKey: Hashable { var kind: String; var fields: [String: LuaValue] }
+
+    /// - throws: `ScriptProblems` when the script does not load or validate.
+    public init(source: String, chunkName: String, views: [MemberView], shards requested: Int = 0,
+                seed: Int64 = 1, clock: any CrescentCore.Clock) throws(ScriptProblems) {
+        let cores = requested > 0 ? requested : max(1, System.coreCount)
+        let count = max(1, min(cores, views.count / 1_000 + 1))
+        let size = (views.count + count - 1) / max(count, 1)
+        var shards: [(CRMRuntime, Int)] = []
+        var program: CRMProgram?
+        for s in 0..<count {
+            let runtime = CRMRuntime(limits: .population(members: size), clock: clock, seed: seed)
+            let loaded = try runtime.load(source: source, chunkName: chunkName)
+            program = program ?? loaded
+            shards.append((runtime, s * size))
+        }
+        self.shards = shards
+        self.program = program!
+        self.memberCount = views.count
+        // Pushing members is the slow part of start-up: do it on every core too.
+        let box = UnsafeSendable((views, shards.map(\.0)))
+        DispatchQueue.concurrentPerform(iterations: shards.count) { s in
+            let start = s * size, end = min(box.value.0.count, start + size)
+            box.value.1[s].loadMembers(box.value.0[start..<max(start, end)])
+        }
+        for (runtime, _) in shards { register(runtime.program?.offers ?? [:]) }
+    }
+
+    /// Indices of members meeting segment `name`'s own conditions (no set operations).
+    public func evaluateConditions(_ name: String) throws(ScriptError) -> Bitset {
+        let results = try parallel { runtime, start throws(ScriptError) in
+            try runtime.evaluateSegment(name).map { $0 + Int32(start) }
+        }
+        return Bitset(capacity: memberCount, indices: results.joined())
+    }
+
+    /// Global offer ids (0: none) for the members in `members`, by the playbook's formula.
+    public func evaluateOffers(playbook: String, step: Int? = nil, members: Bitset) throws(ScriptProblems) -> [Int32: Int] {
+        let all = members.indices
+        let perShard: [[(Int32, Int32)]]
+        do {
+            perShard = try parallel { runtime, start throws(ScriptProblems) in
+                let end = start + runtime.memberCount
+                let local = all.filter { Int($0) >= start && Int($0) < end }.map { $0 - Int32(start) }
+                let ids = try runtime.evaluateOffers(playbook: playbook, step: step, indices: local)
+                return zip(local, ids).map { ($0.0 + Int32(start), $0.1) }
+            }
+        } catch let e as ScriptProblems { throw e } catch { throw ScriptProblems([]) }
+        var out: [Int32: Int] = [:]
+        out.reserveCapacity(all.count)
+        for (s, pairs) in perShard.enumerated() {
+            let local = shards[s].runtime.program?.offers ?? [:]
+            let mapping = register(local)
+            for (member, id) in pairs { out[member] = id == 0 ? 0 : mapping[Int(id)] ?? 0 }
+        }
+        return out
+    }
+
+    @discardableResult
+    private func register(_ local: [Int: OfferDeclaration]) -> [Int: Int] {
+        var mapping: [Int: Int] = [:]
+        for (id, offer) in local.sorted(by: { $0.key < $1.key }) {
+            let key = OfferKey(kind: offer.kind, fields: offer.fields)
+            if let global = offerIdsByContent[key] { mapping[id] = global; continue }
+            let global = offerIdsByContent.count + 1
+            offerIdsByContent[key] = global
+            var o = offer
+            o.id = global
+            offers[global] = o
+            mapping[id] = global
+        }
+        return mapping
+    }
+
+    /// Runs `body` on every shard at once; the first error (in shard order) is thrown.
+    private func parallel<T, E: Error>(_ body: @escaping @Sendable (CRMRuntime, Int) throws(E) -> T) throws(E) -> [T] {
+        let results = ResultBox<T, E>(count: shards.count)
+        let shards = UnsafeSendable(self.shards)
+        DispatchQueue.concurrentPerform(iterations: shards.value.count) { s in
+            let shard = shards.value[s]
+            do throws(E) { results.set(s, .success(try body(shard.runtime, shard.start))) }
+            catch { results.set(s, .failure(error)) }
+        }
+        return try results.values.map { r throws(E) in try r!.get() }
+    }
+}
+
+/// Wraps a value handed to worker threads that each touch a disjoint part of it.
+struct UnsafeSendable<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }
+
+final class ResultBox<T, E: Error>: @unchecked Sendable {
+    var values: [Result<T, E>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<T, E>) { values[i] = r } // each index written by one thread
+}
+
+enum System {
+    static var coreCount: Int {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 2
+        #endif
+    }
+}
+#if canImport(Glibc)
+import Glibc
+#endif
