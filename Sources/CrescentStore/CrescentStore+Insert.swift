@@ -1,0 +1,94 @@
+import CrescentCore
+import GRDB
+
+/// A row the store refused, e.g. a duplicate id. `index` is the position in the inserted
+/// array, so importers can name the source line.
+public struct StoreInsertError: Error, CustomStringConvertible {
+    public var table: String
+    public var index: Int
+    public var message: String
+    public var description: String { "\(table) row \(index + 1): \(message)" }
+}
+
+extension CrescentStore {
+    /// Inserts members in one transaction: all of them or, on any error, none.
+    /// - throws: `StoreInsertError` naming the first refused member.
+    public func insert(members: [Member]) throws {
+        try writer.write { db in try CrescentStore.insert(members: members, in: db) }
+    }
+
+    static func insert(members: [Member], in db: Database) throws {
+            let s = try RawStatement(db, """
+                INSERT INTO members (id, name, gender, birthday, phone, email, city, join_date, tier,
+                  points_balance, tags, consent, attributes, utc_offset_minutes)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
+            for (i, m) in members.enumerated() {
+                s.bind(1, m.id); s.bind(2, m.name); s.bind(3, m.gender); s.bind(4, m.birthday?.description)
+                s.bind(5, m.phone); s.bind(6, m.email); s.bind(7, m.city); s.bind(8, m.joinDate.description)
+                s.bind(9, m.tier); s.bind(10, m.pointsBalance); s.bind(11, m.tags.joined(separator: ","))
+                s.bind(12, m.consent.sorted().joined(separator: ","))
+                s.bind(13, FlatJSON.encode(m.attributes)); s.bind(14, m.utcOffsetMinutes)
+                do { try s.run(db) } catch { throw StoreInsertError(table: "members", index: i, message: "\(error)") }
+            }
+    }
+
+    /// Inserts orders and their items in one transaction: all of them or none.
+    /// - throws: `StoreInsertError` naming the first refused order.
+    public func insert(orders: [Order]) throws {
+        try writer.write { db in try CrescentStore.insert(orders: orders, in: db, withItems: true) }
+    }
+
+    /// The order insert, reusable inside a caller's transaction (the benchmark skips items).
+    static func insert(orders: [Order], in db: Database, withItems: Bool) throws {
+        let s = try RawStatement(db, """
+            INSERT INTO orders (id, member_id, time, store, amount, quantity, discount)
+            VALUES (?,?,?,?,?,?,?)
+            """)
+        let item = try RawStatement(db, """
+            INSERT INTO order_items (order_id, line, sku, category, quantity, amount) VALUES (?,?,?,?,?,?)
+            """)
+        for (i, o) in orders.enumerated() {
+            s.bind(1, o.id); s.bind(2, o.memberId); s.bind(3, o.time.seconds); s.bind(4, o.store)
+            s.bind(5, o.amount.minorUnits); s.bind(6, o.quantity); s.bind(7, o.discount.minorUnits)
+            do {
+                try s.run(db)
+                guard withItems else { continue }
+                for (line, it) in o.items.enumerated() {
+                    item.bind(1, o.id); item.bind(2, line + 1); item.bind(3, it.sku); item.bind(4, it.category)
+                    item.bind(5, it.quantity); item.bind(6, it.amount.minorUnits)
+                    try item.run(db)
+                }
+            } catch { throw StoreInsertError(table: "orders", index: i, message: "\(error)") }
+        }
+    }
+
+    /// Inserts behaviour events in one transaction: all of them or none.
+    /// - throws: `StoreInsertError` naming the first refused event (e.g. a duplicate id).
+    public func insert(events: [BehaviorEvent]) throws {
+        try writer.write { db in try CrescentStore.insert(events: events, in: db) }
+    }
+
+    static func insert(events: [BehaviorEvent], in db: Database) throws {
+            let s = try RawStatement(db, "INSERT INTO events (id, member_id, kind, time, attributes) VALUES (?,?,?,?,?)")
+            for (i, e) in events.enumerated() {
+                s.bind(1, e.id); s.bind(2, e.memberId); s.bind(3, e.kind); s.bind(4, e.time.seconds)
+                s.bind(5, FlatJSON.encode(e.attributes))
+                do { try s.run(db) } catch { throw StoreInsertError(table: "events", index: i, message: "\(error)") }
+            }
+    }
+
+    /// Inserts members, orders (with items) and events in one transaction: all or nothing.
+    public func insert(members: [Member], orders: [Order], events: [BehaviorEvent] = []) throws {
+        try writer.write { db in
+            try CrescentStore.insert(members: members, in: db)
+            try CrescentStore.insert(orders: orders, in: db, withItems: true)
+            try CrescentStore.insert(events: events, in: db)
+        }
+    }
+
+    /// Inserts a whole population in one transaction.
+    public func insert(population: Population) throws {
+        try insert(members: population.members, orders: population.orders, events: population.events)
+    }
+}

@@ -1,0 +1,33 @@
+import CrescentCore
+import Foundation
+
+/// Parses a file of any supported format and writes it to a store in one transaction.
+///
+/// For example:
+/// ```swift
+/// let batch = try Importer.importFile("orders.csv", into: store)          // kind sniffed
+/// let cdnow = try Importer.importFile("cdnow.txt", into: store, kind: .cdnow)
+/// ```
+public enum Importer {
+    /// Parses without writing. `kind` nil: `.txt`/`.dat` are CDNOW, `.json` JSON, else CSV,
+    /// with members/orders/events told apart by the header or keys.
+    public static func parse(path: String, kind: ImportKind? = nil) throws -> ImportBatch {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if kind == .cdnow || (kind == nil && (ext == "txt" || ext == "dat")) {
+            return try CDNOWImporter.parse(path: path)
+        }
+        if ext == "json" { return try JSONImporter.parse(path: path, kind: kind) }
+        return try CSVImporter.parse(path: path, kind: kind)
+    }
+
+    /// Parses all of `path`, then inserts everything in one transaction; on any error
+    /// nothing is written.
+    /// - throws: `ImportError` for a bad row, `StoreInsertError` when the store refuses a
+    ///   row (e.g. an id that already exists).
+    @discardableResult
+    public static func importFile(_ path: String, into store: CrescentStore, kind: ImportKind? = nil) throws -> ImportBatch {
+        let batch = try parse(path: path, kind: kind)
+        try store.insert(members: batch.members, orders: batch.orders, events: batch.events)
+        return batch
+    }
+}

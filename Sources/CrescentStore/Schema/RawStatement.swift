@@ -1,0 +1,59 @@
+import GRDB
+import GRDBSQLite
+
+/// A thin wrapper over a GRDB statement that binds and reads columns with the SQLite C API.
+///
+/// Bulk insert and load touch tens of millions of rows; `StatementArguments` and `Row`
+/// allocate per row, the C API does not. Use only inside a GRDB `read`/`write` closure.
+struct RawStatement {
+    let statement: Statement
+    var handle: OpaquePointer { statement.sqliteStatement }
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+    }
+
+    @inline(__always) func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
+    @inline(__always) func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
+    @inline(__always) func bind(_ i: Int32, _ v: String?) {
+        guard let v else { sqlite3_bind_null(handle, i); return }
+        var s = v
+        s.withUTF8 { p in
+            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                  Int32(p.count), rawTransient)
+        }
+    }
+
+    /// Executes an insert/update once and resets the statement for the next row.
+    func run(_ db: Database) throws {
+        let rc = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+    }
+
+    /// Steps a query; true while a row is available.
+    func step(_ db: Database) throws -> Bool {
+        let rc = sqlite3_step(handle)
+        if rc == SQLITE_ROW { return true }
+        sqlite3_reset(handle)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return false
+    }
+
+    @inline(__always) func int(_ c: Int32) -> Int64 { sqlite3_column_int64(handle, c) }
+    @inline(__always) func isNull(_ c: Int32) -> Bool { sqlite3_column_type(handle, c) == SQLITE_NULL }
+    @inline(__always) func text(_ c: Int32) -> String? {
+        guard let p = sqlite3_column_text(handle, c) else { return nil }
+        let n = Int(sqlite3_column_bytes(handle, c))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+/// SQLITE_TRANSIENT: SQLite copies the bound bytes before the call returns.
+private let rawTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
