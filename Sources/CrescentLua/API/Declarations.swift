@@ -42,6 +42,11 @@ public struct PlaybookStep: Sendable {
     public var message: MessageTemplate?
     /// e.g. "not_redeemed": only members who have not used the earlier offer.
     public var onlyIf: String?
+
+    public init(name: String, afterDays: Int, channels: [String], ownOffer: Bool, message: MessageTemplate?, onlyIf: String?) {
+        self.name = name; self.afterDays = afterDays; self.channels = channels
+        self.ownOffer = ownOffer; self.message = message; self.onlyIf = onlyIf
+    }
 }
 
 /// A QA expectation: `roi = ">= 1.5"`.

@@ -43,7 +43,7 @@ public struct FieldSchema: Sendable {
         case .integer: return value.intValue != nil
         case .boolean: return value.boolValue != nil
         case .function: return isFunction(value)
-        case .table: return value.tableValue != nil && !isFunction(value)
+        case .table: return (value.tableValue != nil || value.arrayValue != nil) && !isFunction(value)
         case .stringOrList:
             return value.stringValue != nil || (value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false)
         case .functionOrOffer: return isFunction(value) || value["$offer"] != nil

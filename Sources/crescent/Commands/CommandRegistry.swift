@@ -5,5 +5,10 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         RunCommand.self,
         CheckCommand.self,
+        ImportCommand.self,
+        StatsCommand.self,
+        GenerateCommand.self,
+        DryRunCommand.self,
+        BenchCommand.self,
     ]
 }

@@ -1,0 +1,49 @@
+import CrescentCore
+import CrescentLua
+
+/// Runs a playbook against a population with no side effects: targeting, guards (on an
+/// in-memory state), offers, channel choice and messages, then a BG/NBD forecast.
+///
+/// For example:
+/// ```swift
+/// let context = try CampaignContext(script: text, chunkName: "winback.lua", data: "data/cdnow_sample.txt", seed: 42, asOf: nil)
+/// let result = try DryRun(context: context, seed: 42).run(playbook: "winback")
+/// print(try result.report.jsonString())
+/// ```
+public struct DryRun {
+    public let context: CampaignContext
+    public let seed: UInt64
+    public var runs = 200
+    public var policy = GuardPolicy()
+    /// Each reminder a member receives raises their response by this factor.
+    public var reminderUplift = 0.1
+
+    public init(context: CampaignContext, seed: UInt64) {
+        self.context = context
+        self.seed = seed
+    }
+
+    public func run(playbook name: String) throws -> PlaybookDryRun {
+        let program = context.program
+        guard let playbook = program.playbook(name) else {
+            throw ScriptError(kind: .validation, file: program.chunkName,
+                              message: "no playbook \"\(name)\"" + (closest(to: name, in: program.playbooks.map(\.name)).map { ", did you mean \"\($0)\"?" } ?? ""))
+        }
+        let segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll()
+        var segmentSets: [String: Bitset] = [:]
+        for s in segments { segmentSets[s.name] = s.members }
+        let audience = SegmentEvaluator(runtime: context.runtime).audience(of: playbook, segments: segmentSets)
+        var sim = StepSimulator(context: context, playbook: playbook, policy: policy, seed: seed)
+        try sim.simulate(audience: audience)
+        let model = try ResponseFit.fit(context.population, asOf: context.asOf, seed: seed)
+        var assembler = ReportAssembler(context: context, playbook: playbook, simulation: sim, model: model,
+                                        segments: segmentSets, seed: seed, runs: runs, reminderUplift: reminderUplift)
+        let report = try assembler.assemble()
+        let expectations = playbook.expectations.map { e in
+            let actual = ReportAssembler.metric(e.metric, in: report)
+            return ExpectationResult(playbook: name, expectation: e, actual: actual, passed: e.holds(actual))
+        }
+        return PlaybookDryRun(playbook: playbook, report: report, steps: sim.steps,
+                              sampleMessages: sim.sampleMessages, expectations: expectations)
+    }
+}

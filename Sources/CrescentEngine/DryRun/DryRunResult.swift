@@ -1,0 +1,34 @@
+import CrescentCore
+import CrescentLua
+
+/// Reach of one step of a playbook.
+public struct StepReach: Sendable, Codable, Equatable {
+    public var name: String
+    public var day: Day
+    public var eligible: Int
+    public var issued: Int
+    public var byChannel: [String: Int]
+}
+
+/// A failed QA expectation, with by how much it missed.
+public struct ExpectationResult: Sendable, Equatable {
+    public var playbook: String
+    public var expectation: Expectation
+    public var actual: Double
+    public var passed: Bool
+
+    public var description: String {
+        let verdict = passed ? "ok" : "FAILED"
+        let gap = passed ? "" : String(format: " (missed by %.2f)", abs(actual - expectation.value))
+        return "\(verdict): \(playbook) expect \(expectation.metric) \(expectation.text), got \(String(format: "%.2f", actual))\(gap)"
+    }
+}
+
+/// Everything a dry-run found for one playbook.
+public struct PlaybookDryRun: Sendable {
+    public var playbook: PlaybookDeclaration
+    public var report: ForecastReport
+    public var steps: [StepReach]
+    public var sampleMessages: [String]
+    public var expectations: [ExpectationResult]
+}

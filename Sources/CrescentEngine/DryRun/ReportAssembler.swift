@@ -1,0 +1,107 @@
+import CrescentCore
+import CrescentLua
+
+/// Turns a step simulation into a forecast report: each member given an offer becomes a
+/// Monte-Carlo candidate whose chance to redeem is P(buys within the offer's validity)
+/// from BG/NBD × the playbook's uplift (+ a little per reminder) × the share of their past
+/// orders that meet the minimum spend.
+struct ReportAssembler {
+    let context: CampaignContext
+    let playbook: PlaybookDeclaration
+    let simulation: StepSimulator
+    let model: BGNBD.Fit?
+    let segments: [String: Bitset]
+    let seed: UInt64
+    let runs: Int
+    let reminderUplift: Double
+
+    mutating func assemble() throws -> ForecastReport {
+        let windowDays = playbook.windowDays ?? dominantValidity()
+        let responses: [ResponseModel.MemberResponse]? = model.map {
+            ResponseModel(model: $0.model, asOf: context.asOf, uplift: 1, prospectProbability: 0.02)
+                .responses(for: context.population, windowDays: windowDays)
+        }
+        let cutoff = Timestamp(day: context.asOf)
+        var candidates: [ForecastCandidate] = []
+        var candidateMembers: [Int32] = []
+        var economics: [Int: OfferEconomics] = [:]
+        for (i, given) in simulation.offered.sorted(by: { $0.key < $1.key }) {
+            guard let offer = context.runtime.offers[given.offer] else { continue }
+            let econ = economics[given.offer] ?? OfferEconomics(offer: offer)
+            economics[given.offer] = econ
+            let view = context.views[Int(i)]
+            let r = responses?[Int(i)]
+            let base = r?.baseProbability ?? 0.02
+            let lift = playbook.uplift * (1 + reminderUplift * Double(simulation.reminders[i] ?? 0))
+            let qualifying = econ.qualifyingShare(orders: context.population.orders(ofMemberAt: Int(i)), before: cutoff)
+            let value = max(r?.orderValue ?? .zero, econ.minSpend)
+            let subsidy = econ.subsidy(orderValue: value)
+            let platform = Money(minorUnits: Int64((Double(subsidy.minorUnits) * playbook.platformShare).rounded()))
+            let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
+            candidates.append(ForecastCandidate(
+                probability: min(1, base * lift * qualifying), orderValue: value, merchantCost: subsidy - platform,
+                platformCost: platform, isSilent: view.lifecycle == "silent" || view.lifecycle == "churned", groups: groups))
+            candidateMembers.append(i)
+        }
+        var rng = SeededGenerator(seed: seed)
+        let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3).run(candidates, using: &rng)
+        let first = simulation.steps.first
+        let header = ForecastReport.Header(
+            playbook: playbook.name, seed: seed, dataSource: context.dataSource, asOf: context.asOf,
+            windowDays: windowDays, runs: runs,
+            model: model.map { String(format: "BG/NBD r=%.3f α=%.3f a=%.3f b=%.3f", $0.model.r, $0.model.alpha, $0.model.a, $0.model.b) })
+        let total = ForecastReport.Row(name: "total", targeted: simulation.targeted, deliverable: first?.issued ?? 0, figures: outcome.totals)
+        let channelRows = (first?.byChannel ?? [:]).keys.sorted().map { c in
+            ForecastReport.Row(name: c, targeted: first?.byChannel[c] ?? 0, deliverable: first?.byChannel[c] ?? 0,
+                               figures: outcome.groups["channel:" + c] ?? .empty)
+        }
+        let segmentRows = playbook.audience.compactMap { s -> ForecastReport.Row? in
+            guard let set = segments[s] else { return nil }
+            let delivered = candidateMembers.filter { set.contains(Int($0)) }.count
+            return ForecastReport.Row(name: s, targeted: set.count, deliverable: delivered,
+                                      figures: outcome.groups["segment:" + s] ?? .empty)
+        }
+        let suppressions = simulation.tally.byCode.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .map { ForecastReport.Suppression(reason: $0.key, count: $0.value) }
+        let backtest = Backtest.measure(context: context, members: candidateMembers, candidates: candidates,
+                                        offers: simulation.offered, economics: economics, windowDays: windowDays,
+                                        forecast: outcome.totals)
+        return ForecastReport(header: header, total: total, channels: channelRows, segments: segmentRows,
+                              suppressions: suppressions, backtest: backtest)
+    }
+
+    /// The validity most given offers have: the forecast window.
+    private func dominantValidity() -> Int {
+        var counts: [Int: Int] = [:]
+        for (_, given) in simulation.offered {
+            if let o = context.runtime.offers[given.offer] { counts[OfferEconomics(offer: o).validDays, default: 0] += 1 }
+        }
+        return counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? 14
+    }
+
+    /// A report figure by the name QA writes in `expect`.
+    static func metric(_ name: String, in r: ForecastReport) -> Double {
+        let f = r.total.figures
+        switch name {
+        case "reach", "deliverable": return Double(r.total.deliverable)
+        case "targeted": return Double(r.total.targeted)
+        case "redemptions": return f.redemptions.mean
+        case "cost": return f.cost.mean
+        case "revenue": return f.revenue.mean
+        case "roi": return f.roi?.mean ?? 0
+        case "profit": return f.profit.mean
+        case "recall_rate": return f.silentRecallRate?.mean ?? 0
+        case "suppressed": return Double(r.suppressions.reduce(0) { $0 + $1.count })
+        case "aov": return f.averageOrderValue?.mean ?? 0
+        case "discount_depth": return f.discountDepth?.mean ?? 0
+        default: return 0
+        }
+    }
+}
+
+extension ForecastFigures {
+    static var empty: ForecastFigures {
+        var g = SeededGenerator(seed: 0)
+        return ForecastSimulation(runs: 1).run([], using: &g).totals
+    }
+}

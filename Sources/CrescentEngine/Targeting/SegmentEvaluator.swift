@@ -1,0 +1,56 @@
+import CrescentLua
+
+/// Evaluates every declared segment: own conditions in Lua, then `union`, `intersect` and
+/// `exclude` over other segments as bit operations.
+///
+/// A segment with set operations but no conditions starts from its union (or everyone
+/// when it only intersects or excludes); conditions then filter that start.
+public struct SegmentEvaluator {
+    public let runtime: PopulationRuntime
+
+    public init(runtime: PopulationRuntime) { self.runtime = runtime }
+
+    /// All segments, in declaration order.
+    public func evaluateAll() throws(ScriptError) -> [(name: String, members: Bitset)] {
+        var memo: [String: Bitset] = [:]
+        for s in runtime.program.segments { _ = try evaluate(s.name, memo: &memo, path: []) }
+        return runtime.program.segments.map { ($0.name, memo[$0.name]!) }
+    }
+
+    public func evaluate(_ name: String) throws(ScriptError) -> Bitset {
+        var memo: [String: Bitset] = [:]
+        return try evaluate(name, memo: &memo, path: [])
+    }
+
+    private func evaluate(_ name: String, memo: inout [String: Bitset], path: [String]) throws(ScriptError) -> Bitset {
+        if let done = memo[name] { return done }
+        let program = runtime.program
+        guard let s = program.segment(name) else {
+            throw ScriptError(kind: .validation, file: program.chunkName, message: "unknown segment \"\(name)\"")
+        }
+        if path.contains(name) {
+            throw ScriptError(kind: .validation, file: program.chunkName, line: s.line,
+                              message: "segment \"\(name)\" refers to itself: \((path + [name]).joined(separator: " → "))")
+        }
+        let n = runtime.memberCount
+        var set: Bitset
+        if s.union.isEmpty {
+            set = .full(n)
+        } else {
+            set = Bitset(capacity: n)
+            for u in s.union { set = set.union(try evaluate(u, memo: &memo, path: path + [name])) }
+        }
+        for i in s.intersect { set = set.intersection(try evaluate(i, memo: &memo, path: path + [name])) }
+        if s.hasConditions { set = set.intersection(try runtime.evaluateConditions(name)) }
+        for e in s.exclude { set = set.subtracting(try evaluate(e, memo: &memo, path: path + [name])) }
+        memo[name] = set
+        return set
+    }
+
+    /// Everyone a playbook targets: the union of its audience segments.
+    public func audience(of playbook: PlaybookDeclaration, segments: [String: Bitset]) -> Bitset {
+        var set = Bitset(capacity: runtime.memberCount)
+        for a in playbook.audience { if let s = segments[a] { set = set.union(s) } }
+        return set
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import CrescentCore
+import CrescentEngine
+import Foundation
+
+/// Where the population comes from and which day scripts see as today.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Population: a store (.sqlite), a file (.csv, .json, CDNOW .txt) or synthetic:N.")
+    var data: String = "data/cdnow_sample.txt"
+
+    @Option(help: "Seed for synthetic data, sampling and the forecast (same seed, same bytes).")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("as-of"), help: "Only history before this day (YYYY-MM-DD) is visible; later history is used to backtest.")
+    var asOf: String?
+
+    func asOfDay() throws -> Day? {
+        guard let asOf else { return nil }
+        guard let day = Day(asOf) else { throw UsageError(message: "--as-of \"\(asOf)\" is not a date; use YYYY-MM-DD") }
+        return day
+    }
+
+    func context(script file: String) throws -> CampaignContext {
+        let source = try readScript(file)
+        let progress = Progress.shared
+        progress.step("loading \(data) and \(file)")
+        return try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: try asOfDay())
+    }
+}
+
+/// Phase messages on a terminal, nothing otherwise (CI logs stay clean).
+final class Progress: @unchecked Sendable {
+    static let shared = Progress()
+    let enabled = isatty(STDERR_FILENO) != 0
+    private let started = Date()
+
+    func step(_ message: String) {
+        guard enabled else { return }
+        let t = String(format: "%6.2fs", Date().timeIntervalSince(started))
+        FileHandle.standardError.write(Data("\u{1B}[2K\r[\(t)] \(message)…".utf8))
+    }
+
+    func done() { if enabled { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) } }
+}
+
+
