@@ -1,5 +1,8 @@
 import ArgumentParser
+import CrescentEngine
+import CrescentCore
 import CrescentLua
+import Foundation
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,14 +15,24 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var sandbox: SandboxOptions
 
+    @Option(help: "Also evaluate segments on this population and report colliding playbooks with member counts.")
+    var data: String?
+
+    @Option(name: .customLong("as-of"), help: "The day scripts see as today with --data (YYYY-MM-DD).")
+    var asOf: String?
+
     func run() throws {
         var problems: [String] = []
         for file in files {
             let source = try readScript(file)
-            let box = Sandbox(limits: sandbox.limits, clock: try sandbox.clock(), seed: sandbox.seed)
-            box.printHandler = { _ in }
-            do { _ = try box.run(source: source, chunkName: file) }
-            catch { problems.append("\(error) [\(error.kind.rawValue)]") }
+            let runtime = CRMRuntime(limits: sandbox.limits, clock: try sandbox.clock(), seed: sandbox.seed)
+            runtime.sandbox.printHandler = { _ in }
+            do { _ = try runtime.load(source: source, chunkName: file) }
+            catch {
+                problems += error.problems.map { "\($0) [\($0.kind.rawValue)]" }
+                continue
+            }
+            if let data { problems += try overlaps(file: file, source: source, data: data) }
         }
         if problems.isEmpty {
             print("ok: \(files.count) script\(files.count == 1 ? "" : "s") checked, no problems")
@@ -27,5 +40,23 @@ struct CheckCommand: ParsableCommand {
         }
         throw ScriptFailure(description: problems.joined(separator: "\n")
             + "\n\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(files.count) script\(files.count == 1 ? "" : "s")")
+    }
+
+    /// Playbooks of one business line acting on the same members at the same time.
+    private func overlaps(file: String, source: String, data: String) throws -> [String] {
+        let day = try asOf.map { text -> Day in
+            guard let d = Day(text) else { throw UsageError(message: "--as-of \"\(text)\" is not a date") }
+            return d
+        }
+        do {
+            let context = try CampaignContext(script: source, chunkName: file, data: data, seed: UInt64(sandbox.seed), asOf: day)
+            let evaluator = SegmentEvaluator(runtime: context.runtime)
+            var sets: [String: Bitset] = [:]
+            for s in try evaluator.evaluateAll() { sets[s.name] = s.members }
+            var audiences: [String: Bitset] = [:]
+            for p in context.program.playbooks { audiences[p.name] = evaluator.audience(of: p, segments: sets) }
+            return OverlapDetector.detect(context.program, audiences: audiences).map { "\($0) [overlap]" }
+        } catch let e as ScriptError { return ["\(e) [\(e.kind.rawValue)]"] }
+        catch let p as ScriptProblems { return p.problems.map { "\($0) [\($0.kind.rawValue)]" } }
     }
 }

@@ -8,6 +8,7 @@ enum CommandRegistry {
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,
+        SegmentCommand.self,
         DryRunCommand.self,
         BenchCommand.self,
     ]

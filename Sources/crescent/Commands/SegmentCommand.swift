@@ -1,0 +1,55 @@
+import ArgumentParser
+import CrescentEngine
+import CrescentLua
+import Foundation
+
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment", abstract: "Work with segments.", subcommands: [SegmentPreviewCommand.self])
+}
+
+struct SegmentPreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Size of every segment, its share of the population, and how segments overlap.",
+        discussion: "  crescent segment preview scripts/winback_silent.lua --data data/cdnow_sample.txt")
+
+    @Argument(help: "The script declaring the segments.")
+    var file: String
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let context: CampaignContext
+        do { context = try data.context(script: file) }
+        catch let problems as ScriptProblems { throw ScriptFailure(description: problems.description) }
+        let segments: [(name: String, members: Bitset)]
+        do { segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll() }
+        catch { throw ScriptFailure(description: error.description) }
+        Progress.shared.done()
+        print(SegmentPreview.text(segments, population: context.views.count, asOf: context.asOf.description))
+    }
+}
+
+/// The preview table and overlap matrix, aligned for a terminal.
+enum SegmentPreview {
+    static func text(_ segments: [(name: String, members: Bitset)], population: Int, asOf: String) -> String {
+        let width = max(7, segments.map(\.name.count).max() ?? 0)
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+        func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        var lines = ["population \(population) members, as of \(asOf)", "",
+                     pad("segment", width) + "   members    share"]
+        for s in segments {
+            let share = population > 0 ? Double(s.members.count) / Double(population) * 100 : 0
+            lines.append(pad(s.name, width) + lpad(String(s.members.count), 10) + lpad(String(format: "%.1f%%", share), 9))
+        }
+        guard segments.count > 1 else { return lines.joined(separator: "\n") }
+        lines += ["", "overlap (members in both)"]
+        let col = max(8, segments.map { min($0.name.count, 14) }.max() ?? 8) + 2
+        lines.append(pad("", width) + segments.map { lpad(String($0.name.prefix(14)), col) }.joined())
+        for a in segments {
+            lines.append(pad(a.name, width) + segments.map { b in lpad(String(a.members.intersectionCount(b.members)), col) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+}
