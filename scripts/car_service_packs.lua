@@ -33,7 +33,7 @@ playbook "car_service_packs" {
   goal          = "upsell",
   business_line = "auto.service_packs",
   audience      = "car_owners",
-  when          = { at = "2026-03-01 09:00", until = "2026-03-31 22:00" },
+  when          = { at = "2026-03-01 09:00", ["until"] = "2026-03-31 22:00" },
   channels      = { "inapp", "wechat" },
   budget        = { total = 80000 },
   offer = function(m)

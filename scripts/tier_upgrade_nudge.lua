@@ -37,7 +37,7 @@ playbook "tier_upgrade_nudge" {
   goal          = "upsell",
   business_line = "loyalty.tiers",
   audience      = "near_next_tier",
-  when          = { at = "2026-06-01 10:00", until = "2026-06-20 22:00" },
+  when          = { at = "2026-06-01 10:00", ["until"] = "2026-06-20 22:00" },
   channels      = { "inapp", "push", "email" },
   budget        = { total = 50000 },
   offer = function(m)
