@@ -46,7 +46,8 @@ playbook "winback_silent_high_value" {
   goal          = "win_back",                              -- WHY
   business_line = "music.winback",
   audience      = "silent_high_value",                     -- WHO
-  when          = { at = "1998-07-01 10:00", ["until"] = "1998-07-15 23:59" }, -- WHEN
+  -- WHEN: `until` is a Lua keyword, so the key is written ["until"].
+  when          = { at = "1998-07-01 10:00", ["until"] = "1998-07-15 23:59" },
   channels      = { "sms", "push", "email" },              -- WHERE (fallback order)
   budget        = { total = 20000, platform_share = 0.05 },-- HOW MUCH (yuan)
   window_days   = 30,                                      -- attribute orders for 30 days
