@@ -65,15 +65,14 @@ playbook "winback_silent_high_value" {
       name = "sms_coupon", after_days = 0, channels = "sms",
       message = "{{first_name}}, we miss you! {{coupon_value}} off any order over {{min_spend}}, valid {{valid_days}} days.",
     },
-    { -- day 3: a reminder only to those who have not used the coupon yet; no new coupon
+    { -- day 3: a reminder only to those who have not used the coupon yet (a step with no
+      -- `offer` of its own gives no new coupon: it reminds of the one already given)
       name = "push_reminder", after_days = 3, channels = "push", only_if = "not_redeemed",
-      offer = content { name = "winback reminder", title = "Your coupon is waiting" },
-      message = "{{first_name}}, your come-back coupon is still waiting for you.",
+      message = "{{first_name}}, your {{coupon_value}} off coupon is still waiting for you.",
     },
     { -- day 7: last chance by e-mail, again only if not redeemed
       name = "email_last_chance", after_days = 7, channels = "email", only_if = "not_redeemed",
-      offer = content { name = "winback last chance", title = "Last chance: your coupon expires in a week" },
-      message = "Last chance, {{first_name}}: your come-back coupon expires in 7 days.",
+      message = "Last chance, {{first_name}}: your {{coupon_value}} off coupon expires in 7 days.",
     },
   },
 

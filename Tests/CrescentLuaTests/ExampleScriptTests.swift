@@ -67,30 +67,6 @@ enum ExampleMembers {
     ]
 }
 
-/// API bug (not fixable from Tests/): `FieldSchema.matches(_:.table)` requires `tableValue`, which
-/// is nil for a non-empty Lua sequence, so `steps = { {…}, {…} }` and `red_packet { amounts = { 8, 5, 3 } }`
-/// are refused with "field `steps` must be a table, got a table". The scripts are written as the
-/// API intends; these tests expect exactly that refusal until the schema check accepts arrays —
-/// then `withKnownIssue` reports the fix and this workaround must be deleted.
-enum TableFieldBug {
-    static let scripts: Set<String> = ["share_red_packet.lua", "winback_silent.lua"]
-    static let message = "must be a table, got a table"
-
-    static func expect(in script: String, _ body: () throws -> Void) throws {
-        guard scripts.contains(script) else {
-            do { try body() } catch { Issue.record(error) }
-            return
-        }
-        try withKnownIssue("FieldSchema .table rejects Lua arrays (steps, amounts)") {
-            try body()
-        } matching: { issue in
-            // Only this bug: every problem reported must be the array-as-table refusal.
-            let problems = (issue.error as? ScriptProblems)?.problems.map(\.message) ?? []
-            return !problems.isEmpty && problems.allSatisfy { $0.contains(message) }
-        }
-    }
-}
-
 @Suite struct ExampleScriptTests {
     @Test func thereAreAtLeastElevenExamples() {
         #expect(ExampleScript.all.count >= 11, "found \(ExampleScript.all.map(\.name))")
@@ -98,7 +74,7 @@ enum TableFieldBug {
 
     @Test(arguments: ExampleScript.all)
     func loadsWithoutProblemsAndDeclaresAPlaybook(_ script: ExampleScript) throws {
-        try TableFieldBug.expect(in: script.name) { try checkDeclarations(script) }
+        try checkDeclarations(script)
     }
 
     func checkDeclarations(_ script: ExampleScript) throws {
@@ -120,7 +96,7 @@ enum TableFieldBug {
     /// and the offers the formulas create are valid.
     @Test(arguments: ExampleScript.all)
     func formulasRunOnVariedMembers(_ script: ExampleScript) throws {
-        try TableFieldBug.expect(in: script.name) { try runFormulas(script) }
+        try runFormulas(script)
     }
 
     func runFormulas(_ script: ExampleScript) throws {
@@ -143,7 +119,7 @@ enum TableFieldBug {
     }
 
     @Test func winbackIsTheCDNOWExample() throws {
-        try TableFieldBug.expect(in: "winback_silent.lua") { try checkWinback() }
+        try checkWinback()
     }
 
     func checkWinback() throws {

@@ -17,7 +17,7 @@ enum DryRunSummary {
         ]
         for s in r.steps {
             let ch = s.byChannel.keys.sorted().map { "\($0) \(s.byChannel[$0]!)" }.joined(separator: ", ")
-            lines.append("  \(s.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(s.day): \(s.issued) of \(s.eligible) reached (\(ch.isEmpty ? "none" : ch))")
+            lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(s.day): \(s.issued) of \(s.eligible) reached (\(ch.isEmpty ? "none" : ch))")
         }
         if !rep.suppressions.isEmpty {
             lines.append("  suppressed   " + rep.suppressions.map { "\($0.reason) \($0.count)" }.joined(separator: ", "))
