@@ -112,3 +112,46 @@ playbook "winback" {
         }
     }
 }
+
+@Suite struct MemberFieldTests {
+    @Test func misspeltMemberFieldsAreErrorsWithASuggestion() throws {
+        let runtime = CRMRuntime()
+        _ = try runtime.load(source: """
+        segment "typo" { where = function(m) return m.freqency > 2 end }
+        segment "absent_ok" { where = function(m) return m.birthday == nil end }
+        """, chunkName: "fields.lua")
+        runtime.loadMembers(sampleViews(3))
+        #expect(try runtime.evaluateSegment("absent_ok").count == 3)
+        do {
+            _ = try runtime.evaluateSegment("typo")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "fields.lua:1: `m.freqency` is not a member field, did you mean `m.frequency`? (member 1000)")
+        }
+    }
+
+    @Test func memberViewsRefuseNewFields() throws {
+        let runtime = CRMRuntime()
+        _ = try runtime.load(source: "segment \"w\" { where = function(m) m.flag = true return true end }", chunkName: "w.lua")
+        runtime.loadMembers(sampleViews(2))
+        #expect(throws: ScriptError.self) { _ = try runtime.evaluateSegment("w") }
+    }
+
+    @Test func unknownChannelsAndStepConditionsAreNamed() {
+        let script = """
+        segment "all" { tier = "gold" }
+        playbook "p" {
+          goal = "retain", audience = "all", when = { at = "2026-12-01", ends = "2026-12-09" },
+          channels = { "sns" }, offer = coupon { off = 5 },
+          steps = { { after_days = 0 }, { after_days = 2, only_if = "not_opened" } },
+        }
+        """
+        do {
+            let p = try CRMRuntime().load(source: script, chunkName: "c.lua")
+            Issue.record("expected problems, got \(p.playbooks.count) playbooks")
+        } catch {
+            #expect(error.description.contains("c.lua:2: playbook \"p\": unknown channel \"sns\", did you mean \"sms\"?"))
+            #expect(error.description.contains("unknown condition \"not_opened\""))
+        }
+    }
+}

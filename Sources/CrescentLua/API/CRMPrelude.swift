@@ -150,6 +150,36 @@ enum CRMPrelude {
       return out
     end
 
+    -- Member tables answer nil for a known field that is absent (a prospect's recency) and
+    -- raise for a misspelt one, so `m.freqency` is a clear error rather than a silent nil.
+    local KNOWN_FIELDS = {}
+    local function distance(a, b)
+      local prev = {}
+      for j = 0, #b do prev[j] = j end
+      for i = 1, #a do
+        local cur = { [0] = i }
+        for j = 1, #b do
+          local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+          cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+        end
+        prev = cur
+      end
+      return prev[#b]
+    end
+    local member_mt = {
+      __index = function(_, k)
+        if KNOWN_FIELDS[k] then return nil end
+        local best, score = nil, 3
+        for name in next, KNOWN_FIELDS do
+          local d = distance(tostring(k), name)
+          if d < score then best, score = name, d end
+        end
+        error("`m." .. tostring(k) .. "` is not a member field" .. (best and (", did you mean `m." .. best .. "`?") or ""), 2)
+      end,
+      __newindex = function(_, k) error("member views are read-only (cannot set `m." .. tostring(k) .. "`)", 2) end,
+      __metatable = "member",
+    }
+
     local crm = {}
     function crm.now() return host_now() end
     function crm.days(n) return n * 86400 end
@@ -179,6 +209,10 @@ enum CRMPrelude {
     set_global("crm", crm)
 
     local internal = {}
+    function internal.seal_members(members, known)
+      for _, name in ipairs(known) do KNOWN_FIELDS[name] = true end
+      for i = 1, #members do setmetatable(members[i], member_mt) end
+    end
     function internal.begin()
       decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {} } }
       return decls

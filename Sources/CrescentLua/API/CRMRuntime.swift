@@ -143,6 +143,11 @@ public final class CRMRuntime: @unchecked Sendable {
         }
         membersRef = luaL_ref(L, registry)
         memberIds = views.map(\.member.id)
+        try? callInternal("seal_members", nresults: 0, chunkName: "crm-prelude") {
+            lua_rawgeti(L, registry, lua_Integer(membersRef))
+            sandbox.state.push(.array(memberFieldNames.map { .string($0) }))
+            return 2
+        }
         sandbox.state.collectGarbage()
     }
 

@@ -4,6 +4,7 @@ import CrescentCore
 /// collecting every problem (not just the first) with file, line and field.
 struct DeclarationParser {
     let chunkName: String
+    var knownChannels: [String] = Schemas.channels
     var problems: [ScriptError] = []
 
     mutating func problem(_ line: Int, _ what: String, _ message: String) {
@@ -58,6 +59,7 @@ struct DeclarationParser {
         }
         let channels = strings(spec["channels"])
         if spec["channels"] != nil, channels.isEmpty { problem(line, what, "field `channels` needs at least one channel") }
+        checkChannels(channels, line: line, what: what)
         return PlaybookDeclaration(
             name: name, line: line, goal: goal, resource: spec["resource"]?.stringValue,
             audience: strings(spec["audience"]), businessLine: spec["business_line"]?.stringValue ?? "default",
@@ -67,6 +69,13 @@ struct DeclarationParser {
             expectations: expectations(spec["expect"], line: line, what: what),
             uplift: spec["uplift"]?.doubleValue ?? 1.5, windowDays: spec["window_days"]?.intValue.map(Int.init),
             priority: Int(spec["priority"]?.intValue ?? 0))
+    }
+
+    mutating func checkChannels(_ channels: [String], line: Int, what: String) {
+        for c in channels where !knownChannels.contains(c) {
+            let hint = closest(to: c, in: knownChannels).map { ", did you mean \"\($0)\"?" } ?? ""
+            problem(line, what, "unknown channel \"\(c)\"\(hint); channels are \(knownChannels.joined(separator: ", "))")
+        }
     }
 
     func offerReference(_ v: LuaValue?) -> OfferReference {
@@ -81,7 +90,8 @@ struct DeclarationParser {
     mutating func schedule(_ t: [String: LuaValue], line: Int, what: String) -> PlaybookSchedule {
         check(Schemas.when, t, line: line, what: "\(what) when")
         var s = PlaybookSchedule()
-        for (field, keyPath) in [("at", \PlaybookSchedule.at), ("until", \PlaybookSchedule.until)] {
+        // `until` is a Lua keyword (`["until"] = …`), so `ends` says the same thing.
+        for (field, keyPath) in [("at", \PlaybookSchedule.at), ("until", \PlaybookSchedule.until), ("ends", \PlaybookSchedule.until)] {
             guard let text = t[field]?.stringValue else { continue }
             if let time = Timestamp(text) { s[keyPath: keyPath] = time }
             else { problem(line, what, "field `when.\(field)`: \"\(text)\" is not a time; write \"2026-12-01 10:00\"") }
@@ -126,6 +136,10 @@ struct DeclarationParser {
         return list.enumerated().map { i, item in
             let t = item.tableValue ?? [:]
             check(Schemas.step, t, line: line, what: "\(what) step \(i + 1)")
+            checkChannels(strings(t["channels"]), line: line, what: "\(what) step \(i + 1)")
+            if let only = t["only_if"]?.stringValue, only != "not_redeemed" {
+                problem(line, "\(what) step \(i + 1)", "field `only_if`: unknown condition \"\(only)\"; the condition is \"not_redeemed\"")
+            }
             return PlaybookStep(
                 name: t["name"]?.stringValue ?? "step \(i + 1)", afterDays: Int(t["after_days"]?.intValue ?? 0),
                 channels: strings(t["channels"]), ownOffer: t["offer"] != nil,

@@ -16,7 +16,7 @@ public enum Schemas {
     ], required: ["goal", "audience", "when", "channels"])
 
     public static let when = FieldSchema(kind: "when", fields: [
-        "at": .string, "until": .string, "every": .string, "trigger": .string, "days_after": .integer,
+        "at": .string, "until": .string, "ends": .string, "every": .string, "trigger": .string, "days_after": .integer,
         "days_before": .integer, "category": .string, "holiday": .string, "within_days": .integer,
     ], required: [])
 
@@ -57,6 +57,9 @@ public enum Schemas {
 
     public static let expectMetrics = ["reach", "targeted", "deliverable", "redemptions", "cost", "revenue",
                                        "roi", "profit", "recall_rate", "suppressed", "aov", "discount_depth"]
+
+    /// Built-in channel codes; a plugin folder may add its own (`plugins/<name>/manifest.toml`).
+    public static let channels = ["sms", "email", "push", "inapp", "wechat", "webhook", "calltask"]
 
     public static let goals = ["acquire", "activate", "retain", "win_back", "upsell", "care", "refer"]
 
