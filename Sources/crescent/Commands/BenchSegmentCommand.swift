@@ -1,0 +1,107 @@
+import ArgumentParser
+import CrescentCore
+import CrescentEngine
+import CrescentLua
+import CrescentStore
+import Foundation
+
+/// `crescent bench segment`: a three-condition Lua predicate over synthetic members in the
+/// sandboxed runtime (both cores), against the plain `lua5.4` interpreter on the same
+/// members preloaded as plain Lua tables.
+struct BenchSegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Members/s of a Lua segment predicate, next to the plain lua5.4 interpreter.")
+
+    @Option(help: "Members to generate.") var members: Int = 1_000_000
+    @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(help: "Repetitions; the best is reported.") var repeats: Int = 5
+
+    static let predicate = "function(m) return m.rfm.r >= 3 and m.orders >= 2 and m.tier ~= \"basic\" end"
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let asOf = PopulationLoader.defaultSyntheticAsOf
+        var parameters = SyntheticPopulation.Parameters()
+        parameters.includeItems = false
+        let population = SyntheticPopulation.generate(members: members, seed: seed, asOf: asOf, parameters: parameters)
+        let views = MemberViews.build(population, DerivedViews.compute(population, asOf: asOf))
+        let script = "segment \"s\" { where = \(Self.predicate) }"
+        var runtimes: [PopulationRuntime] = []
+        let load = try clock.measure {
+            runtimes.append(try PopulationRuntime(source: script, chunkName: "bench.lua", views: views, clock: FixedClock(Timestamp(day: asOf))))
+        }
+        runtimes.append(try PopulationRuntime(source: script, chunkName: "bench.lua", views: views, shards: 1, clock: FixedClock(Timestamp(day: asOf))))
+        var matched = 0
+        func best(_ runtime: PopulationRuntime) throws -> Double {
+            var best = Double.infinity
+            for _ in 0..<repeats {
+                let t = try clock.measure { matched = try runtime.evaluateConditions("s").count }
+                best = min(best, t.seconds)
+            }
+            return Double(members) / best
+        }
+        let allCores = try best(runtimes[0]), oneCore = try best(runtimes[1])
+        let plain = try PlainLuaBaseline.membersPerSecond(views: views, predicate: Self.predicate, repeats: repeats)
+        print("members \(members), matched \(matched), loaded into sandboxes in \(String(format: "%.2f", load.seconds)) s")
+        print(String(format: "crescent, %d shards (all cores): %.2f M members/s", System.cores, allCores / 1e6))
+        print(String(format: "crescent, 1 shard (one core):    %.2f M members/s", oneCore / 1e6))
+        print(String(format: "plain lua5.4, one core:           %.2f M members/s (matched %d)", plain.rate / 1e6, plain.matched))
+        print(String(format: "ratio per core crescent / plain:  %.2f", oneCore / plain.rate))
+        if plain.matched != matched { throw ScriptFailure(description: "the interpreter matched \(plain.matched), crescent \(matched)") }
+    }
+}
+
+/// Writes the members the predicate reads as a Lua data file and times the same loop in
+/// the stock interpreter, so the comparison runs in the same command on the same data.
+enum PlainLuaBaseline {
+    static func membersPerSecond(views: [MemberView], predicate: String, repeats: Int) throws -> (rate: Double, matched: Int) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crescent-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rows = ""
+        rows.reserveCapacity(views.count * 24)
+        for v in views { rows += "\(v.rfm.r) \(v.orders) \(v.member.tier)\n" }
+        try rows.write(to: dir.appendingPathComponent("members.txt"), atomically: true, encoding: .utf8)
+        let lua = """
+        local members = {}
+        for line in io.lines(arg[1]) do
+          local r, o, t = line:match("(%d+) (%d+) (%S+)")
+          members[#members + 1] = { rfm = { r = tonumber(r), f = 1, m = 1 }, orders = tonumber(o), tier = t,
+            id = #members, name = "x", lifecycle = "new", total_spend = 0 }
+        end
+        local pred = \(predicate)
+        local best, matched = math.huge, 0
+        for _ = 1, \(repeats) do
+          local t0 = os.clock()
+          local out, n = {}, 0
+          for i = 1, #members do if pred(members[i]) then n = n + 1; out[n] = i end end
+          best = math.min(best, os.clock() - t0)
+          matched = n
+        end
+        print(#members / best, matched)
+        """
+        try lua.write(to: dir.appendingPathComponent("bench.lua"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/lua5.4")
+        process.arguments = [dir.appendingPathComponent("bench.lua").path, dir.appendingPathComponent("members.txt").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let parts = out.split(whereSeparator: { $0 == "\t" || $0 == "\n" })
+        guard parts.count >= 2, let rate = Double(parts[0]), let matched = Int(parts[1]) else {
+            throw ScriptFailure(description: "lua5.4 baseline failed: \(out)")
+        }
+        return (rate, matched)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+enum System {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
