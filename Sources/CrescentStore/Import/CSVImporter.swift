@@ -33,6 +33,7 @@ public enum CSVImporter {
         }
         var decoder = RecordDecoder()
         var batch = ImportBatch()
+        batch.file = file
         for rec in records.dropFirst() {
             guard rec.fields.count == names.count else {
                 throw ImportError(file: file, line: rec.line,
