@@ -37,6 +37,12 @@ import Testing
         #expect(try store.counts().events == 1)
     }
 
+    @Test func csvWithByteOrderMarkAndCRLF() throws {
+        let bytes = [UInt8]([0xEF, 0xBB, 0xBF]) + Array("id,join_date,tags\r\n1,2025-01-01,a;b\r\n".utf8)
+        let batch = try CSVImporter.parse(bytes: bytes, file: "m.csv")
+        #expect(batch.members.map(\.tags) == [["a", "b"]])
+    }
+
     @Test func ordersOnlyCSVGetsMembersFromTheOrders() throws {
         let path = try files.write("orders.csv", "id,member_id,time,amount\n1,5,2025-01-03,10\n2,5,2025-01-01,4.5\n3,9,2025-02-01,1\n")
         let pop = try PopulationLoader.load(path: path)
