@@ -18,9 +18,9 @@ extension CrescentStore {
             while try m.step(db) {
                 let tags = m.text(10) ?? "", consent = m.text(11) ?? "", attrs = m.text(12) ?? "{}"
                 members.append(Member(
-                    id: m.int(0), name: m.text(1) ?? "", gender: m.text(2), birthday: m.text(3).flatMap { Day($0) },
+                    id: m.int(0), name: m.text(1) ?? "", gender: m.text(2), birthday: m.day(3),
                     phone: m.text(4), email: m.text(5), city: m.text(6),
-                    joinDate: m.text(7).flatMap { Day($0) } ?? Day(index: 0), tier: m.text(8) ?? "basic",
+                    joinDate: m.day(7) ?? Day(index: 0), tier: m.text(8) ?? "basic",
                     pointsBalance: m.int(9),
                     tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
                     consent: consent.isEmpty ? [] : Set(consent.split(separator: ",").map(String.init)),

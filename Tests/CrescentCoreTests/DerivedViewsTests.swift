@@ -50,3 +50,18 @@ import Testing
         #expect(DerivedViews.compute(pop, asOf: asOf).metrics[0].frequency == 2)
     }
 }
+
+@Suite struct PopulationGroupingTests {
+    @Test func groupsOrdersWhetherOrNotTheyArriveSorted() {
+        let d = Day("2025-01-01")!
+        let members = [Member(id: 10, joinDate: d), Member(id: 20, joinDate: d)]
+        func o(_ id: Int64, _ m: Int64, _ h: Int) -> Order {
+            Order(id: id, memberId: m, time: Timestamp(day: d, hour: h), amount: .zero, quantity: 1)
+        }
+        let sorted = [o(1, 10, 1), o(2, 10, 2), o(3, 20, 1)]
+        let shuffled = [o(3, 20, 1), o(2, 10, 2), o(9, 99, 0), o(1, 10, 1)]
+        let a = Population(members: members, orders: sorted), b = Population(members: members, orders: shuffled)
+        #expect(a.orders == b.orders && a.orderStart == [0, 2, 3] && b.orderStart == [0, 2, 3])
+        #expect(a.orphanOrders == 0 && b.orphanOrders == 1)
+    }
+}

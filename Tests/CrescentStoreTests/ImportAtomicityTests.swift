@@ -92,7 +92,13 @@ import Testing
     @Test func duplicateIdInStoreRollsBackTheWholeFile() throws {
         try store.insert(members: [Member(id: 2, joinDate: Day("2025-01-01")!)])
         let path = try files.write("members.csv", "id,join_date\n1,2025-01-01\n2,2025-01-02\n")
-        #expect(throws: StoreInsertError.self) { try Importer.importFile(path, into: store) }
+        do {
+            try Importer.importFile(path, into: store)
+            Issue.record("expected the duplicate to be refused")
+        } catch let error as ImportError {
+            #expect(error.file == "members.csv" && error.line == 3)
+            #expect(error.message.contains("UNIQUE constraint failed: members.id"))
+        }
         #expect(try store.counts().members == 1)
     }
 }

@@ -40,17 +40,19 @@ public struct DerivedViews: Sendable {
                         var first = Int.min, last = Int.min, lastWindowDay = Int.min
                         var earlierFrom = 0
                         for k in start[i]..<start[i + 1] {
-                            let o = orders[k]
-                            if o.time.seconds >= cutoff { break }
-                            let day = Int(o.time.day.index)
+                            // Field reads through the buffer: no copy (and no retain) of the Order.
+                            let seconds = orders[k].time.seconds
+                            if seconds >= cutoff { break }
+                            let day = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+                            let amount = orders[k].amount.minorUnits, quantity = orders[k].quantity
                             if count == 0 {
                                 first = day
                                 earlierFrom = max(first, recentStart - config.baselineDays)
                             }
-                            count += 1; units += o.quantity; spend += o.amount.minorUnits
+                            count += 1; units += quantity; spend += amount
                             last = day
                             if day >= windowStart {
-                                wOrders += 1; wSpend += o.amount.minorUnits; wUnits += o.quantity
+                                wOrders += 1; wSpend += amount; wUnits += quantity
                                 if config.frequencyCounting == .orders || day != lastWindowDay { freq += 1 }
                                 lastWindowDay = day
                             }

@@ -18,6 +18,14 @@ public struct Population: Sendable {
         index.reserveCapacity(members.count)
         for (i, m) in members.enumerated() { index[m.id] = i }
         self.indexById = index
+        if let starts = Population.startsIfAlreadyGrouped(orders, members: members.count, index: index) {
+            // Fast path (stores, generators): orders already grouped by member in `members`
+            // order and sorted by (time, id): keep the array, no copies.
+            self.orders = orders
+            self.orderStart = starts
+            self.orphanOrders = 0
+            return
+        }
         var buckets = [Int](repeating: 0, count: members.count + 1)
         var kept: [(Int, Order)] = []
         kept.reserveCapacity(orders.count)
@@ -38,6 +46,22 @@ public struct Population: Sendable {
         self.orders = flat
         self.orderStart = buckets
         self.orphanOrders = orphans
+    }
+
+    /// `orderStart` when `orders` are already in population order, else nil.
+    private static func startsIfAlreadyGrouped(_ orders: [Order], members: Int, index: [Int64: Int]) -> [Int]? {
+        var starts = [Int](repeating: 0, count: members + 1)
+        var previous = -1, previousTime = Int64.min, previousId = Int64.min
+        for o in orders {
+            guard let i = index[o.memberId], i >= previous else { return nil }
+            if i == previous {
+                guard (o.time.seconds, o.id) > (previousTime, previousId) else { return nil }
+            }
+            previous = i; previousTime = o.time.seconds; previousId = o.id
+            starts[i + 1] += 1
+        }
+        for i in 0..<members { starts[i + 1] += starts[i] }
+        return starts
     }
 
     /// Orders whose member was not found when the population was built.

@@ -23,6 +23,7 @@ public enum CDNOWImporter {
 
     public static func parse(bytes: [UInt8], file: String) throws -> ImportBatch {
         var orders: [Order] = []
+        var lines: [Int] = []
         var columns: [String]? = nil
         var lineNumber = 0
         for rawLine in bytes.split(separator: 10, omittingEmptySubsequences: false) {
@@ -64,8 +65,12 @@ public enum CDNOWImporter {
             }
             orders.append(Order(id: Int64(orders.count + 1), memberId: customer, time: Timestamp(day: day),
                                 amount: dollars, quantity: cds))
+            lines.append(lineNumber)
         }
-        return ImportBatch(members: membersFromOrders(orders), orders: orders)
+        var batch = ImportBatch(members: membersFromOrders(orders), orders: orders)
+        batch.file = file
+        batch.orderLines = lines
+        return batch
     }
 
     /// One member per customer seen in `orders`, sorted by id, joined on their first order day.

@@ -24,7 +24,9 @@ public enum CSVImporter {
     }
 
     public static func parse(bytes: [UInt8], file: String, kind: ImportKind? = nil) throws -> ImportBatch {
-        let records = try CSVReader.records(bytes, file: file)
+        // Spreadsheet exports often start with a UTF-8 byte-order mark; it is not part of the header.
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let records = try CSVReader.records(body, file: file)
         guard let header = records.first else { throw ImportError(file: file, line: 0, message: "empty file: expected a header row") }
         let names = header.fields.map { $0.trimmedSpaces().lowercased() }
         guard let kind = kind ?? RecordDecoder.sniff(fields: names) else {
@@ -33,6 +35,7 @@ public enum CSVImporter {
         }
         var decoder = RecordDecoder()
         var batch = ImportBatch()
+        batch.file = file
         for rec in records.dropFirst() {
             guard rec.fields.count == names.count else {
                 throw ImportError(file: file, line: rec.line,

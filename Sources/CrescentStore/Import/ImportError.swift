@@ -33,8 +33,21 @@ public struct ImportBatch: Sendable {
     public var members: [Member] = []
     public var orders: [Order] = []
     public var events: [BehaviorEvent] = []
+    /// The file the batch came from and the line of each record (0 when unknown), so a row
+    /// the store refuses can still be named by line.
+    public var file: String = ""
+    public var memberLines: [Int] = []
+    public var orderLines: [Int] = []
+    public var eventLines: [Int] = []
     public init(members: [Member] = [], orders: [Order] = [], events: [BehaviorEvent] = []) {
         self.members = members; self.orders = orders; self.events = events
+    }
+
+    /// The import error for a row the store refused, naming its line when known.
+    public func importError(for refusal: StoreInsertError) -> ImportError {
+        let lines = refusal.table == "members" ? memberLines : refusal.table == "orders" ? orderLines : eventLines
+        let line = refusal.index < lines.count ? lines[refusal.index] : 0
+        return ImportError(file: file, line: line, message: "the store refused this row: \(refusal.message)")
     }
 }
 

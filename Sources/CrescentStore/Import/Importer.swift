@@ -22,12 +22,16 @@ public enum Importer {
 
     /// Parses all of `path`, then inserts everything in one transaction; on any error
     /// nothing is written.
-    /// - throws: `ImportError` for a bad row, `StoreInsertError` when the store refuses a
-    ///   row (e.g. an id that already exists).
+    /// - throws: `ImportError` for a bad row, including one the store refuses (e.g. an id
+    ///   that already exists).
     @discardableResult
     public static func importFile(_ path: String, into store: CrescentStore, kind: ImportKind? = nil) throws -> ImportBatch {
         let batch = try parse(path: path, kind: kind)
-        try store.insert(members: batch.members, orders: batch.orders, events: batch.events)
+        do {
+            try store.insert(members: batch.members, orders: batch.orders, events: batch.events)
+        } catch let refusal as StoreInsertError {
+            throw batch.importError(for: refusal)
+        }
         return batch
     }
 }

@@ -26,6 +26,7 @@ public enum JSONImporter {
         let lines = JSONLineScanner.recordLines([UInt8](data))
         var decoder = RecordDecoder()
         var batch = ImportBatch()
+        batch.file = file
         func load(_ array: [Any], key: String, kind: ImportKind?) throws {
             let starts = lines[key] ?? []
             for (n, element) in array.enumerated() {

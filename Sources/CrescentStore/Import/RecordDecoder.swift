@@ -53,9 +53,9 @@ struct RecordDecoder {
     /// Appends one record of `kind` to `batch`.
     mutating func add(_ r: FieldRecord, as kind: ImportKind, to batch: inout ImportBatch) throws {
         switch kind {
-        case .members: batch.members.append(try member(r))
-        case .orders: batch.orders.append(try order(r))
-        case .events: batch.events.append(try event(r))
+        case .members: batch.members.append(try member(r)); batch.memberLines.append(r.line)
+        case .orders: batch.orders.append(try order(r)); batch.orderLines.append(r.line)
+        case .events: batch.events.append(try event(r)); batch.eventLines.append(r.line)
         case .cdnow: throw ImportError(file: r.file, line: r.line, message: "CDNOW is not a record format")
         }
     }

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import CrescentCore
 
 /// A thin wrapper over a GRDB statement that binds and reads columns with the SQLite C API.
 ///
@@ -48,6 +49,24 @@ struct RawStatement {
 
     @inline(__always) func int(_ c: Int32) -> Int64 { sqlite3_column_int64(handle, c) }
     @inline(__always) func isNull(_ c: Int32) -> Bool { sqlite3_column_type(handle, c) == SQLITE_NULL }
+    /// A `YYYY-MM-DD` column read from the bytes, without building a String first.
+    @inline(__always) func day(_ c: Int32) -> Day? {
+        guard let p = sqlite3_column_text(handle, c), sqlite3_column_bytes(handle, c) == 10,
+              p[4] == 45, p[7] == 45 else { return text(c).flatMap { Day($0) } }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var n = 0
+            for i in from..<to {
+                let d = Int(p[i]) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                n = n * 10 + d
+            }
+            return n
+        }
+        guard let y = number(0, 4), let mo = number(5, 7), let d = number(8, 10),
+              Day.isValid(year: y, month: mo, day: d) else { return nil }
+        return Day(year: y, month: mo, day: d)
+    }
+
     @inline(__always) func text(_ c: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, c) else { return nil }
         let n = Int(sqlite3_column_bytes(handle, c))

@@ -20,6 +20,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Seed for synthetic:N.") var seed: UInt64 = 1
     @Option(help: "RFM window in days.") var windowDays: Int = 365
     @Option(help: "Frequency counts: orders | distinct_days.") var frequency: String = "orders"
+    @Flag(help: "Print how long loading and computing took.") var timing = false
 
     func run() throws {
         var day: Day? = nil
@@ -31,11 +32,17 @@ struct StatsCommand: ParsableCommand {
             throw ValidationError("--frequency must be orders or distinct_days")
         }
         guard windowDays > 0 else { throw ValidationError("--window-days must be positive") }
-        let population = try PopulationLoader.load(path: data, seed: seed, asOf: day)
+        let clock = ContinuousClock()
+        var population: Population!
+        let loading = try clock.measure { population = try PopulationLoader.load(path: data, seed: seed, asOf: day) }
         let asOfDay = day ?? population.orders.map(\.day).max()?.adding(days: 1)
             ?? PopulationLoader.defaultSyntheticAsOf
-        let views = DerivedViews.compute(population, asOf: asOfDay,
+        var views: DerivedViews!
+        let computing = clock.measure {
+            views = DerivedViews.compute(population, asOf: asOfDay,
                                          config: DerivedViewsConfig(windowDays: windowDays, frequencyCounting: counting))
+        }
+        if timing { print("loaded in \(loading.timingText) s, derived views in \(computing.timingText) s\n") }
         print(StatsReport(population: population, views: views, source: data).text, terminator: "")
     }
 }
