@@ -255,5 +255,6 @@ int crescent_registryindex(void) { return LUA_REGISTRYINDEX; }
 void crescent_pop(lua_State *L, int n) { lua_pop(L, n); }
 void crescent_newtable(lua_State *L) { lua_newtable(L); }
 void crescent_collect_garbage(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+void crescent_gc_generational(lua_State *L) { lua_gc(L, LUA_GCGEN, 0, 0); }
 int crescent_isnoneornil(lua_State *L, int idx) { return lua_isnoneornil(L, idx); }
 const char *crescent_tolstring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }

@@ -81,6 +81,8 @@ int crescent_registryindex(void);
 void crescent_pop(lua_State *L, int n);
 void crescent_newtable(lua_State *L);
 void crescent_collect_garbage(lua_State *L);
+/// Switches to generational GC: a large preloaded population is not re-marked by every cycle.
+void crescent_gc_generational(lua_State *L);
 int crescent_isnoneornil(lua_State *L, int idx);
 const char *crescent_tolstring(lua_State *L, int idx, size_t *len);
 

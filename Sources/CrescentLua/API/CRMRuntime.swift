@@ -148,6 +148,9 @@ public final class CRMRuntime: @unchecked Sendable {
             sandbox.state.push(.array(memberFieldNames.map { .string($0) }))
             return 2
         }
+        // Members live as long as the runtime: generational mode keeps minor collections
+        // from re-marking a million tables while predicates allocate.
+        crescent_gc_generational(L)
         sandbox.state.collectGarbage()
     }
 

@@ -67,9 +67,17 @@ enum PlainLuaBaseline {
         local members = {}
         for line in io.lines(arg[1]) do
           local r, o, t = line:match("(%d+) (%d+) (%S+)")
-          members[#members + 1] = { rfm = { r = tonumber(r), f = 1, m = 1 }, orders = tonumber(o), tier = t,
-            id = #members, name = "x", lifecycle = "new", total_spend = 0 }
+          -- The same shape crescent pushes (MemberView): the same fields, so the same table sizes.
+          local n = #members + 1
+          members[n] = { rfm = { r = tonumber(r), f = 1, m = 1 }, orders = tonumber(o), tier = t,
+            id = n, name = "Member " .. n, gender = "f", age = 30, birthday = "1990-01-01", city = "Shanghai",
+            points = 100, join_date = "2024-01-01", days_since_join = 700, lifecycle = "active_mature",
+            recency_days = 10, frequency = 3, monetary = 120.5, total_spend = 300.5, aov = 60.1,
+            first_order = "2024-02-01", last_order = "2025-12-20", tags = { vip = true }, consent = { sms = true },
+            attributes = {}, bought = {} }
         end
+        collectgarbage("generational")
+        collectgarbage()
         local pred = \(predicate)
         local best, matched = math.huge, 0
         for _ = 1, \(repeats) do
