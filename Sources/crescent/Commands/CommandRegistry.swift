@@ -5,5 +5,6 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         RunCommand.self,
         CheckCommand.self,
+        PluginCommand.self,
     ]
 }
