@@ -64,6 +64,9 @@ let package = Package(
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine"]),
-        .testTarget(name: "CrescentChannelsTests", dependencies: ["CrescentChannels"]),
+        .testTarget(
+            name: "CrescentChannelsTests",
+            dependencies: ["CrescentChannels", "CrescentLua", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )
