@@ -12,7 +12,7 @@ enum HTTPTransport {
     /// One client for the process: redirects are refused, since a redirect could lead to a
     /// host outside the allow list.
     static let client = HTTPClient(eventLoopGroupProvider: .singleton,
-                                   configuration: .init(redirectConfiguration: .disallow))
+                                   configuration: .init(tlsConfiguration: nil, redirectConfiguration: .disallow))
 
     static func function(_ env: TransportEnvironment) -> HostFunction {
         { call in [try request(env, try call.table(1, "http.request's argument"))] }
