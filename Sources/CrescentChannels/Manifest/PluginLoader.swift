@@ -58,7 +58,9 @@ public enum PluginLoader {
     /// Validates manifest text; every problem is returned with its dotted key.
     public static func parseManifest(_ text: String) -> Result<PluginManifest, [ManifestProblem]> {
         let doc: [String: LuaValue]
-        do { doc = try TOMLConversion.parse(text) } catch { return .failure([error]) }
+        do { doc = try TOMLConversion.parse(text) }
+        catch let problem as ManifestProblem { return .failure([problem]) }
+        catch { return .failure([ManifestProblem(key: "(document)", message: "\(error)")]) }
         var parser = ManifestParser()
         if let manifest = parser.parse(doc) { return .success(manifest) }
         return .failure(parser.problems)

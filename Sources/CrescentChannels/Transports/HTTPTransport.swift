@@ -69,7 +69,7 @@ enum HTTPTransport {
         case .success(let response):
             env.current?.lastHTTPStatus = Int(response["status"]?.intValue ?? 0)
             env.current?.lastFailure = nil
-            return response
+            return .table(response)
         case .failure(let error):
             throw classify(error, env: env, host: host, timeoutMs: timeoutMs, cap: cap)
         }

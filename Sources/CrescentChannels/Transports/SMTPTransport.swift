@@ -41,7 +41,7 @@ enum SMTPTransport {
             env.current?.lastFailure = nil
             env.current?.lastHTTPStatus = 250
             return .table(["status": .int(250), "reply": .string(reply)])
-        } catch {
+        } catch let error as SMTPClient.Failure {
             switch error {
             case .timeout(let m): env.current?.lastFailure = .timeout; throw transportError(env, "smtp.send to \(host): \(m)")
             case .connection(let m): env.current?.lastFailure = .connection; throw transportError(env, "smtp.send to \(host): \(m)")
