@@ -33,11 +33,9 @@ public enum PluginLoader {
         var problems: [String] = []
         var manifest: PluginManifest?
         if let text = read(manifestPath) {
-            let result = parseManifest(text)
-            switch result {
-            case .success(let m): manifest = m
-            case .failure(let list): problems += list.map { "\(manifestPath): \($0.key): \($0.message)" }
-            }
+            let (parsed, list) = parseManifest(text)
+            manifest = parsed
+            problems += list.map { "\(manifestPath): \($0.key): \($0.message)" }
         } else {
             problems.append("\(manifestPath): cannot be read (missing or not UTF-8)")
         }
@@ -56,14 +54,14 @@ public enum PluginLoader {
     }
 
     /// Validates manifest text; every problem is returned with its dotted key.
-    public static func parseManifest(_ text: String) -> Result<PluginManifest, [ManifestProblem]> {
+    public static func parseManifest(_ text: String) -> (PluginManifest?, [ManifestProblem]) {
         let doc: [String: LuaValue]
         do { doc = try TOMLConversion.parse(text) }
-        catch let problem as ManifestProblem { return .failure([problem]) }
-        catch { return .failure([ManifestProblem(key: "(document)", message: "\(error)")]) }
+        catch let problem as ManifestProblem { return (nil, [problem]) }
+        catch { return (nil, [ManifestProblem(key: "(document)", message: "\(error)")]) }
         var parser = ManifestParser()
-        if let manifest = parser.parse(doc) { return .success(manifest) }
-        return .failure(parser.problems)
+        let manifest = parser.parse(doc)
+        return (manifest, parser.problems)
     }
 
     private static func read(_ path: String) -> String? {

@@ -41,8 +41,9 @@ enum SMTPTransport {
             env.current?.lastFailure = nil
             env.current?.lastHTTPStatus = 250
             return .table(["status": .int(250), "reply": .string(reply)])
-        } catch let error as SMTPClient.Failure {
-            switch error {
+        } catch {
+            guard let failure = error as? SMTPClient.Failure else { throw transportError(env, "smtp.send to \(host): \(error)") }
+            switch failure {
             case .timeout(let m): env.current?.lastFailure = .timeout; throw transportError(env, "smtp.send to \(host): \(m)")
             case .connection(let m): env.current?.lastFailure = .connection; throw transportError(env, "smtp.send to \(host): \(m)")
             case .rejected(let code, let line):
