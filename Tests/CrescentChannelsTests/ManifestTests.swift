@@ -18,7 +18,7 @@ struct ManifestTests {
         """
         let dir = try TestPlugin.folder(name: "bad", manifest: bad)
         #expect(throws: PluginLoadError.self) { try PluginLoader.load(folder: dir) }
-        do { _ = try PluginLoader.load(folder: dir) } catch let error as PluginLoadError {
+        do { _ = try PluginLoader.load(folder: dir) } catch {
             let text = error.description
             let file = dir + "/manifest.toml"
             #expect(text.contains("\(file): rate_limit.per_second: must be a positive number"))
@@ -32,7 +32,7 @@ struct ManifestTests {
     @Test func missingRequiredConfigNamesTheEnvironmentVariable() async throws {
         let plugin = try PluginLoader.load(folder: try TestPlugin.folder())
         await #expect(throws: PluginLoadError.self) { try await PluginRuntime.start(plugin, environment: [:]) }
-        do { _ = try await PluginRuntime.start(plugin, environment: [:]) } catch let error as PluginLoadError {
+        do { _ = try await PluginRuntime.start(plugin, environment: [:]) } catch {
             #expect(error.description.contains("config.api_key: is required; set it in the plugin settings or CRESCENT_FAKE_API_KEY"))
         }
         let fromEnv = try await PluginRuntime.start(plugin, environment: ["CRESCENT_FAKE_API_KEY": "k-123456",

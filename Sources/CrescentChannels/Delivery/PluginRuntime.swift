@@ -94,7 +94,7 @@ public final class PluginRuntime: @unchecked Sendable {
         let results: [LuaValue]
         do {
             results = try sandbox.call("send", in: program, args: [message.luaValue])
-        } catch let error as ScriptError {
+        } catch {
             let text = redact("\(error)")
             switch error.kind {
             case .budget, .deadline, .memory, .forbidden:
@@ -105,8 +105,6 @@ public final class PluginRuntime: @unchecked Sendable {
             default:
                 return .permanent(text)
             }
-        } catch {
-            return .permanent(redact("\(error)"))
         }
         return Self.interpret(results.first, redact: redact)
     }
