@@ -22,7 +22,7 @@ struct ShippedPluginTests {
         #expect(outcome.status == .sent)
         #expect(outcome.providerId?.hasPrefix("250 OK queued as sink-1") == true)
         let mail = try #require(sink.messages.first)
-        #expect(mail.commands == ["EHLO", "MAIL FROM", "RCPT TO", "DATA", "QUIT"] || mail.commands.prefix(4) == ["EHLO", "MAIL FROM", "RCPT TO", "DATA"])
+        #expect(mail.commands == ["EHLO", "MAIL", "RCPT", "DATA"])
         #expect(mail.to == ["li.wei@example.com"])
         #expect(mail.data.contains("Subject: Li Wei, your birthday gift"))
         // Dot-stuffing round trip: lines that start with "." arrive intact.
