@@ -11,6 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System Lua 5.4 (Debian liblua5.4-dev), found through pkg-config.
@@ -33,10 +37,26 @@ let package = Package(
         .target(name: "CrescentLua", dependencies: ["CrescentCore", "CLuaShim"]),
         // Targeting, guards, issuing, dry-run simulation, forecast, backtest.
         .target(name: "CrescentEngine", dependencies: ["CrescentCore", "CrescentStore", "CrescentLua"]),
+        // Channel plugins: manifest loader, sandboxed HTTP/SMTP transports, retry, rate limit,
+        // the delivery ledger, and loopback fake servers (Testing/) for `crescent plugin test`.
+        .target(
+            name: "CrescentChannels",
+            dependencies: [
+                "CrescentCore", "CrescentLua",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            // NIO channel handlers and the worker thread are checked by hand (@unchecked Sendable).
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .executableTarget(
             name: "crescent",
             dependencies: [
-                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore",
+                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,5 +64,9 @@ let package = Package(
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine"]),
+        .testTarget(
+            name: "CrescentChannelsTests",
+            dependencies: ["CrescentChannels", "CrescentLua", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )

@@ -5,11 +5,12 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         RunCommand.self,
         CheckCommand.self,
+        SegmentCommand.self,
+        DryRunCommand.self,
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,
-        SegmentCommand.self,
-        DryRunCommand.self,
+        PluginCommand.self,
         BenchCommand.self,
     ]
 }

@@ -1,0 +1,71 @@
+import CrescentLua
+import Foundation
+
+/// Resolves a plugin's `config.<key>` values from explicit settings, then the environment
+/// (`CRESCENT_<PLUGIN>_<KEY>`), then the manifest's defaults, and checks each against its type.
+public enum ConfigValues {
+    /// The environment variable that sets `key` for `plugin`, e.g. `CRESCENT_SMS_API_KEY`.
+    public static func environmentName(plugin: String, key: String) -> String {
+        let clean = { (s: String) in s.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() }
+        return "CRESCENT_\(clean(plugin))_\(clean(key))"
+    }
+
+    /// Every resolved value, or every problem (named `config.<key>`).
+    public static func resolve(_ manifest: PluginManifest, settings: [String: String],
+                               environment: [String: String]) -> Result<[String: LuaValue], PluginLoadError> {
+        var values: [String: LuaValue] = [:]
+        var problems: [String] = []
+        let known = Array(manifest.config.keys)
+        for key in settings.keys.sorted() where manifest.config[key] == nil {
+            problems.append("config.\(key): " + DidYouMean.unknownKey(key, among: known))
+        }
+        for (key, spec) in manifest.config.sorted(by: { $0.key < $1.key }) {
+            let envName = environmentName(plugin: manifest.name, key: key)
+            if let text = settings[key] ?? environment[envName] {
+                switch convert(text, spec.type) {
+                case .success(let v): values[key] = v
+                case .failure(let message):
+                    // Never echo a secret's text back in the problem.
+                    let shown = spec.secret ? "" : " (got \"\(text)\")"
+                    problems.append("config.\(key): \(message.message)\(shown)")
+                }
+            } else if let d = spec.defaultValue {
+                values[key] = d
+            } else if spec.required {
+                problems.append("config.\(key): is required; set it in the plugin settings or \(envName)")
+            }
+        }
+        return problems.isEmpty ? .success(values) : .failure(PluginLoadError(problems: problems))
+    }
+
+    /// Why `value` is not a valid `type`, or nil when it is.
+    static func typeProblem(_ value: LuaValue, _ type: PluginManifest.ConfigType) -> String? {
+        switch (type, value) {
+        case (.string, .string), (.int, .int), (.bool, .bool): return nil
+        case (.url, .string(let s)): return isURL(s) ? nil : "must be an http(s) or smtp URL"
+        default: return "must be a \(type.rawValue)"
+        }
+    }
+
+    private static func convert(_ text: String, _ type: PluginManifest.ConfigType) -> Result<LuaValue, ConfigTypeError> {
+        switch type {
+        case .string: return .success(.string(text))
+        case .int: return Int64(text).map { .success(.int($0)) } ?? .failure(ConfigTypeError("must be a whole number"))
+        case .bool:
+            switch text.lowercased() {
+            case "true", "1", "yes": return .success(.bool(true))
+            case "false", "0", "no": return .success(.bool(false))
+            default: return .failure(ConfigTypeError("must be true or false"))
+            }
+        case .url: return isURL(text) ? .success(.string(text)) : .failure(ConfigTypeError("must be an http(s) or smtp URL"))
+        }
+    }
+
+    static func isURL(_ s: String) -> Bool {
+        guard let url = URL(string: s), let scheme = url.scheme?.lowercased(), url.host != nil else { return false }
+        return ["http", "https", "smtp"].contains(scheme)
+    }
+}
+
+struct ConfigTypeError: Error { let message: String; init(_ m: String) { message = m } }
+extension ConfigTypeError: CustomStringConvertible { var description: String { message } }
