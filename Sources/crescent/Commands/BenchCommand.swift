@@ -5,5 +5,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print their figures next to a baseline run in the same command.",
-        subcommands: [BenchRFMCommand.self])
+        subcommands: [BenchRFMCommand.self, BenchIssueCommand.self])
 }

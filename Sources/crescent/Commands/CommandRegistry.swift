@@ -10,6 +10,8 @@ enum CommandRegistry {
         GenerateCommand.self,
         SegmentCommand.self,
         DryRunCommand.self,
+        RunPlaybookCommand.self,
+        RedeemCommand.self,
         BenchCommand.self,
     ]
 }
