@@ -5,7 +5,7 @@ import GRDB
 public enum ClaimOutcome: Hashable, Sendable {
     case issued(channel: String)
     case suppressed(SuppressionReason)
-    /// The same idempotency key was claimed before: nothing changed.
+    /// The same idempotency key was decided before (issued or suppressed): nothing changed.
     case alreadyClaimed
 }
 
@@ -31,6 +31,12 @@ public struct Claimer: Sendable {
         try store.writer.writeWithoutTransaction { db in
             var outcome = ClaimOutcome.alreadyClaimed
             try db.inTransaction(.immediate) {
+                // A replay: the key's decision (issue or suppression) is already written.
+                let key = scope.key(member: member.id)
+                for table in ["deliveries", "suppressions"] {
+                    let seen = try Int.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE idempotency_key = ?", arguments: [key])
+                    if seen != nil { return .rollback }
+                }
                 var state = try StoreGuardState.load(db, now: now, members: [member.id])
                 let request = plan.pipeline.request
                 try state.refreshReservations(db, campaigns: [request.campaign])
