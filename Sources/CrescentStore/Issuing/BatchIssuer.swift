@@ -49,6 +49,9 @@ public struct BatchIssuer {
     /// - throws: `DatabaseError`; batches committed before the error stay committed.
     public func run(candidates: [IssueCandidate], plans: [IssuePlan], at now: Timestamp) throws -> IssueTotals {
         try store.writer.writeWithoutTransaction { db in
+            // Idempotency keys sort as text, not by member: their index pages are hit all over.
+            // A large page cache keeps them in memory (SQLite's default is 2 MiB).
+            try db.execute(sql: "PRAGMA cache_size = -131072")
             let decided = try IssueTotals.decidedMembers(db, scope: scope)
             let todo = decided.isEmpty ? candidates : candidates.filter { !decided.contains($0.member.id) }
             var state = try StoreGuardState.load(db, now: now, expectedMembers: candidates.count)

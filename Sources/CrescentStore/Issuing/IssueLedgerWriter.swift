@@ -74,8 +74,8 @@ public struct IssueLedgerWriter {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(idempotency_key) DO NOTHING
             """)
         points = try RawStatement(db, """
-            INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, expires_on, run_id, playbook, channel)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(idempotency_key) DO NOTHING
+            INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, expires_on, run_id, playbook, channel,
+              kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'earn') ON CONFLICT(idempotency_key) DO NOTHING
             """)
     }
 

@@ -54,6 +54,8 @@ extension CrescentStore {
                   member_id INTEGER NOT NULL,
                   reason TEXT NOT NULL,
                   time INTEGER NOT NULL);
+                ALTER TABLE points_ledger ADD COLUMN kind TEXT NOT NULL DEFAULT 'earn'
+                  CHECK (kind IN ('earn','spend','expire'));
                 ALTER TABLE points_ledger ADD COLUMN run_id TEXT;
                 ALTER TABLE points_ledger ADD COLUMN playbook TEXT;
                 ALTER TABLE points_ledger ADD COLUMN channel TEXT;
