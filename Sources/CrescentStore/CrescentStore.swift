@@ -21,6 +21,8 @@ public final class CrescentStore: Sendable {
     /// - throws: `DatabaseError` when the file cannot be opened or migrated.
     public init(path: String) throws {
         var config = Configuration()
+        // Several processes may issue into one file (claims, restarts): wait for the lock.
+        config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

@@ -29,10 +29,7 @@ public struct DryRun {
             throw ScriptError(kind: .validation, file: program.chunkName,
                               message: "no playbook \"\(name)\"" + (closest(to: name, in: program.playbooks.map(\.name)).map { ", did you mean \"\($0)\"?" } ?? ""))
         }
-        let segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll()
-        var segmentSets: [String: Bitset] = [:]
-        for s in segments { segmentSets[s.name] = s.members }
-        let audience = SegmentEvaluator(runtime: context.runtime).audience(of: playbook, segments: segmentSets)
+        let (audience, segmentSets) = try PlaybookGuards.audience(context, playbook)
         var sim = StepSimulator(context: context, playbook: playbook, policy: policy, seed: seed)
         try sim.simulate(audience: audience)
         let model = try ResponseFit.fit(context.population, asOf: context.asOf, seed: seed)

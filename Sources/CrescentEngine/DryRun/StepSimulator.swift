@@ -72,18 +72,7 @@ struct StepSimulator {
     }
 
     private func makePipeline(offerId: Int, channels: [String]) throws -> GuardPipeline {
-        let request: GuardRequest
-        if offerId > 0, let offer = context.runtime.offers[offerId], offer.kind == "coupon" {
-            let spec = try offer.couponSpec(campaign: playbook.name)
-            var limits = spec.limits
-            limits.budget = limits.budget ?? playbook.budget
-            request = GuardRequest(campaign: playbook.name, businessLine: playbook.businessLine, channels: channels,
-                                   couponType: spec.type, source: spec.source, limits: limits,
-                                   costPerIssue: spec.reservedValue, claimFrom: spec.claimFrom, claimUntil: spec.claimUntil)
-        } else {
-            request = GuardRequest(campaign: playbook.name, businessLine: playbook.businessLine, channels: channels)
-        }
-        return GuardPipeline(policy: policy, request: request)
+        try PlaybookGuards.pipeline(context, playbook, offerId: offerId, channels: channels, policy: policy)
     }
 
     private func render(_ template: MessageTemplate?, view: MemberView, offerId: Int?) throws -> String? {

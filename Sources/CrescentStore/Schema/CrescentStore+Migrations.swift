@@ -87,6 +87,7 @@ extension CrescentStore {
                 CREATE INDEX deliveries_member ON deliveries(member_id, time);
                 """)
         }
+        registerIssuingMigration(&m)
         return m
     }
 }

@@ -10,6 +10,8 @@ enum CommandRegistry {
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,
+        RunPlaybookCommand.self,
+        RedeemCommand.self,
         PluginCommand.self,
         BenchCommand.self,
     ]

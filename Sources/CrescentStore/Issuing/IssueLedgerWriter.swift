@@ -1,0 +1,146 @@
+import CrescentCore
+import Foundation
+import GRDB
+
+/// Where one issuing pass writes: run, playbook and step. Together with the member they
+/// make the idempotency key `runId/playbook/step/memberId` of every row the pass writes.
+public struct IssueScope: Hashable, Sendable {
+    public var runId: String
+    public var playbook: String
+    public var step: Int
+
+    public init(runId: String, playbook: String, step: Int = 0) {
+        self.runId = runId; self.playbook = playbook; self.step = step
+    }
+
+    /// The prefix every key of this scope starts with.
+    public var keyPrefix: String { "\(runId)/\(playbook)/\(step)/" }
+
+    public func key(member: Int64) -> String { keyPrefix + String(member) }
+}
+
+/// What a member receives when the guards let an issue through.
+public struct IssueOffer: Hashable, Sendable {
+    /// A coupon with its interned spec id (``CouponSpecCatalog``).
+    public var coupon: (spec: CouponSpec, specId: Int64)?
+    /// Points earned, and the days until they expire (nil: never).
+    public var points: (award: Int64, expiryDays: Int?)?
+
+    public init(coupon spec: CouponSpec, specId: Int64) { coupon = (spec, specId) }
+    public init(points award: Int64, expiryDays: Int?) { points = (award, expiryDays) }
+    /// Content, call tasks and other offers that only need a delivery.
+    public init() {}
+
+    public static func == (a: IssueOffer, b: IssueOffer) -> Bool {
+        a.coupon?.specId == b.coupon?.specId && a.points?.award == b.points?.award
+            && a.points?.expiryDays == b.points?.expiryDays
+    }
+    public func hash(into h: inout Hasher) { h.combine(coupon?.specId); h.combine(points?.award) }
+}
+
+/// Writes the rows of issuing decisions with prepared statements, inside a transaction
+/// the caller owns: coupon ledger, points ledger, a `pending` delivery per issue, and a
+/// suppression row per refusal. Every insert is `ON CONFLICT(idempotency_key) DO NOTHING`,
+/// so replaying a member already written changes nothing.
+///
+/// For example:
+/// ```swift
+/// let writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "r1", playbook: "winback"))
+/// let fresh = try writer.write(db, member: m, request: request, offer: offer, decision: d, at: now)
+/// ```
+public struct IssueLedgerWriter {
+    public let scope: IssueScope
+    private let coupon: RawStatement
+    private let delivery: RawStatement
+    private let suppression: RawStatement
+    private let points: RawStatement
+
+    public init(_ db: Database, scope: IssueScope) throws {
+        self.scope = scope
+        coupon = try RawStatement(db, """
+            INSERT INTO coupon_ledger(idempotency_key, run_id, playbook, step, member_id, campaign, coupon_type,
+              channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'issued', ?10, ?11, ?12, ?13, ?14)
+            ON CONFLICT(idempotency_key) DO NOTHING
+            """)
+        delivery = try RawStatement(db, """
+            INSERT INTO deliveries(idempotency_key, run_id, playbook, step, member_id, channel, state, time,
+              campaign, business_line, coupon_type, source, local_day, value_minor)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            ON CONFLICT(idempotency_key) DO NOTHING
+            """)
+        suppression = try RawStatement(db, """
+            INSERT INTO suppressions(idempotency_key, run_id, playbook, step, member_id, reason, time)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(idempotency_key) DO NOTHING
+            """)
+        points = try RawStatement(db, """
+            INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, expires_on, run_id, playbook, channel,
+              kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'earn') ON CONFLICT(idempotency_key) DO NOTHING
+            """)
+    }
+
+    /// Writes one decision. Returns false when the member's key was already written
+    /// (the caller then releases what the guards reserved).
+    @discardableResult
+    public func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
+                      decision: GuardDecision, at now: Timestamp) throws -> Bool {
+        let key = scope.key(member: member.id)
+        switch decision {
+        case .suppress(let reason):
+            bindScope(suppression, key, member.id)
+            suppression.bind(6, reason.code)
+            suppression.bind(7, now.seconds)
+            try suppression.run(db)
+            return db.changesCount > 0
+        case .issue(let channel):
+            let localDay = now.adding(seconds: Int64(member.utcOffsetMinutes) * 60).day
+            bindScope(delivery, key, member.id)
+            delivery.bind(6, channel)
+            delivery.bind(7, now.seconds)
+            delivery.bind(8, request.campaign)
+            delivery.bind(9, request.businessLine)
+            delivery.bind(10, request.couponType)
+            delivery.bind(11, request.source.rawValue)
+            delivery.bind(12, Int64(localDay.index))
+            delivery.bind(13, request.costPerIssue.minorUnits)
+            try delivery.run(db)
+            guard db.changesCount > 0 else { return false }
+            if let (spec, specId) = offer.coupon {
+                let issued = IssuedCoupon(spec: spec, member: member, issuedAt: now)
+                let validUntil = Timestamp(day: issued.expiresOn).adding(seconds: -Int64(member.utcOffsetMinutes) * 60)
+                bindScope(coupon, key, member.id)
+                coupon.bind(6, request.campaign)
+                coupon.bind(7, spec.type)
+                coupon.bind(8, channel)
+                coupon.bind(9, spec.source.rawValue)
+                coupon.bind(10, now.seconds)
+                coupon.bind(11, validUntil.seconds)
+                coupon.bind(12, request.costPerIssue.minorUnits)
+                coupon.bind(13, specId)
+                coupon.bind(14, member.utcOffsetMinutes)
+                try coupon.run(db)
+            }
+            if let (award, days) = offer.points {
+                points.bind(1, key)
+                points.bind(2, member.id)
+                points.bind(3, award)
+                points.bind(4, "playbook:\(scope.playbook)")
+                points.bind(5, now.seconds)
+                points.bind(6, days.map { localDay.adding(days: $0).description })
+                points.bind(7, scope.runId)
+                points.bind(8, scope.playbook)
+                points.bind(9, channel)
+                try points.run(db)
+            }
+            return true
+        }
+    }
+
+    private func bindScope(_ s: RawStatement, _ key: String, _ member: Int64) {
+        s.bind(1, key)
+        s.bind(2, scope.runId)
+        s.bind(3, scope.playbook)
+        s.bind(4, scope.step)
+        s.bind(5, member)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import CrescentCore
+import CrescentStore
+import Foundation
+
+/// `crescent redeem`: apply a ledger coupon to an order.
+struct RedeemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redeem",
+        abstract: "Apply an issued coupon to an order under its restrictions.",
+        discussion: """
+        The order is JSON, amounts in yuan; `time` defaults to now, `city` and `shipping_fee`
+        are optional. A refusal prints the reason and exits 1. Replaying a redemption with
+        the same --key (default redeem/<coupon>/<order id>) changes nothing.
+
+          crescent redeem --db crm.sqlite --coupon 17 --order '{"id": 9001, "time": "2026-12-03 12:00",
+            "store": "sh01", "city": "Shanghai", "items": [{"sku": "m1", "category": "beauty", "amount": 320}]}'
+        """)
+
+    @Option(help: "The store (.sqlite).") var db: String
+    @Option(help: "The coupon's id in coupon_ledger.") var coupon: Int64
+    @Option(help: "The order as JSON, or @FILE.") var order: String
+    @Option(help: "The redemption's idempotency key.") var key: String?
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
+        let text: String
+        if order.hasPrefix("@") { text = try readScript(String(order.dropFirst())) } else { text = order }
+        let parsed = try OrderJSON.parse(text)
+        let outcome: RedeemOutcome
+        do {
+            outcome = try Redeemer(store: try CrescentStore(path: db))
+                .redeem(coupon: coupon, order: parsed.order, city: parsed.city, shippingFee: parsed.shippingFee, key: key)
+        } catch let unknown as UnknownCoupon { throw ScriptFailure(description: unknown.description) }
+        switch outcome {
+        case .redeemed(let r):
+            print("redeemed coupon \(coupon) on order \(parsed.order.id): discount \(r.discount), pays \(r.paidAmount)"
+                  + (r.giftSku.map { ", gift \($0)" } ?? ""))
+        case .replayed(let discount):
+            print("already redeemed under this key (discount \(discount)): nothing changed")
+        case .refused(let refusal):
+            throw ScriptFailure(description: "coupon \(coupon) refused: \(refusal) [\(refusal.code)]")
+        }
+    }
+}
+
+/// The `--order` JSON of `crescent redeem`, amounts in yuan.
+enum OrderJSON {
+    static func parse(_ text: String) throws -> (order: Order, city: String?, shippingFee: Money) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw UsageError(message: "--order is not a JSON object")
+        }
+        func money(_ v: Any?) -> Money? { (v as? NSNumber).map { Money(minorUnits: Int64(($0.doubleValue * 100).rounded())) } }
+        let time: Timestamp
+        if let t = object["time"] as? String {
+            guard let parsed = Timestamp(t) else { throw UsageError(message: "order time \"\(t)\" is not a time") }
+            time = parsed
+        } else {
+            time = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        }
+        let items = (object["items"] as? [[String: Any]] ?? []).map {
+            OrderItem(sku: $0["sku"] as? String ?? "", category: $0["category"] as? String ?? "",
+                      quantity: ($0["quantity"] as? NSNumber)?.intValue ?? 1, amount: money($0["amount"]) ?? .zero)
+        }
+        let amount = money(object["amount"]) ?? items.reduce(Money.zero) { $0 + $1.amount }
+        let order = Order(id: (object["id"] as? NSNumber)?.int64Value ?? 0,
+                          memberId: (object["member_id"] as? NSNumber)?.int64Value ?? 0, time: time,
+                          store: object["store"] as? String, amount: amount,
+                          quantity: items.reduce(0) { $0 + $1.quantity }, items: items)
+        return (order, object["city"] as? String, money(object["shipping_fee"]) ?? .zero)
+    }
+}

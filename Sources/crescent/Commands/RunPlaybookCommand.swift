@@ -1,0 +1,85 @@
+import ArgumentParser
+import CrescentCore
+import CrescentEngine
+import CrescentLua
+import CrescentStore
+import Foundation
+
+/// `crescent run-playbook`: issue a playbook's first step for real into a store.
+struct RunPlaybookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-playbook",
+        abstract: "Issue a playbook for real: guards against the store, ledgers, pending deliveries.",
+        discussion: """
+        Loads the population from the store, evaluates the playbook's audience and offers,
+        runs every guard against the store's history and writes coupons, points, pending
+        deliveries and suppressions in batched transactions. Each member is decided at most
+        once per run id: run the same command again after a crash to finish the run.
+        Only the first step is issued; later steps are left for the scheduler. Nothing is sent.
+
+          crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01
+        """)
+
+    @Argument(help: "The script with the playbooks.")
+    var file: String
+
+    @Option(help: "The store (.sqlite) holding members and ledgers.")
+    var db: String
+
+    @Option(name: .customLong("run-id"), help: "The run's id; the same id resumes a run.")
+    var runId: String
+
+    @Option(help: "Only this playbook (default: all in the file).")
+    var playbook: String?
+
+    @Option(help: "The run's time, e.g. \"2026-12-01 10:00\" (UTC). Default: the playbook's `when.at`.")
+    var now: String?
+
+    @Option(name: .customLong("batch-size"), help: "Members per transaction.")
+    var batchSize: Int = 5_000
+
+    @Option(help: "Seed for the scripts' random choices.")
+    var seed: UInt64 = 42
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
+        guard batchSize > 0 else { throw UsageError(message: "--batch-size must be positive") }
+        let at = try now.map { text in
+            guard let t = Timestamp(text) else { throw UsageError(message: "--now \"\(text)\" is not a time") }
+            return t
+        }
+        let source = try readScript(file)
+        let store = try CrescentStore(path: db)
+        let context: CampaignContext
+        do {
+            context = try CampaignContext(script: source, chunkName: file, data: db, seed: seed, asOf: at?.day)
+        } catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
+        let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
+        guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to run") }
+        var issuer = PlaybookIssuer(context: context, store: store)
+        issuer.batchSize = batchSize
+        for name in names {
+            let result: PlaybookIssueResult
+            do { result = try issuer.run(playbook: name, runId: runId, at: at) }
+            catch let e as ScriptError { throw ScriptFailure(description: e.description) }
+            catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
+            print(Self.summary(result))
+        }
+    }
+
+    static func summary(_ r: PlaybookIssueResult) -> String {
+        let t = r.totals
+        var lines = ["run \(r.scope.runId) · playbook \(r.scope.playbook) · step 0 at \(r.at)",
+                     "  targeted \(r.targeted), no offer \(r.noOffer)"]
+        let channels = t.issuedByChannel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        lines.append("  issued \(t.issued)" + (channels.isEmpty ? "" : " (\(channels.joined(separator: ", ")))"))
+        lines.append("  suppressed \(t.suppressedTotal)")
+        for reason in SuppressionReason.allCases {
+            if let n = t.suppressed[reason.code] { lines.append("    \(reason.code) \(n)") }
+        }
+        if !r.laterSteps.isEmpty {
+            lines.append("  later steps left for the scheduler: \(r.laterSteps.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,43 @@
+import CrescentCore
+import CrescentStore
+import Foundation
+
+/// Shared set-up for the issuing tests: scratch stores, members and plans.
+enum IssuingFixtures {
+    static let now = Timestamp(day: Day(year: 2026, month: 12, day: 1), hour: 3) // 11:00 at UTC+8
+
+    /// A fresh file path in a new temporary directory.
+    static func scratchPath(_ name: String = "store.sqlite") throws -> String {
+        let dir = NSTemporaryDirectory() + "crescent-issuing-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir + "/" + name
+    }
+
+    /// Members 1...n: every tenth without consent, every third on push only, the rest sms and push.
+    static func members(_ n: Int) -> [Member] {
+        (1...Int64(n)).map { id in
+            Member(id: id, name: "m\(id)", joinDate: Day(year: 2025, month: 1, day: 1),
+                   consent: id % 10 == 0 ? [] : id % 3 == 0 ? ["push"] : ["sms", "push"], utcOffsetMinutes: 480)
+        }
+    }
+
+    static func coupon(stock: Int? = nil, budget: Money? = nil, type: String = "t10",
+                       source: CouponSource = .crm, restrictions: CouponRestrictions = CouponRestrictions(),
+                       validDays: Int = 14, usableFrom: Timestamp? = nil) -> CouponSpec {
+        CouponSpec(kind: .amountOff(Money(major: 10), minSpend: Money(major: 50)), restrictions: restrictions,
+                   limits: ClaimLimits(perMemberPerCampaign: 1, stock: stock, budget: budget),
+                   useWindow: .relative(validDays: validDays), usableFrom: usableFrom, type: type, source: source)
+    }
+
+    static func plan(_ store: CrescentStore, _ spec: CouponSpec, campaign: String = "camp",
+                     policy: GuardPolicy = GuardPolicy()) throws -> IssuePlan {
+        let id = try store.writer.write { try CouponSpecCatalog.intern(spec, $0) }
+        return IssuePlan(pipeline: GuardPipeline(policy: policy, request: GuardRequest(
+            campaign: campaign, businessLine: "line", channels: ["sms", "push"], coupon: spec)),
+            offer: IssueOffer(coupon: spec, specId: id))
+    }
+
+    static func count(_ store: CrescentStore, _ sql: String) throws -> Int {
+        try store.writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    }
+}

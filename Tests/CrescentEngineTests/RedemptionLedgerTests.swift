@@ -1,0 +1,72 @@
+import CrescentCore
+import CrescentStore
+import Testing
+
+@Suite("Redemption")
+struct RedemptionLedgerTests {
+    let store: CrescentStore
+    let at = IssuingFixtures.now.adding(seconds: 86_400)
+
+    init() throws { store = try CrescentStore() }
+
+    /// Issues one coupon of `spec` to member 1 and returns its ledger id.
+    func issue(_ spec: CouponSpec, playbook: String) throws -> Int64 {
+        let plan = try IssuingFixtures.plan(store, spec, campaign: playbook)
+        let member = IssuingFixtures.members(1)[0]
+        _ = try Claimer(store: store, scope: IssueScope(runId: "r", playbook: playbook))
+            .claim(member: member, plan: plan, at: IssuingFixtures.now)
+        return try Int64(IssuingFixtures.count(store, "SELECT max(id) FROM coupon_ledger"))
+    }
+
+    func order(_ id: Int64, amount: Int64 = 120, category: String = "beauty", sku: String = "m1",
+               store shop: String? = "sh01", at time: Timestamp? = nil) -> Order {
+        Order(id: id, memberId: 1, time: time ?? at, store: shop, amount: Money(major: amount), quantity: 1,
+              items: [OrderItem(sku: sku, category: category, quantity: 1, amount: Money(major: amount))])
+    }
+
+    @Test("each restriction refuses with its reason", arguments: [
+        ("store_not_eligible", CouponRestrictions(stores: ["sh02"])),
+        ("city_not_eligible", CouponRestrictions(cities: ["Beijing"])),
+        ("category_not_eligible", CouponRestrictions(categories: ["toys"])),
+        ("sku_not_eligible", CouponRestrictions(skus: ["x9"])),
+        ("below_minimum_spend", CouponRestrictions(minSpend: Money(major: 500))),
+    ])
+    func restrictions(code: String, restrictions: CouponRestrictions) throws {
+        let id = try issue(IssuingFixtures.coupon(restrictions: restrictions), playbook: code)
+        let outcome = try Redeemer(store: store).redeem(coupon: id, order: order(1), city: "Shanghai")
+        guard case .refused(let why) = outcome else { Issue.record("expected a refusal, got \(outcome)"); return }
+        #expect(why.code == code)
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger WHERE state = 'issued'") == 1)
+    }
+
+    @Test("not yet valid before usable_from")
+    func notYetValid() throws {
+        let id = try issue(IssuingFixtures.coupon(usableFrom: at.adding(seconds: 3_600)), playbook: "early")
+        #expect(try Redeemer(store: store).redeem(coupon: id, order: order(1)) == .refused(.notYetValid))
+    }
+
+    @Test("a redemption replayed under the same key is a no-op; another order is refused")
+    func replay() throws {
+        let id = try issue(IssuingFixtures.coupon(), playbook: "replay")
+        let redeemer = Redeemer(store: store)
+        guard case .redeemed(let r) = try redeemer.redeem(coupon: id, order: order(7)) else {
+            Issue.record("expected a redemption"); return
+        }
+        #expect(r.discount == Money(major: 10))
+        #expect(try redeemer.redeem(coupon: id, order: order(7)) == .replayed(discount: Money(major: 10)))
+        #expect(try redeemer.redeem(coupon: id, order: order(8)) == .refused(.alreadyRedeemed))
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_events WHERE kind = 'redeem'") == 1)
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger WHERE state = 'redeemed'") == 1)
+    }
+
+    @Test("an expired coupon is refused and recorded as expired")
+    func expired() throws {
+        let id = try issue(IssuingFixtures.coupon(validDays: 3), playbook: "expired")
+        let late = IssuingFixtures.now.adding(seconds: 10 * 86_400)
+        let outcome = try Redeemer(store: store).redeem(coupon: id, order: order(3, at: late))
+        guard case .refused(.expired) = outcome else { Issue.record("expected expired, got \(outcome)"); return }
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger WHERE state = 'expired'") == 1)
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_events WHERE kind = 'expire'") == 1)
+        #expect(try Redeemer(store: store).redeem(coupon: id, order: order(4, at: late)) == .refused(.expired(on: Day(year: 2026, month: 12, day: 4))))
+    }
+}
