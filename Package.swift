@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
-        .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine"]),
+        // Depends on the CLI too: the kill test runs the built `crescent` binary.
+        .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent"]),
         .testTarget(
             name: "CrescentChannelsTests",
             dependencies: ["CrescentChannels", "CrescentLua", .product(name: "Crypto", package: "swift-crypto")]

@@ -120,10 +120,11 @@
 -- ---------------------------------------------------------------------------------------
 
 --- WHEN: a scheduled window (`at`, optional `until`) or an event scene (`trigger`).
---- `until` is a Lua keyword: write it as `["until"] = "2026-12-31 22:00"`.
+--- `until` is a Lua keyword: write `["until"] = "2026-12-31 22:00"`, or use `ends`.
 ---@class crm.When
 ---@field at? string Start, "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" (UTC)
 ---@field ["until"] string? End of the window, after `at`
+---@field ends? string The same as `["until"]`, without the brackets: `ends = "2026-12-31 22:00"`
 ---@field every? string Repeat, e.g. "week", "month"
 ---@field trigger? crm.Trigger The event scene
 ---@field days_after? integer Days after the event (replenishment: days after the purchase)
