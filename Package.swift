@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent"]),
         .testTarget(
             name: "CrescentChannelsTests",
-            dependencies: ["CrescentChannels", "CrescentLua", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )

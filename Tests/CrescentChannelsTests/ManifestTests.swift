@@ -1,4 +1,5 @@
 @testable import CrescentChannels
+import CrescentCore
 import Foundation
 import Testing
 
@@ -48,7 +49,7 @@ struct ManifestTests {
     }
 
     @Test func didYouMeanFindsCloseKeys() {
-        #expect(DidYouMean.suggestion(for: "per_secnd", among: ["per_second", "burst"]) == "per_second")
-        #expect(DidYouMean.suggestion(for: "zzz", among: ["per_second", "burst"]) == nil)
+        #expect(closest(to: "per_secnd", in: ["per_second", "burst"]) == "per_second")
+        #expect(closest(to: "zzz", in: ["per_second", "burst"]) == nil)
     }
 }

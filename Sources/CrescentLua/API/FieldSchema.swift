@@ -1,3 +1,5 @@
+import CrescentCore
+
 /// The fields a declaration accepts, so a misspelling gets a suggestion instead of being
 /// silently ignored ("unknown field `min_spent`, did you mean `min_spend`?").
 public struct FieldSchema: Sendable {
@@ -50,26 +52,4 @@ public struct FieldSchema: Sendable {
         case .stringOrTable: return value.stringValue != nil || (value.tableValue != nil && !isFunction(value))
         }
     }
-}
-
-/// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
-public func closest(to word: String, in candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word, $0)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-    guard let best = scored.first, best.1 <= max(2, word.count / 3) else { return nil }
-    return best.0
-}
-
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -1,3 +1,4 @@
+import CrescentCore
 import Foundation
 
 /// Message copy with `{{variable}}` placeholders, optionally one text per segment.

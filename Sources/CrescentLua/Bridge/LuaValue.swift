@@ -1,3 +1,5 @@
+import CrescentCore
+
 /// A plain value crossing the Swift–Lua boundary.
 ///
 /// Only data crosses: functions, userdata, threads and cyclic tables are refused when
@@ -87,23 +89,4 @@ extension LuaValue: CustomStringConvertible {
             out += "}"
         }
     }
-}
-
-/// Quotes a string as JSON.
-public func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20:
-            let hex = String(u.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
 }
