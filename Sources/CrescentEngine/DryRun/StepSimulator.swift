@@ -21,7 +21,12 @@ struct StepSimulator {
         self.context = context; self.playbook = playbook; self.policy = policy; self.seed = seed
     }
 
-    var start: Timestamp { playbook.schedule.at ?? Timestamp(day: context.asOf, hour: 10) }
+    /// A dry-run launches the playbook on the as-of day (so a backtest measures the window
+    /// that follows it), at the scheduled time of day (10:00 when there is none).
+    var start: Timestamp {
+        let secondOfDay = playbook.schedule.at?.secondOfDay ?? 36_000
+        return Timestamp(day: context.asOf).adding(seconds: Int64(secondOfDay))
+    }
 
     private var plan: [PlaybookStep] {
         if !playbook.steps.isEmpty { return playbook.steps }
