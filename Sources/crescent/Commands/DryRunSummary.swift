@@ -43,10 +43,7 @@ enum DryRunSummary {
 /// Expectation results as JUnit XML, so CI systems show failed forecasts as failed tests.
 enum JUnitWriter {
     static func xml(_ results: [ExpectationResult], suite: String) -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = ReportText.escape
         let failures = results.filter { !$0.passed }.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuite name=\"\(esc(suite))\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
