@@ -67,11 +67,19 @@ raise:
     lua_State *main_thread = lua_tothread(L, -1);
     lua_pop(L, 1);
     if (main_thread && main_thread != L) lua_sethook(main_thread, limits_hook, LUA_MASKCOUNT, 1);
-    if (lim->trip == CRESCENT_TRIP_BUDGET)
-        luaL_error(L, "instruction budget exhausted (%I instructions)",
-                   (lua_Integer)(lim->instructions_budget * CRESCENT_HOOK_INTERVAL));
+    /* Inside a hook, level 0 is the function that was running (luaL_error would blame its caller). */
+    lua_Debug here;
+    if (lua_getstack(L, 0, &here) && lua_getinfo(L, "Sl", &here) && here.currentline > 0)
+        lua_pushfstring(L, "%s:%d: ", here.short_src, here.currentline);
     else
-        luaL_error(L, "deadline exceeded");
+        lua_pushliteral(L, "");
+    if (lim->trip == CRESCENT_TRIP_BUDGET)
+        lua_pushfstring(L, "instruction budget exhausted (%I instructions)",
+                        (lua_Integer)(lim->instructions_budget * CRESCENT_HOOK_INTERVAL));
+    else
+        lua_pushliteral(L, "deadline exceeded");
+    lua_concat(L, 2);
+    lua_error(L);
 }
 
 lua_State *crescent_newstate(crescent_limits *limits) {

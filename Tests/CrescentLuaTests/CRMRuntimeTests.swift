@@ -155,3 +155,23 @@ playbook "winback" {
         }
     }
 }
+
+@Suite struct PopulationLimitTests {
+    @Test func aRunawayPredicateOverAPopulationEndsWithTheMember() throws {
+        var limits = SandboxLimits.population(members: 10)
+        limits.seconds = 5
+        let runtime = CRMRuntime(limits: limits)
+        _ = try runtime.load(source: """
+        segment "spin" { where = function(m) if m.id == 1003 then while true do end end return true end }
+        """, chunkName: "spin.lua")
+        runtime.loadMembers(sampleViews(10))
+        do {
+            _ = try runtime.evaluateSegment("spin")
+            Issue.record("expected the budget to stop the loop")
+        } catch {
+            #expect(error.kind == .budget || error.kind == .deadline)
+            #expect(error.memberId == 1003)
+            #expect(error.file == "spin.lua")
+        }
+    }
+}

@@ -11,8 +11,12 @@ public struct SandboxLimits: Sendable, Equatable {
         self.instructions = instructions; self.memoryBytes = memoryBytes; self.seconds = seconds
     }
 
-    /// Generous limits for evaluating a whole population inside one state.
+    /// Limits for evaluating a whole population inside one state: a budget of 5,000
+    /// instructions a member and a deadline of a second per 20,000 members (at least 30 s),
+    /// so one runaway predicate still ends in a clear error instead of hanging the host.
     public static func population(members: Int) -> SandboxLimits {
-        SandboxLimits(instructions: 0, memoryBytes: max(256 << 20, members * 2_048), seconds: 0)
+        SandboxLimits(instructions: max(50_000_000, Int64(members) * 5_000),
+                      memoryBytes: max(256 << 20, members * 2_048),
+                      seconds: max(30, Double(members) / 20_000))
     }
 }
