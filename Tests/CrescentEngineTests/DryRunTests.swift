@@ -77,11 +77,7 @@ playbook "upsell" {
 
     @Test func overlappingPlaybooksAreReportedWithTheirCollisions() throws {
         let ctx = try context()
-        let evaluator = SegmentEvaluator(runtime: ctx.runtime)
-        var sets: [String: Bitset] = [:]
-        for s in try evaluator.evaluateAll() { sets[s.name] = s.members }
-        var audiences: [String: Bitset] = [:]
-        for p in ctx.program.playbooks { audiences[p.name] = evaluator.audience(of: p, segments: sets) }
+        let (sets, audiences) = try SegmentEvaluator(runtime: ctx.runtime).evaluateAudiences()
         let overlaps = OverlapDetector.detect(ctx.program, audiences: audiences)
         let expected = sets["lapsed"]!.intersectionCount(sets["big"]!)
         #expect(expected > 0)

@@ -6,10 +6,8 @@ import CrescentLua
 enum PlaybookGuards {
     /// Everyone the playbook targets: the union of its audience segments.
     static func audience(_ context: CampaignContext, _ playbook: PlaybookDeclaration) throws -> (audience: Bitset, segments: [String: Bitset]) {
-        let segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll()
-        var segmentSets: [String: Bitset] = [:]
-        for s in segments { segmentSets[s.name] = s.members }
-        return (SegmentEvaluator(runtime: context.runtime).audience(of: playbook, segments: segmentSets), segmentSets)
+        let evaluated = try SegmentEvaluator(runtime: context.runtime).evaluateAudiences()
+        return (evaluated.audiences[playbook.name] ?? Bitset(capacity: context.runtime.memberCount), evaluated.segments)
     }
 
     /// The guard request for one offer of the playbook: a coupon's type, limits (the

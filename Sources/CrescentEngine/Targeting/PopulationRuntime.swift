@@ -1,6 +1,7 @@
 import CrescentCore
 import CrescentLua
 import Dispatch
+import Foundation
 
 /// A script loaded into one sandbox per core, each holding a contiguous shard of the
 /// members as Lua tables, so segments and offer formulas run on every core at once.
@@ -11,6 +12,8 @@ public final class PopulationRuntime: @unchecked Sendable {
     public let memberCount: Int
     public private(set) var offers: [Int: OfferDeclaration] = [:]
     private let shards: [(runtime: CRMRuntime, start: Int)]
+    /// Sandboxes the members are spread over (one per core, fewer for small populations).
+    public var shardCount: Int { shards.count }
     private var offerIdsByContent: [OfferKey: Int] = [:]
 
     struct OfferKey: Hashable { var kind: String; var fields: [String: LuaValue] }
@@ -18,7 +21,7 @@ public final class PopulationRuntime: @unchecked Sendable {
     /// - throws: `ScriptProblems` when the script does not load or validate.
     public init(source: String, chunkName: String, views: [MemberView], shards requested: Int = 0,
                 seed: Int64 = 1, clock: any CrescentCore.Clock) throws(ScriptProblems) {
-        let cores = requested > 0 ? requested : max(1, System.coreCount)
+        let cores = requested > 0 ? requested : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let count = max(1, min(cores, views.count / 1_000 + 1))
         let size = (views.count + count - 1) / max(count, 1)
         var shards: [(CRMRuntime, Int)] = []
@@ -109,15 +112,3 @@ final class ResultBox<T, E: Error>: @unchecked Sendable {
     func set(_ i: Int, _ r: Result<T, E>) { values[i] = r } // each index written by one thread
 }
 
-enum System {
-    static var coreCount: Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 2
-        #endif
-    }
-}
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -47,6 +47,16 @@ public struct SegmentEvaluator {
         return set
     }
 
+    /// Every segment by name, and every playbook's audience (the union of its segments) by
+    /// playbook name: what the dry-run, the issuer and the overlap check all start from.
+    public func evaluateAudiences() throws(ScriptError) -> (segments: [String: Bitset], audiences: [String: Bitset]) {
+        var segments: [String: Bitset] = [:]
+        for s in try evaluateAll() { segments[s.name] = s.members }
+        var audiences: [String: Bitset] = [:]
+        for p in runtime.program.playbooks { audiences[p.name] = audience(of: p, segments: segments) }
+        return (segments, audiences)
+    }
+
     /// Everyone a playbook targets: the union of its audience segments.
     public func audience(of playbook: PlaybookDeclaration, segments: [String: Bitset]) -> Bitset {
         var set = Bitset(capacity: runtime.memberCount)

@@ -44,7 +44,7 @@ struct BenchSegmentCommand: ParsableCommand {
         let allCores = try best(runtimes[0]), oneCore = try best(runtimes[1])
         let plain = try PlainLuaBaseline.membersPerSecond(views: views, predicate: Self.predicate, repeats: repeats)
         print("members \(members), matched \(matched), loaded into sandboxes in \(String(format: "%.2f", load.seconds)) s")
-        print(String(format: "crescent, %d shards (all cores): %.2f M members/s", System.cores, allCores / 1e6))
+        print(String(format: "crescent, %d shards (all cores): %.2f M members/s", runtimes[0].shardCount, allCores / 1e6))
         print(String(format: "crescent, 1 shard (one core):    %.2f M members/s", oneCore / 1e6))
         print(String(format: "plain lua5.4, one core:           %.2f M members/s (matched %d)", plain.rate / 1e6, plain.matched))
         print(String(format: "ratio per core crescent / plain:  %.2f", oneCore / plain.rate))
@@ -110,6 +110,3 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-enum System {
-    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
-}

@@ -50,11 +50,7 @@ struct CheckCommand: ParsableCommand {
         }
         do {
             let context = try CampaignContext(script: source, chunkName: file, data: data, seed: UInt64(sandbox.seed), asOf: day)
-            let evaluator = SegmentEvaluator(runtime: context.runtime)
-            var sets: [String: Bitset] = [:]
-            for s in try evaluator.evaluateAll() { sets[s.name] = s.members }
-            var audiences: [String: Bitset] = [:]
-            for p in context.program.playbooks { audiences[p.name] = evaluator.audience(of: p, segments: sets) }
+            let audiences = try SegmentEvaluator(runtime: context.runtime).evaluateAudiences().audiences
             return OverlapDetector.detect(context.program, audiences: audiences).map { "\($0) [overlap]" }
         } catch let e as ScriptError { return ["\(e) [\(e.kind.rawValue)]"] }
         catch let p as ScriptProblems { return p.problems.map { "\($0) [\($0.kind.rawValue)]" } }
