@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System Lua 5.4 (Debian liblua5.4-dev), found through pkg-config.
@@ -53,10 +57,23 @@ let package = Package(
             // NIO channel handlers and the worker thread are checked by hand (@unchecked Sendable).
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // The live engine (`crescent serve`): event ingestion API over an outbox, the event
+        // processor, the scheduler, script reload and Prometheus metrics.
+        .target(
+            name: "CrescentServer",
+            dependencies: [
+                "CrescentEngine", "CrescentChannels", "CrescentStore", "CrescentLua", "CrescentCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "crescent",
             dependencies: [
                 "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels",
+                "CrescentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

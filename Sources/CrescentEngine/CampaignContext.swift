@@ -32,6 +32,19 @@ public final class CampaignContext: @unchecked Sendable {
                                              seed: Int64(truncatingIfNeeded: seed), clock: clock)
     }
 
+    /// A context over members the caller already holds (the live engine's one member per
+    /// event, or its whole live population for a scheduled run) and a runtime loaded with them.
+    public init(population: Population, derived: DerivedViews, views: [MemberView], runtime: PopulationRuntime,
+                dataSource: String) {
+        self.fullPopulation = population
+        self.population = population
+        self.derived = derived
+        self.views = views
+        self.runtime = runtime
+        self.asOf = derived.asOf
+        self.dataSource = dataSource
+    }
+
     static func defaultAsOf(_ p: Population, data: String) -> Day {
         if data.hasPrefix("synthetic:") { return PopulationLoader.defaultSyntheticAsOf }
         return (p.orders.map(\.day).max() ?? PopulationLoader.defaultSyntheticAsOf).adding(days: 1)

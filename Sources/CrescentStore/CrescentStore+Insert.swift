@@ -24,13 +24,18 @@ extension CrescentStore {
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
             for (i, m) in members.enumerated() {
-                s.bind(1, m.id); s.bind(2, m.name); s.bind(3, m.gender); s.bind(4, m.birthday?.description)
-                s.bind(5, m.phone); s.bind(6, m.email); s.bind(7, m.city); s.bind(8, m.joinDate.description)
-                s.bind(9, m.tier); s.bind(10, m.pointsBalance); s.bind(11, m.tags.joined(separator: ","))
-                s.bind(12, m.consent.sorted().joined(separator: ","))
-                s.bind(13, FlatJSON.encode(m.attributes)); s.bind(14, m.utcOffsetMinutes)
+                bindMember(s, m)
                 do { try s.run(db) } catch { throw StoreInsertError(table: "members", index: i, message: "\(error)") }
             }
+    }
+
+    /// Binds a member to the 14 columns of `members`, in table order.
+    static func bindMember(_ s: RawStatement, _ m: Member) {
+        s.bind(1, m.id); s.bind(2, m.name); s.bind(3, m.gender); s.bind(4, m.birthday?.description)
+        s.bind(5, m.phone); s.bind(6, m.email); s.bind(7, m.city); s.bind(8, m.joinDate.description)
+        s.bind(9, m.tier); s.bind(10, m.pointsBalance); s.bind(11, m.tags.joined(separator: ","))
+        s.bind(12, m.consent.sorted().joined(separator: ","))
+        s.bind(13, FlatJSON.encode(m.attributes)); s.bind(14, m.utcOffsetMinutes)
     }
 
     /// Inserts orders and their items in one transaction: all of them or none.
@@ -40,9 +45,9 @@ extension CrescentStore {
     }
 
     /// The order insert, reusable inside a caller's transaction (the benchmark skips items).
-    static func insert(orders: [Order], in db: Database, withItems: Bool) throws {
+    static func insert(orders: [Order], in db: Database, withItems: Bool, ignoringExisting: Bool = false) throws {
         let s = try RawStatement(db, """
-            INSERT INTO orders (id, member_id, time, store, amount, quantity, discount)
+            INSERT \(ignoringExisting ? "OR IGNORE " : "")INTO orders (id, member_id, time, store, amount, quantity, discount)
             VALUES (?,?,?,?,?,?,?)
             """)
         let item = try RawStatement(db, """
@@ -53,7 +58,8 @@ extension CrescentStore {
             s.bind(5, o.amount.minorUnits); s.bind(6, o.quantity); s.bind(7, o.discount.minorUnits)
             do {
                 try s.run(db)
-                guard withItems else { continue }
+                // An ignored (existing) order keeps its items too.
+                guard withItems, !ignoringExisting || db.changesCount > 0 else { continue }
                 for (line, it) in o.items.enumerated() {
                     item.bind(1, o.id); item.bind(2, line + 1); item.bind(3, it.sku); item.bind(4, it.category)
                     item.bind(5, it.quantity); item.bind(6, it.amount.minorUnits)

@@ -24,7 +24,7 @@ public final class PluginRuntime: @unchecked Sendable {
     public var manifest: PluginManifest { plugin.manifest }
     /// Redacts every secret config value; apply it to anything shown about this plugin.
     public let redact: Redactor
-    private let worker: PluginWorker
+    private let worker: SerialWorker
     // Confined to the worker thread.
     private var sandbox: Sandbox!
     private var program: LoadedProgram!
@@ -33,7 +33,7 @@ public final class PluginRuntime: @unchecked Sendable {
     private init(plugin: ChannelPlugin, redact: Redactor) {
         self.plugin = plugin
         self.redact = redact
-        worker = PluginWorker(name: plugin.manifest.name)
+        worker = SerialWorker(name: "crescent-plugin-\(plugin.manifest.name)")
     }
 
     deinit { worker.stop() }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time as whole seconds since 1970-01-01T00:00:00Z.
 ///
 /// The host owns time: scripts see `crm.now()` from a `Clock`, never the wall clock,
@@ -65,4 +67,10 @@ public struct FixedClock: Clock {
     public var time: Timestamp
     public init(_ time: Timestamp) { self.time = time }
     public func now() -> Timestamp { time }
+}
+
+/// The wall clock, for the live engine.
+public struct SystemClock: Clock {
+    public init() {}
+    public func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
 }

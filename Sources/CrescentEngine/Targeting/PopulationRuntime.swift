@@ -9,9 +9,9 @@ import Foundation
 /// Offers are interned per sandbox; `offers` maps them to one global numbering by content.
 public final class PopulationRuntime: @unchecked Sendable {
     public let program: CRMProgram
-    public let memberCount: Int
+    public private(set) var memberCount: Int
     public private(set) var offers: [Int: OfferDeclaration] = [:]
-    private let shards: [(runtime: CRMRuntime, start: Int)]
+    private var shards: [(runtime: CRMRuntime, start: Int)]
     /// Sandboxes the members are spread over (one per core, fewer for small populations).
     public var shardCount: Int { shards.count }
     private var offerIdsByContent: [OfferKey: Int] = [:]
@@ -34,14 +34,25 @@ public final class PopulationRuntime: @unchecked Sendable {
         }
         self.shards = shards
         self.program = program!
-        self.memberCount = views.count
+        self.memberCount = 0
+        replaceMembers(views)
+        for (runtime, _) in shards { register(runtime.program?.offers ?? [:]) }
+    }
+
+    /// Loads `views` in place of the members loaded before, spread over the same sandboxes.
+    ///
+    /// The live engine keeps one small runtime per script and swaps in the member an event
+    /// is about, so the script is loaded once rather than once per event.
+    public func replaceMembers(_ views: [MemberView]) {
+        let size = (views.count + shards.count - 1) / shards.count
+        for s in shards.indices { shards[s].start = min(views.count, s * size) }
+        memberCount = views.count
         // Pushing members is the slow part of start-up: do it on every core too.
-        let box = UnsafeSendable((views, shards.map(\.0)))
+        let box = UnsafeSendable((views, shards.map(\.runtime)))
         DispatchQueue.concurrentPerform(iterations: shards.count) { s in
             let start = s * size, end = min(box.value.0.count, start + size)
-            box.value.1[s].loadMembers(box.value.0[start..<max(start, end)])
+            box.value.1[s].loadMembers(box.value.0[min(start, end)..<end])
         }
-        for (runtime, _) in shards { register(runtime.program?.offers ?? [:]) }
     }
 
     /// Indices of members meeting segment `name`'s own conditions (no set operations).

@@ -54,7 +54,10 @@ public struct BatchIssuer {
             try db.execute(sql: "PRAGMA cache_size = -131072")
             let decided = try IssueTotals.decidedMembers(db, scope: scope)
             let todo = decided.isEmpty ? candidates : candidates.filter { !decided.contains($0.member.id) }
-            var state = try StoreGuardState.load(db, now: now, expectedMembers: candidates.count)
+            // A handful of candidates (the live engine's one member per event) need only their
+            // own history; a campaign's shared stock and budget are read per batch below anyway.
+            let history = candidates.count <= 1_000 ? candidates.map(\.member.id) : nil
+            var state = try StoreGuardState.load(db, now: now, members: history, expectedMembers: candidates.count)
             let writer = try IssueLedgerWriter(db, scope: scope)
             let campaigns = Array(Set(plans.map(\.pipeline.request.campaign))).sorted()
             var start = 0

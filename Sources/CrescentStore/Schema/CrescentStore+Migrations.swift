@@ -88,6 +88,7 @@ extension CrescentStore {
                 """)
         }
         registerIssuingMigration(&m)
+        registerLiveMigration(&m)
         return m
     }
 }

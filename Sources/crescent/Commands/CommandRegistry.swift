@@ -12,6 +12,7 @@ enum CommandRegistry {
         GenerateCommand.self,
         RunPlaybookCommand.self,
         RedeemCommand.self,
+        ServeCommand.self,
         PluginCommand.self,
         BenchCommand.self,
     ]

@@ -25,15 +25,8 @@ struct PluginCommand: ParsableCommand {
 
         func run() throws {
             let folder = self.folder
-            let box = LinesBox()
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                do { box.result = .success(try await PluginTestHarness.run(folder: folder)) }
-                catch { box.result = .failure(error) }
-                done.signal()
-            }
-            done.wait()
-            switch box.result! {
+            let result = Result { try runBlocking { try await PluginTestHarness.run(folder: folder) } }
+            switch result {
             case .success(let lines): lines.forEach { print($0) }
             case .failure(let error as PluginLoadError): throw ScriptFailure(description: error.description)
             case .failure(let error): throw ScriptFailure(description: "\(error)")
@@ -41,5 +34,3 @@ struct PluginCommand: ParsableCommand {
         }
     }
 }
-
-private final class LinesBox: @unchecked Sendable { var result: Result<[String], Error>? }

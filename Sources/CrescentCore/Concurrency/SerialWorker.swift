@@ -1,30 +1,31 @@
 import Foundation
 
-/// A dedicated thread that runs one plugin's jobs in order.
+/// A dedicated thread that runs jobs in order.
 ///
-/// A `lua_State` has one owner, and the transports block while a request runs on the HTTP
-/// client's event loop; a thread of our own keeps both away from NIO and from Swift's
-/// cooperative pool, whose few threads must never block.
-final class PluginWorker: @unchecked Sendable {
+/// A `lua_State` has one owner, and plugin transports and SQLite block; a thread of our
+/// own keeps them away from NIO's event loops and from Swift's cooperative pool, whose few
+/// threads must never block. One per plugin, and one for the live engine.
+public final class SerialWorker: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
     private var stopped = false
 
-    init(name: String) {
+    /// - parameter name: the thread's name, as debuggers and `top -H` show it.
+    public init(name: String) {
         let thread = Thread { [self] in loop() }
-        thread.name = "crescent-plugin-\(name)"
+        thread.name = name
         thread.stackSize = 4 << 20
         thread.start()
     }
 
     /// Runs `body` on the worker thread and returns its result to the awaiting caller.
-    func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    public func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             enqueue { continuation.resume(returning: body()) }
         }
     }
 
-    func enqueue(_ job: @escaping () -> Void) {
+    public func enqueue(_ job: @escaping () -> Void) {
         condition.lock()
         jobs.append(job)
         condition.signal()
@@ -32,7 +33,7 @@ final class PluginWorker: @unchecked Sendable {
     }
 
     /// Lets the thread finish its queued jobs and exit.
-    func stop() {
+    public func stop() {
         condition.lock(); stopped = true; condition.signal(); condition.unlock()
     }
 

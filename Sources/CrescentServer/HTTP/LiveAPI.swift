@@ -1,0 +1,117 @@
+import CrescentCore
+import CrescentStore
+import Foundation
+import Hummingbird
+
+/// The HTTP API of `crescent serve`.
+///
+/// | Method | Path | What |
+/// |---|---|---|
+/// | POST | /v1/events, /v1/orders, /v1/members | journal a record or a batch; 202 (200 when all were replays) |
+/// | GET | /v1/events/{id} | an event's state and what it did |
+/// | GET | /v1/scripts | running scripts and rejected edits |
+/// | POST | /v1/scripts/reload | reload now; 422 with the problems when an edit is rejected |
+/// | GET | /v1/segments?script=F | segment sizes over the live members |
+/// | GET | /v1/playbooks | playbooks with issues, delivery states and suppressions |
+/// | GET | /health, /metrics | liveness and Prometheus metrics |
+struct LiveAPI {
+    let engine: LiveEngine
+    let journal: JournalWriter
+    var metrics: ServerMetrics { engine.metrics }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("health") { _, _ in
+            try json(.ok, ["status": "ok", "members": "\(await engine.memberCount)",
+                           "pending_events": "\(try engine.store.pendingEventCount())"])
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
+        }
+        let v1 = router.group("v1").add(middleware: WriteGuard(token: engine.configuration.writeToken, metrics: metrics))
+        v1.post("events") { request, _ in try await ingest(request, as: .events) }
+        v1.post("orders") { request, _ in try await ingest(request, as: .orders) }
+        v1.post("members") { request, _ in try await ingest(request, as: .members) }
+        v1.get("events/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let status = try engine.store.eventStatus(id: id) else {
+                throw APIError(.notFound, "not_found", "no event \"\(id)\"", field: "id")
+            }
+            return try json(.ok, EventState(id: id, state: status.state, outcome: status.outcome))
+        }
+        v1.get("scripts") { _, _ in try json(.ok, await engine.scriptStatus()) }
+        v1.post("scripts/reload") { _, _ in
+            let report = await engine.reloadScripts()
+            return try json(report.rejected.isEmpty ? .ok : .unprocessableContent, ReloadBody(report))
+        }
+        v1.get("segments") { request, _ in
+            guard let script = request.uri.queryParameters.get("script") else {
+                throw APIError(.badRequest, "missing_parameter", "add ?script=<file>.lua", field: "script")
+            }
+            guard let sizes = try await engine.segmentSizes(script: script) else {
+                let files = await engine.scriptStatus().filter(\.running).map(\.file)
+                let hint = closest(to: script, in: files).map { ", did you mean \"\($0)\"?" } ?? ""
+                throw APIError(.notFound, "not_found", "no running script \"\(script)\"\(hint)", field: "script")
+            }
+            return try json(.ok, sizes)
+        }
+        v1.get("playbooks") { _, _ in try json(.ok, try await engine.playbookStatus()) }
+        return router
+    }
+
+    /// Validates, journals and answers a write; the answer comes after the commit.
+    private func ingest(_ request: Request, as kind: ImportKind) async throws -> Response {
+        let started = ContinuousClock.now
+        let entries = try IngestDecoder.decode(try await body(of: request), as: kind)
+        let fresh = try await journal.append(entries)
+        let accepted = fresh.filter { $0 }.count
+        metrics.eventsAccepted.increment(by: Int64(accepted))
+        metrics.eventsDuplicate.increment(by: Int64(fresh.count - accepted))
+        let duplicates = zip(entries, fresh).filter { !$0.1 }.map(\.0.eventId)
+        let response = try json(accepted > 0 ? .accepted : .ok,
+                                IngestReceipt(accepted: accepted, duplicates: duplicates.count, duplicateIds: duplicates))
+        metrics.ingestSeconds.record(ContinuousClock.now - started)
+        return response
+    }
+
+    /// The body, refused with 413 above the configured size (by header, or while streaming).
+    private func body(of request: Request) async throws -> Data {
+        let limit = engine.configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw APIError(.contentTooLarge, "too_large", "the body has \(length) bytes; at most \(limit)")
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "too_large", "the body has more than \(limit) bytes")
+        }
+    }
+}
+
+struct IngestReceipt: Codable {
+    var accepted: Int
+    var duplicates: Int
+    var duplicateIds: [String]
+}
+
+struct EventState: Codable {
+    var id: String
+    var state: String
+    var outcome: String?
+}
+
+struct ReloadBody: Codable {
+    var loaded: [String], unchanged: [String], removed: [String], rejected: [String: String]
+    init(_ r: ReloadReport) { loaded = r.loaded; unchanged = r.unchanged; removed = r.removed; rejected = r.rejected }
+}
+
+/// A JSON response with snake_case keys.
+func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = .sortedKeys
+    return Response(status: status, headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+
+/// Refuses writes without the configured bearer token, and counts every refused request.
+///
+/// Reads (GET) stay open so health checks and Prometheus need no secret; every other
+/// method needs `Authorization: Bearer <token>`. The comparison takes the same time
+/// whatever the token's first wrong byte.
+struct WriteGuard<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            if let token, request.method != .get {
+                let given = request.headers[.authorization].map { String($0) } ?? ""
+                guard Self.constantTimeEqual(given, "Bearer " + token) else {
+                    throw APIError(.unauthorized, "unauthorized",
+                                   given.isEmpty ? "this endpoint needs `Authorization: Bearer <token>`" : "the token is not valid")
+                }
+            }
+            return try await next(request, context)
+        } catch let error as APIError {
+            metrics.rejected(error.reason)
+            throw error
+        }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var diff = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<max(x.count, y.count) {
+            diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        }
+        return diff == 0
+    }
+}

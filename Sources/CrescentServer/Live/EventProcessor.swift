@@ -1,0 +1,98 @@
+import CrescentCore
+import CrescentEngine
+import CrescentLua
+import CrescentStore
+
+/// Counts of what processing did, for metrics.
+struct ProcessingTally: Sendable {
+    var events = 0
+    var issued = 0
+    var suppressed: [String: Int] = [:]
+    var scriptErrors = 0
+    var unknownMembers = 0
+
+    mutating func add(_ other: ProcessingTally) {
+        events += other.events; issued += other.issued; scriptErrors += other.scriptErrors
+        unknownMembers += other.unknownMembers
+        suppressed.merge(other.suppressed, uniquingKeysWith: +)
+    }
+}
+
+/// Applies accepted events to the live members and runs the playbooks their scenes trigger.
+///
+/// Each event's playbooks are issued with the run id `event:<event id>`: the issuer decides
+/// a member at most once per run id, so an event replayed after a crash (processed, but not
+/// yet marked `done`) issues nothing twice. A script error is recorded in the event's outcome
+/// (file, line and member) and counted; it does not stop the engine or block later events.
+/// Confined to the engine thread.
+final class EventProcessor {
+    let store: CrescentStore
+    let members: LiveMembers
+    let scripts: LiveScripts
+    let clock: any CrescentCore.Clock
+    var policy = GuardPolicy()
+
+    init(store: CrescentStore, members: LiveMembers, scripts: LiveScripts, clock: any CrescentCore.Clock) {
+        self.store = store; self.members = members; self.scripts = scripts; self.clock = clock
+    }
+
+    /// Processes one event and says what it did, for the event's `outcome`.
+    func process(_ pending: PendingEvent, tally: inout ProcessingTally) -> String {
+        tally.events += 1
+        let e = pending.event
+        let scenes: [String]
+        switch e.kind {
+        case JournalKind.memberUpsert:
+            guard let member = pending.member else { return "unreadable member payload" }
+            scenes = members.upsert(member) ? ["signup"] : []
+        case JournalKind.payment where pending.order != nil:
+            guard members.add(pending.order!) else { tally.unknownMembers += 1; return "unknown member \(e.memberId)" }
+            scenes = ["payment"]
+        default:
+            guard members.contains(e.memberId) else { tally.unknownMembers += 1; return "unknown member \(e.memberId)" }
+            if e.kind == "app_open" {
+                scenes = members.firstAppOpen(e.memberId) ? ["first_app_open"] : []
+            } else {
+                scenes = Schemas.triggers.contains(e.kind) ? [e.kind] : []
+            }
+        }
+        let outcomes = scenes.flatMap { fire($0, for: e, tally: &tally) }
+        return outcomes.isEmpty ? "no playbook" : outcomes.joined(separator: "; ")
+    }
+
+    /// Runs every playbook triggered by `scene` for the event's member.
+    private func fire(_ scene: String, for event: BehaviorEvent, tally: inout ProcessingTally) -> [String] {
+        let targets = scripts.playbooks(triggeredBy: scene)
+        guard !targets.isEmpty else { return [] }
+        // As of the day after the event, so the event's own order counts (recency 1, not "no orders").
+        let asOf = max(event.time, clock.now()).day.adding(days: 1)
+        guard let one = members.single(event.memberId, asOf: asOf) else {
+            tally.unknownMembers += 1
+            return ["unknown member \(event.memberId)"]
+        }
+        return targets.map { script, playbook in
+            script.runtime.replaceMembers(one.views)
+            let context = CampaignContext(population: one.population, derived: one.derived, views: one.views,
+                                          runtime: script.runtime, dataSource: "live")
+            var issuer = PlaybookIssuer(context: context, store: store)
+            issuer.policy = policy
+            do {
+                let result = try issuer.run(playbook: playbook.name, runId: "event:\(event.id)", at: clock.now())
+                tally.issued += result.totals.issued
+                tally.suppressed.merge(result.totals.suppressed, uniquingKeysWith: +)
+                return "\(playbook.name): " + Self.describe(result)
+            } catch {
+                tally.scriptErrors += 1
+                return "\(playbook.name): error: \(error)"
+            }
+        }
+    }
+
+    static func describe(_ r: PlaybookIssueResult) -> String {
+        if r.targeted == 0 { return "not in audience" }
+        if r.noOffer == r.targeted { return "no offer" }
+        if r.totals.issued > 0 { return "issued \(r.totals.issued)" }
+        let reasons = r.totals.suppressed.keys.sorted().joined(separator: ",")
+        return reasons.isEmpty ? "nothing issued" : "suppressed (\(reasons))"
+    }
+}

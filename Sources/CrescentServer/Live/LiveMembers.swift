@@ -1,0 +1,77 @@
+import CrescentCore
+import CrescentEngine
+import CrescentLua
+
+/// The live engine's members and order histories, in memory, updated by every event.
+///
+/// Why in memory: an event's playbooks need the member's derived view (RFM, lifecycle,
+/// categories bought) right away; re-deriving one member from its own orders takes
+/// microseconds, reading them back from SQLite per event would not. RFM scores need the
+/// whole population's scale, which ``refreshReference(asOf:)`` rebuilds on the scheduler's
+/// tick. Confined to the engine thread.
+final class LiveMembers {
+    private(set) var members: [Member] = []
+    private var indexById: [Int64: Int] = [:]
+    /// Orders of `members[i]`, sorted by time then id.
+    private var orders: [[Order]] = []
+    private var appOpened: Set<Int64>
+    private(set) var reference: QuintileReference
+    /// Bumped on every change, so cached previews know they are stale.
+    private(set) var version = 0
+
+    init(population: Population, appOpened: Set<Int64>, today: Day) {
+        self.appOpened = appOpened
+        members = population.members
+        orders = members.indices.map { Array(population.orders(ofMemberAt: $0)) }
+        for (i, m) in members.enumerated() { indexById[m.id] = i }
+        reference = QuintileReference(DerivedViews.compute(population, asOf: today))
+    }
+
+    var count: Int { members.count }
+    func contains(_ id: Int64) -> Bool { indexById[id] != nil }
+
+    /// Inserts or replaces a member; true when the member is new (a `signup`).
+    @discardableResult
+    func upsert(_ member: Member) -> Bool {
+        version += 1
+        if let i = indexById[member.id] { members[i] = member; return false }
+        indexById[member.id] = members.count
+        members.append(member)
+        orders.append([])
+        return true
+    }
+
+    /// Adds an order to its member's history; false when the member is unknown. An order
+    /// already there (a replay after a restart loaded it from the store) is not added twice.
+    @discardableResult
+    func add(_ order: Order) -> Bool {
+        guard let i = indexById[order.memberId] else { return false }
+        if orders[i].contains(where: { $0.id == order.id }) { return true }
+        version += 1
+        let at = orders[i].lastIndex { ($0.time, $0.id) < (order.time, order.id) }.map { $0 + 1 } ?? 0
+        orders[i].insert(order, at: at)
+        return true
+    }
+
+    /// True the first time a member opens the app (the `first_app_open` scene).
+    func firstAppOpen(_ id: Int64) -> Bool { appOpened.insert(id).inserted }
+
+    /// One member as scripts see them on `asOf`, with the context pieces the issuer needs.
+    func single(_ id: Int64, asOf: Day) -> (population: Population, derived: DerivedViews, views: [MemberView])? {
+        guard let i = indexById[id] else { return nil }
+        let population = Population(members: [members[i]], orders: orders[i])
+        var derived = DerivedViews.compute(population, asOf: asOf)
+        let scores = reference.scores(derived.metrics[0])
+        derived.metrics[0].r = scores.r; derived.metrics[0].f = scores.f; derived.metrics[0].m = scores.m
+        return (population, derived, MemberViews.build(population, derived))
+    }
+
+    /// Everyone, for scheduled runs and segment previews.
+    func snapshot() -> Population {
+        Population(members: members, orders: orders.flatMap { $0 })
+    }
+
+    func refreshReference(asOf: Day) {
+        reference = QuintileReference(DerivedViews.compute(snapshot(), asOf: asOf))
+    }
+}

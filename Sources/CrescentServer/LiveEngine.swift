@@ -1,0 +1,239 @@
+import CrescentCore
+import CrescentEngine
+import CrescentLua
+import CrescentStore
+import Foundation
+
+/// A script folder that did not load when the engine started.
+public struct EngineStartError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// One segment's size in a preview.
+public struct SegmentSize: Sendable, Codable, Equatable {
+    public var name: String
+    public var members: Int
+    public var share: Double
+}
+
+/// What `GET /v1/playbooks` shows.
+public struct PlaybookStatus: Sendable, Codable, Equatable {
+    public var script: String
+    public var name: String
+    public var trigger: String?
+    public var at: String?
+    public var every: String?
+    public var activity: PlaybookActivity
+}
+
+/// What `GET /v1/scripts` shows: the running version of each file, and rejected edits.
+public struct ScriptStatus: Sendable, Codable, Equatable {
+    public var file: String
+    public var running: Bool
+    public var loadedAt: String?
+    public var playbooks: [String]
+    public var rejected: String?
+}
+
+/// The live engine: members in memory, scripts, event processing and the scheduler.
+///
+/// Every piece of state that touches Lua or the in-memory members lives on one engine
+/// thread (``SerialWorker``): events, scheduled runs, reloads and previews take turns, so
+/// the HTTP threads never block on a script and scripts never race each other. The API
+/// writes accepted events to the store's outbox (``JournalWriter``); this engine drains it.
+///
+/// For example:
+/// ```swift
+/// let engine = try await LiveEngine.open(ServerConfiguration(database: "crm.sqlite", scriptsFolder: "scripts"))
+/// while try await engine.processPending() > 0 {}
+/// ```
+public final class LiveEngine: @unchecked Sendable {
+    public let configuration: ServerConfiguration
+    public let store: CrescentStore
+    public let metrics: ServerMetrics
+    let clock: any CrescentCore.Clock
+    private let worker = SerialWorker(name: "crescent-engine")
+    // Confined to the worker thread.
+    private var members: LiveMembers!
+    private var scripts: LiveScripts!
+    private var processor: EventProcessor!
+    private var previews: [String: (version: Int, source: String, sizes: [SegmentSize])] = [:]
+
+    private init(configuration: ServerConfiguration, store: CrescentStore, clock: any CrescentCore.Clock,
+                 metrics: ServerMetrics) {
+        self.configuration = configuration; self.store = store; self.clock = clock; self.metrics = metrics
+    }
+
+    /// Opens the store, loads members and every script.
+    /// - throws: `EngineStartError` when a script does not load (at start-up there is no
+    ///   older version to keep running), `DatabaseError` when the store cannot be opened.
+    public static func open(_ configuration: ServerConfiguration, clock: any CrescentCore.Clock = SystemClock(),
+                            metrics: ServerMetrics = ServerMetrics()) async throws -> LiveEngine {
+        guard FileManager.default.fileExists(atPath: configuration.scriptsFolder) else {
+            throw EngineStartError(description: "no scripts folder at \(configuration.scriptsFolder)")
+        }
+        let engine = LiveEngine(configuration: configuration, store: try CrescentStore(path: configuration.database),
+                                clock: clock, metrics: metrics)
+        let problem: String? = try await engine.onWorker { try engine.setUp() }
+        if let problem { throw EngineStartError(description: problem) }
+        return engine
+    }
+
+    private func setUp() throws -> String? {
+        let today = clock.now().day
+        members = LiveMembers(population: try store.loadPopulation(),
+                              appOpened: try store.membersWithEvent(kind: "app_open"), today: today)
+        scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
+                              seed: Int64(truncatingIfNeeded: configuration.seed))
+        let report = scripts.reload()
+        report.loaded.forEach { _ in metrics.reload("loaded") }
+        processor = EventProcessor(store: store, members: members, scripts: scripts, clock: clock)
+        guard report.rejected.isEmpty else {
+            return report.rejected.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n")
+        }
+        return nil
+    }
+
+    /// Processes up to `limit` accepted events, oldest first; returns how many.
+    @discardableResult
+    public func processPending(limit: Int = 256) async throws -> Int {
+        try await onWorker { [self] in
+            let started = ContinuousClock.now
+            let batch = try store.pendingEvents(limit: limit)
+            guard !batch.isEmpty else { return 0 }
+            var tally = ProcessingTally()
+            let outcomes = batch.map { ($0.seq, processor.process($0, tally: &tally)) }
+            try store.finishEvents(outcomes)
+            metrics.record(tally)
+            metrics.processingSeconds.record(ContinuousClock.now - started)
+            return batch.count
+        }
+    }
+
+    /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, refresh
+    /// the RFM scale. Returns the reload report.
+    @discardableResult
+    public func tick() async throws -> ReloadReport {
+        let report = await reloadScripts()
+        try await onWorker { [self] in
+            members.refreshReference(asOf: clock.now().day)
+            try runDueSchedules()
+        }
+        metrics.pendingEvents.set(Double(try store.pendingEventCount()))
+        return report
+    }
+
+    /// Loads changed scripts; a broken one is rejected and its running version kept.
+    public func reloadScripts() async -> ReloadReport {
+        await worker.run { [self] in
+            let report = scripts.reload()
+            report.loaded.forEach { _ in metrics.reload("loaded") }
+            report.rejected.forEach { _ in metrics.reload("rejected") }
+            return report
+        }
+    }
+
+    /// Runs each scheduled playbook whose latest occurrence has not finished yet.
+    private func runDueSchedules() throws {
+        let now = clock.now()
+        for (script, playbook) in scripts.scheduledPlaybooks() {
+            guard let due = ScheduleOccurrence.latest(playbook.schedule, now: now) else { continue }
+            let runId = ScheduleOccurrence.runId(playbook: playbook.name, due: due)
+            guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
+                                              due: due, at: now) else { continue }
+            do {
+                let context = try fullContext(script, asOf: now.day)
+                var issuer = PlaybookIssuer(context: context, store: store)
+                // Short write transactions keep the API's group commits waiting milliseconds, not seconds.
+                issuer.batchSize = 500
+                let result = try issuer.run(playbook: playbook.name, runId: runId, at: now)
+                metrics.issued.increment(by: Int64(result.totals.issued))
+                for (code, n) in result.totals.suppressed { metrics.suppressed(code, by: n) }
+                try store.finishScheduledRun(runId: runId, state: .done, outcome: RunSummary.text(result), at: clock.now())
+                metrics.scheduledRun("done")
+            } catch {
+                try store.finishScheduledRun(runId: runId, state: .failed, outcome: "\(error)", at: clock.now())
+                metrics.scheduledRun("failed")
+                metrics.scriptErrors.increment()
+            }
+        }
+    }
+
+    /// The whole live population as one script sees it on `asOf`, on every core.
+    private func fullContext(_ script: LiveScript, asOf: Day) throws -> CampaignContext {
+        let population = members.snapshot()
+        var derived = DerivedViews.compute(population, asOf: asOf)
+        derived.metrics = derived.metrics.map { mm in
+            var m = mm
+            (m.r, m.f, m.m) = members.reference.scores(mm)
+            return m
+        }
+        let views = MemberViews.build(population, derived)
+        let runtime = try PopulationRuntime(source: script.source, chunkName: script.runtime.program.chunkName,
+                                            views: views, seed: Int64(truncatingIfNeeded: configuration.seed),
+                                            clock: clock)
+        return CampaignContext(population: population, derived: derived, views: views, runtime: runtime,
+                               dataSource: "live")
+    }
+
+    /// Sizes of every segment of `script` over the live members today (cached until a member changes).
+    public func segmentSizes(script file: String) async throws -> [SegmentSize]? {
+        try await onWorker { [self] in
+            guard let script = scripts.scripts[file] else { return nil }
+            if let cached = previews[file], cached.version == members.version, cached.source == script.source {
+                return cached.sizes
+            }
+            let context = try fullContext(script, asOf: clock.now().day)
+            let total = max(1, context.views.count)
+            let sizes = try SegmentEvaluator(runtime: context.runtime).evaluateAll().map {
+                SegmentSize(name: $0.name, members: $0.members.count, share: Double($0.members.count) / Double(total))
+            }
+            previews[file] = (members.version, script.source, sizes)
+            return sizes
+        }
+    }
+
+    public func scriptStatus() async -> [ScriptStatus] {
+        await worker.run { [self] in
+            let files = Set(scripts.scripts.keys).union(scripts.rejected.keys).sorted()
+            return files.map { file in
+                let running = scripts.scripts[file]
+                return ScriptStatus(file: file, running: running != nil, loadedAt: running?.loadedAt.description,
+                                    playbooks: running?.program.playbooks.map(\.name) ?? [],
+                                    rejected: scripts.rejected[file])
+            }
+        }
+    }
+
+    public func playbookStatus() async throws -> [PlaybookStatus] {
+        let activity = try store.playbookActivity()
+        return await worker.run { [self] in
+            scripts.scripts.keys.sorted().flatMap { file in
+                scripts.scripts[file]!.program.playbooks.map { p in
+                    PlaybookStatus(script: file, name: p.name, trigger: p.schedule.trigger,
+                                   at: p.schedule.at?.description, every: p.schedule.every,
+                                   activity: activity[p.name] ?? PlaybookActivity())
+                }
+            }
+        }
+    }
+
+    public var memberCount: Int { get async { await worker.run { [self] in members.count } } }
+
+    /// Stops the engine thread after queued work finishes.
+    public func stop() { worker.stop() }
+
+    /// Runs `body` on the engine thread, passing its error back.
+    private func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await worker.run { Result { try body() } }.get()
+    }
+}
+
+/// One line about an issuing run, for logs and the scheduled run's outcome.
+enum RunSummary {
+    static func text(_ r: PlaybookIssueResult) -> String {
+        let reasons = r.totals.suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        return "targeted \(r.targeted), no offer \(r.noOffer), issued \(r.totals.issued)"
+            + (reasons.isEmpty ? "" : ", suppressed " + reasons.joined(separator: ", "))
+    }
+}

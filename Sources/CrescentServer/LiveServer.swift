@@ -1,0 +1,74 @@
+import CrescentCore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Drives the engine: processes the outbox as events arrive, ticks the scheduler, and on
+/// graceful shutdown drains what was accepted before it returns.
+///
+/// The service group stops the HTTP server first (it stops accepting and finishes in-flight
+/// requests), so once this loop sees the shutdown no new event can arrive; it then processes
+/// the outbox for up to `drainSeconds`. Whatever is left stays `pending` in the store and the
+/// next start picks it up.
+struct EngineLoop: Service {
+    let engine: LiveEngine
+    let journal: JournalWriter
+    let logger: Logger
+    var drainSeconds: Double = 10
+    /// Called after a round that processed events (the delivery pump hooks in here).
+    var afterProcessing: (@Sendable () async -> Void)?
+
+    func run() async throws {
+        let tick = Duration.milliseconds(Int64(engine.configuration.tickSeconds * 1000))
+        var lastTick = ContinuousClock.now
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var processed = 0
+            do {
+                processed = try await engine.processPending()
+                if processed > 0 { await afterProcessing?() }
+                if ContinuousClock.now - lastTick >= tick {
+                    lastTick = ContinuousClock.now
+                    let report = try await engine.tick()
+                    for (file, problem) in report.rejected.sorted(by: { $0.key < $1.key }) {
+                        logger.error("script \(file) rejected; the running version stays: \(problem)")
+                    }
+                    for file in report.loaded { logger.info("script \(file) loaded") }
+                }
+            } catch {
+                logger.error("engine: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
+            if processed == 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(drainSeconds * 1000))
+        while ContinuousClock.now < deadline, (try? await engine.processPending()) ?? 0 > 0 {}
+        await afterProcessing?()
+        journal.stop()
+        engine.stop()
+        logger.info("engine stopped; \((try? engine.store.pendingEventCount()) ?? -1) events left pending")
+    }
+}
+
+/// Runs `crescent serve`: the HTTP API and the engine loop until SIGTERM or SIGINT.
+public enum LiveServer {
+    /// - parameter onReady: called with the bound port once the server accepts connections
+    ///   (the configured port, or the one the system chose for port 0).
+    public static func run(_ engine: LiveEngine, logger: Logger = Logger(label: "crescent.serve"),
+                           afterProcessing: (@Sendable () async -> Void)? = nil,
+                           onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let journal = JournalWriter(store: engine.store, clock: engine.clock)
+        let api = LiveAPI(engine: engine, journal: journal)
+        let config = engine.configuration
+        var loop = EngineLoop(engine: engine, journal: journal, logger: logger)
+        loop.afterProcessing = afterProcessing
+        let app = Application(
+            router: api.router(),
+            configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port),
+                                                    serverName: "crescent"),
+            services: [loop],
+            onServerRunning: { channel in onReady(channel.localAddress?.port ?? config.port) },
+            logger: logger)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import CrescentServer
+import Foundation
+import Logging
+
+/// `crescent serve`: the live engine.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the live engine: event API, playbook triggers, scheduler, metrics.",
+        discussion: """
+        Accepted events, orders and member upserts are written to the store's outbox before
+        the answer (202), then processed in order: each event scene runs the playbooks whose
+        `when.trigger` names it; scheduled playbooks run when `when.at` (and `every`) come due.
+        Scripts are reloaded when their files change; a broken edit is rejected and the
+        running version stays. SIGTERM or SIGINT drains in-flight work and stops.
+
+          crescent import data/cdnow_sample.txt --db crm.sqlite
+          crescent serve --db crm.sqlite --scripts scripts --token s3cret
+          curl -H 'Authorization: Bearer s3cret' -d '{"id":"e1","member_id":1,"kind":"app_open","time":"2026-11-23 10:00"}' \\
+               http://127.0.0.1:8080/v1/events
+
+        Endpoints: POST /v1/events, /v1/orders, /v1/members, /v1/scripts/reload;
+        GET /v1/events/{id}, /v1/scripts, /v1/segments?script=F, /v1/playbooks, /health, /metrics.
+        """)
+
+    @Option(help: "The store (.sqlite); created if missing.")
+    var db: String
+
+    @Option(help: "The folder of playbook scripts (*.lua).")
+    var scripts: String
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port: Int = 8080
+
+    @Option(help: "Bearer token for write endpoints (default: $CRESCENT_WRITE_TOKEN; none leaves them open).")
+    var token: String?
+
+    @Option(name: .customLong("max-body"), help: "Largest request body in bytes.")
+    var maxBody: Int = 1 << 20
+
+    @Option(help: "Seconds between scheduler ticks (script reload, due schedules).")
+    var tick: Double = 5
+
+    @Option(help: "Seed for the scripts' random choices.")
+    var seed: UInt64 = 42
+
+    func run() throws {
+        guard (0...65_535).contains(port) else { throw UsageError(message: "--port \(port) is not a port") }
+        guard maxBody > 0, tick > 0 else { throw UsageError(message: "--max-body and --tick must be positive") }
+        var config = ServerConfiguration(database: db, scriptsFolder: scripts)
+        config.host = host; config.port = port; config.maxBodyBytes = maxBody; config.tickSeconds = tick
+        config.seed = seed
+        config.writeToken = token ?? ProcessInfo.processInfo.environment["CRESCENT_WRITE_TOKEN"]
+        let logger = Logger(label: "crescent.serve")
+        if config.writeToken == nil {
+            logger.warning("no --token: write endpoints are open; only run this on loopback")
+        }
+        let finalConfig = config
+        do {
+            try runBlocking {
+                let engine = try await LiveEngine.open(finalConfig)
+                try await LiveServer.run(engine, logger: logger, onReady: { port in
+                    // Unbuffered, so scripts and tests that wait for this line see it at once.
+                    FileHandle.standardOutput.write(Data(
+                        "crescent serve: listening on http://\(finalConfig.host):\(port) (\(finalConfig.scriptsFolder))\n".utf8))
+                })
+            }
+        } catch let e as EngineStartError {
+            throw ScriptFailure(description: e.description)
+        }
+    }
+}
