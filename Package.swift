@@ -82,6 +82,16 @@ let package = Package(
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent"]),
+        // Depends on the CLI too: the SIGKILL test runs the built `crescent serve`.
+        .testTarget(
+            name: "CrescentServerTests",
+            dependencies: [
+                "CrescentServer", "CrescentStore", "CrescentCore", "crescent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CrescentChannelsTests",
             dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto")]

@@ -80,9 +80,8 @@ public final class LiveEngine: @unchecked Sendable {
     }
 
     private func setUp() throws -> String? {
-        let today = clock.now().day
         members = LiveMembers(population: try store.loadPopulation(),
-                              appOpened: try store.membersWithEvent(kind: "app_open"), today: today)
+                              appOpened: try store.membersWithEvent(kind: "app_open"), asOf: asOfToday)
         scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
                               seed: Int64(truncatingIfNeeded: configuration.seed))
         let report = scripts.reload()
@@ -116,7 +115,7 @@ public final class LiveEngine: @unchecked Sendable {
     public func tick() async throws -> ReloadReport {
         let report = await reloadScripts()
         try await onWorker { [self] in
-            members.refreshReference(asOf: clock.now().day)
+            members.refreshReference(asOf: asOfToday)
             try runDueSchedules()
         }
         metrics.pendingEvents.set(Double(try store.pendingEventCount()))
@@ -142,7 +141,7 @@ public final class LiveEngine: @unchecked Sendable {
             guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
                                               due: due, at: now) else { continue }
             do {
-                let context = try fullContext(script, asOf: now.day)
+                let context = try fullContext(script, asOf: asOfToday)
                 var issuer = PlaybookIssuer(context: context, store: store)
                 // Short write transactions keep the API's group commits waiting milliseconds, not seconds.
                 issuer.batchSize = 500
@@ -183,7 +182,7 @@ public final class LiveEngine: @unchecked Sendable {
             if let cached = previews[file], cached.version == members.version, cached.source == script.source {
                 return cached.sizes
             }
-            let context = try fullContext(script, asOf: clock.now().day)
+            let context = try fullContext(script, asOf: asOfToday)
             let total = max(1, context.views.count)
             let sizes = try SegmentEvaluator(runtime: context.runtime).evaluateAll().map {
                 SegmentSize(name: $0.name, members: $0.members.count, share: Double($0.members.count) / Double(total))
@@ -222,6 +221,9 @@ public final class LiveEngine: @unchecked Sendable {
 
     /// Stops the engine thread after queued work finishes.
     public func stop() { worker.stop() }
+
+    /// Derived views are taken as of the end of today, so today's orders count.
+    private var asOfToday: Day { clock.now().day.adding(days: 1) }
 
     /// Runs `body` on the engine thread, passing its error back.
     private func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

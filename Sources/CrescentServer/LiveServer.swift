@@ -50,25 +50,58 @@ struct EngineLoop: Service {
     }
 }
 
-/// Runs `crescent serve`: the HTTP API and the engine loop until SIGTERM or SIGINT.
-public enum LiveServer {
-    /// - parameter onReady: called with the bound port once the server accepts connections
-    ///   (the configured port, or the one the system chose for port 0).
-    public static func run(_ engine: LiveEngine, logger: Logger = Logger(label: "crescent.serve"),
-                           afterProcessing: (@Sendable () async -> Void)? = nil,
-                           onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+/// Runs `crescent serve`: the HTTP API and the engine loop until SIGTERM, SIGINT or
+/// ``shutdown()``, each of which stops gracefully: no new requests, in-flight ones answered,
+/// the outbox drained.
+///
+/// For example:
+/// ```swift
+/// let server = LiveServer(engine: try await LiveEngine.open(config))
+/// try await server.run(onReady: { port in print("listening on \(port)") })
+/// ```
+public final class LiveServer: Sendable {
+    public let engine: LiveEngine
+    private let group: ServiceGroup
+    private let ready: ReadyCallback
+
+    /// - parameter afterProcessing: called after each round that processed events (deliveries).
+    public init(engine: LiveEngine, logger: Logger = Logger(label: "crescent.serve"),
+                afterProcessing: (@Sendable () async -> Void)? = nil) {
+        self.engine = engine
         let journal = JournalWriter(store: engine.store, clock: engine.clock)
         let api = LiveAPI(engine: engine, journal: journal)
         let config = engine.configuration
         var loop = EngineLoop(engine: engine, journal: journal, logger: logger)
         loop.afterProcessing = afterProcessing
+        let ready = ReadyCallback()
+        self.ready = ready
         let app = Application(
             router: api.router(),
             configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port),
                                                     serverName: "crescent"),
             services: [loop],
-            onServerRunning: { channel in onReady(channel.localAddress?.port ?? config.port) },
+            onServerRunning: { channel in ready.call(channel.localAddress?.port ?? config.port) },
             logger: logger)
-        try await app.runService()
+        group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                  logger: logger))
     }
+
+    /// Serves until a graceful shutdown completes.
+    /// - parameter onReady: called with the bound port once connections are accepted (the
+    ///   configured port, or the one the system chose for port 0).
+    public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        ready.set(onReady)
+        try await group.run()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    public func shutdown() async { await group.triggerGracefulShutdown() }
+}
+
+/// The ready callback, set when `run` starts (the application is built before).
+private final class ReadyCallback: @unchecked Sendable {
+    private let lock = NSLock()
+    private var callback: (@Sendable (Int) -> Void)?
+    func set(_ c: @escaping @Sendable (Int) -> Void) { lock.lock(); callback = c; lock.unlock() }
+    func call(_ port: Int) { lock.lock(); let c = callback; lock.unlock(); c?(port) }
 }

@@ -19,12 +19,12 @@ final class LiveMembers {
     /// Bumped on every change, so cached previews know they are stale.
     private(set) var version = 0
 
-    init(population: Population, appOpened: Set<Int64>, today: Day) {
+    init(population: Population, appOpened: Set<Int64>, asOf: Day) {
         self.appOpened = appOpened
         members = population.members
         orders = members.indices.map { Array(population.orders(ofMemberAt: $0)) }
         for (i, m) in members.enumerated() { indexById[m.id] = i }
-        reference = QuintileReference(DerivedViews.compute(population, asOf: today))
+        reference = QuintileReference(DerivedViews.compute(population, asOf: asOf))
     }
 
     var count: Int { members.count }

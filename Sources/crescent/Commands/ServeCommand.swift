@@ -63,7 +63,7 @@ struct ServeCommand: ParsableCommand {
         do {
             try runBlocking {
                 let engine = try await LiveEngine.open(finalConfig)
-                try await LiveServer.run(engine, logger: logger, onReady: { port in
+                try await LiveServer(engine: engine, logger: logger).run(onReady: { port in
                     // Unbuffered, so scripts and tests that wait for this line see it at once.
                     FileHandle.standardOutput.write(Data(
                         "crescent serve: listening on http://\(finalConfig.host):\(port) (\(finalConfig.scriptsFolder))\n".utf8))

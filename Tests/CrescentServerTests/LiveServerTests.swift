@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import CrescentCore
+import CrescentServer
+import CrescentStore
+import Foundation
+import XCTest
+
+/// The HTTP API and engine in one process, on a loopback port the system picks.
+final class LiveServerTests: XCTestCase {
+    private var server: LiveServer!
+    private var running: Task<Void, Error>!
+    private var client: TestClient!
+    private var db = ""
+    private var scripts = ""
+
+    override func setUp() async throws {
+        let ws = try ServerFixtures.workspace()
+        db = ws.db; scripts = ws.scripts
+        var config = ServerConfiguration(database: db, scriptsFolder: scripts)
+        config.port = 0
+        config.writeToken = "t0ken"
+        config.maxBodyBytes = 4_096
+        config.tickSeconds = 3_600 // the tests reload by hand
+        let engine = try await LiveEngine.open(config, clock: FixedClock(ServerFixtures.now))
+        let port = PortBox()
+        server = LiveServer(engine: engine)
+        running = Task { [server] in try await server!.run(onReady: { port.set($0) }) }
+        let bound = try await port.wait()
+        client = TestClient(base: "http://127.0.0.1:\(bound)", client: HTTPClient(eventLoopGroupProvider: .singleton))
+    }
+
+    override func tearDown() async throws {
+        await server.shutdown()
+        try await running.value
+        try await client.client.shutdown()
+    }
+
+    func testAPaymentIssuesOneCouponAndAReplayChangesNothing() async throws {
+        let first = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 1, member: 7))
+        XCTAssertEqual(first.status, 202, first.body)
+        XCTAssertTrue(first.body.contains(#""accepted":1"#), first.body)
+        try await client.waitUntilProcessed(db)
+        let status = try await client.request(.GET, "/v1/events/order:1")
+        XCTAssertTrue(status.body.contains("thanks_for_paying: issued 1"), status.body)
+
+        let replay = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 1, member: 7))
+        XCTAssertEqual(replay.status, 200)
+        XCTAssertTrue(replay.body.contains(#""duplicate_ids":["order:1"]"#), replay.body)
+        try await client.waitUntilProcessed(db)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 7"), 1)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE id = 1"), 1)
+    }
+
+    func testANewMemberFiresSignupAndAnUpdateDoesNot() async throws {
+        let body = #"{"id":9001,"name":"Li Lei","join_date":"2026-11-23","phone":"13800009001","consent":["sms"]}"#
+        let created = try await client.request(.POST, "/v1/members", body: body)
+        XCTAssertEqual(created.status, 202, created.body)
+        let updated = try await client.request(.POST, "/v1/members", body: body.replacingOccurrences(of: "Li Lei", with: "Li L."))
+        XCTAssertEqual(updated.status, 202, updated.body)
+        try await client.waitUntilProcessed(db)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 9001 AND playbook = 'welcome'"), 1)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM members WHERE id = 9001 AND name = 'Li L.'"), 1)
+    }
+
+    func testBadRequestsGetA4xxNamingTheField() async throws {
+        let misspelt = try await client.request(.POST, "/v1/events",
+                                                body: #"{"id":"e1","membr_id":3,"kind":"visit","time":"2026-11-23 01:00"}"#)
+        XCTAssertEqual(misspelt.status, 400)
+        XCTAssertTrue(misspelt.body.contains("unknown field `membr_id`, did you mean `member_id`?"), misspelt.body)
+        XCTAssertTrue(misspelt.body.contains(#""field":"membr_id""#), misspelt.body)
+
+        let batch = #"{"events":[{"id":"ok","member_id":3,"kind":"visit","time":"2026-11-23 01:00"},{"id":"bad","member_id":3,"kind":"visit"}]}"#
+        let missing = try await client.request(.POST, "/v1/events", body: batch)
+        XCTAssertEqual(missing.status, 400)
+        XCTAssertTrue(missing.body.contains(#""record":2"#) && missing.body.contains(#""field":"time""#), missing.body)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM events WHERE id = 'ok'"), 0,
+                       "nothing of a bad batch is written")
+
+        let notJSON = try await client.request(.POST, "/v1/events", body: "{nope")
+        XCTAssertEqual(notJSON.status, 400)
+        XCTAssertTrue(notJSON.body.contains("not valid JSON"), notJSON.body)
+
+        let noToken = try await client.request(.POST, "/v1/events", body: "{}", token: nil)
+        XCTAssertEqual(noToken.status, 401)
+        let wrongToken = try await client.request(.POST, "/v1/events", body: "{}", token: "guess")
+        XCTAssertEqual(wrongToken.status, 401)
+
+        let huge = "{\"events\":[" + Array(repeating: #"{"id":"x","member_id":1,"kind":"visit","time":"2026-11-23 01:00"}"#,
+                                           count: 100).joined(separator: ",") + "]}"
+        let tooLarge = try await client.request(.POST, "/v1/events", body: huge)
+        XCTAssertEqual(tooLarge.status, 413, tooLarge.body)
+
+        let metrics = try await client.request(.GET, "/metrics", token: nil)
+        XCTAssertTrue(metrics.body.contains(#"crescent_requests_rejected_total{reason="unauthorized"} 2"#), metrics.body)
+        XCTAssertTrue(metrics.body.contains(#"crescent_requests_rejected_total{reason="unknown_field"} 1"#), metrics.body)
+    }
+
+    func testABrokenEditIsRejectedAndTheRunningVersionKeepsWorking() async throws {
+        try "segment \"x\" { description = ".write(toFile: scripts + "/live.lua", atomically: true, encoding: .utf8)
+        let reload = try await client.request(.POST, "/v1/scripts/reload")
+        XCTAssertEqual(reload.status, 422, reload.body)
+        XCTAssertTrue(reload.body.contains("live.lua:1"), reload.body)
+        let listed = try await client.request(.GET, "/v1/scripts", token: nil)
+        XCTAssertTrue(listed.body.contains(#""running":true"#) && listed.body.contains("thanks_for_paying"), listed.body)
+
+        _ = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 2, member: 8))
+        try await client.waitUntilProcessed(db)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 8"), 1,
+                       "the old version still issues")
+    }
+
+    func testStatusEndpointsShowSegmentsPlaybooksAndHealth() async throws {
+        _ = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 3, member: 9))
+        try await client.waitUntilProcessed(db)
+        let segments = try await client.request(.GET, "/v1/segments?script=live.lua", token: nil)
+        XCTAssertTrue(segments.body.contains(#"{"members":1,"name":"buyers""#), segments.body)
+        XCTAssertTrue(segments.body.contains(#"{"members":50,"name":"everyone","share":1}"#), segments.body)
+        let unknown = try await client.request(.GET, "/v1/segments?script=lve.lua", token: nil)
+        XCTAssertEqual(unknown.status, 404)
+        XCTAssertTrue(unknown.body.contains(#"did you mean \"live.lua\"?"#), unknown.body)
+        let playbooks = try await client.request(.GET, "/v1/playbooks", token: nil)
+        XCTAssertTrue(playbooks.body.contains(#""issued":1"#), playbooks.body)
+        let health = try await client.request(.GET, "/health", token: nil)
+        XCTAssertTrue(health.body.contains(#""members":"50""#), health.body)
+    }
+}
+
+/// Hands the bound port from the server's callback to the test.
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port: Int?
+
+    func set(_ p: Int) { lock.withLock { port = p } }
+    private var current: Int? { lock.withLock { port } }
+
+    func wait() async throws -> Int {
+        for _ in 0..<500 {
+            if let p = current { return p }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw XCTSkip("the server did not start")
+    }
+}

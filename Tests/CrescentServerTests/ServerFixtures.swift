@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import CrescentCore
+import CrescentServer
+import CrescentStore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import XCTest
+
+/// Shared set-up for the live engine tests: a scratch store with members, a scripts
+/// folder, and a small HTTP client.
+enum ServerFixtures {
+    /// 02:00 UTC is 10:00 at the members' UTC+8: outside quiet hours.
+    static let now = Timestamp(day: Day(year: 2026, month: 11, day: 23), hour: 2)
+
+    /// A `payment` playbook that gives every buyer with sms consent a coupon (stock 1000),
+    /// and a `signup` playbook for new members.
+    static let script = """
+    segment "buyers" {
+      description = "Anyone who has ordered",
+      where = function(m) return m.orders >= 1 end,
+    }
+    segment "everyone" {
+      description = "All members",
+      where = function(m) return true end,
+    }
+    playbook "thanks_for_paying" {
+      goal = "retain", business_line = "live.payment", audience = "buyers",
+      when = { trigger = "payment" }, channels = { "sms" },
+      offer = coupon { name = "5 off 50", off = 5, min_spend = 50, valid_days = 7, per_member_per_campaign = 1, stock = 1000 },
+      message = "Thanks {{first_name}}: {{coupon_value}} off your next order.",
+    }
+    playbook "welcome" {
+      goal = "acquire", business_line = "live.welcome", audience = "everyone",
+      when = { trigger = "signup" }, channels = { "sms" },
+      offer = coupon { name = "10 off 99", off = 10, min_spend = 99, valid_days = 7, per_member_per_campaign = 1 },
+      message = "Welcome {{first_name}}!",
+    }
+    """
+
+    /// A scratch folder with `store.sqlite` (members 1...n, sms consent) and `scripts/live.lua`.
+    static func workspace(members n: Int = 50) throws -> (dir: String, db: String, scripts: String) {
+        let dir = NSTemporaryDirectory() + "crescent-serve-" + UUID().uuidString
+        let scripts = dir + "/scripts"
+        try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
+        try script.write(toFile: scripts + "/live.lua", atomically: true, encoding: .utf8)
+        let db = dir + "/store.sqlite"
+        let store = try CrescentStore(path: db)
+        try store.insert(members: (1...Int64(n)).map {
+            Member(id: $0, name: "Member \($0)", phone: "1380000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
+                   consent: ["sms"], utcOffsetMinutes: 480)
+        })
+        return (dir, db, scripts)
+    }
+
+    static func count(_ db: String, _ sql: String) throws -> Int {
+        try CrescentStore(path: db).writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    }
+
+    static func orderJSON(id: Int, member: Int) -> String {
+        #"{"id":\#(id),"member_id":\#(member),"time":"2026-11-23 01:30","amount":"60.00","quantity":1}"#
+    }
+}
+
+/// A tiny HTTP client over AsyncHTTPClient for the tests.
+struct TestClient {
+    let base: String
+    let client: HTTPClient
+
+    struct Reply { var status: Int; var body: String }
+
+    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = "t0ken") async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 4 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes))
+    }
+
+    /// Waits until the store has processed every accepted event.
+    func waitUntilProcessed(_ db: String, timeout: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while try ServerFixtures.count(db, "SELECT count(*) FROM events WHERE state = 'pending'") > 0 {
+            guard Date() < deadline else { throw XCTSkip("events still pending after \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
