@@ -39,7 +39,9 @@ enum ServerFixtures {
     """
 
     /// A scratch folder with `store.sqlite` (members 1...n, sms consent) and `scripts/live.lua`.
-    static func workspace(members n: Int = 50) throws -> (dir: String, db: String, scripts: String) {
+    /// - parameter offsetMinutes: the members' UTC offset; the kill test runs the real binary
+    ///   on the wall clock and picks one that puts members at midday, outside quiet hours.
+    static func workspace(members n: Int = 50, offsetMinutes: Int = 480) throws -> (dir: String, db: String, scripts: String) {
         let dir = NSTemporaryDirectory() + "crescent-serve-" + UUID().uuidString
         let scripts = dir + "/scripts"
         try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
@@ -48,9 +50,18 @@ enum ServerFixtures {
         let store = try CrescentStore(path: db)
         try store.insert(members: (1...Int64(n)).map {
             Member(id: $0, name: "Member \($0)", phone: "1380000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
-                   consent: ["sms"], utcOffsetMinutes: 480)
+                   consent: ["sms"], utcOffsetMinutes: offsetMinutes)
         })
         return (dir, db, scripts)
+    }
+
+    /// The UTC offset (minutes) at which it is now about midday.
+    static func middayOffset(now: Date = Date()) -> Int {
+        let utcHour = Int(now.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) / 3_600)
+        var offset = (12 - utcHour) * 60
+        if offset < -720 { offset += 1_440 }
+        if offset > 840 { offset -= 1_440 }
+        return offset
     }
 
     static func count(_ db: String, _ sql: String) throws -> Int {
@@ -63,18 +74,19 @@ enum ServerFixtures {
 }
 
 /// A tiny HTTP client over AsyncHTTPClient for the tests.
-struct TestClient {
+struct TestClient: Sendable {
     let base: String
     let client: HTTPClient
 
-    struct Reply { var status: Int; var body: String }
+    struct Reply: Sendable { var status: Int; var body: String }
 
-    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = "t0ken") async throws -> Reply {
+    func request(_ method: HTTPMethod, _ path: String, timeout: Int64 = 30, body: String? = nil,
+                 token: String? = "t0ken") async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: .seconds(timeout))
         let bytes = try await response.body.collect(upTo: 4 << 20)
         return Reply(status: Int(response.status.code), body: String(buffer: bytes))
     }

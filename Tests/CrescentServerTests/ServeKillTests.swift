@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import CrescentStore
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGKILLs `crescent serve` under load, restarts it, and checks that no accepted event
+/// was lost and no coupon was issued twice.
+final class ServeKillTests: XCTestCase {
+    static let members = 1_500
+
+    func testKilledUnderLoadARestartLosesNoAcceptedEventAndIssuesNoCouponTwice() async throws {
+        guard let binary = Self.binary() else { throw XCTSkip("the crescent binary is not built") }
+        let ws = try ServerFixtures.workspace(members: Self.members, offsetMinutes: ServerFixtures.middayOffset())
+        // Stock for everyone, so every accepted payment must end in exactly one coupon.
+        try ServerFixtures.script.replacingOccurrences(of: "stock = 1000", with: "stock = 100000")
+            .write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+        let http = HTTPClient.shared
+
+        let (victim, loadClient) = try await Self.start(binary, ws, http)
+        let outcome = Outcomes()
+        async let loadDone: Void = Self.sendOrders(loadClient, outcome)
+        // Kill once a good part of the load was accepted, while requests are still arriving.
+        let patience = Date().addingTimeInterval(60)
+        while outcome.accepted.count < Self.members / 3 {
+            guard Date() < patience else { return XCTFail("only \(outcome.accepted.count) orders accepted in 60 s") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill(victim.processIdentifier, SIGKILL)
+        // Requests in flight now fail or time out; the lanes send nothing more to the dead port.
+        outcome.stop()
+        while victim.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        await loadDone
+        let accepted = outcome.accepted
+        XCTAssertGreaterThan(accepted.count, 0)
+        XCTAssertGreaterThan(Self.members - accepted.count, 0, "the kill landed after the load ended")
+
+        let (process, client) = try await Self.start(binary, ws, http)
+        defer { process.terminate() }
+        try await client.waitUntilProcessed(ws.db)
+        for member in accepted.sorted() {
+            XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM events WHERE id = 'order:\(member)' AND state = 'done'"),
+                           1, "accepted order \(member) was lost")
+        }
+        // Clients retry what got no 202: a replay of something already journaled is a no-op.
+        for member in 1...Self.members where !accepted.contains(member) {
+            let reply = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: member, member: member))
+            XCTAssertTrue([200, 202].contains(reply.status), reply.body)
+        }
+        try await client.waitUntilProcessed(ws.db)
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger"), Self.members)
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(DISTINCT member_id) FROM coupon_ledger"), Self.members)
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM orders"), Self.members)
+    }
+
+    /// One order per member over eight connections, recording which got a 202.
+    static func sendOrders(_ client: TestClient, _ outcome: Outcomes) async {
+        await withTaskGroup(of: Void.self) { group in
+            for lane in 0..<8 {
+                group.addTask {
+                    for member in stride(from: lane + 1, through: members, by: 8) where !outcome.stopped {
+                        let reply = try? await client.request(.POST, "/v1/orders", timeout: 2,
+                                                              body: ServerFixtures.orderJSON(id: member, member: member))
+                        outcome.record(member, accepted: reply?.status == 202)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts `crescent serve` on a free port and waits for its "listening" line.
+    static func start(_ binary: String, _ ws: (dir: String, db: String, scripts: String),
+                      _ http: HTTPClient) async throws -> (Process, TestClient) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["serve", "--db", ws.db, "--scripts", ws.scripts, "--port", "0", "--token", "t0ken", "--tick", "3600"]
+        // A log file, not a pipe: a pipe nobody reads would fill up (or close) under the server.
+        let log = ws.dir + "/serve-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && p.isRunning {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                let port = text[range].split(separator: ":").last!
+                return (p, TestClient(base: "http://127.0.0.1:\(port)", client: http))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if p.isRunning { p.terminate() }
+        throw XCTSkip("crescent serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// The built CLI: beside the test bundle, else `.build/debug/crescent` under the package root.
+    static func binary() -> String? {
+        var candidates = [Bundle.main.bundleURL.appendingPathComponent("crescent").path,
+                          Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("crescent").path]
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                candidates.append(url.appendingPathComponent(".build/debug/crescent").path)
+                break
+            }
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// Which orders got a 202, recorded from the load lanes.
+final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var acceptedSet: Set<Int> = []
+    private var isStopped = false
+    func stop() { lock.withLock { isStopped = true } }
+    var stopped: Bool { lock.withLock { isStopped } }
+    func record(_ member: Int, accepted: Bool) { if accepted { lock.withLock { _ = acceptedSet.insert(member) } } }
+    var accepted: Set<Int> { lock.withLock { acceptedSet } }
+}
