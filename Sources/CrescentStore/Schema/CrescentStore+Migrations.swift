@@ -88,6 +88,7 @@ extension CrescentStore {
                 """)
         }
         registerIssuingMigration(&m)
+        registerDeliveryMigration(&m)
         return m
     }
 }
