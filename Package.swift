@@ -53,10 +53,17 @@ let package = Package(
             // NIO channel handlers and the worker thread are checked by hand (@unchecked Sendable).
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Live and dry-run delivery: pending deliveries composed into messages and sent through
+        // the channel plugins, every attempt in the store's delivery ledger.
+        .target(
+            name: "CrescentDelivery",
+            dependencies: ["CrescentEngine", "CrescentChannels", "CrescentStore", "CrescentLua", "CrescentCore",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "crescent",
             dependencies: [
-                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels",
+                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels", "CrescentDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,5 +76,6 @@ let package = Package(
             name: "CrescentChannelsTests",
             dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .testTarget(name: "CrescentDeliveryTests", dependencies: ["CrescentDelivery", "crescent"]),
     ]
 )
