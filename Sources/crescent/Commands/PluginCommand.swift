@@ -25,21 +25,9 @@ struct PluginCommand: ParsableCommand {
 
         func run() throws {
             let folder = self.folder
-            let box = LinesBox()
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                do { box.result = .success(try await PluginTestHarness.run(folder: folder)) }
-                catch { box.result = .failure(error) }
-                done.signal()
-            }
-            done.wait()
-            switch box.result! {
-            case .success(let lines): lines.forEach { print($0) }
-            case .failure(let error as PluginLoadError): throw ScriptFailure(description: error.description)
-            case .failure(let error): throw ScriptFailure(description: "\(error)")
-            }
+            do { try runAsync { try await PluginTestHarness.run(folder: folder) }.forEach { print($0) } }
+            catch let error as PluginLoadError { throw ScriptFailure(description: error.description) }
+            catch { throw ScriptFailure(description: "\(error)") }
         }
     }
 }
-
-private final class LinesBox: @unchecked Sendable { var result: Result<[String], Error>? }
