@@ -76,6 +76,9 @@ let package = Package(
             name: "CrescentChannelsTests",
             dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "CrescentDeliveryTests", dependencies: ["CrescentDelivery", "crescent"]),
+        .testTarget(
+            name: "CrescentDeliveryTests",
+            dependencies: ["CrescentDelivery", "crescent", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )
