@@ -49,10 +49,7 @@ enum DeliveryFixtures {
         return (store, path, context)
     }
 
-    static func composer(_ context: CampaignContext) -> MessageComposer {
-        let byId = Dictionary(uniqueKeysWithValues: context.views.map { ($0.member.id, $0) })
-        return MessageComposer(program: context.program) { byId[$0] }
-    }
+    static func composer(_ context: CampaignContext) -> MessageComposer { MessageComposer(context: context) }
 
     /// The shipped sms plugin, allowed to reach the loopback gateway.
     static func smsPlugin(gateway: FakeHTTPGateway) async throws -> PluginRuntime {

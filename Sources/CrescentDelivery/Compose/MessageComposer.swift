@@ -27,6 +27,12 @@ public struct MessageComposer: Sendable {
         member = members
     }
 
+    /// A composer over a loaded population's members and script.
+    public init(context: CampaignContext) {
+        let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(program: context.program) { byId[$0] }
+    }
+
     /// The playbooks this composer can render; deliveries of other playbooks are not its to send.
     public var playbooks: [String] { program.playbooks.map(\.name) }
 

@@ -67,7 +67,9 @@ public struct DeliveryOutbox: Sendable {
                 group.addTask { (d.channel, try await deliver(d)) }
                 return true
             }
-            for _ in 0..<max(1, concurrency) where !startOne() { break }
+            for _ in 0..<max(1, concurrency) {
+                if !startOne() { break }
+            }
             while let result = try await group.next() {
                 results.append(result)
                 _ = startOne()

@@ -46,8 +46,7 @@ enum LiveDelivery {
     /// Drains pending deliveries (of `runId`, when given) and returns the summary lines.
     static func drain(store: CrescentStore, context: CampaignContext, plugins: PluginDirectory,
                       runId: String?, batchSize: Int) throws -> [String] {
-        let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let composer = MessageComposer(program: context.program) { byId[$0] }
+        let composer = MessageComposer(context: context)
         let summary = try runAsync {
             let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
             await plugins.register(on: dispatcher)
