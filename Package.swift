@@ -57,12 +57,19 @@ let package = Package(
             // NIO channel handlers and the worker thread are checked by hand (@unchecked Sendable).
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Live and dry-run delivery: pending deliveries composed into messages and sent through
+        // the channel plugins, every attempt in the store's delivery ledger.
+        .target(
+            name: "CrescentDelivery",
+            dependencies: ["CrescentEngine", "CrescentChannels", "CrescentStore", "CrescentLua", "CrescentCore",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The live engine (`crescent serve`): event ingestion API over an outbox, the event
         // processor, the scheduler, script reload and Prometheus metrics.
         .target(
             name: "CrescentServer",
             dependencies: [
-                "CrescentEngine", "CrescentChannels", "CrescentStore", "CrescentLua", "CrescentCore",
+                "CrescentEngine", "CrescentChannels", "CrescentDelivery", "CrescentStore", "CrescentLua", "CrescentCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "crescent",
             dependencies: [
-                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels",
+                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels", "CrescentDelivery",
                 "CrescentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -95,6 +102,10 @@ let package = Package(
         .testTarget(
             name: "CrescentChannelsTests",
             dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "CrescentDeliveryTests",
+            dependencies: ["CrescentDelivery", "crescent", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

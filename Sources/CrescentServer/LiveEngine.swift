@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentDelivery
 import CrescentEngine
 import CrescentLua
 import CrescentStore
@@ -223,10 +224,10 @@ public final class LiveEngine: @unchecked Sendable {
     public func stop() { worker.stop() }
 
     /// Derived views are taken as of the end of today, so today's orders count.
-    private var asOfToday: Day { clock.now().day.adding(days: 1) }
+    var asOfToday: Day { clock.now().day.adding(days: 1) }
 
     /// Runs `body` on the engine thread, passing its error back.
-    private func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await worker.run { Result { try body() } }.get()
     }
 }
@@ -237,5 +238,25 @@ enum RunSummary {
         let reasons = r.totals.suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         return "targeted \(r.targeted), no offer \(r.noOffer), issued \(r.totals.issued)"
             + (reasons.isEmpty ? "" : ", suppressed " + reasons.joined(separator: ", "))
+    }
+}
+
+extension LiveEngine {
+    /// One composer per running script, over the members that have pending deliveries, as
+    /// they are now. Built on the engine thread; the composers hold copies, so the delivery
+    /// pump can render on other threads.
+    func deliveryComposers() async throws -> [MessageComposer] {
+        try await onWorker { [self] in
+            let ids = try store.writer.read { db in
+                try Int64.fetchAll(db, sql: "SELECT DISTINCT member_id FROM deliveries WHERE state = 'pending'")
+            }
+            guard !ids.isEmpty else { return [] }
+            var views: [Int64: MemberView] = [:]
+            for id in ids { if let one = members.single(id, asOf: asOfToday) { views[id] = one.views[0] } }
+            let snapshot = views
+            return scripts.scripts.keys.sorted().map { file in
+                MessageComposer(program: scripts.scripts[file]!.program) { snapshot[$0] }
+            }
+        }
     }
 }

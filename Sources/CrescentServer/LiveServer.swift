@@ -16,7 +16,7 @@ struct EngineLoop: Service {
     let journal: JournalWriter
     let logger: Logger
     var drainSeconds: Double = 10
-    /// Called after a round that processed events (the delivery pump hooks in here).
+    /// Called after a round that processed events or ticked (the delivery pump hooks in here).
     var afterProcessing: (@Sendable () async -> Void)?
 
     func run() async throws {
@@ -26,8 +26,9 @@ struct EngineLoop: Service {
             var processed = 0
             do {
                 processed = try await engine.processPending()
-                if processed > 0 { await afterProcessing?() }
+                var ticked = false
                 if ContinuousClock.now - lastTick >= tick {
+                    ticked = true
                     lastTick = ContinuousClock.now
                     let report = try await engine.tick()
                     for (file, problem) in report.rejected.sorted(by: { $0.key < $1.key }) {
@@ -35,6 +36,7 @@ struct EngineLoop: Service {
                     }
                     for file in report.loaded { logger.info("script \(file) loaded") }
                 }
+                if processed > 0 || ticked { await afterProcessing?() }
             } catch {
                 logger.error("engine: \(error)")
                 try? await Task.sleep(for: .seconds(1))

@@ -7,6 +7,10 @@ public struct DeliveryOutcome: Sendable, Equatable {
     /// Redacted of secrets.
     public var reason: String?
     public var providerId: String?
+
+    public init(status: DeliveryStatus, attempts: Int, reason: String? = nil, providerId: String? = nil) {
+        self.status = status; self.attempts = attempts; self.reason = reason; self.providerId = providerId
+    }
 }
 
 /// Sends `ChannelMessage`s through channel plugins with retries, rate limits and idempotency.

@@ -8,24 +8,12 @@ public enum PluginTestHarness {
     /// (`test-<key>-…`), so the plugin can run without real credentials.
     public static func run(folder: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                            script: [FakeHTTPGateway.Fault] = []) async throws -> [String] {
-        var plugin = try PluginLoader.load(folder: folder)
+        let remote = try LoopbackRemote.start(try PluginLoader.load(folder: folder), environment: environment, script: script)
+        defer { remote.shutdown() }
+        var plugin = remote.plugin
         let manifest = plugin.manifest
-        let usesSMTP = manifest.config["smtp_url"] != nil
-        let gateway = usesSMTP ? nil : try FakeHTTPGateway.start(script: script)
-        let sink = usesSMTP ? try SMTPSink.start() : nil
-        defer { gateway?.shutdown(); sink?.shutdown() }
-        let port = gateway?.port ?? sink?.port ?? 0
-
-        // Point every URL key and the allow list at the local server.
-        var settings: [String: String] = [:]
-        for (key, spec) in manifest.config {
-            if spec.type == .url {
-                settings[key] = usesSMTP ? "smtp://127.0.0.1:\(port)" : "http://127.0.0.1:\(port)/\(manifest.name)/\(key)"
-            } else if spec.secret, environment[ConfigValues.environmentName(plugin: manifest.name, key: key)] == nil {
-                settings[key] = "test-\(key)-\(UUID().uuidString.prefix(8))"
-            }
-        }
-        plugin.manifest.allowedHosts = ["127.0.0.1"]
+        let gateway = remote.gateway, sink = remote.sink
+        let settings = remote.settings
         plugin.fixtures = plugin.fixtures.map { var m = $0; m.recipient.url = nil; return m }
         let sinks = ChannelSinks()
         let runtime = try await PluginRuntime.start(plugin, settings: settings, environment: environment, sinks: sinks)

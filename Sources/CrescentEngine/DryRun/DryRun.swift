@@ -17,6 +17,8 @@ public struct DryRun {
     public var policy = GuardPolicy()
     /// Each reminder a member receives raises their response by this factor.
     public var reminderUplift = 0.1
+    /// Rendered messages kept per channel (for `dryrun --plugins`); memory stays bounded.
+    public var samplePerChannel = 50
 
     public init(context: CampaignContext, seed: UInt64) {
         self.context = context
@@ -30,7 +32,8 @@ public struct DryRun {
                               message: "no playbook \"\(name)\"" + (closest(to: name, in: program.playbooks.map(\.name)).map { ", did you mean \"\($0)\"?" } ?? ""))
         }
         let (audience, segmentSets) = try PlaybookGuards.audience(context, playbook)
-        var sim = StepSimulator(context: context, playbook: playbook, policy: policy, seed: seed)
+        var sim = StepSimulator(context: context, playbook: playbook, policy: policy, seed: seed,
+                                samplePerChannel: samplePerChannel)
         try sim.simulate(audience: audience)
         let model = try ResponseFit.fit(context.population, asOf: context.asOf, seed: seed)
         var assembler = ReportAssembler(context: context, playbook: playbook, simulation: sim, model: model,
@@ -41,6 +44,6 @@ public struct DryRun {
             return ExpectationResult(playbook: name, expectation: e, actual: actual, passed: e.holds(actual))
         }
         return PlaybookDryRun(playbook: playbook, report: report, steps: sim.steps,
-                              sampleMessages: sim.sampleMessages, expectations: expectations)
+                              sampleMessages: sim.sampleMessages, renderedMessages: sim.rendered, expectations: expectations)
     }
 }

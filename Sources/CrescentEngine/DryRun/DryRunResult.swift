@@ -30,5 +30,7 @@ public struct PlaybookDryRun: Sendable {
     public var report: ForecastReport
     public var steps: [StepReach]
     public var sampleMessages: [String]
+    /// Up to `DryRun.samplePerChannel` fully rendered messages per channel.
+    public var renderedMessages: RenderedSample
     public var expectations: [ExpectationResult]
 }

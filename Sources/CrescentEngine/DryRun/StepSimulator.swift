@@ -11,14 +11,18 @@ struct StepSimulator {
     var steps: [StepReach] = []
     var tally = SuppressionTally()
     var sampleMessages: [String] = []
+    /// Fully rendered messages, a bounded number per channel, for routing through plugins.
+    var rendered: RenderedSample
     /// Member index → (offer id, channel) of the step that gave them their offer.
     var offered: [Int32: (offer: Int, channel: String)] = [:]
     /// Member index → reminders received after the offer.
     var reminders: [Int32: Int] = [:]
     var targeted = 0
 
-    init(context: CampaignContext, playbook: PlaybookDeclaration, policy: GuardPolicy, seed: UInt64) {
+    init(context: CampaignContext, playbook: PlaybookDeclaration, policy: GuardPolicy, seed: UInt64,
+         samplePerChannel: Int = 50) {
         self.context = context; self.playbook = playbook; self.policy = policy; self.seed = seed
+        rendered = RenderedSample(perChannel: samplePerChannel)
     }
 
     /// A dry-run launches the playbook on the as-of day (so a backtest measures the window
@@ -51,6 +55,7 @@ struct StepSimulator {
             var pipelines: [Int: GuardPipeline] = [:]
             var reach = StepReach(name: step.name, day: time.day, eligible: eligible.count, issued: 0, byChannel: [:])
             let channels = step.channels.isEmpty ? playbook.channels : step.channels
+            let template = MessageVariables.template(playbook, step: k)
             for i in eligible {
                 let offerId = givesOffer ? offers[i] ?? 0 : 0
                 if givesOffer && offerId == 0 { continue } // the formula chose no offer for this member
@@ -62,8 +67,18 @@ struct StepSimulator {
                 guard case .issue(let channel) = decision else { continue }
                 reach.issued += 1
                 reach.byChannel[channel, default: 0] += 1
-                let text = try render(step.message ?? playbook.message, view: view, offerId: givesOffer ? offerId : offered[i]?.offer)
-                if sampleMessages.count < 5, let text { sampleMessages.append("\(channel) → \(view.member.id): \(text)") }
+                if let template {
+                    let offer = (givesOffer ? offerId : offered[i]?.offer).flatMap { context.runtime.offers[$0]?.templateVariables } ?? [:]
+                    let vars = MessageVariables.variables(view: view, playbook: playbook.name, offer: offer)
+                    let text = try MessageVariables.render(template, playbook: playbook, vars: vars, memberId: view.member.id,
+                                                           chunkName: context.program.chunkName)
+                    if sampleMessages.count < 5, let text { sampleMessages.append("\(channel) → \(view.member.id): \(text)") }
+                    if let text, rendered.wants(channel) {
+                        rendered.keep(RenderedMessage(memberId: view.member.id, channel: channel, step: step.name,
+                                                      subject: MessageVariables.subject(playbook: playbook.name, offer: offer),
+                                                      body: text, variables: vars))
+                    }
+                }
                 if givesOffer, offered[i] == nil { offered[i] = (offerId, channel) }
                 else if !givesOffer { reminders[i, default: 0] += 1 }
             }
@@ -78,16 +93,5 @@ struct StepSimulator {
 
     private func makePipeline(offerId: Int, channels: [String]) throws -> GuardPipeline {
         try PlaybookGuards.pipeline(context, playbook, offerId: offerId, channels: channels, policy: policy)
-    }
-
-    private func render(_ template: MessageTemplate?, view: MemberView, offerId: Int?) throws -> String? {
-        guard let template, let text = template.text(forSegments: playbook.audience) else { return nil }
-        var vars = view.templateVariables
-        vars["playbook"] = playbook.name
-        if let id = offerId, let offer = context.runtime.offers[id] { vars.merge(offer.templateVariables) { a, _ in a } }
-        do { return try MessageTemplate.render(text, vars) } catch {
-            throw ScriptError(kind: .validation, file: context.program.chunkName, line: playbook.line,
-                              message: "playbook \"\(playbook.name)\": \(error)", memberId: view.member.id)
-        }
     }
 }

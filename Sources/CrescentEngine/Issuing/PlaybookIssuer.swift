@@ -78,18 +78,22 @@ public struct PlaybookIssuer {
                                    laterSteps: playbook.steps.dropFirst().map(\.name))
     }
 
-    /// The ledger form of an offer: coupons interned in `coupon_specs`, points with their award.
+    /// The ledger form of an offer: coupons interned in `coupon_specs`, points with their award,
+    /// and every offer's message variables interned for the message sent later.
     private func issueOffer(_ id: Int, _ playbook: PlaybookDeclaration) throws -> IssueOffer {
         guard let offer = context.runtime.offers[id] else { return IssueOffer() }
+        var issued: IssueOffer
         switch offer.kind {
         case "coupon":
             let spec = try offer.couponSpec(campaign: playbook.name)
-            return IssueOffer(coupon: spec, specId: try store.writer.write { try CouponSpecCatalog.intern(spec, $0) })
+            issued = IssueOffer(coupon: spec, specId: try store.writer.write { try CouponSpecCatalog.intern(spec, $0) })
         case "points":
-            return IssueOffer(points: offer.fields["award"]?.intValue ?? 0,
-                              expiryDays: offer.fields["expiry_days"]?.intValue.map(Int.init))
+            issued = IssueOffer(points: offer.fields["award"]?.intValue ?? 0,
+                                expiryDays: offer.fields["expiry_days"]?.intValue.map(Int.init))
         default:
-            return IssueOffer()
+            issued = IssueOffer()
         }
+        issued.variablesId = try store.writer.write { try OfferVariablesCatalog.intern(offer.templateVariables, $0) }
+        return issued
     }
 }

@@ -25,6 +25,8 @@ public struct IssueOffer: Hashable, Sendable {
     public var coupon: (spec: CouponSpec, specId: Int64)?
     /// Points earned, and the days until they expire (nil: never).
     public var points: (award: Int64, expiryDays: Int?)?
+    /// The offer's message variables, interned by ``OfferVariablesCatalog`` (nil: none recorded).
+    public var variablesId: Int64?
 
     public init(coupon spec: CouponSpec, specId: Int64) { coupon = (spec, specId) }
     public init(points award: Int64, expiryDays: Int?) { points = (award, expiryDays) }
@@ -33,7 +35,7 @@ public struct IssueOffer: Hashable, Sendable {
 
     public static func == (a: IssueOffer, b: IssueOffer) -> Bool {
         a.coupon?.specId == b.coupon?.specId && a.points?.award == b.points?.award
-            && a.points?.expiryDays == b.points?.expiryDays
+            && a.points?.expiryDays == b.points?.expiryDays && a.variablesId == b.variablesId
     }
     public func hash(into h: inout Hasher) { h.combine(coupon?.specId); h.combine(points?.award) }
 }
@@ -65,8 +67,8 @@ public struct IssueLedgerWriter {
             """)
         delivery = try RawStatement(db, """
             INSERT INTO deliveries(idempotency_key, run_id, playbook, step, member_id, channel, state, time,
-              campaign, business_line, coupon_type, source, local_day, value_minor)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+              campaign, business_line, coupon_type, source, local_day, value_minor, offer_variables_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             ON CONFLICT(idempotency_key) DO NOTHING
             """)
         suppression = try RawStatement(db, """
@@ -103,6 +105,7 @@ public struct IssueLedgerWriter {
             delivery.bind(11, request.source.rawValue)
             delivery.bind(12, Int64(localDay.index))
             delivery.bind(13, request.costPerIssue.minorUnits)
+            delivery.bind(14, offer.variablesId)
             try delivery.run(db)
             guard db.changesCount > 0 else { return false }
             if let (spec, specId) = offer.coupon {

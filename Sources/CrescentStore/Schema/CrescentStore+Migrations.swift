@@ -89,6 +89,7 @@ extension CrescentStore {
         }
         registerIssuingMigration(&m)
         registerLiveMigration(&m)
+        registerDeliveryMigration(&m)
         return m
     }
 }

@@ -16,6 +16,9 @@ struct RawStatement {
 
     @inline(__always) func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
     @inline(__always) func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
+    @inline(__always) func bind(_ i: Int32, _ v: Int64?) {
+        if let v { sqlite3_bind_int64(handle, i, v) } else { sqlite3_bind_null(handle, i) }
+    }
     @inline(__always) func bind(_ i: Int32, _ v: String?) {
         guard let v else { sqlite3_bind_null(handle, i); return }
         var s = v

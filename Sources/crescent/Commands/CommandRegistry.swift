@@ -11,6 +11,7 @@ enum CommandRegistry {
         StatsCommand.self,
         GenerateCommand.self,
         RunPlaybookCommand.self,
+        DeliverCommand.self,
         RedeemCommand.self,
         ServeCommand.self,
         PluginCommand.self,

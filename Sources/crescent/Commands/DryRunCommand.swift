@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrescentCore
+import CrescentDelivery
 import CrescentEngine
 import CrescentLua
 import Foundation
@@ -15,6 +16,13 @@ struct DryRunCommand: ParsableCommand {
 
           crescent dryrun scripts/winback_silent.lua --data data/cdnow_sample.txt --seed 42
           crescent dryrun scripts/winback_silent.lua --data synthetic:100000 --assert
+
+        With --plugins, up to --route-sample rendered messages per channel then go through the
+        real plugin code against local fake servers (an HTTP gateway or an SMTP sink on
+        127.0.0.1): nothing leaves the machine. Per channel it prints routed, sent and failed
+        with the first failure, and writes NAME.routing.json; with --assert a failure exits 1.
+
+          crescent dryrun scripts/winback_silent.lua --plugins plugins --route-sample 20
         """)
 
     @Argument(help: "The script with the playbooks.")
@@ -37,6 +45,15 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "Write the expectation results as JUnit XML to this file.")
     var junit: String?
 
+    @OptionGroup var delivery: PluginOptions
+
+    @Option(name: .customLong("route-sample"), help: "With --plugins: rendered messages per channel to route.")
+    var routeSample: Int = 50
+
+    func validate() throws {
+        if routeSample < 0 { throw ValidationError("--route-sample must be 0 or more") }
+    }
+
     func run() throws {
         let context: CampaignContext
         do { context = try data.context(script: file) }
@@ -44,9 +61,13 @@ struct DryRunCommand: ParsableCommand {
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to dry-run") }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let plugins = try delivery.load(), settings = try delivery.settings()
         var dry = DryRun(context: context, seed: data.seed)
         dry.runs = runs
+        dry.samplePerChannel = delivery.plugins == nil ? 5 : routeSample
+        let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { a, _ in a })
         var results: [ExpectationResult] = []
+        var routingFailures: [String] = []
         for name in names {
             Progress.shared.step("dry-running \(name)")
             let result: PlaybookDryRun
@@ -59,12 +80,29 @@ struct DryRunCommand: ParsableCommand {
             try result.report.jsonString().write(toFile: base + ".json", atomically: true, encoding: .utf8)
             print(DryRunSummary.text(result, htmlPath: base + ".html"))
             results += result.expectations
+            if delivery.plugins != nil {
+                let sample = result.renderedMessages
+                let routing = try runAsync {
+                    await DryRunRouter.route(sample, playbook: name, plugins: plugins, settings: settings) { byId[$0] }
+                }
+                print(DryRunSummary.routing(routing, perChannel: routeSample))
+                try DryRunSummary.routingJSON(routing).write(toFile: base + ".routing.json", atomically: true, encoding: .utf8)
+                for (channel, t) in routing.byChannel.sorted(by: { $0.key < $1.key }) where t.failed > 0 {
+                    routingFailures.append("\(name) \(channel): \(t.failed) of \(t.routed) routed messages failed"
+                        + (t.failures.first.map { " (first: \($0))" } ?? ""))
+                }
+            }
         }
         if let junit { try JUnitWriter.xml(results, suite: file).write(toFile: junit, atomically: true, encoding: .utf8) }
         let failed = results.filter { !$0.passed }
-        if assertExpectations && !failed.isEmpty {
-            throw ScriptFailure(description: "\(failed.count) expectation\(failed.count == 1 ? "" : "s") failed:\n"
-                + failed.map(\.description).joined(separator: "\n"))
+        if assertExpectations && !(failed.isEmpty && routingFailures.isEmpty) {
+            var problems: [String] = []
+            if !failed.isEmpty {
+                problems.append("\(failed.count) expectation\(failed.count == 1 ? "" : "s") failed:\n"
+                    + failed.map(\.description).joined(separator: "\n"))
+            }
+            if !routingFailures.isEmpty { problems.append("routing through plugins failed:\n" + routingFailures.joined(separator: "\n")) }
+            throw ScriptFailure(description: problems.joined(separator: "\n"))
         }
     }
 }

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentDelivery
 import CrescentEngine
 import Foundation
 
@@ -37,6 +38,33 @@ enum DryRunSummary {
         if let m = r.sampleMessages.first { lines.append("  message      \(m)") }
         lines.append("  report       \(htmlPath)")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension DryRunSummary {
+    /// Routing through plugins, one line per channel:
+    /// `sms      routed 50, sent 49, failed 1 (first: member 17 has no phone for sms)`.
+    static func routing(_ s: OutboxSummary, perChannel: Int) -> String {
+        var lines = ["  routing      up to \(perChannel) rendered message(s) per channel through the plugins, against local fakes"]
+        if s.byChannel.isEmpty { lines.append("    no rendered messages to route") }
+        for (channel, t) in s.byChannel.sorted(by: { $0.key < $1.key }) {
+            let name = channel.padding(toLength: 9, withPad: " ", startingAt: 0)
+            if t.unrouted > 0 { lines.append("    \(name) not routed: no plugin for channel \(channel) (\(t.unrouted) message(s))"); continue }
+            lines.append("    \(name) routed \(t.routed), sent \(t.sent), failed \(t.failed)"
+                + (t.failures.first.map { " (first: \($0))" } ?? ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same figures as JSON, keys sorted: `{"sms":{"failed":0,"first_failure":null,…}}`.
+    static func routingJSON(_ s: OutboxSummary) throws -> String {
+        var out: [String: Any] = [:]
+        for (channel, t) in s.byChannel {
+            out[channel] = ["routed": t.routed, "sent": t.sent, "failed": t.failed, "unrouted": t.unrouted,
+                            "first_failure": t.failures.first ?? NSNull()] as [String: Any]
+        }
+        let data = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .prettyPrinted])
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
 

@@ -25,12 +25,9 @@ struct PluginCommand: ParsableCommand {
 
         func run() throws {
             let folder = self.folder
-            let result = Result { try runBlocking { try await PluginTestHarness.run(folder: folder) } }
-            switch result {
-            case .success(let lines): lines.forEach { print($0) }
-            case .failure(let error as PluginLoadError): throw ScriptFailure(description: error.description)
-            case .failure(let error): throw ScriptFailure(description: "\(error)")
-            }
+            do { try runAsync { try await PluginTestHarness.run(folder: folder) }.forEach { print($0) } }
+            catch let error as PluginLoadError { throw ScriptFailure(description: error.description) }
+            catch { throw ScriptFailure(description: "\(error)") }
         }
     }
 }

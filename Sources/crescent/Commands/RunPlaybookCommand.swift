@@ -15,9 +15,16 @@ struct RunPlaybookCommand: ParsableCommand {
         runs every guard against the store's history and writes coupons, points, pending
         deliveries and suppressions in batched transactions. Each member is decided at most
         once per run id: run the same command again after a crash to finish the run.
-        Only the first step is issued; later steps are left for the scheduler. Nothing is sent.
+        Only the first step is issued; later steps are left for the scheduler.
+
+        Without --plugins nothing is sent: the deliveries stay pending. With --plugins, the
+        run's pending deliveries are then sent through the channel plugins (every attempt
+        recorded in delivery_attempts) and a per-channel summary is printed; `crescent deliver`
+        resumes sending after a crash.
 
           crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01
+          crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01 \\
+            --plugins plugins --plugin-config plugins.toml
         """)
 
     @Argument(help: "The script with the playbooks.")
@@ -41,6 +48,8 @@ struct RunPlaybookCommand: ParsableCommand {
     @Option(help: "Seed for the scripts' random choices.")
     var seed: UInt64 = 42
 
+    @OptionGroup var delivery: PluginOptions
+
     func run() throws {
         guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
         guard batchSize > 0 else { throw UsageError(message: "--batch-size must be positive") }
@@ -49,6 +58,8 @@ struct RunPlaybookCommand: ParsableCommand {
             return t
         }
         let source = try readScript(file)
+        let plugins = try delivery.plugins.map { _ in try LiveDelivery.start(delivery) }
+        defer { plugins?.stop() }
         let store = try CrescentStore(path: db)
         let context: CampaignContext
         do {
@@ -64,6 +75,11 @@ struct RunPlaybookCommand: ParsableCommand {
             catch let e as ScriptError { throw ScriptFailure(description: e.description) }
             catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
             print(Self.summary(result))
+        }
+        if let plugins {
+            print("delivery of run \(runId) through \(delivery.plugins!)")
+            try LiveDelivery.drain(store: store, context: context, plugins: plugins, runId: runId, batchSize: 500)
+                .forEach { print($0) }
         }
     }
 

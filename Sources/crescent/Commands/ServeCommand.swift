@@ -1,4 +1,6 @@
 import ArgumentParser
+import CrescentChannels
+import CrescentDelivery
 import CrescentServer
 import Foundation
 import Logging
@@ -30,6 +32,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The folder of playbook scripts (*.lua).")
     var scripts: String
 
+    /// Without --plugins, issued deliveries stay pending (for `crescent deliver`).
+    @OptionGroup var pluginOptions: PluginOptions
+
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
 
@@ -60,17 +65,32 @@ struct ServeCommand: ParsableCommand {
             logger.warning("no --token: write endpoints are open; only run this on loopback")
         }
         let finalConfig = config
+        // Plugins start (and a bad config fails) before the server takes any request.
+        let directory = pluginOptions.plugins == nil ? nil : try LiveDelivery.start(pluginOptions)
         do {
-            try runBlocking {
-                let engine = try await LiveEngine.open(finalConfig)
-                try await LiveServer(engine: engine, logger: logger).run(onReady: { port in
-                    // Unbuffered, so scripts and tests that wait for this line see it at once.
-                    FileHandle.standardOutput.write(Data(
-                        "crescent serve: listening on http://\(finalConfig.host):\(port) (\(finalConfig.scriptsFolder))\n".utf8))
-                })
-            }
+            try runAsync { try await Self.serve(finalConfig, plugins: directory, logger: logger) }
         } catch let e as EngineStartError {
             throw ScriptFailure(description: e.description)
         }
+    }
+
+    /// Opens the engine, hooks the plugins' delivery pump in, and serves until stopped.
+    private static func serve(_ config: ServerConfiguration, plugins: PluginDirectory?, logger: Logger) async throws {
+        let engine = try await LiveEngine.open(config)
+        var drain: (@Sendable () async -> Void)?
+        if let plugins {
+            let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: engine.store))
+            await plugins.register(on: dispatcher)
+            let pump = DeliveryPump(engine: engine, dispatcher: dispatcher, logger: logger)
+            drain = { await pump.drain() }
+            let channels = await dispatcher.channels
+            logger.info("plugins: \(channels.joined(separator: ", "))")
+        }
+        let server = LiveServer(engine: engine, logger: logger, afterProcessing: drain)
+        try await server.run(onReady: { port in
+            // Unbuffered, so scripts and tests that wait for this line see it at once.
+            FileHandle.standardOutput.write(Data(
+                "crescent serve: listening on http://\(config.host):\(port) (\(config.scriptsFolder))\n".utf8))
+        })
     }
 }

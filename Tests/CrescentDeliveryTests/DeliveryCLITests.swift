@@ -1,0 +1,74 @@
+import CrescentChannels
+import CrescentStore
+import Foundation
+import Testing
+
+/// Runs the built `crescent` binary: `run-playbook --plugins`, then `deliver` to resume.
+@Suite("DeliveryCLI")
+struct DeliveryCLITests {
+    typealias F = DeliveryFixtures
+
+    /// The built CLI: beside the test bundle, else `.build/debug/crescent` under the package root.
+    static func binary() -> String? {
+        [Bundle.main.bundleURL.appendingPathComponent("crescent").path,
+         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("crescent").path,
+         F.repoRoot + "/.build/debug/crescent"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("run-playbook --plugins sends the run's deliveries; deliver afterwards finds nothing pending",
+          .timeLimit(.minutes(1)))
+    func runPlaybookThenDeliver() throws {
+        let binary = try #require(Self.binary(), "build the CLI first: swift build")
+        let gateway = try FakeHTTPGateway.start()
+        defer { gateway.shutdown() }
+        let dir = try F.scratchDir()
+        // The shipped sms plugin, allowed to reach the loopback gateway.
+        try FileManager.default.createDirectory(atPath: dir + "/plugins/sms", withIntermediateDirectories: true)
+        let manifest = try String(contentsOfFile: F.repoRoot + "/plugins/sms/manifest.toml", encoding: .utf8)
+            .replacingOccurrences(of: "[\"sms-gateway.example.com\"]", with: "[\"127.0.0.1\"]")
+        try manifest.write(toFile: dir + "/plugins/sms/manifest.toml", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: F.repoRoot + "/plugins/sms/plugin.lua", toPath: dir + "/plugins/sms/plugin.lua")
+        try """
+            [sms]
+            gateway_url = "http://127.0.0.1:\(gateway.port)/v1/messages"
+            api_key = "cli-test-key"
+            """.write(toFile: dir + "/plugins.toml", atomically: true, encoding: .utf8)
+        try F.script.write(toFile: dir + "/welcome.lua", atomically: true, encoding: .utf8)
+        let db = dir + "/crm.sqlite"
+        try CrescentStore(path: db).insert(members: F.members(9))
+
+        let plugins = ["--plugins", dir + "/plugins", "--plugin-config", dir + "/plugins.toml"]
+        let issued = try Self.run(binary, ["run-playbook", dir + "/welcome.lua", "--db", db, "--run-id", F.runId,
+                                           "--now", "2026-11-01 03:00"] + plugins)
+        #expect(issued.status == 0, "\(issued.output)")
+        #expect(issued.output.contains("issued 9 (sms 9)"))
+        #expect(issued.output.contains("sms: 8 sent, 1 failed (first failure: member 4 has no phone for sms)"))
+        #expect(!issued.output.contains("cli-test-key"))
+        #expect(gateway.acceptedKeys.count == 8)
+        #expect(Set(gateway.acceptedKeys).count == 8)
+
+        let resumed = try Self.run(binary, ["deliver", dir + "/welcome.lua", "--db", db] + plugins)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.output.contains("nothing pending to deliver"))
+        #expect(gateway.requests.count == 8)
+        let store = try CrescentStore(path: db)
+        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'sent'") == 8)
+        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'failed'") == 1)
+
+        let bad = try Self.run(binary, ["deliver", dir + "/welcome.lua", "--db", db])
+        #expect(bad.status == 2)
+    }
+}

@@ -1,0 +1,76 @@
+import CrescentChannels
+import CrescentCore
+import CrescentDelivery
+import CrescentEngine
+import CrescentStore
+import Foundation
+
+/// Shared set-up: a store with a few members, one SMS playbook issued into it, and the
+/// shipped sms plugin pointed at a loopback gateway.
+enum DeliveryFixtures {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let asOf = Day(year: 2026, month: 11, day: 1)
+    static let runId = "run-1"
+
+    static let script = """
+        segment "everyone" { days_since_join = ">= 0" }
+        playbook "welcome_sms" {
+          goal = "activate", business_line = "test.delivery", audience = "everyone",
+          when = { at = "2026-11-01 03:00" },
+          channels = { "sms" },
+          offer = coupon { off = 10, min_spend = 50, valid_days = 14 },
+          message = "{{name}}, {{coupon_value}} off over {{min_spend}} is yours",
+        }
+        """
+
+    /// Members 1...n with SMS consent; `noPhone` members have consent but no phone number.
+    static func members(_ n: Int, noPhone: Set<Int64> = [4]) -> [Member] {
+        (1...Int64(n)).map { id in
+            Member(id: id, name: "Member \(id)", phone: noPhone.contains(id) ? nil : "+86138000000\(String(format: "%02d", id))",
+                   email: "m\(id)@example.com", joinDate: Day(year: 2025, month: 1, day: 1), consent: ["sms"])
+        }
+    }
+
+    /// A fresh file path in a new temporary directory.
+    static func scratchDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "crescent-delivery-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A store at a temporary path with `members`, and the playbook issued as run `runId`.
+    static func issuedStore(members n: Int = 9) throws -> (store: CrescentStore, path: String, context: CampaignContext) {
+        let path = try scratchDir() + "/crm.sqlite"
+        let store = try CrescentStore(path: path)
+        try store.insert(members: members(n))
+        let context = try CampaignContext(script: script, chunkName: "welcome.lua", data: path, seed: 1, asOf: asOf)
+        _ = try PlaybookIssuer(context: context, store: store).run(playbook: "welcome_sms", runId: runId)
+        return (store, path, context)
+    }
+
+    static func composer(_ context: CampaignContext) -> MessageComposer { MessageComposer(context: context) }
+
+    /// The shipped sms plugin, allowed to reach the loopback gateway.
+    static func smsPlugin(gateway: FakeHTTPGateway) async throws -> PluginRuntime {
+        var plugin = try PluginLoader.load(folder: repoRoot + "/plugins/sms")
+        plugin.manifest.allowedHosts = ["127.0.0.1"]
+        plugin.manifest.rateLimit = .init(perSecond: 1000, burst: 100)
+        return try await PluginRuntime.start(plugin, settings: [
+            "gateway_url": "http://127.0.0.1:\(gateway.port)/v1/messages", "api_key": "test-key",
+        ], environment: [:])
+    }
+
+    /// An outbox on `store` with `runtimes` registered on a dispatcher that records in the store.
+    static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async -> DeliveryOutbox {
+        let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
+        for r in runtimes { await dispatcher.register(r) }
+        return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer(context))
+    }
+
+    static func count(_ store: CrescentStore, _ sql: String) throws -> Int {
+        try store.writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    }
+
+    static func key(_ member: Int64) -> String { IssueScope(runId: runId, playbook: "welcome_sms").key(member: member) }
+}

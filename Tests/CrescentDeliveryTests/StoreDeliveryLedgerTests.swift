@@ -1,0 +1,63 @@
+import CrescentChannels
+import CrescentDelivery
+import CrescentStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite("StoreDeliveryLedger")
+struct StoreDeliveryLedgerTests {
+    static func pending(_ store: CrescentStore, _ keys: [String]) throws {
+        try store.writer.write { db in
+            for (i, key) in keys.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO deliveries(idempotency_key, run_id, playbook, member_id, channel, state, time)
+                    VALUES (?, 'r', 'p', ?, 'sms', 'pending', 0)
+                    """, arguments: [key, i + 1])
+            }
+        }
+    }
+
+    static func record(_ key: String, _ status: DeliveryStatus, attempt: Int, reason: String? = nil) -> DeliveryRecord {
+        DeliveryRecord(idempotencyKey: key, memberId: 1, channel: "sms", plugin: "sms", status: status, attempt: attempt,
+                       reason: reason, providerId: status == .sent ? "msg-\(attempt)" : nil, playbook: "p", runId: "r", at: 1)
+    }
+
+    /// The delivery's state and reason.
+    static func state(_ store: CrescentStore, _ key: String) throws -> [String?] {
+        try store.writer.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT state, reason FROM deliveries WHERE idempotency_key = ?", arguments: [key])
+            return [row?[0], row?[1]]
+        }
+    }
+
+    @Test("retried keeps a delivery pending, sent moves it to sent, failed to failed; a restarted store still knows what was sent")
+    func transitionsAndReopen() async throws {
+        let path = try DeliveryFixtures.scratchDir() + "/ledger.sqlite"
+        let store = try CrescentStore(path: path)
+        try Self.pending(store, ["a", "b"])
+        let ledger = StoreDeliveryLedger(store: store)
+
+        try await ledger.record(Self.record("a", .retried, attempt: 1, reason: "gateway answered 500"))
+        #expect(try Self.state(store, "a")[0] == "pending")
+        #expect(try await ledger.wasSent(idempotencyKey: "a") == false)
+        try await ledger.record(Self.record("a", .sent, attempt: 2))
+        #expect(try Self.state(store, "a")[0] == "sent")
+
+        try await ledger.record(Self.record("b", .failed, attempt: 1, reason: "gateway answered 400"))
+        #expect(try Self.state(store, "b") == ["failed", "gateway answered 400"])
+        // A late failure never demotes a sent delivery.
+        try await ledger.record(Self.record("a", .failed, attempt: 3, reason: "late"))
+        #expect(try Self.state(store, "a")[0] == "sent")
+
+        let reopened = StoreDeliveryLedger(store: try CrescentStore(path: path))
+        #expect(try await reopened.wasSent(idempotencyKey: "a"))
+        #expect(try await reopened.wasSent(idempotencyKey: "b") == false)
+        #expect(try await reopened.wasSent(idempotencyKey: "never-seen") == false)
+        let attempts = try reopened.attempts(idempotencyKey: "a")
+        #expect(attempts.map(\.status) == [.retried, .sent, .failed])
+        #expect(attempts.map(\.attempt) == [1, 2, 3])
+        #expect(attempts[0] == Self.record("a", .retried, attempt: 1, reason: "gateway answered 500"))
+        #expect(attempts[1].providerId == "msg-2")
+    }
+}
