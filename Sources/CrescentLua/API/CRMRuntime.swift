@@ -84,14 +84,19 @@ public final class CRMRuntime: @unchecked Sendable {
                 }
             case "playbook": playbooks.append(parser.playbook(name: name, line: line, spec: spec))
             case let kind? where kind == "tier_ladder" || kind == "points_rule":
-                // A programme has one ladder and one points rule: a second is a mistake, not an override.
-                if let first = programmeDeclarations[kind] {
+                // A programme has one ladder and one points rule: a second is a mistake, not an
+                // override. It is still parsed, so its own problems are reported too.
+                let first = programmeDeclarations[kind]
+                if let first {
                     parser.problem(line, "\(kind) \"\(name)\"", "a script declares one \(kind); \"\(first.name)\" is already declared on line \(first.line)")
-                    continue
+                } else { programmeDeclarations[kind] = (name, line) }
+                if kind == "tier_ladder" {
+                    let parsed = parser.tierLadder(name: name, line: line, spec: spec)
+                    if first == nil { tierLadder = parsed }
+                } else {
+                    let parsed = parser.pointsRule(name: name, line: line, spec: spec)
+                    if first == nil { pointsRule = parsed }
                 }
-                programmeDeclarations[kind] = (name, line)
-                if kind == "tier_ladder" { tierLadder = parser.tierLadder(name: name, line: line, spec: spec) }
-                else { pointsRule = parser.pointsRule(name: name, line: line, spec: spec) }
             default: break
             }
         }
