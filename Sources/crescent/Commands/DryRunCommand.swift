@@ -47,6 +47,10 @@ struct DryRunCommand: ParsableCommand {
         var dry = DryRun(context: context, seed: data.seed)
         dry.runs = runs
         var results: [ExpectationResult] = []
+        // The tiers the playbooks' audiences were chosen on, when the script declares a ladder.
+        if let tiers = context.tiers, let ladder = context.program.tierLadder {
+            print(tiers.summary(ladderName: ladder.name) + "\n")
+        }
         for name in names {
             Progress.shared.step("dry-running \(name)")
             let result: PlaybookDryRun
