@@ -1,9 +1,9 @@
 ---@meta crescent
 -- LuaLS definitions for Crescent campaign scripts: editors autocomplete and type-check
--- `segment`, `playbook`, the offers and `m`. Nothing here runs; the host defines the real
--- functions (Sources/CrescentLua/API/CRMPrelude.swift). The field lists mirror
--- Sources/CrescentLua/API/Schemas.swift and MemberView.swift; ExampleScriptTests fails if
--- a field there is missing here.
+-- `segment`, `playbook`, `tier_ladder`, `points_rule`, the offers and `m`. Nothing here
+-- runs; the host defines the real functions (Sources/CrescentLua/API/CRMPrelude.swift).
+-- The field lists mirror Sources/CrescentLua/API/Schemas.swift, Schemas+Programme.swift
+-- and MemberView.swift; ExampleScriptTests fails if a field there is missing here.
 --
 -- Money is in yuan (major units): write 299, not 29900.
 
@@ -70,7 +70,7 @@
 ---@field age? integer Age in whole years on the evaluation day; nil without a birthday
 ---@field birthday? string "YYYY-MM-DD"; nil when unknown
 ---@field city? string City name, e.g. "Shanghai"; nil when unknown
----@field tier crm.Tier|string Tier name
+---@field tier crm.Tier|string Tier name: the script's tier_ladder decides it on the day when declared, else the stored tier
 ---@field points integer Points balance
 ---@field tags table<string, true> Tags as a set: `m.tags.vip` is true or nil
 ---@field consent table<crm.Channel|string, true> Channels the member consented to, as a set: `m.consent.sms`
@@ -88,6 +88,7 @@
 ---@field first_order? string "YYYY-MM-DD" of the first order
 ---@field last_order? string "YYYY-MM-DD" of the last order
 ---@field bought table<crm.Category, integer> Days since the last purchase in each category: `m.bought.face_mask`
+---@field tier_change? "upgrade"|"renewal"|"downgrade"|"none" How the script's tier_ladder moved the member on the day; nil when the script declares no ladder (then `tier` is the stored tier)
 
 -- ---------------------------------------------------------------------------------------
 -- Segments
@@ -249,6 +250,67 @@
 ---@field url? string Link
 
 -- ---------------------------------------------------------------------------------------
+-- The programme: one tier ladder and one points rule per script
+-- ---------------------------------------------------------------------------------------
+
+---@alias crm.Benefit
+---| "member_price"      # member prices
+---| "free_shipping"     # free shipping
+---| "member_day"        # member-day offers
+---| "join_anniversary"  # a gift on the join anniversary
+---| "birthday_gift"     # a birthday gift
+---| string              # a programme's own benefit code
+
+---@alias crm.Weekday "monday"|"tuesday"|"wednesday"|"thursday"|"friday"|"saturday"|"sunday"
+
+--- RFM scores a member must reach, 1–5 each; absent or 0 means any.
+---@class crm.RFMScores
+---@field r? integer Recency score at least this
+---@field f? integer Frequency score at least this
+---@field m? integer Monetary score at least this
+
+--- How a member enters a tier (`entry`: any one condition given) or keeps it (`renewal`: exactly one).
+---@class crm.TierCondition
+---@field registration? boolean Every registered member; only the lowest tier may use it
+---@field single_order? number One order paying at least this much (yuan)
+---@field spend? number Orders paying at least this much in total (yuan) within `within_days`
+---@field within_days? integer The window of `spend`, in days (default 365)
+---@field paid_membership? boolean An active paid membership (member attribute `paid_until`, "YYYY-MM-DD")
+---@field rfm? crm.RFMScores RFM-based promotion: scores at least these
+
+--- One tier. Thresholds must rise from one tier to the next.
+---@class crm.TierSpec
+---@field name string Tier name, required, e.g. "gold"; unique in the ladder
+---@field description? string What the tier is, for people
+---@field entry crm.TierCondition Required: any one of these conditions admits the member
+---@field validity_days? integer Days the tier lasts once reached (or renewed); absent: for good
+---@field renewal? crm.TierCondition Met during the period, the tier renews; otherwise any entry condition renews it, else the member drops one tier
+---@field benefits? crm.Benefit|crm.Benefit[] Perks of the tier
+
+--- The programme's tiers. Declaring one makes `m.tier` the tier it gives on the day.
+---@class crm.TierLadderSpec
+---@field description? string What the ladder is, for people
+---@field tiers crm.TierSpec[] Required: the tiers, lowest first
+
+--- Extra points on some days. The largest multiplier of the day applies; they do not stack.
+---@class crm.PointsMultiplier
+---@field name? string Name for people, e.g. "member day"
+---@field factor integer Required: 2 for double points, 3 for triple
+---@field weekdays? crm.Weekday|crm.Weekday[] Days of the week it applies on
+---@field dates? string|string[] Dates it applies on, "YYYY-MM-DD"
+
+--- How the programme's points are earned and spent as cash.
+---@class crm.PointsRuleSpec
+---@field description? string What the rule is, for people
+---@field earn integer Required: points per whole yuan paid
+---@field multipliers? crm.PointsMultiplier[] Double / triple points days
+---@field activities? table<string, integer> Points per activity: { login = 5, game = 10, task = 50 }
+---@field expiry_days? integer Points expire this many days after they are earned
+---@field spend? integer Points that pay 1 yuan (default 100)
+---@field cap? number At most this much (yuan) of an order paid with points; or
+---@field cap_percent? integer At most this percentage (1–100) of an order paid with points
+
+-- ---------------------------------------------------------------------------------------
 -- Declarations: `segment "name" { … }` is `segment("name")({ … })`
 -- ---------------------------------------------------------------------------------------
 
@@ -261,6 +323,16 @@ function segment(name) end
 ---@param name string
 ---@return fun(spec: crm.PlaybookSpec): string
 function playbook(name) end
+
+--- Declares the programme's tiers: `tier_ladder "club" { tiers = { { name = "basic", entry = { registration = true } }, … } }`.
+---@param name string
+---@return fun(spec: crm.TierLadderSpec): string
+function tier_ladder(name) end
+
+--- Declares the programme's points rule: `points_rule "club" { earn = 1, spend = 100, cap_percent = 20 }`.
+---@param name string
+---@return fun(spec: crm.PointsRuleSpec): string
+function points_rule(name) end
 
 ---@param spec crm.CouponSpec
 ---@return crm.Offer
@@ -299,6 +371,22 @@ function crm.date(t) end
 ---@param n number
 ---@return integer
 function crm.days(n) end
+
+--- Points the script's points_rule gives for paying `amount` yuan on `day` ("YYYY-MM-DD",
+--- default today), the day's multiplier included. Call it in a formula or `where`: the
+--- rule applies once the script has loaded.
+---@param amount number
+---@param day? string
+---@return integer
+function crm.points_for(amount, day) end
+
+--- The cash (yuan) `points` pay under the script's points_rule, and the points that takes;
+--- with `order_amount` (yuan), within the rule's per-order cap: `crm.points_cash(m.points, 299)`.
+---@param points integer
+---@param order_amount? number
+---@return number cash
+---@return integer points_used
+function crm.points_cash(points, order_amount) end
 
 -- ---------------------------------------------------------------------------------------
 -- The sandbox: what the standard library looks like to a script

@@ -1,9 +1,12 @@
 -- tier_upgrade_nudge.lua — tell members how close they are to the next tier
 --
--- Scene : scheduled campaign. Tiers are earned by spend in the last 365 days
---         (silver 1,000 / gold 5,000 / platinum 20,000 yuan in the synthetic data).
---         Members within reach of the next tier get a nudge and a coupon that helps
---         them cross the line.
+-- Scene : scheduled campaign. The programme's tier ladder is declared below: tiers are
+--         earned by spend in the last 365 days (silver 1,000 / gold 5,000 / platinum
+--         20,000 yuan, as in the synthetic data), gold also by one 2,000 order or top RFM
+--         scores; a tier lasts a year and renews on a lower spend, else drops one tier.
+--         Because the script declares the ladder, `m.tier` is the tier it gives on the
+--         day, not the stored one. Members within reach of the next tier get a nudge and
+--         a coupon that helps them cross the line.
 -- WHAT  : silver → gold: 30 off 300; gold → platinum: 100 off 1000
 -- WHY   : upsell — higher tiers buy more and churn less
 -- WHO   : silver members with 4,000+ yuan in the window; gold members with 16,000+
@@ -14,7 +17,26 @@
 -- HOW MUCH: budget 50,000 yuan; expect ROI >= 1.5
 --
 -- Check it : crescent check scripts/tier_upgrade_nudge.lua
+-- Tiers    : crescent segment preview scripts/tier_upgrade_nudge.lua --data synthetic:5000
+--            (segment sizes, then members per tier stored vs evaluated, and how many
+--            are upgraded, renewed or downgraded on the day)
 -- Dry-run  : on a synthetic population with --now 2026-06-01.
+
+tier_ladder "crescent_club" {
+  description = "Spend-based tiers, lowest first",
+  tiers = {
+    { name = "basic", entry = { registration = true }, benefits = "member_price" },
+    { name = "silver", entry = { spend = 1000, within_days = 365 },
+      validity_days = 365, renewal = { spend = 500, within_days = 365 },
+      benefits = { "member_price", "member_day" } },
+    { name = "gold", entry = { spend = 5000, within_days = 365, single_order = 2000, rfm = { r = 5, f = 5, m = 5 } },
+      validity_days = 365, renewal = { spend = 3000, within_days = 365 },
+      benefits = { "member_price", "member_day", "free_shipping", "birthday_gift" } },
+    { name = "platinum", entry = { spend = 20000, within_days = 365 },
+      validity_days = 365, renewal = { spend = 12000, within_days = 365 },
+      benefits = { "member_price", "member_day", "free_shipping", "birthday_gift", "join_anniversary" } },
+  },
+}
 
 segment "silver_near_gold" {
   description = "Silver members within 1,000 yuan of gold",

@@ -11,31 +11,49 @@ public final class CampaignContext: @unchecked Sendable {
     public let population: Population
     public let derived: DerivedViews
     public let views: [MemberView]
+    /// The script's tier ladder evaluated on `asOf`; nil when it declares none.
+    public let tiers: TierAssignment?
     public let runtime: PopulationRuntime
     public let asOf: Day
     public let dataSource: String
 
     /// - parameter asOf: defaults to the day after the last order (file data) or the
     ///   synthetic generator's fixed day, so runs replay.
-    public init(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                shards: Int = 0) throws {
+    public convenience init(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
+                            shards: Int = 0) throws {
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
-        let day = asOf ?? Self.defaultAsOf(full, data: data)
-        self.fullPopulation = full
-        self.population = full.asOf(day)
-        self.asOf = day
-        self.dataSource = data
-        self.derived = DerivedViews.compute(population, asOf: day)
-        self.views = MemberViews.build(population, derived)
+        try self.init(script: source, chunkName: chunkName, population: full, dataSource: data, seed: seed,
+                      asOf: asOf ?? Self.defaultAsOf(full, data: data), shards: shards)
+    }
+
+    /// A context over a population already in memory; `dataSource` names it in reports.
+    public init(script source: String, chunkName: String, population full: Population, dataSource: String,
+                seed: UInt64, asOf day: Day, shards: Int = 0) throws {
+        let population = full.asOf(day)
+        let derived = DerivedViews.compute(population, asOf: day)
         let clock = FixedClock(Timestamp(day: day, hour: 10))
+        // Members must see the ladder's tiers before they are pushed to the shards, so the
+        // declarations are read once on their own first.
+        let declared = try CRMRuntime(clock: clock, seed: Int64(truncatingIfNeeded: seed))
+            .load(source: source, chunkName: chunkName)
+        let tiers = declared.tierLadder.map { TierAssignment.evaluate($0.ladder, population: population, derived: derived) }
+        self.fullPopulation = full
+        self.population = population
+        self.asOf = day
+        self.dataSource = dataSource
+        self.derived = derived
+        self.tiers = tiers
+        self.views = MemberViews.build(population, derived, tiers: tiers)
         self.runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views, shards: shards,
                                              seed: Int64(truncatingIfNeeded: seed), clock: clock)
     }
 
     /// A context over members the caller already holds (the live engine's one member per
     /// event, or its whole live population for a scheduled run) and a runtime loaded with them.
+    /// The live engine shows members their stored tier (`tiers` nil) unless it passes an assignment.
     public init(population: Population, derived: DerivedViews, views: [MemberView], runtime: PopulationRuntime,
-                dataSource: String) {
+                dataSource: String, tiers: TierAssignment? = nil) {
+        self.tiers = tiers
         self.fullPopulation = population
         self.population = population
         self.derived = derived

@@ -5,11 +5,14 @@ import Testing
 
 /// One hostile or broken script from `Fixtures/bad-scripts`, with what it must end in.
 /// The first line says it: `-- expect: budget` or `-- expect: syntax line 4` or `-- expect: ok`.
+/// Declaration fixtures say `-- expect: validation line 3`, load through the `crm` API, and
+/// list what must be among their problems, one `-- problem: text` line each.
 struct BadScript: CustomTestStringConvertible, Sendable {
     let name: String
     let source: String
     let expectedKind: ScriptError.Kind?
     let expectedLine: Int?
+    let expectedProblems: [String]
 
     var testDescription: String { name }
 
@@ -24,9 +27,14 @@ struct BadScript: CustomTestStringConvertible, Sendable {
             let words = header.replacingOccurrences(of: "-- expect:", with: "").split(separator: " ")
             let kind = words.first.flatMap { $0 == "ok" ? nil : ScriptError.Kind(rawValue: String($0)) }
             let line = words.count == 3 && words[1] == "line" ? Int(words[2]) : nil
-            return BadScript(name: name, source: source, expectedKind: kind, expectedLine: line)
+            let problems = source.split(separator: "\n").filter { $0.hasPrefix("-- problem: ") }
+                .map { String($0.dropFirst("-- problem: ".count)) }
+            return BadScript(name: name, source: source, expectedKind: kind, expectedLine: line, expectedProblems: problems)
         }
     }()
+
+    static let sandboxed = all.filter { $0.expectedKind != .validation }
+    static let declarations = all.filter { $0.expectedKind == .validation }
 }
 
 /// Runs after every bad script in the same state: the host and the next run must be healthy.
@@ -53,7 +61,7 @@ return #table.concat(t)
         #expect(BadScript.all.allSatisfy { !$0.source.isEmpty })
     }
 
-    @Test(arguments: BadScript.all)
+    @Test(arguments: BadScript.sandboxed)
     func endsInItsOwnClearErrorAndLeavesTheHostHealthy(_ script: BadScript) throws {
         sandbox.printHandler = { _ in }
         let started = Date()
@@ -72,5 +80,26 @@ return #table.concat(t)
         #expect(Date().timeIntervalSince(started) < Self.limits.seconds + 3, "\(script.name) overran its deadline")
         let health = try sandbox.run(source: healthCheck, chunkName: "health.lua")
         #expect(health == [.int(2893)])
+    }
+
+    @Test func declarationFixturesListTheirProblems() {
+        #expect(BadScript.declarations.count >= 4)
+        #expect(BadScript.declarations.allSatisfy { !$0.expectedProblems.isEmpty })
+    }
+
+    /// A broken declaration is reported with every problem at once, each naming the file and line.
+    @Test(arguments: BadScript.declarations)
+    func declarationReportsEveryProblemAtOnce(_ script: BadScript) {
+        do {
+            _ = try CRMRuntime().load(source: script.source, chunkName: script.name)
+            Issue.record("\(script.name) loaded without a problem")
+        } catch {
+            #expect(error.problems.allSatisfy { $0.kind == .validation && $0.file == script.name }, "\(error)")
+            if let line = script.expectedLine { #expect(error.problems.allSatisfy { $0.line == line }, "\(error)") }
+            for expected in script.expectedProblems {
+                #expect(error.problems.contains { $0.message.contains(expected) }, "\(script.name) lacks \"\(expected)\" in:\n\(error)")
+            }
+            #expect(error.problems.count == script.expectedProblems.count, "\(script.name): \(error)")
+        }
     }
 }

@@ -169,8 +169,20 @@ enum ExampleMembers {
         #expect(missing.isEmpty, "lua/crescent.d.lua lacks \(kind) fields: \(missing)")
     }
 
+    static let programmeSchemas: [FieldSchema] = [
+        Schemas.tierLadder, Schemas.tier, Schemas.tierCondition, Schemas.rfmScores,
+        Schemas.pointsRule, Schemas.pointsMultiplier,
+    ]
+
+    @Test(arguments: ExampleScriptTests.programmeSchemas.map(\.kind))
+    func definitionsDeclareEveryProgrammeField(_ kind: String) throws {
+        let schema = try #require(Self.programmeSchemas.first { $0.kind == kind })
+        let missing = schema.fields.keys.sorted().filter { !Self.declares($0) }
+        #expect(missing.isEmpty, "lua/crescent.d.lua lacks \(kind) fields: \(missing)")
+    }
+
     @Test func definitionsListEveryEnumValue() {
-        for word in Schemas.goals + Schemas.triggers + Schemas.lifecycleStages {
+        for word in Schemas.goals + Schemas.triggers + Schemas.lifecycleStages + Schemas.tierBenefits + Schemas.weekdays {
             #expect(Self.definitions.contains("\"\(word)\""), "lua/crescent.d.lua lacks \"\(word)\"")
         }
     }

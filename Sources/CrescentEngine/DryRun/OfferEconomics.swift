@@ -8,6 +8,8 @@ import CrescentLua
 /// (default 5 yuan, spent on every task, redeemed or not).
 struct OfferEconomics {
     let offer: OfferDeclaration
+    /// The script's points rule: without `cost_per_point`, a point costs what it pays as cash.
+    var pointsRule: PointsRule? = nil
 
     var minSpend: Money {
         Money(minorUnits: Int64(((offer.fields["min_spend"]?.doubleValue ?? 0) * 100).rounded()))
@@ -36,9 +38,11 @@ struct OfferEconomics {
         case "points":
             let award = Double(offer.fields["award"]?.intValue ?? 0)
             let multiplier = offer.fields["multiplier"]?.doubleValue ?? 1
-            let perPoint = offer.fields["cost_per_point"]?.doubleValue ?? 0.01
-            // A multiplier doubles the points earned on the order (1 point per yuan).
-            let earned = award + (multiplier - 1) * orderValue.major
+            let perPoint = offer.fields["cost_per_point"]?.doubleValue
+                ?? pointsRule.map { 1 / Double($0.spendPointsPerMajorUnit) } ?? 0.01
+            // A multiplier multiplies the points the order earns (the rule's rate, else 1 point per yuan).
+            let rate = Double(pointsRule?.earnPerMajorUnit ?? 1)
+            let earned = award + (multiplier - 1) * orderValue.major * rate
             return Money(minorUnits: Int64((earned * perPoint * 100).rounded()))
         case "red_packet":
             let first = offer.fields["amounts"]?.arrayValue?.first?.doubleValue ?? 0

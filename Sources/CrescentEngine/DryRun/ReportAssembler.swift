@@ -27,7 +27,7 @@ struct ReportAssembler {
         var economics: [Int: OfferEconomics] = [:]
         for (i, given) in simulation.offered.sorted(by: { $0.key < $1.key }) {
             guard let offer = context.runtime.offers[given.offer] else { continue }
-            let econ = economics[given.offer] ?? OfferEconomics(offer: offer)
+            let econ = economics[given.offer] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule)
             economics[given.offer] = econ
             let view = context.views[Int(i)]
             let r = responses?[Int(i)]

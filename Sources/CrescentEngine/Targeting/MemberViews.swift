@@ -8,7 +8,10 @@ public enum MemberViews {
         stage == .declining ? "declining" : stage.rawValue
     }
 
-    public static func build(_ population: Population, _ derived: DerivedViews) -> [MemberView] {
+    /// - parameter tiers: the script's ladder evaluated on the as-of day; members then see
+    ///   the evaluated tier as `m.tier` and the move as `m.tier_change`. Nil: the stored tier.
+    public static func build(_ population: Population, _ derived: DerivedViews,
+                             tiers: TierAssignment? = nil) -> [MemberView] {
         let asOf = derived.asOf
         let cutoff = Timestamp(day: asOf)
         return population.members.indices.map { i in
@@ -17,11 +20,14 @@ public enum MemberViews {
             for o in population.orders(ofMemberAt: i) where o.time < cutoff {
                 for item in o.items { bought[item.category] = asOf.days(since: o.day) }
             }
+            var member = population.members[i]
+            let decision = tiers?.decisions[i]
+            if let decision { member.tier = decision.newTier }
             return MemberView(
-                member: population.members[i], lifecycle: stageName(mm.lifecycle), recencyDays: mm.recencyDays,
+                member: member, lifecycle: stageName(mm.lifecycle), recencyDays: mm.recencyDays,
                 frequency: mm.frequency, monetary: mm.monetary, rfm: (mm.r, mm.f, mm.m), orders: mm.orderCount,
                 totalSpend: mm.totalSpend, firstOrder: mm.firstOrder, lastOrder: mm.lastOrder,
-                lastBoughtDaysAgo: bought, asOf: asOf)
+                lastBoughtDaysAgo: bought, asOf: asOf, tierChange: decision?.change.rawValue)
         }
     }
 }

@@ -6,7 +6,7 @@
 /// public names read-only, and returns `internal`, which only the host can reach.
 enum CRMPrelude {
     static let source = #"""
-    local set_global, script_line, host_now = ...
+    local set_global, script_line, host_now, host_points_for, host_points_cash = ...
     local type, error, pairs, ipairs, tostring, next, select, table_sort, table_concat, setmetatable =
           type, error, pairs, ipairs, tostring, next, select, table.sort, table.concat, setmetatable
     local FUNCTION = { ["$function"] = true }
@@ -197,10 +197,14 @@ enum CRMPrelude {
       local y = yoe + era * 400 + (mo <= 2 and 1 or 0)
       return string.format("%04d-%02d-%02d", y, mo, d)
     end
+    -- The script's points_rule, applied by the host (Core's PointsRule) once the script has loaded.
+    crm.points_for = host_points_for
+    crm.points_cash = host_points_cash
 
     set_global("segment", declarer("segment"))
     set_global("playbook", declarer("playbook"))
     set_global("tier_ladder", declarer("tier_ladder"))
+    set_global("points_rule", declarer("points_rule"))
     set_global("coupon", offer("coupon"))
     set_global("points", offer("points"))
     set_global("red_packet", offer("red_packet"))
@@ -214,7 +218,7 @@ enum CRMPrelude {
       for i = 1, #members do setmetatable(members[i], member_mt) end
     end
     function internal.begin()
-      decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {} } }
+      decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {}, points_rule = {} } }
       return decls
     end
     function internal.finish() local d = decls; decls = nil; return d end

@@ -45,7 +45,9 @@ public final class CRMRuntime: @unchecked Sendable {
         sandbox.pushSetGlobal()
         crescent_push_script_line_function(L)
         sandbox.state.push { [unowned self] _ in [.int(self.sandbox.clock.now().seconds)] }
-        guard crescent_pcall(L, 3, 1) == LUA_OK else {
+        sandbox.state.push { [unowned self] call in try self.pointsFor(call) }
+        sandbox.state.push { [unowned self] call in try self.pointsCash(call) }
+        guard crescent_pcall(L, 5, 1) == LUA_OK else {
             preconditionFailure("crm prelude failed: \(sandbox.state.stack.rawString(at: -1))")
         }
         internalRef = luaL_ref(L, registry)
@@ -69,6 +71,8 @@ public final class CRMRuntime: @unchecked Sendable {
             described = try callInternalReading("describe", chunkName: chunkName) { lua_rawgeti(L, registry, lua_Integer(declarationsRef)); return 1 }
         } catch { throw ScriptProblems([error]) }
         var segments: [SegmentDeclaration] = [], playbooks: [PlaybookDeclaration] = []
+        var tierLadder: TierLadderDeclaration?, pointsRule: PointsRuleDeclaration?
+        var programmeDeclarations: [String: (name: String, line: Int)] = [:]
         for entry in described.arrayValue ?? [] {
             let name = entry["name"]?.stringValue ?? "?", line = Int(entry["line"]?.intValue ?? 0)
             let spec = entry["spec"]?.tableValue ?? [:]
@@ -79,6 +83,20 @@ public final class CRMRuntime: @unchecked Sendable {
                     parser.problem(line, "segment \"\(name)\"", message)
                 }
             case "playbook": playbooks.append(parser.playbook(name: name, line: line, spec: spec))
+            case let kind? where kind == "tier_ladder" || kind == "points_rule":
+                // A programme has one ladder and one points rule: a second is a mistake, not an
+                // override. It is still parsed, so its own problems are reported too.
+                let first = programmeDeclarations[kind]
+                if let first {
+                    parser.problem(line, "\(kind) \"\(name)\"", "a script declares one \(kind); \"\(first.name)\" is already declared on line \(first.line)")
+                } else { programmeDeclarations[kind] = (name, line) }
+                if kind == "tier_ladder" {
+                    let parsed = parser.tierLadder(name: name, line: line, spec: spec)
+                    if first == nil { tierLadder = parsed }
+                } else {
+                    let parsed = parser.pointsRule(name: name, line: line, spec: spec)
+                    if first == nil { pointsRule = parsed }
+                }
             default: break
             }
         }
@@ -93,7 +111,8 @@ public final class CRMRuntime: @unchecked Sendable {
                 parser.problem(p.line, "playbook \"\(p.name)\"", "field `audience`: " + unknownSegment(ref, segmentNames))
             }
         }
-        var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:])
+        var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:],
+                                 tierLadder: tierLadder, pointsRule: pointsRule)
         do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
         if !parser.problems.isEmpty { throw ScriptProblems(parser.problems) }
         self.program = program

@@ -122,7 +122,25 @@ public struct CRMProgram: Sendable {
     public var segments: [SegmentDeclaration]
     public var playbooks: [PlaybookDeclaration]
     public var offers: [Int: OfferDeclaration]
+    /// The programme's tiers, when the script declares `tier_ladder "…" { … }`.
+    public var tierLadder: TierLadderDeclaration? = nil
+    /// The programme's points earning and spending, when the script declares `points_rule "…" { … }`.
+    public var pointsRule: PointsRuleDeclaration? = nil
 
     public func segment(_ name: String) -> SegmentDeclaration? { segments.first { $0.name == name } }
     public func playbook(_ name: String) -> PlaybookDeclaration? { playbooks.first { $0.name == name } }
+}
+
+/// A `tier_ladder "name" { tiers = { … } }` as declared, bound to Core.
+public struct TierLadderDeclaration: Sendable {
+    public var name: String
+    public var line: Int
+    public var ladder: TierLadder
+}
+
+/// A `points_rule "name" { earn = 1, … }` as declared, bound to Core.
+public struct PointsRuleDeclaration: Sendable {
+    public var name: String
+    public var line: Int
+    public var rule: PointsRule
 }

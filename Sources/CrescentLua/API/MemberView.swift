@@ -19,14 +19,17 @@ public struct MemberView: Sendable {
     /// Days since the last purchase in each category bought (replenishment scenes).
     public var lastBoughtDaysAgo: [String: Int]
     public var asOf: Day
+    /// How the script's tier ladder moved the member on `asOf` (`upgrade`, `renewal`,
+    /// `downgrade`, `none`); nil when the script declares no ladder and `member.tier` is as stored.
+    public var tierChange: String?
 
     public init(member: Member, lifecycle: String, recencyDays: Int?, frequency: Int, monetary: Money,
                 rfm: (r: Int, f: Int, m: Int), orders: Int, totalSpend: Money, firstOrder: Day?,
-                lastOrder: Day?, lastBoughtDaysAgo: [String: Int] = [:], asOf: Day) {
+                lastOrder: Day?, lastBoughtDaysAgo: [String: Int] = [:], asOf: Day, tierChange: String? = nil) {
         self.member = member; self.lifecycle = lifecycle; self.recencyDays = recencyDays
         self.frequency = frequency; self.monetary = monetary; self.rfm = rfm; self.orders = orders
         self.totalSpend = totalSpend; self.firstOrder = firstOrder; self.lastOrder = lastOrder
-        self.lastBoughtDaysAgo = lastBoughtDaysAgo; self.asOf = asOf
+        self.lastBoughtDaysAgo = lastBoughtDaysAgo; self.asOf = asOf; self.tierChange = tierChange
     }
 
     public var age: Int? {
@@ -52,7 +55,7 @@ public struct MemberView: Sendable {
 public let memberFieldNames: [String] = [
     "id", "name", "gender", "age", "birthday", "city", "tier", "points", "tags", "consent",
     "join_date", "days_since_join", "attributes", "lifecycle", "rfm", "recency_days", "frequency",
-    "monetary", "orders", "total_spend", "aov", "first_order", "last_order", "bought",
+    "monetary", "orders", "total_spend", "aov", "first_order", "last_order", "bought", "tier_change",
 ]
 
 extension LuaStack {
@@ -67,6 +70,7 @@ extension LuaStack {
         if let b = m.birthday { set("birthday", string: b.description) }
         if let c = m.city { set("city", string: c) }
         set("tier", string: m.tier)
+        if let change = v.tierChange { set("tier_change", string: change) }
         set("points", int: m.pointsBalance)
         set("join_date", string: m.joinDate.description)
         set("days_since_join", int: Int64(v.asOf.days(since: m.joinDate)))

@@ -68,6 +68,10 @@ struct DryRunCommand: ParsableCommand {
         let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { a, _ in a })
         var results: [ExpectationResult] = []
         var routingFailures: [String] = []
+        // The tiers the playbooks' audiences were chosen on, when the script declares a ladder.
+        if let tiers = context.tiers, let ladder = context.program.tierLadder {
+            print(tiers.summary(ladderName: ladder.name) + "\n")
+        }
         for name in names {
             Progress.shared.step("dry-running \(name)")
             let result: PlaybookDryRun

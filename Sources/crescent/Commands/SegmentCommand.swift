@@ -11,7 +11,7 @@ struct SegmentCommand: ParsableCommand {
 struct SegmentPreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Size of every segment, its share of the population, and how segments overlap.",
+        abstract: "Size of every segment, its share of the population, how segments overlap, and the tiers a declared tier_ladder gives.",
         discussion: "  crescent segment preview scripts/winback_silent.lua --data data/cdnow_sample.txt")
 
     @Argument(help: "The script declaring the segments.")
@@ -28,6 +28,10 @@ struct SegmentPreviewCommand: ParsableCommand {
         catch { throw ScriptFailure(description: error.description) }
         Progress.shared.done()
         print(SegmentPreview.text(segments, population: context.views.count, asOf: context.asOf.description))
+        // A declared ladder decides the tiers segments see: show what it did.
+        if let tiers = context.tiers, let ladder = context.program.tierLadder {
+            print("\n" + tiers.summary(ladderName: ladder.name))
+        }
     }
 }
 

@@ -1,0 +1,18 @@
+-- expect: validation line 8
+-- problem: unknown field `expiry_day`, did you mean `expiry_days`?
+-- problem: multipliers[1]: field `weekdays`: unknown day "wensday", did you mean "wednesday"?
+-- problem: multipliers[2]: field `dates`: "11-11" is not a date; write "2026-11-11"
+-- problem: field `multipliers.factor` must be >= 1
+-- problem: field `activities.login` must be whole points, got a string
+-- problem: give one per-order cap: `cap` (yuan) or `cap_percent`, not both
+points_rule "club" {
+  earn = 1,
+  multipliers = {
+    { factor = 2, weekdays = { "wensday" } },
+    { factor = 0, dates = "11-11" },
+  },
+  activities = { login = "five", game = 10 },
+  expiry_day = 365,
+  cap = 30,
+  cap_percent = 50,
+}
