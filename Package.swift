@@ -82,10 +82,6 @@ let package = Package(
                 "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels", "CrescentDelivery",
                 "CrescentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // The load generator of `crescent bench serve`.
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),

@@ -69,8 +69,7 @@ enum IngestDecoder {
         }
         let batch: ImportBatch
         do {
-            let data = try JSONSerialization.data(withJSONObject: [object])
-            batch = try JSONImporter.parse(data: data, file: "record \(record)", kind: kind)
+            batch = try JSONImporter.record(object, kind: kind, file: "record \(record)")
         } catch let e as ImportError {
             let field = e.location.flatMap { $0.split(separator: "\"").dropFirst().first.map(String.init) }
             throw APIError(.badRequest, "bad_field", "record \(record): " + [e.location, e.message].compactMap { $0 }

@@ -63,6 +63,24 @@ public enum JSONImporter {
         return batch
     }
 
+    /// Decodes one already-parsed JSON object as a record of `kind` under the importers' rules
+    /// (the live API's path: no second parse). `file` names it in errors ("record 2").
+    /// - throws: `ImportError` naming the field.
+    public static func record(_ object: [String: Any], kind: ImportKind, file: String) throws -> ImportBatch {
+        var fields: [String: FieldRecord.Value] = [:]
+        for (name, value) in object {
+            guard let v = convert(value) else {
+                throw ImportError(file: file, line: 0, location: "field \"\(name)\"", message: "unsupported value \(value)")
+            }
+            if let v { fields[name] = v }
+        }
+        var decoder = RecordDecoder()
+        var batch = ImportBatch()
+        batch.file = file
+        try decoder.add(FieldRecord(file: file, line: 0, label: "field", fields: fields), as: kind, to: &batch)
+        return batch
+    }
+
     /// A JSON value as a field; `.some(nil)` for null, `nil` for a shape we cannot use.
     static func convert(_ value: Any) -> FieldRecord.Value?? {
         switch value {
