@@ -59,6 +59,7 @@ public final class LiveEngine: @unchecked Sendable {
     private var scripts: LiveScripts!
     private var processor: EventProcessor!
     private var previews: [String: (version: Int, source: String, sizes: [SegmentSize])] = [:]
+    private var checkpointer: WALCheckpointer?
 
     private init(configuration: ServerConfiguration, store: CrescentStore, clock: any CrescentCore.Clock,
                  metrics: ServerMetrics) {
@@ -77,6 +78,7 @@ public final class LiveEngine: @unchecked Sendable {
                                 clock: clock, metrics: metrics)
         let problem: String? = try await engine.onWorker { try engine.setUp() }
         if let problem { throw EngineStartError(description: problem) }
+        engine.checkpointer = try WALCheckpointer(store: engine.store, path: configuration.database)
         return engine
     }
 
@@ -220,8 +222,11 @@ public final class LiveEngine: @unchecked Sendable {
 
     public var memberCount: Int { get async { await worker.run { [self] in members.count } } }
 
-    /// Stops the engine thread after queued work finishes.
-    public func stop() { worker.stop() }
+    /// Stops the engine thread after queued work finishes, and checkpoints the WAL.
+    public func stop() {
+        worker.stop()
+        checkpointer?.stop()
+    }
 
     /// Derived views are taken as of the end of today, so today's orders count.
     var asOfToday: Day { clock.now().day.adding(days: 1) }

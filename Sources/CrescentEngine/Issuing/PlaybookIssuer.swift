@@ -1,3 +1,4 @@
+import Foundation
 import CrescentCore
 import CrescentLua
 import CrescentStore
@@ -35,6 +36,9 @@ public struct PlaybookIssuer {
     public let store: CrescentStore
     public var policy = GuardPolicy()
     public var batchSize = 5_000
+    /// Offers already interned by earlier runs over the same runtime (the live engine runs
+    /// the issuer once per event: without it, every event re-encodes and re-interns them).
+    public var offerCache: IssuedOfferCache?
     /// Called after each committed batch with the members decided so far.
     public var afterBatch: ((Int) -> Void)?
 
@@ -81,6 +85,13 @@ public struct PlaybookIssuer {
     /// The ledger form of an offer: coupons interned in `coupon_specs`, points with their award,
     /// and every offer's message variables interned for the message sent later.
     private func issueOffer(_ id: Int, _ playbook: PlaybookDeclaration) throws -> IssueOffer {
+        if let cached = offerCache?.offer(playbook: playbook.name, id: id) { return cached }
+        let issued = try internOffer(id, playbook)
+        offerCache?.remember(issued, playbook: playbook.name, id: id)
+        return issued
+    }
+
+    private func internOffer(_ id: Int, _ playbook: PlaybookDeclaration) throws -> IssueOffer {
         guard let offer = context.runtime.offers[id] else { return IssueOffer() }
         var issued: IssueOffer
         switch offer.kind {
@@ -96,4 +107,16 @@ public struct PlaybookIssuer {
         issued.variablesId = try store.writer.write { try OfferVariablesCatalog.intern(offer.templateVariables, $0) }
         return issued
     }
+}
+
+/// Interned offers by playbook and the runtime's offer id. Valid for as long as that
+/// runtime lives (its offer ids are stable); the interned rows themselves are never deleted.
+public final class IssuedOfferCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offers: [String: IssueOffer] = [:]
+
+    public init() {}
+
+    func offer(playbook: String, id: Int) -> IssueOffer? { lock.withLock { offers["\(playbook)#\(id)"] } }
+    func remember(_ offer: IssueOffer, playbook: String, id: Int) { lock.withLock { offers["\(playbook)#\(id)"] = offer } }
 }

@@ -76,6 +76,7 @@ final class EventProcessor {
                                           runtime: script.runtime, dataSource: "live")
             var issuer = PlaybookIssuer(context: context, store: store)
             issuer.policy = policy
+            issuer.offerCache = script.offerCache
             do {
                 let result = try issuer.run(playbook: playbook.name, runId: "event:\(event.id)", at: clock.now())
                 tally.issued += result.totals.issued

@@ -10,6 +10,8 @@ final class LiveScript {
     let source: String
     let runtime: PopulationRuntime
     let loadedAt: Timestamp
+    /// Offers interned by this version's runs, so each event does not intern them again.
+    let offerCache = IssuedOfferCache()
     var program: CRMProgram { runtime.program }
 
     init(file: String, source: String, runtime: PopulationRuntime, loadedAt: Timestamp) {
