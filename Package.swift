@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "CrescentServerTests",
             dependencies: [
-                "CrescentServer", "CrescentStore", "CrescentCore", "crescent",
+                "CrescentServer", "CrescentStore", "CrescentCore", "CrescentLua", "crescent",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

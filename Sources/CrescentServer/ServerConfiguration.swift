@@ -1,10 +1,10 @@
 import Foundation
 
-/// How `crescent serve` runs: where its store, scripts and plugins are, and its limits.
+/// How `crescent serve` runs: where its store and scripts are, and its limits. (Plugins are
+/// started by the caller and hooked in through `LiveServer`'s delivery callback.)
 public struct ServerConfiguration: Sendable {
     public var database: String
     public var scriptsFolder: String
-    public var pluginsFolder: String?
     public var host = "127.0.0.1"
     public var port = 8080
     /// Required as `Authorization: Bearer <token>` on write endpoints; nil leaves them open
@@ -14,13 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 1 << 20
     /// How often the scheduler looks for due playbooks and scripts for changes.
     public var tickSeconds: Double = 5
-    /// Settings for plugins, by plugin name (secrets may come from the environment instead).
-    public var pluginSettings: [String: [String: String]] = [:]
     public var seed: UInt64 = 42
 
-    public init(database: String, scriptsFolder: String, pluginsFolder: String? = nil) {
+    public init(database: String, scriptsFolder: String) {
         self.database = database
         self.scriptsFolder = scriptsFolder
-        self.pluginsFolder = pluginsFolder
     }
 }

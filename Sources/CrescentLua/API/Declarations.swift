@@ -21,6 +21,12 @@ public struct PlaybookSchedule: Sendable, Equatable {
     public var daysBefore: Int?
     public var category: String?
 
+    public init(at: Timestamp? = nil, until: Timestamp? = nil, every: String? = nil, trigger: String? = nil,
+                daysAfter: Int? = nil, daysBefore: Int? = nil, category: String? = nil) {
+        self.at = at; self.until = until; self.every = every; self.trigger = trigger
+        self.daysAfter = daysAfter; self.daysBefore = daysBefore; self.category = category
+    }
+
     /// The window in which the playbook may act, for overlap detection. Open ends are unbounded.
     public var window: (start: Timestamp, end: Timestamp) {
         (at ?? Timestamp(seconds: .min / 2), until ?? Timestamp(seconds: .max / 2))

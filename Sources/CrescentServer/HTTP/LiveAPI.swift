@@ -22,8 +22,8 @@ struct LiveAPI {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("health") { _, _ in
-            try json(.ok, ["status": "ok", "members": "\(await engine.memberCount)",
-                           "pending_events": "\(try engine.store.pendingEventCount())"])
+            try json(.ok, Health(status: "ok", members: await engine.memberCount,
+                                 pendingEvents: try engine.store.pendingEventCount()))
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -91,6 +91,12 @@ struct LiveAPI {
             throw APIError(.contentTooLarge, "too_large", "the body has more than \(limit) bytes")
         }
     }
+}
+
+struct Health: Codable {
+    var status: String
+    var members: Int
+    var pendingEvents: Int
 }
 
 struct EventState: Codable {

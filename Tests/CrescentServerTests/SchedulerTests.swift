@@ -1,0 +1,60 @@
+import CrescentCore
+import CrescentLua
+@testable import CrescentServer
+import Foundation
+import XCTest
+
+/// When scheduled playbooks come due, and that each occurrence runs once.
+final class SchedulerTests: XCTestCase {
+    private func schedule(at: String, every: String? = nil, until: String? = nil) -> PlaybookSchedule {
+        PlaybookSchedule(at: Timestamp(at), until: until.flatMap { Timestamp($0) }, every: every)
+    }
+
+    func testOccurrences() {
+        let now = Timestamp("2026-11-23 10:30")!
+        XCTAssertNil(ScheduleOccurrence.latest(schedule(at: "2026-11-23 11:00"), now: now), "not started yet")
+        XCTAssertEqual(ScheduleOccurrence.latest(schedule(at: "2026-11-23 10:00"), now: now), Timestamp("2026-11-23 10:00"))
+        XCTAssertNil(ScheduleOccurrence.latest(schedule(at: "2026-11-20 10:00"), now: now), "three days late is missed")
+        XCTAssertEqual(ScheduleOccurrence.latest(schedule(at: "2026-11-01 09:00", every: "daily"), now: now),
+                       Timestamp("2026-11-23 09:00"))
+        XCTAssertEqual(ScheduleOccurrence.latest(schedule(at: "2026-11-02 09:00", every: "weekly"), now: now),
+                       Timestamp("2026-11-23 09:00"))
+        XCTAssertNil(ScheduleOccurrence.latest(schedule(at: "2026-11-01 09:00", every: "daily", until: "2026-11-23 09:00"),
+                                               now: now), "the occurrence at `until` is past the window")
+        XCTAssertNil(ScheduleOccurrence.latest(schedule(at: "2026-11-01 09:00", every: "fortnightly"), now: now))
+    }
+
+    func testADueScheduledPlaybookRunsOnceAcrossTicksAndRestarts() async throws {
+        let ws = try ServerFixtures.workspace(members: 20)
+        try """
+        segment "everyone" { where = function(m) return true end }
+        playbook "monday_note" {
+          goal = "retain", business_line = "live.schedule", audience = "everyone",
+          when = { at = "2026-11-23 01:00" }, channels = { "sms" },
+          offer = coupon { name = "3 off 30", off = 3, min_spend = 30, valid_days = 7, per_member_per_campaign = 1 },
+          message = "Hello {{first_name}}",
+        }
+        """.write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+        let config = ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts)
+        for _ in 0..<2 {
+            let engine = try await LiveEngine.open(config, clock: FixedClock(ServerFixtures.now))
+            try await engine.tick()
+            try await engine.tick()
+            engine.stop()
+        }
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger WHERE playbook = 'monday_note'"), 20)
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM scheduled_runs WHERE state = 'done'"), 1)
+    }
+
+    func testABrokenScriptAtStartUpStopsTheEngineWithTheProblem() async throws {
+        let ws = try ServerFixtures.workspace(members: 1)
+        try "playbook \"x\" { goal = \"retian\" }".write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+        do {
+            _ = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts),
+                                          clock: FixedClock(ServerFixtures.now))
+            XCTFail("a broken script must stop the start")
+        } catch let e as EngineStartError {
+            XCTAssertTrue(e.description.contains("live.lua:1"), e.description)
+        }
+    }
+}
