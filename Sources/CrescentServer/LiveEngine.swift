@@ -84,7 +84,7 @@ public final class LiveEngine: @unchecked Sendable {
 
     private func setUp() throws -> String? {
         members = LiveMembers(population: try store.loadPopulation(),
-                              appOpened: try store.membersWithEvent(kind: "app_open"), asOf: asOfToday)
+                              appOpened: try store.membersWithEvent(kind: "app_open"), asOf: asOfToday, now: clock.now())
         scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
                               seed: Int64(truncatingIfNeeded: configuration.seed))
         let report = scripts.reload()
@@ -112,13 +112,13 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
-    /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, refresh
-    /// the RFM scale. Returns the reload report.
+    /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, and
+    /// refresh the RFM scale when it is stale. Returns the reload report.
     @discardableResult
     public func tick() async throws -> ReloadReport {
         let report = await reloadScripts()
         try await onWorker { [self] in
-            members.refreshReference(asOf: asOfToday)
+            members.refreshReference(asOf: asOfToday, now: clock.now())
             try runDueSchedules()
         }
         metrics.pendingEvents.set(Double(try store.pendingEventCount()))

@@ -7,8 +7,8 @@ import CrescentLua
 /// Why in memory: an event's playbooks need the member's derived view (RFM, lifecycle,
 /// categories bought) right away; re-deriving one member from its own orders takes
 /// microseconds, reading them back from SQLite per event would not. RFM scores need the
-/// whole population's scale, which ``refreshReference(asOf:)`` rebuilds on the scheduler's
-/// tick. Confined to the engine thread.
+/// whole population's scale, which ``refreshReference(asOf:now:)`` rebuilds when the day
+/// changes or an hour has passed. Confined to the engine thread.
 final class LiveMembers {
     private(set) var members: [Member] = []
     private var indexById: [Int64: Int] = [:]
@@ -16,15 +16,22 @@ final class LiveMembers {
     private var orders: [[Order]] = []
     private var appOpened: Set<Int64>
     private(set) var reference: QuintileReference
+    /// The day and time the scale was built for: deriving a million members takes about a
+    /// second, too much for every scheduler tick, and the quintile cuts drift slowly.
+    private var referenceAsOf: Day
+    private var referenceBuiltAt: Timestamp
+    static let referenceMaxAge: Int64 = 3_600
     /// Bumped on every change, so cached previews know they are stale.
     private(set) var version = 0
 
-    init(population: Population, appOpened: Set<Int64>, asOf: Day) {
+    init(population: Population, appOpened: Set<Int64>, asOf: Day, now: Timestamp) {
         self.appOpened = appOpened
         members = population.members
         orders = members.indices.map { Array(population.orders(ofMemberAt: $0)) }
         for (i, m) in members.enumerated() { indexById[m.id] = i }
         reference = QuintileReference(DerivedViews.compute(population, asOf: asOf))
+        referenceAsOf = asOf
+        referenceBuiltAt = now
     }
 
     var count: Int { members.count }
@@ -71,7 +78,11 @@ final class LiveMembers {
         Population(members: members, orders: orders.flatMap { $0 })
     }
 
-    func refreshReference(asOf: Day) {
+    /// Rebuilds the RFM scale when the day changed (recency moves with it) or it is an hour old.
+    func refreshReference(asOf: Day, now: Timestamp) {
+        guard asOf != referenceAsOf || now.seconds - referenceBuiltAt.seconds >= Self.referenceMaxAge else { return }
         reference = QuintileReference(DerivedViews.compute(snapshot(), asOf: asOf))
+        referenceAsOf = asOf
+        referenceBuiltAt = now
     }
 }
