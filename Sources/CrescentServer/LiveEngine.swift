@@ -161,15 +161,12 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
-    /// The whole live population as one script sees it on `asOf`, on every core.
+    /// The whole live population as one script sees it on `asOf`, on every core. Its RFM
+    /// scores are the population's own quintiles, as fresh as they get (the reference scale
+    /// is only for scoring one member at a time).
     private func fullContext(_ script: LiveScript, asOf: Day) throws -> CampaignContext {
         let population = members.snapshot()
-        var derived = DerivedViews.compute(population, asOf: asOf)
-        derived.metrics = derived.metrics.map { mm in
-            var m = mm
-            (m.r, m.f, m.m) = members.reference.scores(mm)
-            return m
-        }
+        let derived = DerivedViews.compute(population, asOf: asOf)
         let views = MemberViews.build(population, derived)
         let runtime = try PopulationRuntime(source: script.source, chunkName: script.runtime.program.chunkName,
                                             views: views, seed: Int64(truncatingIfNeeded: configuration.seed),
