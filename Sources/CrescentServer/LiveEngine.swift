@@ -249,9 +249,11 @@ extension LiveEngine {
     /// pump can render on other threads.
     func deliveryComposers() async throws -> [MessageComposer] {
         try await onWorker { [self] in
-            let ids = try store.writer.read { db in
-                try Int64.fetchAll(db, sql: "SELECT DISTINCT member_id FROM deliveries WHERE state = 'pending'")
-            }
+            // Not DISTINCT: that makes SQLite walk the member index of every delivery instead
+            // of the small partial index of pending ones.
+            let ids = Set(try store.writer.read { db in
+                try Int64.fetchAll(db, sql: "SELECT member_id FROM deliveries WHERE state = 'pending'")
+            })
             guard !ids.isEmpty else { return [] }
             var views: [Int64: MemberView] = [:]
             for id in ids { if let one = members.single(id, asOf: asOfToday) { views[id] = one.views[0] } }

@@ -33,5 +33,10 @@ extension CrescentStore {
                 ALTER TABLE deliveries ADD COLUMN offer_variables_id INTEGER;
                 """)
         }
+        // Every drain (and the live engine's, after each round of events) looks for pending
+        // deliveries; without this it walked every delivery ever sent to find them.
+        m.registerMigration("v4 pending deliveries index") { db in
+            try db.execute(sql: "CREATE INDEX deliveries_pending ON deliveries(id, member_id) WHERE state = 'pending'")
+        }
     }
 }
