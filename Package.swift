@@ -89,12 +89,14 @@ let package = Package(
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
-        .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent"]),
+        // Finds the built CLI for the tests that run it as a process.
+        .target(name: "CrescentTestSupport", path: "Tests/CrescentTestSupport"),
+        .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent", "CrescentTestSupport"]),
         // Depends on the CLI too: the SIGKILL test runs the built `crescent serve`.
         .testTarget(
             name: "CrescentServerTests",
             dependencies: [
-                "CrescentServer", "CrescentStore", "CrescentCore", "CrescentLua", "crescent",
+                "CrescentServer", "CrescentStore", "CrescentCore", "CrescentLua", "crescent", "CrescentTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -106,7 +108,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CrescentDeliveryTests",
-            dependencies: ["CrescentDelivery", "crescent", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CrescentDelivery", "crescent", "CrescentTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

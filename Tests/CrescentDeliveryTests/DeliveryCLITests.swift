@@ -1,5 +1,6 @@
 import CrescentChannels
 import CrescentStore
+import CrescentTestSupport
 import Foundation
 import Testing
 
@@ -7,13 +8,6 @@ import Testing
 @Suite("DeliveryCLI")
 struct DeliveryCLITests {
     typealias F = DeliveryFixtures
-
-    /// The built CLI: beside the test bundle, else `.build/debug/crescent` under the package root.
-    static func binary() -> String? {
-        [Bundle.main.bundleURL.appendingPathComponent("crescent").path,
-         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("crescent").path,
-         F.repoRoot + "/.build/debug/crescent"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
 
     static func run(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
@@ -31,7 +25,7 @@ struct DeliveryCLITests {
     @Test("run-playbook --plugins sends the run's deliveries; deliver afterwards finds nothing pending",
           .timeLimit(.minutes(1)))
     func runPlaybookThenDeliver() throws {
-        let binary = try #require(Self.binary(), "build the CLI first: swift build")
+        let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
         let gateway = try FakeHTTPGateway.start()
         defer { gateway.shutdown() }
         let dir = try F.scratchDir()

@@ -1,5 +1,6 @@
 import CrescentCore
 import CrescentStore
+import CrescentTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -21,21 +22,6 @@ struct IssuingKillTests {
         """
     static let members = 20_000
     static let scope = IssueScope(runId: "kill-1", playbook: "kill_test")
-
-    /// The built CLI: beside the test bundle, else `.build/debug/crescent` under the package root.
-    static func binary() -> String? {
-        var candidates = [Bundle.main.bundleURL.appendingPathComponent("crescent").path,
-                          Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("crescent").path]
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                candidates.append(url.appendingPathComponent(".build/debug/crescent").path)
-                break
-            }
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
 
     static func makeStore(_ path: String) throws -> CrescentStore {
         let store = try CrescentStore(path: path)
@@ -73,7 +59,7 @@ struct IssuingKillTests {
     @Test("killed at several points and resumed, a run issues each member once and matches an uninterrupted run",
           .timeLimit(.minutes(1)))
     func killAndResume() throws {
-        let binary = try #require(Self.binary(), "build the CLI first: swift build")
+        let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
         let dbA = try IssuingFixtures.scratchPath("a.sqlite")
         let dir = (dbA as NSString).deletingLastPathComponent
         let script = dir + "/kill.lua"

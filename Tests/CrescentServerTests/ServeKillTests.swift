@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CrescentStore
+import CrescentTestSupport
 import Foundation
 import XCTest
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ final class ServeKillTests: XCTestCase {
     static let members = 1_500
 
     func testKilledUnderLoadARestartLosesNoAcceptedEventAndIssuesNoCouponTwice() async throws {
-        guard let binary = Self.binary() else { throw XCTSkip("the crescent binary is not built") }
+        guard let binary = BuiltCLI.path else { throw XCTSkip("the crescent binary is not built") }
         let ws = try ServerFixtures.workspace(members: Self.members, offsetMinutes: ServerFixtures.middayOffset())
         // Stock for everyone, so every accepted payment must end in exactly one coupon.
         try ServerFixtures.script.replacingOccurrences(of: "stock = 1000", with: "stock = 100000")
@@ -94,21 +95,6 @@ final class ServeKillTests: XCTestCase {
         }
         if p.isRunning { p.terminate() }
         throw XCTSkip("crescent serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-    }
-
-    /// The built CLI: beside the test bundle, else `.build/debug/crescent` under the package root.
-    static func binary() -> String? {
-        var candidates = [Bundle.main.bundleURL.appendingPathComponent("crescent").path,
-                          Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("crescent").path]
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                candidates.append(url.appendingPathComponent(".build/debug/crescent").path)
-                break
-            }
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 
