@@ -27,8 +27,8 @@ public final class CampaignContext: @unchecked Sendable {
     }
 
     /// A context over a population already in memory; `dataSource` names it in reports.
-    public init(script source: String, chunkName: String, population full: Population, dataSource: String,
-                seed: UInt64, asOf day: Day, shards: Int = 0) throws {
+    public convenience init(script source: String, chunkName: String, population full: Population, dataSource: String,
+                            seed: UInt64, asOf day: Day, shards: Int = 0) throws {
         let population = full.asOf(day)
         let derived = DerivedViews.compute(population, asOf: day)
         let clock = FixedClock(Timestamp(day: day, hour: 10))
@@ -37,27 +37,24 @@ public final class CampaignContext: @unchecked Sendable {
         let declared = try CRMRuntime(clock: clock, seed: Int64(truncatingIfNeeded: seed))
             .load(source: source, chunkName: chunkName)
         let tiers = declared.tierLadder.map { TierAssignment.evaluate($0.ladder, population: population, derived: derived) }
-        self.fullPopulation = full
-        self.population = population
-        self.asOf = day
-        self.dataSource = dataSource
-        self.derived = derived
-        self.tiers = tiers
-        self.views = MemberViews.build(population, derived, tiers: tiers)
-        self.runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views, shards: shards,
-                                             seed: Int64(truncatingIfNeeded: seed), clock: clock)
+        let views = MemberViews.build(population, derived, tiers: tiers)
+        let runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views, shards: shards,
+                                            seed: Int64(truncatingIfNeeded: seed), clock: clock)
+        self.init(population: population, derived: derived, views: views, runtime: runtime, dataSource: dataSource,
+                  tiers: tiers, fullPopulation: full)
     }
 
     /// A context over members the caller already holds (the live engine's one member per
     /// event, or its whole live population for a scheduled run) and a runtime loaded with them.
     /// The live engine shows members their stored tier (`tiers` nil) unless it passes an assignment.
+    /// - parameter fullPopulation: the history beyond `asOf`, for backtests (default: `population`).
     public init(population: Population, derived: DerivedViews, views: [MemberView], runtime: PopulationRuntime,
-                dataSource: String, tiers: TierAssignment? = nil) {
-        self.tiers = tiers
-        self.fullPopulation = population
+                dataSource: String, tiers: TierAssignment? = nil, fullPopulation: Population? = nil) {
+        self.fullPopulation = fullPopulation ?? population
         self.population = population
         self.derived = derived
         self.views = views
+        self.tiers = tiers
         self.runtime = runtime
         self.asOf = derived.asOf
         self.dataSource = dataSource
