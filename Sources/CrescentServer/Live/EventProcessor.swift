@@ -30,7 +30,6 @@ final class EventProcessor {
     let members: LiveMembers
     let scripts: LiveScripts
     let clock: any CrescentCore.Clock
-    var policy = GuardPolicy()
 
     init(store: CrescentStore, members: LiveMembers, scripts: LiveScripts, clock: any CrescentCore.Clock) {
         self.store = store; self.members = members; self.scripts = scripts; self.clock = clock
@@ -75,7 +74,6 @@ final class EventProcessor {
             let context = CampaignContext(population: one.population, derived: one.derived, views: one.views,
                                           runtime: script.runtime, dataSource: "live")
             var issuer = PlaybookIssuer(context: context, store: store)
-            issuer.policy = policy
             issuer.offerCache = script.offerCache
             do {
                 let result = try issuer.run(playbook: playbook.name, runId: "event:\(event.id)", at: clock.now())

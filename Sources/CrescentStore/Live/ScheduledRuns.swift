@@ -30,14 +30,6 @@ extension CrescentStore {
                            arguments: [state.rawValue, outcome, now.seconds, runId])
         }
     }
-
-    /// Every scheduled run, newest first, for the status endpoint.
-    public func scheduledRuns(limit: Int = 100) throws -> [(runId: String, playbook: String, state: String, outcome: String?)] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT run_id, playbook, state, outcome FROM scheduled_runs ORDER BY due DESC LIMIT ?",
-                             arguments: [limit]).map { ($0["run_id"], $0["playbook"], $0["state"], $0["outcome"]) }
-        }
-    }
 }
 
 /// What the store holds about one playbook's issues, for the status endpoint.
