@@ -65,14 +65,16 @@ public struct DryRun {
                               expectations: expectations, journeys: JourneySummary(sim.log, days: horizon))
     }
 
-    /// The horizon when `--days` is not given: a scheduled playbook's window (launch to
-    /// `until`, or to its last step) plus its last step; a triggered one 30 days.
+    /// The horizon when `--days` is not given: long enough for every step and for the
+    /// attribution window (`window_days`, else 14 days) after the last launch; a triggered
+    /// or date-scene playbook 30 days.
     static func defaultHorizon(_ plan: JourneyPlan) -> Int {
-        let lastStep = Int((plan.steps.last?.delay ?? 0) / 86_400) + 1
         guard plan.entry == .scheduled else { return 30 }
+        let lastStep = Int((plan.steps.last?.delay ?? 0) / 86_400) + 1
+        var days = max(lastStep, plan.playbook.windowDays ?? 14)
         let s = plan.playbook.schedule
-        if let at = s.at, let until = s.until, s.every != nil { return max(1, until.day.days(since: at.day)) + lastStep }
-        return lastStep
+        if let at = s.at, let until = s.until, s.every != nil { days += max(0, until.day.days(since: at.day)) }
+        return days
     }
 
     /// A backtest by replay: with real orders after the as-of day, the same journeys run

@@ -11,6 +11,8 @@ public struct StoreJourneyRecorder: JourneyRecorder {
     public var now: () -> Timestamp
     /// Names interned offers per script version, so a new version interns its own.
     public var offerKeyPrefix: String
+    /// Only these members' journeys are due here (the live engine's context holds just them).
+    public var members: [Int64]?
 
     /// - parameter allHistory: read every member's guard history once (a campaign over many
     ///   members) rather than each batch's members (an event's one member).
@@ -23,7 +25,7 @@ public struct StoreJourneyRecorder: JourneyRecorder {
     }
 
     public mutating func dueJourneys(playbook: String, now: Timestamp, limit: Int) throws -> [Journey] {
-        try store.dueJourneys(playbook: playbook, now: now, limit: limit)
+        try store.dueJourneys(playbook: playbook, now: now, limit: limit, members: members)
     }
 
     public func latestJourneys(playbook: String, members: [Int64]) throws -> [Int64: Journey] {

@@ -3,7 +3,8 @@ import CrescentCore
 /// When a member may enter a playbook's journey again.
 ///
 /// Defaults (``PlaybookJourney/defaultReentry(for:)``): a one-off scheduled playbook never
-/// re-enters; a recurring (`every`) or triggered one re-enters once the previous journey ended.
+/// re-enters; a birthday or join anniversary once a year; a recurring (`every`) or other
+/// triggered one once the previous journey ended.
 public enum Reentry: Sendable, Equatable {
     /// One journey per member, ever.
     case never
@@ -48,9 +49,11 @@ public struct PlaybookJourney: Sendable, Equatable {
         self.timezone = timezone; self.utcOffsetSeconds = utcOffsetSeconds
     }
 
-    /// One-off schedules never re-enter; recurring and triggered playbooks re-enter after exit.
+    /// One-off schedules never re-enter; yearly scenes (birthday, join anniversary) once a
+    /// year, however the scene arrives; other recurring and triggered playbooks after exit.
     public static func defaultReentry(for schedule: PlaybookSchedule) -> Reentry {
-        schedule.trigger == nil && schedule.every == nil ? .never : .afterExit
+        if schedule.trigger == "birthday" || schedule.trigger == "join_anniversary" { return .afterDays(300) }
+        return schedule.trigger == nil && schedule.every == nil ? .never : .afterExit
     }
 }
 

@@ -3,12 +3,18 @@ import GRDB
 
 /// Journey state through the store's own connections (the engine never holds a raw handle).
 extension CrescentStore {
-    public func dueJourneys(playbook: String, now: Timestamp, limit: Int) throws -> [Journey] {
-        try writer.read { try JourneyLedger.due($0, playbook: playbook, now: now, limit: limit) }
+    public func dueJourneys(playbook: String, now: Timestamp, limit: Int, members: [Int64]? = nil) throws -> [Journey] {
+        try writer.read { try JourneyLedger.due($0, playbook: playbook, now: now, limit: limit, members: members) }
     }
 
-    public func playbooksWithDueJourneys(now: Timestamp) throws -> [String] {
-        try writer.read { try JourneyLedger.playbooksDue($0, now: now) }
+    /// Members with a journey step due by `now`, per playbook (at most `limit` in all).
+    public func dueJourneyMembers(now: Timestamp, limit: Int) throws -> [String: [Int64]] {
+        try writer.read { try JourneyLedger.dueMembers($0, now: now, limit: limit) }
+    }
+
+    /// Issue and suppression counts of one (run, playbook, step), as stored.
+    public func issueTotals(_ scope: IssueScope) throws -> IssueTotals {
+        try writer.read { try IssueTotals.read($0, scope: scope) }
     }
 
     public func latestJourneys(playbook: String, members: [Int64]) throws -> [Int64: Journey] {
@@ -42,8 +48,25 @@ extension CrescentStore {
         try writer.read { try JourneyLedger.redeemed($0, journey: journey, before: before) }
     }
 
-    /// True the first time the date scenes of `day` are claimed for `playbook`.
-    public func claimSceneDay(playbook: String, day: Day, at now: Timestamp) throws -> Bool {
+    /// Records that the date scenes of `day` were generated for `playbook`; true the first time.
+    @discardableResult
+    public func markSceneDay(playbook: String, day: Day, at now: Timestamp) throws -> Bool {
         try writer.write { try JourneyLedger.claimSceneDay($0, playbook: playbook, day: day, at: now) }
+    }
+
+    /// True when the date scenes of `day` were already generated for `playbook`.
+    public func sceneDayDone(playbook: String, day: Day) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM scene_days WHERE playbook = ? AND day = ?)",
+                              arguments: [playbook, day.description]) ?? false
+        }
+    }
+
+    /// True when some member already entered `playbook` with `entryKey` (a launch that happened).
+    public func journeyEntryExists(playbook: String, entryKey: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM journeys WHERE playbook = ? AND entry_key = ?)",
+                              arguments: [playbook, entryKey]) ?? false
+        }
     }
 }

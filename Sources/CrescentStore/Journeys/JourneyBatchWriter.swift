@@ -37,15 +37,15 @@ public final class OfferInternCache: @unchecked Sendable {
 /// the journeys' new positions. A crash leaves a batch whole or absent, so a step is never
 /// issued twice nor skipped: the journey still points at it, and its key is still free.
 ///
-/// Guard history is read once and reused while later batches are about the same members
-/// (or `allHistory` was asked for, as a campaign over everyone does); stock and budget are
-/// re-read in every batch, so concurrent runs never overspend.
+/// Guard history is read inside each batch's transaction for its members, or once for
+/// everyone when `allHistory` is asked for (a campaign over everyone, which assumes no other
+/// process issues to its members meanwhile); stock and budget are re-read in every batch, so
+/// concurrent runs never overspend.
 public final class JourneyBatchWriter {
     public let store: CrescentStore
     public let offers: OfferInternCache
     private let allHistory: Bool
     private var guards: StoreGuardState?
-    private var loaded: Set<Int64> = []
 
     public init(store: CrescentStore, allHistory: Bool, offers: OfferInternCache = OfferInternCache()) {
         self.store = store; self.allHistory = allHistory; self.offers = offers
@@ -56,10 +56,11 @@ public final class JourneyBatchWriter {
         try store.writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.inTransaction(.immediate) {
-                if guards == nil || (!allHistory && !Set(members).isSubset(of: loaded)) {
+                // Small batches re-read their members' history every time: another process may
+                // have issued to them since (claims, a second node).
+                if guards == nil || !allHistory {
                     guards = try StoreGuardState.load(db, now: now, members: allHistory ? nil : members,
                                                       expectedMembers: members.count)
-                    loaded = Set(members)
                 }
                 var state = guards!
                 try state.refreshReservations(db, campaigns: campaigns)

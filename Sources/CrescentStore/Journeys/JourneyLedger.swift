@@ -7,21 +7,28 @@ import GRDB
 /// Why the offer is kept as `offer_variables_id`: a reminder sent days later names the
 /// coupon the journey gave, and the runtime's offer ids do not survive a restart.
 public enum JourneyLedger {
-    /// Open journeys of `playbook` due at or before `now`, earliest first (the `journeys_due` index).
-    public static func due(_ db: Database, playbook: String, now: Timestamp, limit: Int) throws -> [Journey] {
-        try fetch(db, """
+    /// Open journeys of `playbook` due at or before `now`, earliest first (the `journeys_due`
+    /// index), optionally only those of `members`.
+    public static func due(_ db: Database, playbook: String, now: Timestamp, limit: Int,
+                           members: [Int64]? = nil) throws -> [Journey] {
+        let only = members.map { " AND member_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        return try fetch(db, """
             SELECT * FROM journeys INDEXED BY journeys_due
-            WHERE state = 'active' AND next_due_at <= ? AND playbook = ?
+            WHERE state = 'active' AND next_due_at <= ? AND playbook = ?\(only)
             ORDER BY next_due_at, member_id LIMIT ?
             """, [now.seconds, playbook, limit])
     }
 
-    /// Playbooks with an open journey due at or before `now`.
-    public static func playbooksDue(_ db: Database, now: Timestamp) throws -> [String] {
-        try String.fetchAll(db, sql: """
-            SELECT DISTINCT playbook FROM journeys INDEXED BY journeys_due WHERE state = 'active' AND next_due_at <= ?
-            ORDER BY playbook
-            """, arguments: [now.seconds])
+    /// Members with an open journey due at or before `now`, per playbook, at most `limit` in all.
+    public static func dueMembers(_ db: Database, now: Timestamp, limit: Int) throws -> [String: [Int64]] {
+        var out: [String: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT playbook, member_id FROM journeys INDEXED BY journeys_due WHERE state = 'active' AND next_due_at <= ?
+            ORDER BY next_due_at, member_id LIMIT ?
+            """, arguments: [now.seconds, limit]) {
+            out[row["playbook"], default: []].append(row["member_id"])
+        }
+        return out
     }
 
     /// Each member's latest journey of `playbook`.
