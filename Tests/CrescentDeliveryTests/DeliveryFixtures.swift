@@ -55,6 +55,7 @@ enum DeliveryFixtures {
     static func smsPlugin(gateway: FakeHTTPGateway) async throws -> PluginRuntime {
         var plugin = try PluginLoader.load(folder: repoRoot + "/plugins/sms")
         plugin.manifest.allowedHosts = ["127.0.0.1"]
+        plugin.manifest.allowedPrivateAddresses = ["127.0.0.1"]
         plugin.manifest.rateLimit = .init(perSecond: 1000, burst: 100)
         return try await PluginRuntime.start(plugin, settings: [
             "gateway_url": "http://127.0.0.1:\(gateway.port)/v1/messages", "api_key": "test-key",
