@@ -63,9 +63,9 @@ enum DeliveryFixtures {
     }
 
     /// An outbox on `store` with `runtimes` registered on a dispatcher that records in the store.
-    static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async -> DeliveryOutbox {
+    static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async throws -> DeliveryOutbox {
         let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
-        for r in runtimes { await dispatcher.register(r) }
+        for r in runtimes { try await dispatcher.register(r) }
         return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer(context))
     }
 

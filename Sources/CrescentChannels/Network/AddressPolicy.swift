@@ -82,13 +82,13 @@ struct AddressPolicy: Sendable {
     let allowed: [AddressBlock]
 
     static let restricted: [(AddressBlock, String)] = [
-        ("0.0.0.0/8", "unspecified"), ("10.0.0.0/8", "private"), ("100.64.0.0/10", "shared (carrier NAT)"),
-        ("127.0.0.0/8", "loopback"), ("169.254.169.254/32", "the cloud metadata service"),
-        ("169.254.0.0/16", "link-local"), ("172.16.0.0/12", "private"), ("192.0.0.0/24", "IETF protocol"),
-        ("192.168.0.0/16", "private"), ("198.18.0.0/15", "benchmarking"), ("224.0.0.0/4", "multicast"),
-        ("240.0.0.0/4", "reserved"), ("::/128", "unspecified"), ("::1/128", "loopback"),
-        ("fd00:ec2::254/128", "the cloud metadata service"), ("fc00::/7", "unique local (private)"),
-        ("fe80::/10", "link-local"), ("ff00::/8", "multicast"),
+        ("0.0.0.0/8", "an unspecified"), ("10.0.0.0/8", "a private"), ("100.64.0.0/10", "a shared (carrier NAT)"),
+        ("127.0.0.0/8", "a loopback"), ("169.254.169.254/32", "the cloud metadata service's"),
+        ("169.254.0.0/16", "a link-local"), ("172.16.0.0/12", "a private"), ("192.0.0.0/24", "an IETF protocol"),
+        ("192.168.0.0/16", "a private"), ("198.18.0.0/15", "a benchmarking"), ("224.0.0.0/4", "a multicast"),
+        ("240.0.0.0/4", "a reserved"), ("::/128", "an unspecified"), ("::1/128", "a loopback"),
+        ("fd00:ec2::254/128", "the cloud metadata service's"), ("fc00::/7", "a unique local (private)"),
+        ("fe80::/10", "a link-local"), ("ff00::/8", "a multicast"),
     ].map { (AddressBlock($0.0)!, $0.1) }
 
     /// Why `address` may not be reached, or nil when it may.
@@ -96,6 +96,6 @@ struct AddressPolicy: Sendable {
         if allowed.contains(where: { $0.contains(address) }) { return nil }
         if let inner = address.embeddedV4, let why = refusal(inner) { return why }
         guard let (_, kind) = Self.restricted.first(where: { $0.0.contains(address) }) else { return nil }
-        return "\(address) is a \(kind) address"
+        return "\(address), \(kind) address"
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A local HTTP server on 127.0.0.1 (random port) that plays a provider's gateway, with
 /// scripted faults, for `crescent plugin test` and the fault tests.
@@ -49,13 +50,17 @@ public final class FakeHTTPGateway: @unchecked Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    public static func start(script: [Fault] = []) throws -> FakeHTTPGateway {
+    /// - parameter tls: serves HTTPS with this server context instead of plain HTTP.
+    public static func start(script: [Fault] = [], tls: NIOSSLContext? = nil) throws -> FakeHTTPGateway {
         let box = GatewayBox()
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(GatewayHandler(gateway: box))
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try sync.configureHTTPServerPipeline()
+                    try sync.addHandler(GatewayHandler(gateway: box))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).wait()
