@@ -62,10 +62,11 @@ enum TestPlugin {
 
     /// A dispatcher with one started plugin pointed at `gateway`.
     static func dispatcher(gateway: FakeHTTPGateway, manifest: String? = nil, lua: String = httpLua,
-                           limits: SandboxLimits? = nil) async throws -> (ChannelDispatcher, InMemoryDeliveryLedger, PluginRuntime) {
+                           limits: SandboxLimits? = nil, apiKey: String = secret)
+        async throws -> (ChannelDispatcher, InMemoryDeliveryLedger, PluginRuntime) {
         let plugin = try PluginLoader.load(folder: try folder(manifest: manifest, lua: lua))
         let runtime = try await PluginRuntime.start(
-            plugin, settings: ["url": "http://127.0.0.1:\(gateway.port)/send", "api_key": secret],
+            plugin, settings: ["url": "http://127.0.0.1:\(gateway.port)/send", "api_key": apiKey],
             environment: [:], limits: limits)
         let ledger = InMemoryDeliveryLedger()
         let dispatcher = ChannelDispatcher(ledger: ledger, seed: 42)

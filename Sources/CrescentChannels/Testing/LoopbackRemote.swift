@@ -43,6 +43,9 @@ public final class LoopbackRemote: @unchecked Sendable {
                 settings[key] = "test-\(key)-\(UUID().uuidString.prefix(8))"
             }
         }
+        // The sink speaks no TLS, and credentials are only ever sent after STARTTLS: against
+        // the fake the SMTP transport does not authenticate (an empty user turns AUTH off).
+        if usesSMTP, manifest.config["smtp_username"] != nil { settings["smtp_username"] = "" }
         // Only the fake's own port: a plugin under test must not reach other local services.
         plugin.manifest.allowedHosts = ["127.0.0.1:\(port)"]
         plugin.manifest.allowedPrivateAddresses = ["127.0.0.1"]

@@ -29,8 +29,11 @@ public final class SMTPSink: @unchecked Sendable {
         /// Offers AUTH PLAIN/LOGIN and requires it before MAIL.
         public var username: String?
         public var password: String?
-        public init(tls: NIOSSLContext? = nil, username: String? = nil, password: String? = nil) {
-            self.tls = tls; self.username = username; self.password = password
+        /// The AUTH mechanisms offered, of PLAIN and LOGIN.
+        public var mechanisms: [String]
+        public init(tls: NIOSSLContext? = nil, username: String? = nil, password: String? = nil,
+                    mechanisms: [String] = ["PLAIN", "LOGIN"]) {
+            self.tls = tls; self.username = username; self.password = password; self.mechanisms = mechanisms
         }
     }
 
@@ -118,7 +121,7 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
         if upper.hasPrefix("EHLO") || upper.hasPrefix("HELO") {
             var lines = ["250-crescent-sink", "250-8BITMIME"]
             if options.tls != nil && !overTLS { lines.append("250-STARTTLS") }
-            if offersAuth { lines.append("250-AUTH PLAIN LOGIN") }
+            if offersAuth { lines.append("250-AUTH " + options.mechanisms.joined(separator: " ")) }
             lines[lines.count - 1] = "250 " + lines[lines.count - 1].dropFirst(4)
             reply(context, lines.joined(separator: "\r\n"))
         } else if upper == "STARTTLS", let tls = options.tls, !overTLS {
@@ -145,7 +148,11 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func startAuth(_ line: String, _ context: ChannelHandlerContext) {
         guard offersAuth else { box.sink?.refused(line); reply(context, "538 Encryption required for authentication"); return }
         let words = line.split(separator: " ").map(String.init)
-        switch words.count > 1 ? words[1].uppercased() : "" {
+        let mechanism = words.count > 1 ? words[1].uppercased() : ""
+        guard options.mechanisms.contains(mechanism) else {
+            box.sink?.refused(line); reply(context, "504 Unrecognized authentication type"); return
+        }
+        switch mechanism {
         case "PLAIN" where words.count > 2: continueAuth(.plain, words[2], context)
         case "PLAIN": auth = .plain; reply(context, "334 ")
         case "LOGIN": auth = .loginUser; reply(context, "334 VXNlcm5hbWU6")
