@@ -23,6 +23,9 @@ enum HTTPTransport {
               ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty
         else { throw transportError(env, "http.request: url must be an http(s) URL") }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
+        if scheme == "https", IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) != nil {
+            throw transportError(env, "http.request: https needs a host name, not the address \(host), since the certificate is checked against the name")
+        }
         try env.checkAllowed(host: host, port: port, transport: "http.request")
 
         let method = (args["method"]?.stringValue ?? "GET").uppercased()
