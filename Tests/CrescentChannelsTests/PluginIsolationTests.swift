@@ -31,7 +31,8 @@ struct PluginIsolationTests {
             _ = try await PluginRuntime.start(plugin, environment: env)
             Issue.record("sms_api started with the sms plugin's secret")
         } catch {
-            #expect(error.description.contains("config.key: is required; set it in the plugin settings or CRESCENT_SMS_API__KEY"))
+            #expect(error.description.contains("config.key: is required; set it in the plugin settings or CRESCENT_SMS_API__KEY "
+                                               + "(CRESCENT_SMS_API_KEY is set but no longer read: rename it to CRESCENT_SMS_API__KEY)"))
         }
         let runtime = try await PluginRuntime.start(plugin, environment: env.merging(["CRESCENT_SMS_API__KEY": "own-key-1"]) { $1 })
         defer { runtime.stop() }

@@ -44,7 +44,11 @@ public enum ConfigValues {
             } else if let d = spec.defaultValue {
                 values[key] = d
             } else if spec.required {
-                problems.append("config.\(key): is required; set it in the plugin settings or \(envName)")
+                // The single-underscore name of earlier versions could belong to another plugin
+                // (`sms_api`'s `key` vs `sms`'s `api_key`), so it is never read; say so when it is set.
+                let old = "CRESCENT_\(manifest.name.uppercased())_\(key.uppercased())"
+                let hint = environment[old] != nil ? " (\(old) is set but no longer read: rename it to \(envName))" : ""
+                problems.append("config.\(key): is required; set it in the plugin settings or \(envName)\(hint)")
             }
         }
         return problems.isEmpty ? .success(values) : .failure(PluginLoadError(problems: problems))

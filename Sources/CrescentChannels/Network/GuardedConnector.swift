@@ -50,7 +50,7 @@ enum GuardedConnector {
                 return channel
             } catch let failure as ConnectFailure {
                 throw failure
-            } catch let error as ChannelError where error == .connectTimeout(left) {
+            } catch ChannelError.connectTimeout {
                 throw ConnectFailure.timeout("connecting to \(host):\(port) timed out")
             } catch {
                 lastError = "\(error)"
