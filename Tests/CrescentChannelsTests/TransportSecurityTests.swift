@@ -106,6 +106,30 @@ import Testing
         #expect(sink.messages.isEmpty && sink.refusals.isEmpty)
     }
 
+    @Test func plaintextInjectedBeforeTheTLSHandshakeEndsTheDialogue() async throws {
+        let certs = try TestCertificates()
+        let sink = try SMTPSink.start(.init(tls: certs.serverContext, username: "crm", password: "mail-Pa55-word",
+                                            injectedAfterSTARTTLS: "250 AUTH PLAIN"))
+        defer { sink.shutdown() }
+        let (dispatcher, plugin, runtime) = try await Self.emailRuntime(sink, trust: certs.clientTrust)
+        defer { runtime.stop() }
+        let outcome = await dispatcher.send(plugin.fixtures[0])
+        #expect(outcome.status == .failed && outcome.attempts == 1)
+        #expect(outcome.reason?.contains("STARTTLS with localhost failed: the server sent data before the TLS handshake") == true,
+                "\(outcome)")
+        #expect(sink.messages.isEmpty)
+    }
+
+    @Test func aRedirectIsNotFollowed() async throws {
+        let gateway = try FakeHTTPGateway.start(script: [.respond(302, body: "see http://169.254.169.254/")])
+        defer { gateway.shutdown() }
+        let (dispatcher, _, runtime) = try await TestPlugin.dispatcher(gateway: gateway)
+        defer { runtime.stop() }
+        let outcome = await dispatcher.send(TestPlugin.message(11))
+        #expect(outcome.status == .failed && outcome.reason?.contains("gateway answered 302") == true, "\(outcome)")
+        #expect(gateway.requests.count == 1)
+    }
+
     @Test func aRefusedPasswordIsAPermanentFailureThatDoesNotLeakIt() async throws {
         let certs = try TestCertificates()
         let sink = try SMTPSink.start(.init(tls: certs.serverContext, username: "crm", password: "the-right-one"))

@@ -48,9 +48,16 @@ final class LineConnection {
     }
 }
 
-enum LineFailure: Error, Equatable {
+enum LineFailure: Error, Equatable, CustomStringConvertible {
     case timeout
     case connection(String)
+
+    var description: String {
+        switch self {
+        case .timeout: "no reply in time"
+        case .connection(let why): why
+        }
+    }
 }
 
 /// Collects received bytes for the worker thread; the event loop appends, the worker waits.

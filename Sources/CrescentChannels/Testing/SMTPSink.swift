@@ -31,9 +31,13 @@ public final class SMTPSink: @unchecked Sendable {
         public var password: String?
         /// The AUTH mechanisms offered, of PLAIN and LOGIN.
         public var mechanisms: [String]
+        /// A line sent in the same packet as the reply to STARTTLS, before the handshake, as a
+        /// man in the middle injecting plaintext would.
+        public var injectedAfterSTARTTLS: String?
         public init(tls: NIOSSLContext? = nil, username: String? = nil, password: String? = nil,
-                    mechanisms: [String] = ["PLAIN", "LOGIN"]) {
+                    mechanisms: [String] = ["PLAIN", "LOGIN"], injectedAfterSTARTTLS: String? = nil) {
             self.tls = tls; self.username = username; self.password = password; self.mechanisms = mechanisms
+            self.injectedAfterSTARTTLS = injectedAfterSTARTTLS
         }
     }
 
@@ -125,7 +129,7 @@ final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
             lines[lines.count - 1] = "250 " + lines[lines.count - 1].dropFirst(4)
             reply(context, lines.joined(separator: "\r\n"))
         } else if upper == "STARTTLS", let tls = options.tls, !overTLS {
-            reply(context, "220 Ready to start TLS")
+            reply(context, "220 Ready to start TLS" + (options.injectedAfterSTARTTLS.map { "\r\n" + $0 } ?? ""))
             overTLS = true
             user = nil
             // Added after the 220 is flushed and before the client's handshake can arrive.
