@@ -120,6 +120,21 @@ import Testing
         #expect(sink.messages.isEmpty)
     }
 
+    @Test func aChunkedReplyIsReassembledAndCappedAcrossChunks() async throws {
+        let gateway = try FakeHTTPGateway.start(script: [
+            .chunked(200, parts: ["{\"id\":", "\"msg-", "chunked\"}"]),
+            .chunked(200, parts: Array(repeating: String(repeating: "x", count: 1000), count: 5)),
+        ])
+        defer { gateway.shutdown() }
+        let (dispatcher, _, runtime) = try await TestPlugin.dispatcher(gateway: gateway)
+        defer { runtime.stop() }
+        let first = await dispatcher.send(TestPlugin.message(12))
+        #expect(first.status == .sent && first.providerId == "msg-chunked", "\(first)")
+        // 5 × 1000 bytes against max_response_bytes = 4096.
+        let second = await dispatcher.send(TestPlugin.message(13))
+        #expect(second.status == .failed && second.reason?.contains("larger than 4096 bytes") == true, "\(second)")
+    }
+
     @Test func aRedirectIsNotFollowed() async throws {
         let gateway = try FakeHTTPGateway.start(script: [.respond(302, body: "see http://169.254.169.254/")])
         defer { gateway.shutdown() }

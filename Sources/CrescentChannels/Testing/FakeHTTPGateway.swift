@@ -22,6 +22,8 @@ public final class FakeHTTPGateway: @unchecked Sendable {
         case hang
         /// Closes the connection without answering.
         case close
+        /// Answers with `Transfer-Encoding: chunked`, one chunk per part.
+        case chunked(Int, parts: [String])
     }
 
     /// One request as the gateway received it.
@@ -83,7 +85,7 @@ public final class FakeHTTPGateway: @unchecked Sendable {
         let fault = script.isEmpty ? .respond(200) : script.removeFirst()
         var r = request
         switch fault {
-        case .respond(let s, _), .delay(_, let s): r.status = s
+        case .respond(let s, _), .delay(_, let s), .chunked(let s, _): r.status = s
         case .hang, .close: r.status = nil
         }
         received.append(r)
@@ -122,6 +124,12 @@ final class GatewayHandler: ChannelInboundHandler, @unchecked Sendable {
                     let (handler, ctx) = loopBound.value
                     handler.respond(ctx, status, Self.defaultBody(status, n))
                 }
+            case .chunked(let status, let parts):
+                // No Content-Length: NIO's encoder then frames the body as chunks.
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status)))),
+                              promise: nil)
+                for part in parts { context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: part)))), promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             case .hang: break
             case .close: context.close(promise: nil)
             }
