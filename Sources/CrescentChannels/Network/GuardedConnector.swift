@@ -26,7 +26,7 @@ enum GuardedConnector {
     /// - parameter initializer: adds the protocol handlers to the new channel.
     static func connect(host: String, port: Int, policy: AddressPolicy, deadline: NIODeadline,
                         initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) throws -> Channel {
-        let addresses = try resolve(host: host, port: port)
+        let addresses = try resolve(host: host, port: port, deadline: deadline)
         for address in addresses {
             if let why = policy.refusal(address.ip) {
                 throw ConnectFailure.refused("\(host) resolves to \(why); list it in allowed_private_addresses to allow it")
@@ -62,6 +62,23 @@ enum GuardedConnector {
 
     struct Resolved { let ip: IPAddress; let socket: SocketAddress }
 
+    /// ``resolve(host:port:)`` bounded by `deadline`: `getaddrinfo` cannot be cancelled, so it
+    /// runs on a thread of its own and a slow resolver is a timeout for the caller (the lookup
+    /// finishes in the background and is dropped).
+    static func resolve(host: String, port: Int, deadline: NIODeadline) throws -> [Resolved] {
+        let done = DispatchSemaphore(value: 0)
+        let box = LookupBox()
+        DispatchQueue.global().async {
+            box.result = Result { try resolve(host: host, port: port) }
+            done.signal()
+        }
+        let left = max(0, (deadline - .now()).nanoseconds)
+        guard done.wait(timeout: .now() + .nanoseconds(Int(left))) == .success, let result = box.result else {
+            throw ConnectFailure.timeout("resolving \(host) timed out")
+        }
+        return try result.get()
+    }
+
     /// Every address of `host` (a literal address resolves to itself), without duplicates.
     static func resolve(host: String, port: Int) throws -> [Resolved] {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
@@ -89,4 +106,9 @@ enum GuardedConnector {
         guard !out.isEmpty else { throw ConnectFailure.connection("cannot resolve \(name)") }
         return out
     }
+}
+
+/// Hands a lookup's result from the resolver thread to the waiting one (the semaphore orders them).
+private final class LookupBox: @unchecked Sendable {
+    var result: Result<[GuardedConnector.Resolved], Error>?
 }
