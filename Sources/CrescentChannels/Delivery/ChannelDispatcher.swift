@@ -48,8 +48,7 @@ public actor ChannelDispatcher {
         let m = runtime.manifest
         if let other = plugins[m.channel], other !== runtime {
             throw PluginLoadError(problems: [
-                "channel \"\(m.channel)\" is claimed by 2 plugins: \(other.plugin.folder)/manifest.toml and "
-                + "\(runtime.plugin.folder)/manifest.toml; give each plugin its own channel or remove one"])
+                PluginDirectory.claimProblem(channel: m.channel, folders: [other.plugin.folder, runtime.plugin.folder])])
         }
         plugins[m.channel] = runtime
         buckets[m.channel] = TokenBucket(perSecond: m.rateLimit.perSecond, burst: m.rateLimit.burst)

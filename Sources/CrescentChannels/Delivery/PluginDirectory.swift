@@ -40,11 +40,15 @@ public struct PluginDirectory: Sendable {
     /// all the folders that claim it.
     static func channelClaims(_ plugins: [ChannelPlugin]) -> [String] {
         Dictionary(grouping: plugins, by: \.manifest.channel).sorted { $0.key < $1.key }.compactMap { channel, claimants in
-            guard claimants.count > 1 else { return nil }
-            let folders = claimants.map { "\($0.folder)/manifest.toml" }.sorted()
-            return "channel \"\(channel)\" is claimed by \(claimants.count) plugins: \(folders.joined(separator: " and ")); "
-                + "give each plugin its own channel or remove one"
+            claimants.count > 1 ? claimProblem(channel: channel, folders: claimants.map(\.folder)) : nil
         }
+    }
+
+    /// The problem for a channel that several plugin folders claim, naming every manifest.
+    static func claimProblem(channel: String, folders: [String]) -> String {
+        let manifests = folders.map { "\($0)/manifest.toml" }.sorted()
+        return "channel \"\(channel)\" is claimed by \(manifests.count) plugins: \(manifests.joined(separator: " and ")); "
+            + "give each plugin its own channel or remove one"
     }
 
     /// Starts `plugins` with their settings (a table per plugin name), then the environment.
