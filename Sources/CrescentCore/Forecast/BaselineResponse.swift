@@ -92,9 +92,9 @@ public struct ForecastUncertainty: Sendable, Hashable, Codable {
     /// Parameter sets drawn from the fit (cycled over the runs).
     public var parameterDraws = 40
     /// Log-scale spread of the campaign-wide redemption error.
-    public var redemptionError = 0.15
+    public var redemptionError = 0.2
     /// Log-scale spread of the campaign-wide error in the value of a qualifying order.
-    public var valueError = 0.08
+    public var valueError = 0.1
 
     public init() {}
 

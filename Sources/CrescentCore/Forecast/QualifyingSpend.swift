@@ -6,12 +6,13 @@ import Musl
 import Darwin
 #endif
 
-/// How likely each member's next order meets a minimum spend, and what an order that
-/// meets it is worth.
+/// How likely each member's next purchase day has an order meeting a minimum spend, and
+/// what an order that meets it is worth.
 ///
-/// The share of a member's orders at or above the threshold varies between members, so
+/// The share of a member's purchase days with an order at or above the threshold varies
+/// between members, so
 /// it is modelled as Beta(μm, (1−μ)m) across the population, fitted by maximum
-/// likelihood on every member's (qualifying k, orders n) — the beta-binomial. A member's
+/// likelihood on every member's (qualifying days k, purchase days n) — the beta-binomial. A member's
 /// own share is then the posterior mean (k + μm) / (n + m): a member who never reached
 /// the threshold is priced from the population (μm / (n + m)), not given a flat ½.
 ///
@@ -25,13 +26,13 @@ import Darwin
 /// ```
 public struct QualifyingSpend: Sendable {
     public let minSpend: Money
-    /// μ: the population's mean share of qualifying orders.
+    /// μ: the population's mean share of qualifying purchase days.
     public let populationShare: Double
-    /// m: how many orders' worth of evidence the population prior carries.
+    /// m: how many purchase days' worth of evidence the population prior carries.
     public let priorStrength: Double
     /// Mean value of a qualifying order over all members' orders (major units).
     public let populationValue: Double
-    /// Per member (population order): posterior share of qualifying orders.
+    /// Per member (population order): posterior share of qualifying purchase days.
     public let share: [Double]
     /// Per member: expected value of a qualifying order (major units).
     public let value: [Double]
@@ -43,15 +44,24 @@ public struct QualifyingSpend: Sendable {
         self.minSpend = minSpend
         let n = population.count
         var k = [Int](repeating: 0, count: n), orders = [Int](repeating: 0, count: n)
-        var qualifyingSum = [Double](repeating: 0, count: n), allSum = [Double](repeating: 0, count: n)
+        var qualifyingSum = [Double](repeating: 0, count: n), qualifyingOrders = [Int](repeating: 0, count: n)
         var popSum = 0.0, popCount = 0
         for i in 0..<n {
+            // Purchase days, as the repeat-buying model counts them: a day qualifies when
+            // any of its orders does (several orders on a day are several chances).
+            var day: Day?, dayQualifies = false
             for o in population.orders(ofMemberAt: i) where o.time < cutoff {
-                orders[i] += 1
-                allSum[i] += o.amount.major
-                if o.amount >= minSpend { k[i] += 1; qualifyingSum[i] += o.amount.major }
+                if o.day != day {
+                    if dayQualifies { k[i] += 1 }
+                    day = o.day; dayQualifies = false; orders[i] += 1
+                }
+                if o.amount >= minSpend {
+                    dayQualifies = true
+                    qualifyingSum[i] += o.amount.major; qualifyingOrders[i] += 1
+                }
             }
-            popSum += qualifyingSum[i]; popCount += k[i]
+            if dayQualifies { k[i] += 1 }
+            popSum += qualifyingSum[i]; popCount += qualifyingOrders[i]
         }
         let totalOrders = orders.reduce(0, +)
         let (mu, m) = Self.fitPrior(k: k, n: orders)
@@ -63,7 +73,7 @@ public struct QualifyingSpend: Sendable {
             guard totalOrders > 0 else { return mu }
             return m.isInfinite ? mu : (Double(k[i]) + mu * m) / (Double(orders[i]) + m)
         }
-        value = (0..<n).map { i in (qualifyingSum[i] + w * popValue) / (Double(k[i]) + w) }
+        value = (0..<n).map { i in (qualifyingSum[i] + w * popValue) / (Double(qualifyingOrders[i]) + w) }
     }
 
     /// μ and m by maximum likelihood of the beta-binomial over members with orders.
