@@ -153,17 +153,36 @@ public struct BGNBD: Hashable, Sendable, Codable {
     /// A buyer gets several chances in the window. Given alive, λ and p: each purchase
     /// qualifies (q), or misses and is followed by dropout ((1−q)p), or misses and the
     /// customer carries on. Only the first two end the story, at total rate λs with
-    /// s = q + (1−q)p, so P = q/s · (1 − e^(−λst)); the gamma mixing over λ is exact, and
-    /// p is set to its posterior mean (it only matters after a miss, a second-order term).
-    /// With q = 1 this is `probabilityOfPurchase(within:x:tx:T:)`.
+    /// s = q + (1−q)p, so P = q/s · (1 − e^(−λst)). Given alive, λ ~ Gamma(r + x, α + T)
+    /// (mixed exactly) and p ~ Beta(a, b + survivals), integrated by 8-point Gauss–Legendre
+    /// in u = p^a (which absorbs the p^(a−1) spike at 0). With q = 1 this is
+    /// `probabilityOfPurchase(within:x:tx:T:)`.
     public func probabilityOfQualifyingPurchase(within t: Double, share q: Double,
                                                 x: Double, tx: Double, T: Double) -> Double {
         guard t > 0, q > 0 else { return 0 }
-        let p = meanDropout(x: x)
-        let s = q + (1 - q) * p
-        let none = exp((r + x) * log((alpha + T) / (alpha + T + s * t)))
-        return probabilityAlive(x: x, tx: tx, T: T) * q / s * (1 - none)
+        guard q < 1 else { return probabilityOfPurchase(within: t, x: x, tx: tx, T: T) }
+        let bPost = b + survivals(x)
+        let logBase = log(alpha + T)
+        var total = 0.0, mass = 0.0
+        for k in 0..<Self.legendreNodes.count {
+            let u = Self.legendreNodes[k]
+            let p = exp(log(u) / a)
+            let w = Self.legendreWeights[k] * exp((bPost - 1) * log1p(-p))
+            let s = q + (1 - q) * p
+            let none = exp((r + x) * (logBase - log(alpha + T + s * t)))
+            total += w * q / s * (1 - none)
+            mass += w
+        }
+        return probabilityAlive(x: x, tx: tx, T: T) * total / mass
     }
+
+    /// Gauss–Legendre nodes and weights on (0, 1), 8 points.
+    static let legendreNodes: [Double] = [0.019855071751231856, 0.10166676129318664, 0.2372337950418355,
+                                          0.4082826787521751, 0.5917173212478249, 0.7627662049581645,
+                                          0.8983332387068134, 0.9801449282487681]
+    static let legendreWeights: [Double] = [0.05061426814518813, 0.11119051722668724, 0.15685332293894363,
+                                            0.18134189168918100, 0.18134189168918100, 0.15685332293894363,
+                                            0.11119051722668724, 0.05061426814518813]
 
     /// The expectation formulas divide by a − 1, and so does the fitted CDNOW model's
     /// neighbourhood (a ≈ 0.79). Both factors vanish together at a = 1, so the limit

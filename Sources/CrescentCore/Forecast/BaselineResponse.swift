@@ -24,7 +24,8 @@ public struct BaselineResponse: Sendable {
     /// weeks with T the exact elapsed time; nil for prospects (no order yet).
     public let summaries: [BGNBD.Customer?]
     /// Chance that a prospect buys in a window: the models are silent on never-buyers.
-    public var prospectProbability = 0.02
+    public var prospectProbability = Self.defaultProspectProbability
+    public static let defaultProspectProbability = 0.02
 
     /// Fits the model on every buyer's history before `asOf`.
     ///
@@ -59,26 +60,33 @@ public struct BaselineResponse: Sendable {
 
     /// One scenario per simulation run, so intervals carry more than coin-flip noise:
     /// the model's parameters are drawn from the fit's sampling distribution (their effect
-    /// on these members' expected redemptions becomes a common scale), and a campaign-wide
+    /// on the campaign's expected redemptions becomes a common scale), and a campaign-wide
     /// model error — the part of the backtest error no parameter explains — scales
     /// probabilities and order values. Deterministic for a seed.
-    public func scenarios(members: [Int], windowDays: Int, spend: QualifyingSpend, runs: Int,
-                          uncertainty: ForecastUncertainty, seed: UInt64) -> [ForecastScenario] {
+    ///
+    /// - parameter expected: the campaign's expected redemptions under a model (nil: the
+    ///   fitted one), summed by the caller over its candidates.
+    public func scenarios(runs: Int, uncertainty: ForecastUncertainty, seed: UInt64,
+                          expected: (BGNBD?) -> Double) -> [ForecastScenario] {
         var g = SeededGenerator(seed: seed ^ 0x5CE7_A210)
-        let central = members.reduce(0.0) { $0 + probability(member: $1, windowDays: windowDays, spend: spend) }
+        let central = expected(nil)
         let draws = max(1, min(runs, uncertainty.parameterDraws))
         let parameterScale: [Double] = (0..<draws).map { _ in
             let model = fit.drawModel(using: &g)
-            guard central > 0 else { return 1 }
-            let drawn = members.reduce(0.0) {
-                $0 + probability(member: $1, windowDays: windowDays, spend: spend, model: model)
-            }
-            return drawn / central
+            return central > 0 ? expected(model) / central : 1
         }
         return (0..<runs).map { k in
             ForecastScenario(
                 probabilityScale: parameterScale[k % draws] * uncertainty.meanOneLogNormal(uncertainty.redemptionError, &g),
                 valueScale: uncertainty.meanOneLogNormal(uncertainty.valueError, &g))
+        }
+    }
+
+    /// `scenarios(runs:uncertainty:seed:expected:)` for members sharing one offer window and minimum spend.
+    public func scenarios(members: [Int], windowDays: Int, spend: QualifyingSpend, runs: Int,
+                          uncertainty: ForecastUncertainty, seed: UInt64) -> [ForecastScenario] {
+        scenarios(runs: runs, uncertainty: uncertainty, seed: seed) { model in
+            members.reduce(0.0) { $0 + probability(member: $1, windowDays: windowDays, spend: spend, model: model) }
         }
     }
 }

@@ -35,7 +35,7 @@ public struct DryRun {
         var sim = StepSimulator(context: context, playbook: playbook, policy: policy, seed: seed,
                                 samplePerChannel: samplePerChannel)
         try sim.simulate(audience: audience)
-        let model = try ResponseFit.fit(context.population, asOf: context.asOf, seed: seed)
+        let model = try ResponseFit.fit(context.population, asOf: context.asOf)
         var assembler = ReportAssembler(context: context, playbook: playbook, simulation: sim, model: model,
                                         segments: segmentSets, seed: seed, runs: runs, reminderUplift: reminderUplift)
         let report = try assembler.assemble()
