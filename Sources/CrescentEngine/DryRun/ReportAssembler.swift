@@ -8,7 +8,8 @@ import CrescentLua
 struct ReportAssembler {
     let context: CampaignContext
     let playbook: PlaybookDeclaration
-    let simulation: StepSimulator
+    let simulation: JourneyLog
+    let targeted: Int
     let model: BaselineResponse?
     let segments: [String: Bitset]
     let seed: UInt64
@@ -58,7 +59,7 @@ struct ReportAssembler {
             playbook: playbook.name, seed: seed, dataSource: context.dataSource, asOf: context.asOf,
             windowDays: windowDays, runs: runs,
             model: responseModel?.summary, responseModel: responseModel)
-        let total = ForecastReport.Row(name: "total", targeted: simulation.targeted, deliverable: first?.issued ?? 0, figures: outcome.totals)
+        let total = ForecastReport.Row(name: "total", targeted: targeted, deliverable: first?.issued ?? 0, figures: outcome.totals)
         let channelRows = (first?.byChannel ?? [:]).keys.sorted().map { c in
             ForecastReport.Row(name: c, targeted: first?.byChannel[c] ?? 0, deliverable: first?.byChannel[c] ?? 0,
                                figures: outcome.groups["channel:" + c] ?? .empty)
