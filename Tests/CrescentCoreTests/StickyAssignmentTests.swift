@@ -68,3 +68,24 @@ import Testing
         #expect(!same.significant)
     }
 }
+
+@Suite struct HoldoutGuardTests {
+    @Test func theHoldoutGuardSuppressesTheSameStickyShareFirst() {
+        var request = GuardRequest(campaign: "winback", businessLine: "beauty", channels: ["sms"])
+        request.holdout = 0.2
+        let pipeline = GuardPipeline(policy: GuardPolicy(), request: request)
+        let now = Timestamp(day: Day(year: 2026, month: 1, day: 5), hour: 10)
+        var state = InMemoryGuardState()
+        var held: [Int64] = []
+        for id in Int64(1)...5_000 {
+            // No consent at all: the holdout still comes first, so it is what gets recorded.
+            let member = Member(id: id, joinDate: Day(year: 2025, month: 1, day: 1))
+            if case .suppress(let reason) = pipeline.decide(member: member, at: now, state: &state), reason == .holdout {
+                held.append(id)
+            }
+        }
+        #expect(abs(Double(held.count) / 5_000 - 0.2) < 0.02)
+        #expect(held == (Int64(1)...5_000).filter { StickyAssignment.isHeldOut(memberId: $0, playbook: "winback", share: 0.2) })
+        #expect(SuppressionReason(code: "holdout") == .holdout)
+    }
+}

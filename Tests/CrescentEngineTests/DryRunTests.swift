@@ -80,6 +80,20 @@ playbook "upsell" {
         #expect(r.high - r.low > 2 * 1.645 * r.mean.squareRoot())
     }
 
+    @Test func aHoldoutIsSuppressedAsHoldoutAndIsTheSameEveryRun() throws {
+        let script = backtestScript.replacingOccurrences(of: "  expect = { reach = \">= 100\", roi = \">= 1000\" },",
+                                                         with: "  holdout = 0.25,")
+        #expect(script != backtestScript)
+        func held(seed: UInt64) throws -> (held: Int, targeted: Int) {
+            let ctx = try CampaignContext(script: script, chunkName: "holdout.lua", data: cdnowPath, seed: seed, asOf: Self.asOf)
+            let report = try DryRun(context: ctx, seed: seed).run(playbook: "winback").report
+            return (report.suppressions.first { $0.reason == "holdout" }?.count ?? 0, report.total.targeted)
+        }
+        let a = try held(seed: 1), b = try held(seed: 99)
+        #expect(a.held > 0 && a.held == b.held) // sticky: not a draw per run
+        #expect(abs(Double(a.held) / Double(a.targeted) - 0.25) < 0.08)
+    }
+
     @Test func sameSeedSameBytesAndExpectationsAreChecked() throws {
         let a = try DryRun(context: try context(), seed: 7).run(playbook: "winback")
         let b = try DryRun(context: try context(), seed: 7).run(playbook: "winback")
