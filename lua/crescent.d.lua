@@ -45,7 +45,7 @@
 
 ---@alias crm.Category "face_mask"|"skincare"|"tyre"|"car_service"|"coffee"|"snacks"|"apparel"|"baby_care"|string
 
----@alias crm.ExpectMetric "reach"|"targeted"|"deliverable"|"redemptions"|"cost"|"revenue"|"roi"|"profit"|"recall_rate"|"suppressed"|"aov"|"discount_depth"
+---@alias crm.ExpectMetric "reach"|"targeted"|"deliverable"|"redemptions"|"cost"|"revenue"|"roi"|"profit"|"recall_rate"|"suppressed"|"aov"|"discount_depth"|"incremental_revenue"|"incremental_roi"
 
 --- A comparison written as text (">= 4", "< 30", "== 2", "~= 0"), a plain number meaning
 --- "==", or an inclusive range { low, high }.
@@ -168,6 +168,8 @@
 ---@field suppressed? string|number Members held back by guards
 ---@field aov? string|number Average order value (yuan)
 ---@field discount_depth? string|number 1 − paid / list price
+---@field incremental_revenue? string|number Revenue beyond what the audience buys with no offer (yuan)
+---@field incremental_roi? string|number Incremental profit / (subsidy + message costs + points liability)
 
 --- Message copy with {{variables}}: one text, or one per segment with a `default`.
 --- Variables: name, first_name, tier, points, id, lifecycle, orders, total_spend, city,
@@ -187,7 +189,7 @@
 ---@field message? crm.Message The copy
 ---@field steps? crm.Step[] Several touches, e.g. day 0 coupon, day 3 reminder
 ---@field expect? crm.Expect QA expectations for the dry-run
----@field uplift? number Assumed response uplift for the forecast (default 1.5)
+---@field uplift? number Treated / baseline chance of a qualifying purchase (default 1.5; 1 = the offer changes nothing)
 ---@field holdout? number Sticky share of the audience that gets nothing, to measure lift, e.g. 0.1 (from 0 up to, not including, 1)
 ---@field window_days? integer Attribution window in days
 ---@field priority? integer Higher wins when playbooks compete
@@ -320,6 +322,15 @@
 ---@field cap? number At most this much (yuan) of an order paid with points; or
 ---@field cap_percent? integer At most this percentage (1–100) of an order paid with points
 
+--- The programme's money assumptions behind incremental profit; undeclared values take the
+--- defaults the report states (margin 0.30; sms 0.05, email 0.002, push 0, inapp 0,
+--- wechat 0.01, calltask 2.0, webhook 0; point 0.01).
+---@class crm.EconomicsSpec
+---@field description? string What the assumptions are, for people
+---@field margin? number Share of revenue kept as gross margin, 0 to 1 (default 0.30)
+---@field message_cost? table<crm.Channel|string, number> Cost of one issued message or reminder per channel (>= 0)
+---@field point_value? number What one awarded point costs (default 0.01, >= 0)
+
 -- ---------------------------------------------------------------------------------------
 -- Declarations: `segment "name" { … }` is `segment("name")({ … })`
 -- ---------------------------------------------------------------------------------------
@@ -343,6 +354,11 @@ function tier_ladder(name) end
 ---@param name string
 ---@return fun(spec: crm.PointsRuleSpec): string
 function points_rule(name) end
+
+--- Declares the programme's economics, once: `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01 }`.
+---@param spec crm.EconomicsSpec
+---@return string
+function economics(spec) end
 
 ---@param spec crm.CouponSpec
 ---@return crm.Offer

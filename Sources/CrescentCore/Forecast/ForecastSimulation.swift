@@ -12,12 +12,18 @@ public struct ForecastCandidate: Hashable, Sendable {
     public var isSilent: Bool
     /// Breakdown keys this member adds to, e.g. `"segment:silent_vip"`, `"channel:sms"`.
     public var groups: [String]
+    /// P(the same qualifying purchase with no offer): the baseline behind incremental figures.
+    public var baselineProbability: Double
+    /// The part of the subsidy that is awarded points (the points liability).
+    public var pointsCost: Money
 
     public init(probability: Double, orderValue: Money, merchantCost: Money = .zero,
-                platformCost: Money = .zero, isSilent: Bool = false, groups: [String] = []) {
+                platformCost: Money = .zero, isSilent: Bool = false, groups: [String] = [],
+                baselineProbability: Double = 0, pointsCost: Money = .zero) {
         self.probability = probability; self.orderValue = orderValue
         self.merchantCost = merchantCost; self.platformCost = platformCost
         self.isSilent = isSilent; self.groups = groups
+        self.baselineProbability = baselineProbability; self.pointsCost = pointsCost
     }
 }
 
@@ -49,8 +55,13 @@ public struct ForecastSimulation: Sendable {
     }
 
     /// Runs the simulation; run k applies `scenarios[k % scenarios.count]` to every
-    /// candidate (none: each candidate as given).
+    /// candidate (none: each candidate as given). With `economics`, the totals also get
+    /// incremental figures (`IncrementalFigures`).
+    ///
+    /// A candidate's treated and baseline outcomes share one uniform draw, so a member who
+    /// would have bought anyway is a redemption in both and incremental in neither.
     public func run(_ candidates: [ForecastCandidate], scenarios: [ForecastScenario] = [],
+                    economics: IncrementalEconomics? = nil,
                     using g: inout some RandomNumberGenerator) -> ForecastOutcome {
         let keys = Set(candidates.flatMap(\.groups)).sorted()
         var slot: [String: Int] = [:]
@@ -65,13 +76,16 @@ public struct ForecastSimulation: Sendable {
             var all = RunTotals()
             var groups = [RunTotals](repeating: RunTotals(), count: keys.count)
             for (c, member) in candidates.enumerated() {
-                let hit = Sampling.bernoulli(min(1, member.probability * scenario.probabilityScale), using: &g)
+                let u = Sampling.uniform(using: &g)
+                let hit = u < min(1, member.probability * scenario.probabilityScale)
+                let baseHit = u < min(1, member.baselineProbability * scenario.probabilityScale)
                 var value = member.orderValue.minorUnits
-                if hit, scenario.valueScale != 1 { value = Int64((Double(value) * scenario.valueScale).rounded()) }
-                if hit, valueSpread > 0, value > 0 {
+                if hit || baseHit, scenario.valueScale != 1 { value = Int64((Double(value) * scenario.valueScale).rounded()) }
+                if hit || baseHit, valueSpread > 0, value > 0 {
                     value = Int64(Sampling.logNormal(mean: Double(value), sigma: valueSpread, using: &g).rounded())
                 }
                 all.add(member, hit: hit, value: value)
+                if baseHit { all.baselineRedeemed += 1; all.baselineRevenue += value }
                 for k in groupsOf[c] { groups[k].add(member, hit: hit, value: value) }
             }
             totals.append(all)
@@ -79,7 +93,33 @@ public struct ForecastSimulation: Sendable {
         }
         var breakdown: [String: ForecastFigures] = [:]
         for (k, key) in keys.enumerated() { breakdown[key] = figures(byGroup[k]) }
-        return ForecastOutcome(runs: runs, totals: figures(totals), groups: breakdown)
+        var all = figures(totals)
+        all.incremental = economics.map { incremental(totals, $0) }
+        return ForecastOutcome(runs: runs, totals: all, groups: breakdown)
+    }
+
+    /// Baseline, incremental and profit on incremental sales, per run then summarised.
+    private func incremental(_ runs: [RunTotals], _ e: IncrementalEconomics) -> IncrementalFigures {
+        func est(_ f: (RunTotals) -> Double) -> Estimate { Estimate(samples: runs.map(f))! }
+        func money(_ units: Int64) -> Double { Double(units) / 100 }
+        func subsidy(_ r: RunTotals) -> Double { money(r.merchant + r.platform - r.points) }
+        func profit(_ r: RunTotals) -> Double {
+            money(r.revenue - r.baselineRevenue) * e.margin - subsidy(r) - e.messageCost - money(r.points)
+        }
+        return IncrementalFigures(
+            margin: e.margin, messageCost: e.messageCost,
+            baselineRedemptions: est { Double($0.baselineRedeemed) },
+            baselineRevenue: est { money($0.baselineRevenue) },
+            incrementalRedemptions: est { Double($0.redeemed - $0.baselineRedeemed) },
+            incrementalRevenue: est { money($0.revenue - $0.baselineRevenue) },
+            incrementalGrossMargin: est { money($0.revenue - $0.baselineRevenue) * e.margin },
+            subsidy: est(subsidy),
+            pointsLiability: est { money($0.points) },
+            profit: est(profit),
+            roi: Estimate(samples: runs.compactMap { r in
+                let spent = subsidy(r) + e.messageCost + money(r.points)
+                return spent > 0 ? profit(r) / spent : nil
+            }))
     }
 
     private func figures(_ runs: [RunTotals]) -> ForecastFigures {
@@ -124,7 +164,8 @@ public struct ForecastScenario: Hashable, Sendable {
 /// Sums of one simulated run, in minor units so nothing is lost before summarising.
 struct RunTotals {
     var candidates = 0, silent = 0, redeemed = 0, silentRedeemed = 0
-    var revenue: Int64 = 0, merchant: Int64 = 0, platform: Int64 = 0
+    var revenue: Int64 = 0, merchant: Int64 = 0, platform: Int64 = 0, points: Int64 = 0
+    var baselineRedeemed = 0, baselineRevenue: Int64 = 0
 
     mutating func add(_ c: ForecastCandidate, hit: Bool, value: Int64) {
         candidates += 1
@@ -135,6 +176,7 @@ struct RunTotals {
         revenue += value
         merchant += c.merchantCost.minorUnits
         platform += c.platformCost.minorUnits
+        points += c.pointsCost.minorUnits
     }
 }
 
@@ -162,4 +204,35 @@ public struct ForecastFigures: Sendable, Codable, Hashable {
     public var discountDepth: Estimate?
     public var redemptionRate: Estimate?
     public var silentRecallRate: Estimate?
+    /// Baseline and incremental figures (totals of a dry-run only).
+    public var incremental: IncrementalFigures? = nil
+}
+
+/// The campaign-wide money assumptions incremental profit needs.
+public struct IncrementalEconomics: Hashable, Sendable {
+    /// Share of incremental revenue kept as gross margin.
+    public var margin: Double
+    /// Every issued message and reminder (major units): paid whether anyone redeems or not.
+    public var messageCost: Double
+    public init(margin: Double, messageCost: Double) { self.margin = margin; self.messageCost = messageCost }
+}
+
+/// What the offer adds over what the audience buys anyway.
+///
+/// Profit = incremental revenue × margin − subsidy − message costs − points liability;
+/// ROI = profit / (subsidy + message costs + points liability). The subsidy is paid on
+/// every redemption, including those the baseline would have made without the offer.
+public struct IncrementalFigures: Sendable, Codable, Hashable {
+    public var margin: Double
+    public var messageCost: Double
+    public var baselineRedemptions: Estimate
+    public var baselineRevenue: Estimate
+    public var incrementalRedemptions: Estimate
+    public var incrementalRevenue: Estimate
+    public var incrementalGrossMargin: Estimate
+    /// Cash subsidy on every redemption (points excluded: they are the points liability).
+    public var subsidy: Estimate
+    public var pointsLiability: Estimate
+    public var profit: Estimate
+    public var roi: Estimate?
 }

@@ -36,6 +36,7 @@ struct HTMLPage {
         timeline()
         suppressions()
         costAndRevenue()
+        incremental()
         segments()
         backtest()
         footer()

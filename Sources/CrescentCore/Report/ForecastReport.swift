@@ -133,6 +133,10 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     public var backtest: Backtest?
     /// Day by day over the dry-run's horizon (empty for reports built elsewhere).
     public var timeline: [TimelineDay] = []
+    /// The margin, message costs and point value behind the incremental figures.
+    public var economics: ProgrammeEconomics? = nil
+    /// Messages and reminders issued per channel, what the message costs are paid on.
+    public var messages: [String: Int]? = nil
 
     public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
                 suppressions: [Suppression] = [], backtest: Backtest? = nil, timeline: [TimelineDay] = []) {

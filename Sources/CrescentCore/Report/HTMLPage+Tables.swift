@@ -4,13 +4,13 @@ extension HTMLPage {
     private var currency: String { report.header.currency }
 
     /// A number cell: the mean, with the interval in small print beneath it.
-    private func cell(_ est: Estimate?, _ f: (Double) -> String) -> String {
+    func cell(_ est: Estimate?, _ f: (Double) -> String) -> String {
         guard let est else { return "<td class=\"n\">–</td>" }
         guard est.high > est.low else { return "<td class=\"n\">\(e(f(est.mean)))</td>" }
         return "<td class=\"n\">\(e(f(est.mean)))<span class=\"iv\">\(e(f(est.low))) – \(e(f(est.high)))</span></td>"
     }
 
-    private func plain(_ text: String) -> String { "<td class=\"n\">\(e(text))</td>" }
+    func plain(_ text: String) -> String { "<td class=\"n\">\(e(text))</td>" }
 
     private func count(_ v: Double) -> String { ReportText.fixed(v, v >= 100 ? 0 : 1) }
     private func money(_ v: Double) -> String { ReportText.money(v, currency: currency) }

@@ -5,11 +5,14 @@ import CrescentLua
 ///
 /// Assumptions (docs/FORECAST.md): a free-shipping coupon costs 10 yuan, a gift its `cost`
 /// (default 20), a point `cost_per_point` (default 0.01 yuan), a call task its `cost`
-/// (default 5 yuan, spent on every task, redeemed or not).
+/// (default 5 yuan, spent on every task, redeemed or not). A point without `cost_per_point`
+/// costs the declared `economics.point_value`, else its cash value under the points rule.
 struct OfferEconomics {
     let offer: OfferDeclaration
     /// The script's points rule: without `cost_per_point`, a point costs what it pays as cash.
     var pointsRule: PointsRule? = nil
+    /// The programme's declared `economics.point_value`: after `cost_per_point`, before the rule.
+    var pointValue: Double? = nil
 
     var minSpend: Money {
         Money(minorUnits: Int64(((offer.fields["min_spend"]?.doubleValue ?? 0) * 100).rounded()))
@@ -39,7 +42,7 @@ struct OfferEconomics {
             let award = Double(offer.fields["award"]?.intValue ?? 0)
             let multiplier = offer.fields["multiplier"]?.doubleValue ?? 1
             let perPoint = offer.fields["cost_per_point"]?.doubleValue
-                ?? pointsRule.map { 1 / Double($0.spendPointsPerMajorUnit) } ?? 0.01
+                ?? pointValue ?? pointsRule.map { 1 / Double($0.spendPointsPerMajorUnit) } ?? 0.01
             // A multiplier multiplies the points the order earns (the rule's rate, else 1 point per yuan).
             let rate = Double(pointsRule?.earnPerMajorUnit ?? 1)
             let earned = award + (multiplier - 1) * orderValue.major * rate

@@ -4,7 +4,9 @@ import CrescentLua
 /// Turns a step simulation into a forecast report: each member given an offer becomes a
 /// Monte-Carlo candidate whose chance to redeem is their baseline chance of an order that
 /// meets the offer's minimum spend within its window (`BaselineResponse`) × the playbook's
-/// uplift (+ a little per reminder), worth what their qualifying orders are worth.
+/// uplift (+ a little per reminder), worth what their qualifying orders are worth. The
+/// baseline chance alone (no offer) gives the incremental figures, priced with the
+/// programme's `economics` (or its defaults) and the cost of every message the journeys sent.
 struct ReportAssembler {
     let context: CampaignContext
     let playbook: PlaybookDeclaration
@@ -26,9 +28,12 @@ struct ReportAssembler {
         var spends: [Money: QualifyingSpend] = [:]
         // (member, minimum-spend model, lift) per candidate, to redo the sum under drawn parameters.
         var chances: [(member: Int, spend: QualifyingSpend, lift: Double)] = []
+        let programme = context.program.economics ?? ProgrammeEconomics()
+        let declaredPointValue = programme.declared.contains("point_value") ? programme.pointValue : nil
         for (i, given) in simulation.offered.sorted(by: { $0.key < $1.key }) {
             guard let offer = context.runtime.offers[given.offer] else { continue }
-            let econ = economics[given.offer] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule)
+            let econ = economics[given.offer] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule,
+                                                                         pointValue: declaredPointValue)
             economics[given.offer] = econ
             let spend = spends[econ.minSpend] ?? QualifyingSpend(context.population, before: cutoff, minSpend: econ.minSpend)
             spends[econ.minSpend] = spend
@@ -42,7 +47,8 @@ struct ReportAssembler {
             let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
             candidates.append(ForecastCandidate(
                 probability: min(1, base * lift), orderValue: value, merchantCost: subsidy - platform,
-                platformCost: platform, isSilent: view.lifecycle == "silent" || view.lifecycle == "churned", groups: groups))
+                platformCost: platform, isSilent: view.lifecycle == "silent" || view.lifecycle == "churned", groups: groups,
+                baselineProbability: min(1, base), pointsCost: offer.kind == "points" ? subsidy : .zero))
             candidateMembers.append(i)
             chances.append((Int(i), spend, lift))
         }
@@ -51,8 +57,11 @@ struct ReportAssembler {
                 sum + min(1, c.lift * model!.probability(member: c.member, windowDays: windowDays, spend: c.spend, model: drawn))
             }
         } ?? []
+        let messages = Self.messagesByChannel(simulation.steps)
+        let incremental = IncrementalEconomics(margin: programme.margin, messageCost: programme.messageCost(messages))
         var rng = SeededGenerator(seed: seed)
-        let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3).run(candidates, scenarios: scenarios, using: &rng)
+        let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3)
+            .run(candidates, scenarios: scenarios, economics: incremental, using: &rng)
         let responseModel = model.map { ForecastReport.ResponseModel($0, uncertainty: uncertainty) }
         let first = simulation.steps.first
         let header = ForecastReport.Header(
@@ -75,8 +84,16 @@ struct ReportAssembler {
         let backtest = Backtest.measure(context: context, members: candidateMembers, candidates: candidates,
                                         offers: simulation.offered, economics: economics, windowDays: windowDays,
                                         forecast: outcome.totals)
-        return ForecastReport(header: header, total: total, channels: channelRows, segments: segmentRows,
-                              suppressions: suppressions, backtest: backtest)
+        var report = ForecastReport(header: header, total: total, channels: channelRows, segments: segmentRows,
+                                    suppressions: suppressions, backtest: backtest)
+        report.economics = programme
+        report.messages = messages
+        return report
+    }
+
+    /// Every issued message and reminder per channel, over all steps.
+    static func messagesByChannel(_ steps: [StepReach]) -> [String: Int] {
+        steps.reduce(into: [:]) { sum, step in sum.merge(step.byChannel, uniquingKeysWith: +) }
     }
 
     /// The validity most given offers have: the forecast window.
@@ -103,6 +120,8 @@ struct ReportAssembler {
         case "suppressed": return Double(r.suppressions.reduce(0) { $0 + $1.count })
         case "aov": return f.averageOrderValue?.mean ?? 0
         case "discount_depth": return f.discountDepth?.mean ?? 0
+        case "incremental_revenue": return f.incremental?.incrementalRevenue.mean ?? 0
+        case "incremental_roi": return f.incremental?.roi?.mean ?? 0
         default: return 0
         }
     }

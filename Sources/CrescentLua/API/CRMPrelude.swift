@@ -205,6 +205,13 @@ enum CRMPrelude {
     set_global("playbook", declarer("playbook"))
     set_global("tier_ladder", declarer("tier_ladder"))
     set_global("points_rule", declarer("points_rule"))
+    -- One per programme, so it has no name: economics { margin = 0.35, ... }. A second one is
+    -- kept under its own key so the host can report it with both lines.
+    set_global("economics", function(spec)
+      if type(spec) ~= "table" then error("economics needs a table of fields: economics { margin = 0.35 }", 2) end
+      local n = decls and #decls.list or 0
+      return declare("economics", "economics#" .. n, spec)
+    end)
     set_global("coupon", offer("coupon"))
     set_global("points", offer("points"))
     set_global("red_packet", offer("red_packet"))
@@ -218,7 +225,7 @@ enum CRMPrelude {
       for i = 1, #members do setmetatable(members[i], member_mt) end
     end
     function internal.begin()
-      decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {}, points_rule = {} } }
+      decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {}, points_rule = {}, economics = {} } }
       return decls
     end
     function internal.finish() local d = decls; decls = nil; return d end

@@ -71,7 +71,7 @@ public final class CRMRuntime: @unchecked Sendable {
             described = try callInternalReading("describe", chunkName: chunkName) { lua_rawgeti(L, registry, lua_Integer(declarationsRef)); return 1 }
         } catch { throw ScriptProblems([error]) }
         var segments: [SegmentDeclaration] = [], playbooks: [PlaybookDeclaration] = []
-        var tierLadder: TierLadderDeclaration?, pointsRule: PointsRuleDeclaration?
+        var tierLadder: TierLadderDeclaration?, pointsRule: PointsRuleDeclaration?, economics: ProgrammeEconomics?
         var programmeDeclarations: [String: (name: String, line: Int)] = [:]
         for entry in described.arrayValue ?? [] {
             let name = entry["name"]?.stringValue ?? "?", line = Int(entry["line"]?.intValue ?? 0)
@@ -83,6 +83,11 @@ public final class CRMRuntime: @unchecked Sendable {
                     parser.problem(line, "segment \"\(name)\"", message)
                 }
             case "playbook": playbooks.append(parser.playbook(name: name, line: line, spec: spec))
+            case "economics":
+                let parsed = parser.economics(line: line, spec: spec)
+                if let first = programmeDeclarations["economics"] {
+                    parser.problem(line, "economics", "a script declares its economics once; they are already declared on line \(first.line)")
+                } else { programmeDeclarations["economics"] = ("economics", line); economics = parsed }
             case let kind? where kind == "tier_ladder" || kind == "points_rule":
                 // A programme has one ladder and one points rule: a second is a mistake, not an
                 // override. It is still parsed, so its own problems are reported too.
@@ -112,7 +117,7 @@ public final class CRMRuntime: @unchecked Sendable {
             }
         }
         var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:],
-                                 tierLadder: tierLadder, pointsRule: pointsRule)
+                                 tierLadder: tierLadder, pointsRule: pointsRule, economics: economics)
         do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
         if !parser.problems.isEmpty { throw ScriptProblems(parser.problems) }
         self.program = program

@@ -148,6 +148,8 @@ public struct CRMProgram: Sendable {
     public var tierLadder: TierLadderDeclaration? = nil
     /// The programme's points earning and spending, when the script declares `points_rule "…" { … }`.
     public var pointsRule: PointsRuleDeclaration? = nil
+    /// Margin, message costs and point value, when the script declares `economics { … }`.
+    public var economics: ProgrammeEconomics? = nil
 
     public func segment(_ name: String) -> SegmentDeclaration? { segments.first { $0.name == name } }
     public func playbook(_ name: String) -> PlaybookDeclaration? { playbooks.first { $0.name == name } }

@@ -40,3 +40,10 @@ extension Schemas {
     /// Weekday names in `PointsMultiplier` order (0 = Monday).
     public static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 }
+
+extension Schemas {
+    /// `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01 }`.
+    public static let economics = FieldSchema(kind: "economics", fields: [
+        "description": .string, "margin": .number, "message_cost": .table, "point_value": .number,
+    ], required: [])
+}

@@ -60,7 +60,8 @@ public enum Schemas {
     ], required: [])
 
     public static let expectMetrics = ["reach", "targeted", "deliverable", "redemptions", "cost", "revenue",
-                                       "roi", "profit", "recall_rate", "suppressed", "aov", "discount_depth"]
+                                       "roi", "profit", "recall_rate", "suppressed", "aov", "discount_depth",
+                                       "incremental_revenue", "incremental_roi"]
 
     /// Built-in channel codes; a plugin folder may add its own (`plugins/<name>/manifest.toml`).
     public static let channels = ["sms", "email", "push", "inapp", "wechat", "webhook", "calltask"]

@@ -34,6 +34,16 @@ enum DryRunSummary {
             "  cost         \(est(f.cost))",
             "  ROI          \(est(f.roi, money: false))",
         ]
+        if let inc = f.incremental {
+            lines += [
+                "  baseline     redemptions \(est(inc.baselineRedemptions)), revenue \(est(inc.baselineRevenue)) with no offer",
+                "  incremental  redemptions \(est(inc.incrementalRedemptions)), revenue \(est(inc.incrementalRevenue))",
+                "  incr. profit \(est(inc.profit)) = margin \(est(inc.incrementalGrossMargin)) − subsidy \(est(inc.subsidy))"
+                    + " − messages \(String(format: "%.0f", inc.messageCost)) − points \(est(inc.pointsLiability))",
+                "  incr. ROI    \(est(inc.roi, money: false))",
+            ]
+            if let e = rep.economics { lines.append("  " + EconomicsText.assumptions(e, messages: rep.messages ?? [:])) }
+        }
         if let b = rep.backtest {
             if let r = b.replay {
                 lines.append("  replay       on real orders: \(r.entered) entered, \(r.issued) issued, \(r.reminded) reminded, \(r.redeemed) redeemed, revenue \(String(format: "%.0f", r.revenue))")
