@@ -11,7 +11,7 @@ import Testing
     /// The backtest script's winback playbook with `uplift`, `steps` and `expect` swapped in.
     static func script(uplift: Double, economics: String = "", reminder: Bool = false, expect: String = "") -> String {
         let steps = reminder
-            ? "steps = { { name = \"offer\", channels = { \"sms\" } }, { name = \"nudge\", after_days = 3, channels = { \"email\" }, only_if = \"not_redeemed\" } },"
+            ? "channels = { \"sms\" }, steps = { { name = \"offer\", channels = \"sms\" }, { name = \"nudge\", after_days = 3, channels = \"email\", only_if = \"not_redeemed\" } },"
             : "channels = { \"sms\" },"
         return """
         \(economics)

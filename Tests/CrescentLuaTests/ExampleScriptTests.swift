@@ -171,7 +171,7 @@ enum ExampleMembers {
 
     static let programmeSchemas: [FieldSchema] = [
         Schemas.tierLadder, Schemas.tier, Schemas.tierCondition, Schemas.rfmScores,
-        Schemas.pointsRule, Schemas.pointsMultiplier,
+        Schemas.pointsRule, Schemas.pointsMultiplier, Schemas.economics,
     ]
 
     @Test(arguments: ExampleScriptTests.programmeSchemas.map(\.kind))
