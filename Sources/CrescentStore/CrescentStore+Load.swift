@@ -11,22 +11,8 @@ extension CrescentStore {
         try writer.read { db in
             var members: [Member] = []
             members.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0)
-            let m = try RawStatement(db, """
-                SELECT id, name, gender, birthday, phone, email, city, join_date, tier, points_balance,
-                  tags, consent, attributes, utc_offset_minutes FROM members ORDER BY id
-                """)
-            while try m.step(db) {
-                let tags = m.text(10) ?? "", consent = m.text(11) ?? "", attrs = m.text(12) ?? "{}"
-                members.append(Member(
-                    id: m.int(0), name: m.text(1) ?? "", gender: m.text(2), birthday: m.day(3),
-                    phone: m.text(4), email: m.text(5), city: m.text(6),
-                    joinDate: m.day(7) ?? Day(index: 0), tier: m.text(8) ?? "basic",
-                    pointsBalance: m.int(9),
-                    tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
-                    consent: consent.isEmpty ? [] : Set(consent.split(separator: ",").map(String.init)),
-                    attributes: attrs == "{}" ? [:] : FlatJSON.decode(attrs) ?? [:],
-                    utcOffsetMinutes: Int(m.int(13))))
-            }
+            let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
+            while try m.step(db) { members.append(CrescentStore.member(at: m)) }
             return Population(members: members, orders: try loadOrders(db), events: try loadEvents(db))
         }
     }

@@ -154,13 +154,13 @@ public enum FieldLimits {
     static let echoedCharacters = 40
 
     /// A value for an error message, cut to its first 40 characters.
-    static func shortened(_ value: some StringProtocol) -> String {
+    public static func shortened(_ value: some StringProtocol) -> String {
         let shown = String(value.prefix(echoedCharacters))
         return shown.count < value.count ? shown + "…" : shown
     }
 
     /// `"value"`, shortened.
-    static func quoted(_ value: some StringProtocol) -> String { "\"" + shortened(value) + "\"" }
+    public static func quoted(_ value: some StringProtocol) -> String { "\"" + shortened(value) + "\"" }
 }
 
 extension StringProtocol {
