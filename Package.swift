@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
-        .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore", "CrescentTestSupport"], exclude: ["Fixtures"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.
         .target(name: "CrescentTestSupport", path: "Tests/CrescentTestSupport"),
