@@ -22,7 +22,13 @@ extension CrescentStore {
         orders.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0)
         let o = try RawStatement(db, "SELECT id, member_id, time, store, amount, quantity, discount FROM orders ORDER BY id")
         while try o.step(db) {
-            orders.append(Order(id: o.int(0), memberId: o.int(1), time: Timestamp(seconds: o.int(2)),
+            // Written by an older version or by hand: refuse with the row, instead of letting
+            // every later stats or dry-run trap on date arithmetic.
+            guard let time = Timestamp(checkedSeconds: o.int(2)) else {
+                throw StoredRowError(table: "orders", id: String(o.int(0)),
+                                     message: "time \(o.int(2)) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
+            }
+            orders.append(Order(id: o.int(0), memberId: o.int(1), time: time,
                                 store: o.text(3), amount: Money(minorUnits: o.int(4)), quantity: Int(o.int(5)),
                                 discount: Money(minorUnits: o.int(6))))
         }
@@ -41,7 +47,13 @@ extension CrescentStore {
 
     private func loadEvents(_ db: Database) throws -> [BehaviorEvent] {
         var events: [BehaviorEvent] = []
-        let e = try RawStatement(db, "SELECT id, member_id, kind, time, attributes FROM events ORDER BY member_id, time, id")
+        // An event outside the calendar is no part of the population; a pending one is
+        // dead-lettered by the live engine with that reason.
+        let e = try RawStatement(db, """
+            SELECT id, member_id, kind, time, attributes FROM events WHERE time BETWEEN ? AND ?
+            ORDER BY member_id, time, id
+            """)
+        e.bind(1, Timestamp.validSeconds.lowerBound); e.bind(2, Timestamp.validSeconds.upperBound)
         while try e.step(db) {
             let attrs = e.text(4) ?? "{}"
             events.append(BehaviorEvent(id: e.text(0) ?? "", memberId: e.int(1), kind: e.text(2) ?? "",
@@ -50,4 +62,12 @@ extension CrescentStore {
         }
         return events
     }
+}
+
+/// A stored row the store cannot load as it is, named by table and id.
+public struct StoredRowError: Error, CustomStringConvertible, Equatable {
+    public var table: String
+    public var id: String
+    public var message: String
+    public var description: String { "\(table) id \(id): \(message)" }
 }

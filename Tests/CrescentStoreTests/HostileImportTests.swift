@@ -108,3 +108,25 @@ struct HostileImport: CustomTestStringConvertible, Sendable {
         #expect(batch.orders[1].quantity == 1_000_000)
     }
 }
+
+/// Rows written unchecked (by an older version, or by hand) must not crash a later load.
+@Suite struct StoredHostileRowsTests {
+    @Test func anOrderTimeOfInt64MaxIsRefusedByNameAndAnEventOutsideTheCalendarIsLeftOut() throws {
+        let store = try CrescentStore()
+        try store.insert(members: [Member(id: 1, joinDate: Day(year: 2025, month: 1, day: 1))])
+        try store.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO events (id, member_id, kind, time, attributes) VALUES
+                  ('far', 1, 'visit', 9223372036854775807, '{}'), ('ok', 1, 'visit', 0, '{}')
+                """)
+        }
+        #expect(try store.loadPopulation().events.map(\.id) == ["ok"])
+        try store.writer.write { db in
+            try db.execute(sql: "INSERT INTO orders (id, member_id, time, amount, quantity, discount) VALUES (5, 1, 9223372036854775807, 100, 1, 0)")
+        }
+        #expect(throws: StoredRowError(table: "orders", id: "5",
+                                       message: "time 9223372036854775807 is outside 0001-01-01 ... 9999-12-31; fix or delete the row")) {
+            try store.loadPopulation()
+        }
+    }
+}
