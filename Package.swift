@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
-        .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore"]),
+        .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore", "CrescentTestSupport"], exclude: ["Fixtures"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.
         .target(name: "CrescentTestSupport", path: "Tests/CrescentTestSupport"),
@@ -104,7 +104,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CrescentChannelsTests",

@@ -60,6 +60,7 @@ public final class LiveEngine: @unchecked Sendable {
     private var processor: EventProcessor!
     private var previews: [String: (version: Int, source: String, sizes: [SegmentSize])] = [:]
     private var checkpointer: WALCheckpointer?
+    private let previewGate = BusyFlag()
 
     private init(configuration: ServerConfiguration, store: CrescentStore, clock: any CrescentCore.Clock,
                  metrics: ServerMetrics) {
@@ -96,20 +97,47 @@ public final class LiveEngine: @unchecked Sendable {
         return nil
     }
 
+    /// Processing attempts after which a row that keeps taking the process down is dead-lettered.
+    static let maxAttempts = 3
+
     /// Processes up to `limit` accepted events, oldest first; returns how many.
+    ///
+    /// The failure boundary: every row ends `done` or `failed` (dead-lettered with its reason:
+    /// a bad record, a script error), so one poison record never blocks the rows behind it.
+    /// Each batch's attempt is committed before it runs; a row still pending with attempts
+    /// after a restart was in flight when the process died, so it runs alone, and after
+    /// `maxAttempts` it is dead-lettered instead of crashing every restart.
     @discardableResult
     public func processPending(limit: Int = 256) async throws -> Int {
         try await onWorker { [self] in
             let started = ContinuousClock.now
-            let batch = try store.pendingEvents(limit: limit)
-            guard !batch.isEmpty else { return 0 }
+            let pending = try store.pendingEvents(limit: limit)
+            guard let first = pending.first else { return 0 }
+            let batch = first.attempts > 0 ? [first] : Array(pending.prefix { $0.attempts == 0 })
+            try store.beginEvents(batch.map(\.seq))
             var tally = ProcessingTally()
-            let outcomes = batch.map { ($0.seq, processor.process($0, tally: &tally)) }
-            try store.finishEvents(outcomes)
+            let finishes = batch.map { finish($0, tally: &tally) }
+            try store.finishEvents(finishes)
             metrics.record(tally)
             metrics.processingSeconds.record(ContinuousClock.now - started)
             return batch.count
         }
+    }
+
+    /// Runs one row through the processor, or dead-letters it.
+    private func finish(_ pending: PendingEvent, tally: inout ProcessingTally) -> EventFinish {
+        func failed(_ reason: String, _ outcome: String) -> EventFinish {
+            metrics.failed(reason)
+            return EventFinish(seq: pending.seq, succeeded: false, outcome: outcome)
+        }
+        if let problem = pending.problem { return failed("bad_record", problem) }
+        if pending.attempts >= Self.maxAttempts {
+            return failed("crashed", "processing was cut short \(pending.attempts) times (the engine stopped); dead-lettered")
+        }
+        let errorsBefore = tally.scriptErrors
+        let outcome = processor.process(pending, tally: &tally)
+        if tally.scriptErrors > errorsBefore { return failed("script_error", outcome) }
+        return EventFinish(seq: pending.seq, succeeded: true, outcome: outcome)
     }
 
     /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, and
@@ -239,31 +267,57 @@ public final class LiveEngine: @unchecked Sendable {
     /// scores are the population's own quintiles, as fresh as they get (the reference scale
     /// is only for scoring one member at a time).
     private func fullContext(_ script: LiveScript, asOf: Day) throws -> CampaignContext {
-        let population = members.snapshot()
+        try Self.context(members.snapshot(), source: script.source, chunkName: script.runtime.program.chunkName,
+                         seed: configuration.seed, clock: clock, asOf: asOf)
+    }
+
+    private static func context(_ population: Population, source: String, chunkName: String, seed: UInt64,
+                                clock: any CrescentCore.Clock, asOf: Day) throws -> CampaignContext {
         let derived = DerivedViews.compute(population, asOf: asOf)
         let views = MemberViews.build(population, derived)
-        let runtime = try PopulationRuntime(source: script.source, chunkName: script.runtime.program.chunkName,
-                                            views: views, seed: Int64(truncatingIfNeeded: configuration.seed),
-                                            clock: clock)
+        let runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views,
+                                            seed: Int64(truncatingIfNeeded: seed), clock: clock)
         return CampaignContext(population: population, derived: derived, views: views, runtime: runtime,
                                dataSource: "live")
     }
 
-    /// Sizes of every segment of `script` over the live members today (cached until a member changes).
+    /// What a preview needs from the engine thread: a cached answer, or the inputs to compute one.
+    private enum PreviewInput: Sendable {
+        case cached([SegmentSize])
+        case compute(population: Population, source: String, chunkName: String, version: Int)
+    }
+
+    /// Sizes of every segment of `script` over the live members today (cached until a member
+    /// changes). Only the snapshot is taken on the engine thread; the evaluation (seconds at a
+    /// million members) runs off it, one preview at a time, so events keep flowing.
+    /// - throws: `APIError` 503 while another preview is being computed.
     public func segmentSizes(script file: String) async throws -> [SegmentSize]? {
-        try await onWorker { [self] in
+        let asOf = asOfToday
+        let input: PreviewInput? = try await onWorker { [self] in
             guard let script = scripts.scripts[file] else { return nil }
             if let cached = previews[file], cached.version == members.version, cached.source == script.source {
-                return cached.sizes
+                return .cached(cached.sizes)
             }
-            let context = try fullContext(script, asOf: asOfToday)
-            let total = max(1, context.views.count)
-            let sizes = try SegmentEvaluator(runtime: context.runtime).evaluateAll().map {
-                SegmentSize(name: $0.name, members: $0.members.count, share: Double($0.members.count) / Double(total))
-            }
-            previews[file] = (members.version, script.source, sizes)
-            return sizes
+            return .compute(population: members.snapshot(), source: script.source,
+                            chunkName: script.runtime.program.chunkName, version: members.version)
         }
+        guard let input else { return nil }
+        guard case let .compute(population, source, chunkName, version) = input else {
+            if case .cached(let sizes) = input { return sizes }
+            return nil
+        }
+        guard previewGate.enter() else {
+            throw APIError(.serviceUnavailable, "preview_busy", "another segment preview is being computed; retry shortly")
+        }
+        defer { previewGate.leave() }
+        let context = try Self.context(population, source: source, chunkName: chunkName, seed: configuration.seed,
+                                       clock: clock, asOf: asOf)
+        let total = max(1, context.views.count)
+        let sizes = try SegmentEvaluator(runtime: context.runtime).evaluateAll().map {
+            SegmentSize(name: $0.name, members: $0.members.count, share: Double($0.members.count) / Double(total))
+        }
+        try await onWorker { [self] in previews[file] = (version, source, sizes) }
+        return sizes
     }
 
     /// The running version of every script, in file order.
@@ -311,6 +365,14 @@ public final class LiveEngine: @unchecked Sendable {
     func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await worker.run { Result { try body() } }.get()
     }
+}
+
+/// Lets one caller at a time through, refusing (not queueing) the others.
+final class BusyFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var busy = false
+    func enter() -> Bool { lock.withLock { if busy { return false }; busy = true; return true } }
+    func leave() { lock.withLock { busy = false } }
 }
 
 extension LiveEngine {

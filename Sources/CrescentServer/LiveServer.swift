@@ -77,8 +77,13 @@ public final class LiveServer: Sendable {
         loop.afterProcessing = afterProcessing
         let ready = ReadyCallback()
         self.ready = ready
+        // A connection that sends nothing for `readTimeoutSeconds` while its request (headers
+        // or body) is incomplete, or between requests, is closed: slow clients cannot hold
+        // connections open. `LiveAPI` also bounds the time a whole body may take.
+        let idleMilliseconds = Int64(config.readTimeoutSeconds * 1000)
         let app = Application(
             router: api.router(),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(idleMilliseconds))),
             configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port),
                                                     serverName: "crescent"),
             services: [loop],

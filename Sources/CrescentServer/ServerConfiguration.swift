@@ -7,9 +7,13 @@ public struct ServerConfiguration: Sendable {
     public var scriptsFolder: String
     public var host = "127.0.0.1"
     public var port = 8080
-    /// Required as `Authorization: Bearer <token>` on write endpoints; nil leaves them open
-    /// (only sensible on loopback, and `serve` says so at start-up).
+    /// Required as `Authorization: Bearer <token>` on every `/v1` endpoint; nil leaves them
+    /// open (only sensible on loopback, and `serve` says so at start-up).
     public var writeToken: String?
+    /// True lets `/v1` reads (GET) through without the token (`--open-reads`).
+    public var openReads = false
+    /// A connection that sends nothing for this long (a slow header or body) is closed.
+    public var readTimeoutSeconds: Double = 30
     /// Bodies above this many bytes are refused with 413 before they are parsed.
     public var maxBodyBytes = 1 << 20
     /// How often the scheduler looks for due playbooks and scripts for changes.

@@ -35,6 +35,11 @@ public final class ServerMetrics: Sendable {
         registry.makeCounter(descriptor: .crescent("requests_rejected", "total", "Requests refused with a 4xx, by reason."), labels: [("reason", reason)]).increment()
     }
 
+    /// A dead-lettered event, by reason (`bad_record`, `script_error`, `crashed`).
+    func failed(_ reason: String) {
+        registry.makeCounter(descriptor: .crescent("events_failed", "total", "Events dead-lettered (state failed), by reason."), labels: [("reason", reason)]).increment()
+    }
+
     func suppressed(_ code: String, by n: Int) {
         registry.makeCounter(descriptor: .crescent("suppressions", "total", "Members a guard stopped, by suppression code."), labels: [("reason", code)]).increment(by: Int64(n))
     }

@@ -11,22 +11,8 @@ extension CrescentStore {
         try writer.read { db in
             var members: [Member] = []
             members.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0)
-            let m = try RawStatement(db, """
-                SELECT id, name, gender, birthday, phone, email, city, join_date, tier, points_balance,
-                  tags, consent, attributes, utc_offset_minutes FROM members ORDER BY id
-                """)
-            while try m.step(db) {
-                let tags = m.text(10) ?? "", consent = m.text(11) ?? "", attrs = m.text(12) ?? "{}"
-                members.append(Member(
-                    id: m.int(0), name: m.text(1) ?? "", gender: m.text(2), birthday: m.day(3),
-                    phone: m.text(4), email: m.text(5), city: m.text(6),
-                    joinDate: m.day(7) ?? Day(index: 0), tier: m.text(8) ?? "basic",
-                    pointsBalance: m.int(9),
-                    tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
-                    consent: consent.isEmpty ? [] : Set(consent.split(separator: ",").map(String.init)),
-                    attributes: attrs == "{}" ? [:] : FlatJSON.decode(attrs) ?? [:],
-                    utcOffsetMinutes: Int(m.int(13))))
-            }
+            let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
+            while try m.step(db) { members.append(CrescentStore.member(at: m)) }
             return Population(members: members, orders: try loadOrders(db), events: try loadEvents(db))
         }
     }
@@ -36,7 +22,13 @@ extension CrescentStore {
         orders.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0)
         let o = try RawStatement(db, "SELECT id, member_id, time, store, amount, quantity, discount FROM orders ORDER BY id")
         while try o.step(db) {
-            orders.append(Order(id: o.int(0), memberId: o.int(1), time: Timestamp(seconds: o.int(2)),
+            // Written by an older version or by hand: refuse with the row, instead of letting
+            // every later stats or dry-run trap on date arithmetic.
+            guard let time = Timestamp(checkedSeconds: o.int(2)) else {
+                throw StoredRowError(table: "orders", id: String(o.int(0)),
+                                     message: "time \(o.int(2)) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
+            }
+            orders.append(Order(id: o.int(0), memberId: o.int(1), time: time,
                                 store: o.text(3), amount: Money(minorUnits: o.int(4)), quantity: Int(o.int(5)),
                                 discount: Money(minorUnits: o.int(6))))
         }
@@ -55,7 +47,13 @@ extension CrescentStore {
 
     private func loadEvents(_ db: Database) throws -> [BehaviorEvent] {
         var events: [BehaviorEvent] = []
-        let e = try RawStatement(db, "SELECT id, member_id, kind, time, attributes FROM events ORDER BY member_id, time, id")
+        // An event outside the calendar is no part of the population; a pending one is
+        // dead-lettered by the live engine with that reason.
+        let e = try RawStatement(db, """
+            SELECT id, member_id, kind, time, attributes FROM events WHERE time BETWEEN ? AND ?
+            ORDER BY member_id, time, id
+            """)
+        e.bind(1, Timestamp.validSeconds.lowerBound); e.bind(2, Timestamp.validSeconds.upperBound)
         while try e.step(db) {
             let attrs = e.text(4) ?? "{}"
             events.append(BehaviorEvent(id: e.text(0) ?? "", memberId: e.int(1), kind: e.text(2) ?? "",
@@ -64,4 +62,12 @@ extension CrescentStore {
         }
         return events
     }
+}
+
+/// A stored row the store cannot load as it is, named by table and id.
+public struct StoredRowError: Error, CustomStringConvertible, Equatable {
+    public var table: String
+    public var id: String
+    public var message: String
+    public var description: String { "\(table) id \(id): \(message)" }
 }

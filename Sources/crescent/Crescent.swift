@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrescentStore
 import Foundation
 
 /// `crescent`: rules and campaign scripting for member marketing.
@@ -28,6 +29,10 @@ struct Crescent: ParsableCommand {
         } catch let failure as ScriptFailure {
             FileHandle.standardError.write(Data((failure.description + "\n").utf8))
             Foundation.exit(1)
+        } catch let refused as ImportError {
+            // A bad input file, as the README promises: exit 2, not ArgumentParser's 1.
+            FileHandle.standardError.write(Data(("error: " + refused.description + "\n").utf8))
+            Foundation.exit(2)
         } catch let usage as UsageError {
             FileHandle.standardError.write(Data(("error: " + usage.message + "\n").utf8))
             Foundation.exit(2)

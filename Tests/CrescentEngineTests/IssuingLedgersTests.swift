@@ -24,4 +24,27 @@ struct IssuingLedgersTests {
         #expect(try IssuingFixtures.count(store, "SELECT sum(delta) FROM points_ledger WHERE member_id = 7") == 0)
         #expect(throws: PointsError.self) { try ledgers.spend(member: 7, points: 1, on: d10, reason: "x", key: "s2") }
     }
+
+    @Test("a stored spend the earlier rows cannot cover stops the next action and names the row")
+    func corruptLedgerStops() throws {
+        let store = try CrescentStore()
+        let ledgers = MemberLedgers(store: store)
+        let d1 = Day(year: 2026, month: 1, day: 1)
+        try ledgers.earn(member: 8, points: 10, on: d1, expiresOn: nil, reason: "order:1", key: "e1")
+        // A spend of 500 written behind the ledger's back (a bad migration, a hand edit).
+        try store.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO points_ledger(idempotency_key, member_id, kind, delta, reason, time) VALUES ('bad', 8, 'spend', -500, 'x', 0)
+                """)
+        }
+        let row = try store.writer.read { try Int64.fetchOne($0, sql: "SELECT id FROM points_ledger WHERE idempotency_key = 'bad'") }
+        #expect(throws: PointsLedgerCorrupt.self) { try ledgers.points(member: 8) }
+        do {
+            _ = try ledgers.spend(member: 8, points: 5, on: d1, reason: "order:2", key: "s1")
+            Issue.record("spent on a ledger that does not add up")
+        } catch let corrupt as PointsLedgerCorrupt {
+            #expect(corrupt.member == 8 && corrupt.row == row)
+        }
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM points_ledger WHERE idempotency_key LIKE 's1%'") == 0)
+    }
 }

@@ -30,7 +30,7 @@ struct JourneyTests {
                                           seed: 3, asOf: nil)
         let playbook = try #require(context.program.playbook("birthday_gift"))
         let plan = JourneyPlan(playbook)
-        let (audience, _) = try PlaybookGuards.audience(context, playbook)
+        let (audience, _) = try PlaybookAudience.audience(context, playbook)
         var sim = JourneySimulation(context: context, plan: plan, audience: audience, days: 365, policy: GuardPolicy(),
                                     seed: 3, samplePerChannel: 5)
         try sim.run(.model(daily: Array(repeating: 0, count: context.views.count), uplift: 1, reminderUplift: 0))

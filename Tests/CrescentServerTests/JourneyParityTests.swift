@@ -73,7 +73,7 @@ final class JourneyParityTests: XCTestCase {
                                           seed: 1, asOf: day0)
         var decisions: [String] = [], journeys: [String] = [], messages: [String] = []
         for playbook in context.program.playbooks {
-            let (audience, _) = try PlaybookGuards.audience(context, playbook)
+            let (audience, _) = try PlaybookAudience.audience(context, playbook)
             var sim = JourneySimulation(context: context, plan: JourneyPlan(playbook), audience: audience, days: days,
                                         policy: GuardPolicy(), seed: 1, samplePerChannel: 1_000)
             sim.engine.log.decisions = []

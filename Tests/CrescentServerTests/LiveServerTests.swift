@@ -16,17 +16,7 @@ final class LiveServerTests: XCTestCase {
     override func setUp() async throws {
         let ws = try ServerFixtures.workspace()
         db = ws.db; scripts = ws.scripts
-        var config = ServerConfiguration(database: db, scriptsFolder: scripts)
-        config.port = 0
-        config.writeToken = "t0ken"
-        config.maxBodyBytes = 4_096
-        config.tickSeconds = 3_600 // the tests reload by hand
-        let engine = try await LiveEngine.open(config, clock: FixedClock(ServerFixtures.now))
-        let port = PortBox()
-        server = LiveServer(engine: engine)
-        running = Task { [server] in try await server!.run(onReady: { port.set($0) }) }
-        let bound = try await port.wait()
-        client = TestClient(base: "http://127.0.0.1:\(bound)", client: .shared)
+        (server, running, client) = try await ServerFixtures.startServer(db: db, scripts: scripts)
     }
 
     override func tearDown() async throws {
@@ -99,7 +89,7 @@ final class LiveServerTests: XCTestCase {
         let reload = try await client.request(.POST, "/v1/scripts/reload")
         XCTAssertEqual(reload.status, 422, reload.body)
         XCTAssertTrue(reload.body.contains("live.lua:1"), reload.body)
-        let listed = try await client.request(.GET, "/v1/scripts", token: nil)
+        let listed = try await client.request(.GET, "/v1/scripts")
         XCTAssertTrue(listed.body.contains(#""running":true"#) && listed.body.contains("thanks_for_paying"), listed.body)
 
         _ = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 2, member: 8))
@@ -111,14 +101,19 @@ final class LiveServerTests: XCTestCase {
     func testStatusEndpointsShowSegmentsPlaybooksAndHealth() async throws {
         _ = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 3, member: 9))
         try await client.waitUntilProcessed(db)
-        let segments = try await client.request(.GET, "/v1/segments?script=live.lua", token: nil)
+        let segments = try await client.request(.GET, "/v1/segments?script=live.lua")
         XCTAssertTrue(segments.body.contains(#"{"members":1,"name":"buyers""#), segments.body)
         XCTAssertTrue(segments.body.contains(#"{"members":50,"name":"everyone","share":1}"#), segments.body)
-        let unknown = try await client.request(.GET, "/v1/segments?script=lve.lua", token: nil)
+        let unknown = try await client.request(.GET, "/v1/segments?script=lve.lua")
         XCTAssertEqual(unknown.status, 404)
         XCTAssertTrue(unknown.body.contains(#"did you mean \"live.lua\"?"#), unknown.body)
-        let playbooks = try await client.request(.GET, "/v1/playbooks", token: nil)
+        let playbooks = try await client.request(.GET, "/v1/playbooks")
         XCTAssertTrue(playbooks.body.contains(#""issued":1"#), playbooks.body)
+        // Reads need the token too (they show member counts and campaign plans); probes do not.
+        for path in ["/v1/segments?script=live.lua", "/v1/playbooks", "/v1/scripts", "/v1/events/order:3"] {
+            let anonymous = try await client.request(.GET, path, token: nil)
+            XCTAssertEqual(anonymous.status, 401, path)
+        }
         let health = try await client.request(.GET, "/health", token: nil)
         XCTAssertTrue(health.body.contains(#""members":50"#) && health.body.contains(#""pending_events":0"#), health.body)
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CrescentCore
 import CrescentStore
 import CrescentTestSupport
 import Foundation
@@ -54,6 +55,38 @@ final class ServeKillTests: XCTestCase {
         XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger"), Self.members)
         XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(DISTINCT member_id) FROM coupon_ledger"), Self.members)
         XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM orders"), Self.members)
+    }
+
+    /// A real SIGKILL right after the 202, one record of each kind: after the restart each
+    /// must have done what it would have done without the kill, exactly once.
+    func testEachKindAnsweredAndThenKilledIsProcessedAfterTheRestart() async throws {
+        guard let binary = BuiltCLI.path else { throw XCTSkip("the crescent binary is not built") }
+        let offset = ServerFixtures.middayOffset()
+        let ws = try ServerFixtures.workspace(members: 20, offsetMinutes: offset)
+        try HostileServerTests.poisonScript.write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+        let today = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).day
+        let records: [(path: String, body: String, member: Int, playbook: String)] = [
+            ("/v1/members", #"{"id":9001,"name":"Li Lei","join_date":"\#(today)","phone":"13800009001","consent":["sms"],"utc_offset_minutes":\#(offset)}"#,
+             9001, "welcome"),
+            ("/v1/orders", #"{"id":1,"member_id":5,"time":"\#(today)","amount":"60.00","quantity":1}"#, 5, "thanks_for_paying"),
+            ("/v1/events", #"{"id":"bd6","member_id":6,"kind":"birthday","time":"\#(today)"}"#, 6, "birthday_gift"),
+        ]
+        for record in records {
+            let (victim, client) = try await Self.start(binary, ws, HTTPClient.shared)
+            let reply = try await client.request(.POST, record.path, body: record.body)
+            kill(victim.processIdentifier, SIGKILL)
+            XCTAssertEqual(reply.status, 202, reply.body)
+            while victim.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        let (process, client) = try await Self.start(binary, ws, HTTPClient.shared)
+        defer { process.terminate() }
+        try await client.waitUntilProcessed(ws.db)
+        for record in records {
+            XCTAssertEqual(try ServerFixtures.count(ws.db, """
+                SELECT count(*) FROM coupon_ledger WHERE member_id = \(record.member) AND playbook = '\(record.playbook)'
+                """), 1, "\(record.path) answered 202 and then killed")
+        }
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM events WHERE state != 'done'"), 0)
     }
 
     /// One order per member over eight connections, recording which got a 202.

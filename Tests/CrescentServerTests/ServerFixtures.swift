@@ -64,6 +64,24 @@ enum ServerFixtures {
         return offset
     }
 
+    /// `crescent serve` in this process on a port the system picks, on the fixed test clock,
+    /// token `t0ken`, 4 KiB bodies, no scheduler ticks (tests reload by hand).
+    static func startServer(db: String, scripts: String, configure: (inout ServerConfiguration) -> Void = { _ in })
+        async throws -> (LiveServer, Task<Void, Error>, TestClient) {
+        var config = ServerConfiguration(database: db, scriptsFolder: scripts)
+        config.port = 0
+        config.writeToken = "t0ken"
+        config.maxBodyBytes = 4_096
+        config.tickSeconds = 3_600
+        configure(&config)
+        let engine = try await LiveEngine.open(config, clock: FixedClock(now))
+        let port = PortBox()
+        let server = LiveServer(engine: engine)
+        let running = Task { try await server.run(onReady: { port.set($0) }) }
+        let bound = try await port.wait()
+        return (server, running, TestClient(base: "http://127.0.0.1:\(bound)", client: .shared))
+    }
+
     static func count(_ db: String, _ sql: String) throws -> Int {
         try CrescentStore(path: db).writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
     }

@@ -14,6 +14,15 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public init(index: Int32) { self.index = index }
 
+    /// The days data may name: 0001-01-01 ... 9999-12-31 (what `isValid` accepts).
+    public static let validIndices: ClosedRange<Int32> = -719_162 ... 2_932_896
+
+    /// A day index from untrusted data: nil outside `validIndices`.
+    public init?(checkedIndex index: Int) {
+        guard index >= Int(Day.validIndices.lowerBound), index <= Int(Day.validIndices.upperBound) else { return nil }
+        self.index = Int32(index)
+    }
+
     /// Builds a day from civil components (proleptic Gregorian).
     public init(year: Int, month: Int, day: Int) {
         // Howard Hinnant's days_from_civil.
@@ -78,6 +87,12 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public var weekday: Int { Int(((index % 7) + 7 + 3) % 7) }
 
     public func adding(days: Int) -> Day { Day(index: index + Int32(days)) }
+
+    /// `self + days`, nil when the result leaves `validIndices` (`after_days = 1e12`).
+    public func checkedAdding(days: Int) -> Day? {
+        let (sum, overflow) = Int(index).addingReportingOverflow(days)
+        return overflow ? nil : Day(checkedIndex: sum)
+    }
     public func days(since other: Day) -> Int { Int(index - other.index) }
 
     public var description: String {

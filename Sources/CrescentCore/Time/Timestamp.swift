@@ -8,6 +8,26 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var seconds: Int64
 
     public init(seconds: Int64) { self.seconds = seconds }
+
+    /// The times data may hold: the days `Day` can name, 0001-01-01 00:00:00 to
+    /// 9999-12-31 23:59:59 UTC. Outside it `day` and date arithmetic would overflow.
+    public static let validSeconds: ClosedRange<Int64> =
+        Int64(Day.validIndices.lowerBound) * 86_400 ... Int64(Day.validIndices.upperBound) * 86_400 + 86_399
+
+    /// A time from untrusted data (JSON, CSV, a script): nil outside `validSeconds`.
+    public init?(checkedSeconds seconds: Int64) {
+        guard Timestamp.validSeconds.contains(seconds) else { return nil }
+        self.seconds = seconds
+    }
+
+    /// A time in seconds from a script or JSON number: nil for NaN, infinities, fractions
+    /// and anything outside `validSeconds`.
+    public init?(checkedSeconds seconds: Double) {
+        guard seconds.isFinite, seconds == seconds.rounded(),
+              seconds >= Double(Timestamp.validSeconds.lowerBound), seconds <= Double(Timestamp.validSeconds.upperBound)
+        else { return nil }
+        self.init(checkedSeconds: Int64(seconds))
+    }
     public init(day: Day, hour: Int = 0, minute: Int = 0, second: Int = 0) {
         seconds = Int64(day.index) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
@@ -29,10 +49,20 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(day: day, hour: h, minute: m, second: sec)
     }
 
-    public var day: Day { Day(index: Int32((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)) }
+    /// Floor division, clamped so a time outside `validSeconds` that slipped in cannot trap.
+    public var day: Day {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds + 1) / 86_400 - 1
+        return Day(index: Int32(clamping: days))
+    }
     public var secondOfDay: Int { Int(seconds - Int64(day.index) * 86_400) }
 
     public func adding(seconds delta: Int64) -> Timestamp { Timestamp(seconds: seconds + delta) }
+
+    /// `self + delta`, nil when the result leaves `validSeconds`.
+    public func checkedAdding(seconds delta: Int64) -> Timestamp? {
+        let (sum, overflow) = seconds.addingReportingOverflow(delta)
+        return overflow ? nil : Timestamp(checkedSeconds: sum)
+    }
 
     public var description: String {
         let sod = secondOfDay
@@ -43,7 +73,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let n = try? c.decode(Int64.self) { self.init(seconds: n); return }
+        if let n = try? c.decode(Int64.self) {
+            guard let t = Timestamp(checkedSeconds: n) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                    debugDescription: "\(n) seconds is outside 0001-01-01 ... 9999-12-31"))
+            }
+            self = t
+            return
+        }
         let text = try c.decode(String.self)
         guard let t = Timestamp(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,

@@ -33,7 +33,7 @@ public struct DryRun {
             throw ScriptError(kind: .validation, file: program.chunkName,
                               message: "no playbook \"\(name)\"" + (closest(to: name, in: program.playbooks.map(\.name)).map { ", did you mean \"\($0)\"?" } ?? ""))
         }
-        let (audience, segmentSets) = try PlaybookGuards.audience(context, playbook)
+        let (audience, segmentSets) = try PlaybookAudience.audience(context, playbook)
         let plan = JourneyPlan(playbook)
         let horizon = days ?? Self.defaultHorizon(plan)
         let model = try ResponseFit.fit(context.population, asOf: context.asOf)

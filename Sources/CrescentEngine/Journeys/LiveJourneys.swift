@@ -59,7 +59,7 @@ public struct LiveJourneys {
     /// come due since: the reminders.
     public func launch(playbook name: String, entryKey: String, at: Timestamp) throws -> JourneyRunResult {
         let plan = try self.plan(name)
-        let (audience, _) = try PlaybookGuards.audience(context, plan.playbook)
+        let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
         var engine = executor(plan, members: nil, allHistory: audience.count > 1_000)
         let launched = try store.journeyEntryExists(playbook: name, entryKey: entryKey)
         let entered = launched ? [] : try engine.enter(audience.indices, at: at, entryKey: { _ in entryKey })
@@ -73,7 +73,7 @@ public struct LiveJourneys {
         let plan = try self.plan(name)
         var engine = executor(plan, members: [id], allHistory: false)
         guard let i = engine.index(of: id) else { return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log) }
-        let (audience, _) = try PlaybookGuards.audience(context, plan.playbook)
+        let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
         guard audience.contains(Int(i)) else {
             return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
         }
@@ -88,7 +88,7 @@ public struct LiveJourneys {
         let plan = try self.plan(name)
         guard case .date(let scene) = plan.entry else { throw ScriptError(kind: .validation, file: context.program.chunkName,
                                                                           message: "playbook \"\(name)\" has no date scene") }
-        let (audience, _) = try PlaybookGuards.audience(context, plan.playbook)
+        let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
         let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
         let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
         var engine = executor(plan, members: nil, allHistory: members.count > 1_000)

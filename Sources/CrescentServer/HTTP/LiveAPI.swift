@@ -29,7 +29,8 @@ struct LiveAPI {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
         }
-        let v1 = router.group("v1").add(middleware: WriteGuard(token: engine.configuration.writeToken, metrics: metrics))
+        let v1 = router.group("v1").add(middleware: TokenGuard(token: engine.configuration.writeToken,
+                                                               openReads: engine.configuration.openReads, metrics: metrics))
         v1.post("events") { request, _ in try await ingest(request, as: .events) }
         v1.post("orders") { request, _ in try await ingest(request, as: .orders) }
         v1.post("members") { request, _ in try await ingest(request, as: .members) }
@@ -64,7 +65,11 @@ struct LiveAPI {
     private func ingest(_ request: Request, as kind: ImportKind) async throws -> Response {
         let started = ContinuousClock.now
         let entries = try IngestDecoder.decode(try await body(of: request), as: kind)
-        let fresh = try await journal.append(entries)
+        let fresh: [Bool]
+        do { fresh = try await journal.append(entries) } catch let conflict as JournalConflict {
+            throw APIError(.conflict, "conflict", "record \(conflict.entry + 1): \(conflict)",
+                           field: conflict.field, record: conflict.entry + 1)
+        }
         let accepted = fresh.filter { $0 }.count
         metrics.eventsAccepted.increment(by: Int64(accepted))
         metrics.eventsDuplicate.increment(by: Int64(fresh.count - accepted))
@@ -84,8 +89,19 @@ struct LiveAPI {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIError(.contentTooLarge, "too_large", "the body has \(length) bytes; at most \(limit)")
         }
+        let seconds = engine.configuration.readTimeoutSeconds
         do {
-            let buffer = try await request.body.collect(upTo: limit)
+            // A body trickled in a byte at a time stays under the idle timeout; this bounds the whole.
+            let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await request.body.collect(upTo: limit) }
+                group.addTask { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000))); return nil }
+                let first = try await group.next()!
+                group.cancelAll()
+                return first
+            }
+            guard let buffer else {
+                throw APIError(.requestTimeout, "slow_body", "the body took longer than \(seconds) s to arrive")
+            }
             return Data(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "too_large", "the body has more than \(limit) bytes")

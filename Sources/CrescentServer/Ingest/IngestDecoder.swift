@@ -21,9 +21,13 @@ enum IngestDecoder {
 
     static func decode(_ body: Data, as kind: ImportKind) throws(APIError) -> [JournalEntry] {
         guard !body.isEmpty else { throw APIError(.badRequest, "empty_body", "the request has no body") }
+        // The locator first: it names the place, and bounds nesting before Foundation parses.
+        if let problem = JSONSyntaxLocator.firstProblem(in: [UInt8](body)) {
+            throw APIError(.badRequest, "bad_json", "the body is not valid JSON: \(problem)")
+        }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: body) } catch {
-            throw APIError(.badRequest, "bad_json", "the body is not valid JSON")
+            throw APIError(.badRequest, "bad_json", "the body is not valid JSON (not UTF-8 text?)")
         }
         let records = try records(root, kind: kind)
         guard !records.isEmpty else { throw APIError(.badRequest, "empty_batch", "the batch holds no \(kind.rawValue)") }
@@ -64,7 +68,7 @@ enum IngestDecoder {
         let known = fields[kind]!
         for key in object.keys.sorted() where !known.contains(key) {
             let hint = closest(to: key, in: known).map { ", did you mean `\($0)`?" } ?? ""
-            throw APIError(.badRequest, "unknown_field", "record \(record): unknown field `\(key)`\(hint)",
+            throw APIError(.badRequest, "unknown_field", "record \(record): unknown field `\(FieldLimits.shortened(key))`\(hint)",
                            field: key, record: record)
         }
         let batch: ImportBatch
@@ -78,7 +82,9 @@ enum IngestDecoder {
             throw APIError(.badRequest, "bad_json", "record \(record): \(error)", record: record)
         }
         switch kind {
-        case .members: return .member(batch.members[0])
+        case .members:
+            // PATCH-like: only the fields the request names replace stored ones.
+            return .member(MemberPatch(member: batch.members[0], fields: Set(object.keys)))
         case .orders: return .order(batch.orders[0])
         default:
             let e = batch.events[0]

@@ -43,7 +43,10 @@ final class EventProcessor {
         switch e.kind {
         case JournalKind.memberUpsert:
             guard let member = pending.member else { return "unreadable member payload" }
-            scenes = members.upsert(member) ? ["signup"] : []
+            // The journal marks a member it did not hold yet: after a kill the restart has
+            // loaded the member already, and only that mark still says "new".
+            let created = members.upsert(member)
+            scenes = created || e.attributes[JournalKind.signupAttribute] == "true" ? ["signup"] : []
         case JournalKind.payment where pending.order != nil:
             guard members.add(pending.order!) else { tally.unknownMembers += 1; return "unknown member \(e.memberId)" }
             scenes = ["payment"]

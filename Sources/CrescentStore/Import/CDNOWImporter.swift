@@ -48,7 +48,7 @@ public enum CDNOWImporter {
             }
             func fail(_ c: Int, _ what: String) -> ImportError {
                 ImportError(file: file, line: lineNumber, location: "column \(c + 1) \"\(cols[c])\"",
-                            message: "\"\(String(decoding: tokens[c], as: UTF8.self))\" \(what)")
+                            message: "\(FieldLimits.quoted(String(decoding: tokens[c].prefix(200), as: UTF8.self))) \(what)")
             }
             let d = cols.count - 3   // index of the date column
             guard let customer = Int64(String(decoding: tokens[0], as: UTF8.self)), customer >= 0 else {
@@ -57,14 +57,15 @@ public enum CDNOWImporter {
             guard let ymd = Int(String(decoding: tokens[d], as: UTF8.self)), let day = Day(yyyymmdd: ymd) else {
                 throw fail(d, "is not a date (YYYYMMDD)")
             }
-            guard let cds = Int(String(decoding: tokens[d + 1], as: UTF8.self)), cds >= 0 else {
-                throw fail(d + 1, "is not a number of CDs")
+            guard let cds = Int64(String(decoding: tokens[d + 1], as: UTF8.self)), FieldLimits.quantity.contains(cds) else {
+                throw fail(d + 1, "is not a number of CDs (0...\(FieldLimits.quantity.upperBound))")
             }
             guard let dollars = Money(parsing: String(decoding: tokens[d + 2], as: UTF8.self)) else {
                 throw fail(d + 2, "is not an amount")
             }
+            guard dollars >= .zero else { throw fail(d + 2, "is negative") }
             orders.append(Order(id: Int64(orders.count + 1), memberId: customer, time: Timestamp(day: day),
-                                amount: dollars, quantity: cds))
+                                amount: dollars, quantity: Int(cds)))
             lines.append(lineNumber)
         }
         var batch = ImportBatch(members: membersFromOrders(orders), orders: orders)

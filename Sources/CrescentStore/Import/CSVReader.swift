@@ -23,6 +23,11 @@ struct CSVReader {
             fields.removeAll(keepingCapacity: true)
         }
         while i < n {
+            // Checked here, not after the record: a 20 MB field must not be collected first.
+            if field.count > FieldLimits.maxFieldBytes {
+                throw ImportError(file: file, line: recordLine, location: "column \(fields.count + 1)",
+                                  message: "a field longer than \(FieldLimits.maxFieldBytes) bytes")
+            }
             let c = bytes[i]
             if quoted {
                 if c == UInt8(ascii: "\"") {
@@ -42,6 +47,10 @@ struct CSVReader {
                 field.append(c)
             }
             i += 1
+        }
+        if field.count > FieldLimits.maxFieldBytes {
+            throw ImportError(file: file, line: recordLine, location: "column \(fields.count + 1)",
+                              message: "a field longer than \(FieldLimits.maxFieldBytes) bytes")
         }
         if quoted { throw ImportError(file: file, line: recordLine, message: "unterminated quoted field") }
         if !field.isEmpty || !fields.isEmpty { endRecord() }

@@ -23,7 +23,11 @@ struct FieldRecord {
     func text(_ name: String) throws -> String? {
         switch fields[name] {
         case nil: return nil
-        case .text(let s): return s.isEmpty ? nil : s
+        case .text(let s):
+            guard s.utf8.count <= FieldLimits.maxFieldBytes else {
+                throw fail(name, "is \(s.utf8.count) bytes long; at most \(FieldLimits.maxFieldBytes)")
+            }
+            return s.isEmpty ? nil : s
         default: throw fail(name, "expected a single value")
         }
     }
@@ -33,28 +37,38 @@ struct FieldRecord {
         return s
     }
 
-    func int(_ name: String) throws -> Int64? {
+    /// An integer within `range` (the field's documented range).
+    func int(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
         guard let s = try text(name) else { return nil }
-        guard let v = Int64(s.trimmedSpaces()) else { throw fail(name, "\"\(s)\" is not an integer") }
+        guard let v = Int64(s.trimmedSpaces()) else { throw fail(name, "\(FieldLimits.quoted(s)) is not an integer") }
+        guard range.contains(v) else { throw fail(name, "\(v) is outside \(range.lowerBound)...\(range.upperBound)") }
         return v
     }
 
     func day(_ name: String) throws -> Day? {
         guard let s = try text(name) else { return nil }
-        guard let d = Day(s) else { throw fail(name, "\"\(s)\" is not a date (YYYY-MM-DD)") }
+        guard let d = Day(s) else { throw fail(name, "\(FieldLimits.quoted(s)) is not a date (YYYY-MM-DD)") }
         return d
     }
 
+    /// A time as text, or as whole seconds since 1970 within `Timestamp.validSeconds`.
     func time(_ name: String) throws -> Timestamp? {
         guard let s = try text(name) else { return nil }
         if let t = Timestamp(s) { return t }
-        if let n = Int64(s) { return Timestamp(seconds: n) }
-        throw fail(name, "\"\(s)\" is not a time (YYYY-MM-DD[ HH:MM[:SS]])")
+        if let n = Int64(s) {
+            guard let t = Timestamp(checkedSeconds: n) else {
+                throw fail(name, "\(n) seconds is outside 0001-01-01 ... 9999-12-31")
+            }
+            return t
+        }
+        throw fail(name, "\(FieldLimits.quoted(s)) is not a time (YYYY-MM-DD[ HH:MM[:SS]])")
     }
 
-    func money(_ name: String) throws -> Money? {
+    /// An amount of at most 15 whole digits; negative only when `allowNegative`.
+    func money(_ name: String, allowNegative: Bool = false) throws -> Money? {
         guard let s = try text(name) else { return nil }
-        guard let m = Money(parsing: s) else { throw fail(name, "\"\(s)\" is not an amount") }
+        guard let m = Money(parsing: s) else { throw fail(name, "\(FieldLimits.quoted(s)) is not an amount") }
+        guard allowNegative || m >= .zero else { throw fail(name, "\(m) is negative") }
         return m
     }
 
@@ -76,7 +90,7 @@ struct FieldRecord {
         case .text(let s):
             var out: [String: String] = [:]
             for pair in s.split(separator: ";") {
-                guard let eq = pair.firstIndex(of: "=") else { throw fail(name, "\"\(pair)\" is not key=value") }
+                guard let eq = pair.firstIndex(of: "=") else { throw fail(name, "\(FieldLimits.quoted(pair)) is not key=value") }
                 out[String(pair[..<eq]).trimmedSpaces()] = String(pair[pair.index(after: eq)...])
             }
             return out
@@ -93,17 +107,60 @@ struct FieldRecord {
         case .text(let s):
             for part in s.split(separator: ";") {
                 let f = part.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-                guard f.count == 4 else { throw fail(name, "\"\(part)\" is not sku|category|quantity|amount") }
+                guard f.count == 4 else { throw fail(name, "\(FieldLimits.quoted(part)) is not sku|category|quantity|amount") }
                 rows.append(["sku": f[0], "category": f[1], "quantity": f[2], "amount": f[3]])
             }
         default: throw fail(name, "expected a list of items")
         }
+        guard rows.count <= FieldLimits.maxItems else {
+            throw fail(name, "\(rows.count) items; at most \(FieldLimits.maxItems)")
+        }
         return try rows.enumerated().map { n, r in
-            guard let q = Int(r["quantity"] ?? "1"), q >= 0 else { throw fail(name, "item \(n + 1): quantity \"\(r["quantity"] ?? "")\" is not an integer") }
-            guard let a = Money(parsing: r["amount"] ?? "") else { throw fail(name, "item \(n + 1): \"\(r["amount"] ?? "")\" is not an amount") }
-            return OrderItem(sku: r["sku"] ?? "", category: r["category"] ?? "", quantity: q, amount: a)
+            let quantityText = r["quantity"] ?? "1"
+            guard let q = Int64(quantityText.trimmedSpaces()) else {
+                throw fail(name, "item \(n + 1): quantity \(FieldLimits.quoted(quantityText)) is not an integer")
+            }
+            guard FieldLimits.quantity.contains(q) else {
+                throw fail(name, "item \(n + 1): quantity \(q) is outside \(FieldLimits.quantity.lowerBound)...\(FieldLimits.quantity.upperBound)")
+            }
+            let amountText = r["amount"] ?? ""
+            guard let a = Money(parsing: amountText) else {
+                throw fail(name, "item \(n + 1): \(FieldLimits.quoted(amountText)) is not an amount")
+            }
+            guard a >= .zero else { throw fail(name, "item \(n + 1): amount \(a) is negative") }
+            for key in ["sku", "category"] where (r[key]?.utf8.count ?? 0) > FieldLimits.maxFieldBytes {
+                throw fail(name, "item \(n + 1): \(key) is longer than \(FieldLimits.maxFieldBytes) bytes")
+            }
+            return OrderItem(sku: r["sku"] ?? "", category: r["category"] ?? "", quantity: Int(q), amount: a)
         }
     }
+}
+
+/// The documented ranges of imported and ingested values, and how much of a bad value an
+/// error may echo back (a 20 MB field must not come back in the message).
+public enum FieldLimits {
+    /// A single CSV field or JSON string.
+    public static let maxFieldBytes = 65_536
+    /// Items in one order.
+    public static let maxItems = 10_000
+    /// Units in one order or item.
+    public static let quantity: ClosedRange<Int64> = 0...1_000_000
+    /// Member, order and customer ids.
+    public static let id: ClosedRange<Int64> = 0...Int64.max
+    /// A member's points balance (negative: points owed after a refund).
+    public static let points: ClosedRange<Int64> = -1_000_000_000_000...1_000_000_000_000
+    /// UTC offsets in minutes (UTC-12 ... UTC+14).
+    public static let utcOffsetMinutes: ClosedRange<Int64> = -720...840
+    static let echoedCharacters = 40
+
+    /// A value for an error message, cut to its first 40 characters.
+    public static func shortened(_ value: some StringProtocol) -> String {
+        let shown = String(value.prefix(echoedCharacters))
+        return shown.count < value.count ? shown + "…" : shown
+    }
+
+    /// `"value"`, shortened.
+    public static func quoted(_ value: some StringProtocol) -> String { "\"" + shortened(value) + "\"" }
 }
 
 extension StringProtocol {

@@ -34,4 +34,30 @@ public enum Importer {
         }
         return batch
     }
+
+    /// Imports `path` into the store file at `db`, creating it only when the whole file is
+    /// good: a refused import leaves no new (empty) store behind, and an existing store as it was.
+    /// - throws: `ImportError`, or `DatabaseError` when the store cannot be opened.
+    @discardableResult
+    public static func importFile(_ path: String, intoStoreAt db: String, kind: ImportKind? = nil) throws -> ImportBatch {
+        let batch = try parse(path: path, kind: kind)
+        let existed = FileManager.default.fileExists(atPath: db)
+        do {
+            // Scoped so the store is closed before a new file is removed.
+            try {
+                let store = try CrescentStore(path: db)
+                do {
+                    try store.insert(members: batch.members, orders: batch.orders, events: batch.events)
+                } catch let refusal as StoreInsertError {
+                    throw batch.importError(for: refusal)
+                }
+            }()
+        } catch {
+            if !existed {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            }
+            throw error
+        }
+        return batch
+    }
 }

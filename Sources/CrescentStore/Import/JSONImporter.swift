@@ -19,10 +19,7 @@ public enum JSONImporter {
     }
 
     public static func parse(data: Data, file: String, kind: ImportKind? = nil) throws -> ImportBatch {
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-            throw ImportError(file: file, line: 0, message: "not valid JSON (\(error.localizedDescription))")
-        }
+        let root = try parseJSON(data, file: file)
         let lines = JSONLineScanner.recordLines([UInt8](data))
         var decoder = RecordDecoder()
         var batch = ImportBatch()
@@ -37,14 +34,7 @@ public enum JSONImporter {
                 guard let k = kind ?? RecordDecoder.sniff(fields: object.keys) else {
                     throw ImportError(file: file, line: line, message: "cannot tell members, orders or events from the keys; pass --kind")
                 }
-                var fields: [String: FieldRecord.Value] = [:]
-                for (name, value) in object {
-                    guard let v = convert(value) else {
-                        throw ImportError(file: file, line: line, location: "field \"\(name)\"", message: "unsupported value \(value)")
-                    }
-                    if let v { fields[name] = v }
-                }
-                try decoder.add(FieldRecord(file: file, line: line, label: "field", fields: fields), as: k, to: &batch)
+                try decoder.add(try record(object, file: file, line: line), as: k, to: &batch)
             }
         }
         if let array = root as? [Any] {
@@ -67,46 +57,82 @@ public enum JSONImporter {
     /// (the live API's path: no second parse). `file` names it in errors ("record 2").
     /// - throws: `ImportError` naming the field.
     public static func record(_ object: [String: Any], kind: ImportKind, file: String) throws -> ImportBatch {
-        var fields: [String: FieldRecord.Value] = [:]
-        for (name, value) in object {
-            guard let v = convert(value) else {
-                throw ImportError(file: file, line: 0, location: "field \"\(name)\"", message: "unsupported value \(value)")
-            }
-            if let v { fields[name] = v }
-        }
         var decoder = RecordDecoder()
         var batch = ImportBatch()
         batch.file = file
-        try decoder.add(FieldRecord(file: file, line: 0, label: "field", fields: fields), as: kind, to: &batch)
+        try decoder.add(try record(object, file: file, line: 0), as: kind, to: &batch)
         return batch
     }
 
-    /// A JSON value as a field; `.some(nil)` for null, `nil` for a shape we cannot use.
-    static func convert(_ value: Any) -> FieldRecord.Value?? {
-        switch value {
-        case is NSNull: return .some(nil)
-        case let s as String: return .text(s)
-        case let n as NSNumber: return .text(numberText(n))
-        case let a as [Any]:
-            if a.allSatisfy({ $0 is [String: Any] }) && !a.isEmpty {
-                return .items(a.map { ($0 as! [String: Any]).mapValues(scalarText) })
-            }
-            return .list(a.map(scalarText))
-        case let o as [String: Any]: return .map(o.mapValues(scalarText))
-        default: return nil
+    /// Parses JSON text, or names the line and column where it stops being JSON. The
+    /// locator runs first so that nesting is bounded before Foundation's parser sees it.
+    /// - throws: `ImportError`.
+    public static func parseJSON(_ data: Data, file: String) throws -> Any {
+        if let p = JSONSyntaxLocator.firstProblem(in: [UInt8](data)) {
+            throw ImportError(file: file, line: p.line, location: "column \(p.column)", message: "not valid JSON: \(p.message)")
+        }
+        do { return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
+            // Syntax is fine, so this is the encoding (e.g. bytes that are not UTF-8).
+            throw ImportError(file: file, line: 0, message: "not valid JSON (not UTF-8 text?)")
         }
     }
 
-    static func scalarText(_ v: Any) -> String {
-        if let s = v as? String { return s }
-        if let n = v as? NSNumber { return numberText(n) }
-        return "\(v)"
+    /// One JSON object's fields, each converted or refused with the field's name.
+    static func record(_ object: [String: Any], file: String, line: Int) throws -> FieldRecord {
+        var fields: [String: FieldRecord.Value] = [:]
+        for (name, value) in object {
+            do {
+                if let v = try convert(value) { fields[name] = v }
+            } catch let problem as ValueProblem {
+                throw ImportError(file: file, line: line, location: "field \"\(FieldLimits.shortened(name))\"",
+                                  message: problem.message)
+            }
+        }
+        return FieldRecord(file: file, line: line, label: "field", fields: fields)
     }
 
-    /// Integers without a fraction; decimals via their shortest round-trip text (29.33 → "29.33").
+    /// Why a JSON value cannot be a field.
+    struct ValueProblem: Error { var message: String }
+
+    /// A JSON value as a field; nil for null.
+    static func convert(_ value: Any) throws -> FieldRecord.Value? {
+        switch value {
+        case is NSNull: return nil
+        case let a as [Any]:
+            if !a.isEmpty && a.allSatisfy({ $0 is [String: Any] }) {
+                return .items(try a.map { try ($0 as! [String: Any]).mapValues(scalarText) })
+            }
+            return .list(try a.map(scalarText))
+        case let o as [String: Any]: return .map(try o.mapValues(scalarText))
+        default: return .text(try scalarText(value))
+        }
+    }
+
+    /// A string or number as text. Booleans are refused: `"member_id": true` is not member 1.
+    static func scalarText(_ v: Any) throws -> String {
+        if let s = v as? String {
+            guard s.utf8.count <= FieldLimits.maxFieldBytes else {
+                throw ValueProblem(message: "a string of \(s.utf8.count) bytes; at most \(FieldLimits.maxFieldBytes)")
+            }
+            return s
+        }
+        if let n = v as? NSNumber {
+            guard !isBoolean(n) else { throw ValueProblem(message: "\(n.boolValue) is a boolean; expected a number or text") }
+            return numberText(n)
+        }
+        if v is NSNull { throw ValueProblem(message: "null inside a list or object") }
+        throw ValueProblem(message: "a nested \(v is [Any] ? "list" : "object"); expected a number or text")
+    }
+
+    /// JSONSerialization gives booleans as NSNumbers of ObjC type `c` (char).
+    static func isBoolean(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
+
+    /// Integers exactly as written (no detour through `Double`, which would round
+    /// 9223372036854775807); decimals via their shortest round-trip text (29.33 → "29.33").
     static func numberText(_ n: NSNumber) -> String {
+        if "qlisQLIS".contains(String(cString: n.objCType)) { return n.stringValue }
         let d = n.doubleValue
-        if d == d.rounded(), abs(d) < 9e15 { return String(n.int64Value) }
+        if d == d.rounded(), abs(d) < 9e15 { return String(Int64(d)) }
         return "\(d)"
     }
 }

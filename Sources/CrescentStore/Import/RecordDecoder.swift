@@ -10,31 +10,34 @@ struct RecordDecoder {
     static let channelPattern = Set("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
     mutating func member(_ r: FieldRecord) throws -> Member {
-        let id = try r.int("id") ?? { throw r.fail("id", "is required") }()
+        let id = try r.int("id", in: FieldLimits.id) ?? { throw r.fail("id", "is required") }()
         guard memberIds.insert(id).inserted else { throw r.fail("id", "duplicate member id \(id)") }
         let consent = try r.list("consent")
         for c in consent where c.isEmpty || !c.allSatisfy(RecordDecoder.channelPattern.contains) {
-            throw r.fail("consent", "\"\(c)\" is not a channel code")
+            throw r.fail("consent", "\(FieldLimits.quoted(c)) is not a channel code")
         }
-        let offset = try r.int("utc_offset_minutes") ?? 480
-        guard (-720...840).contains(offset) else { throw r.fail("utc_offset_minutes", "\(offset) is not a UTC offset in minutes") }
+        let offset = try r.int("utc_offset_minutes", in: FieldLimits.utcOffsetMinutes) ?? 480
         return Member(
             id: id, name: try r.text("name") ?? "", gender: try r.text("gender"), birthday: try r.day("birthday"),
             phone: try r.text("phone"), email: try r.text("email"), city: try r.text("city"),
             joinDate: try r.day("join_date") ?? { throw r.fail("join_date", "is required") }(),
-            tier: try r.text("tier") ?? "basic", pointsBalance: try r.int("points_balance") ?? 0,
+            tier: try r.text("tier") ?? "basic", pointsBalance: try r.int("points_balance", in: FieldLimits.points) ?? 0,
             tags: try r.list("tags"), consent: Set(consent), attributes: try r.map("attributes"),
             utcOffsetMinutes: Int(offset))
     }
 
     mutating func order(_ r: FieldRecord) throws -> Order {
-        let id = try r.int("id") ?? { throw r.fail("id", "is required") }()
+        let id = try r.int("id", in: FieldLimits.id) ?? { throw r.fail("id", "is required") }()
         guard orderIds.insert(id).inserted else { throw r.fail("id", "duplicate order id \(id)") }
         let items = try r.items("items")
-        let quantity = try r.int("quantity") ?? Int64(items.isEmpty ? 1 : items.reduce(0) { $0 + $1.quantity })
-        guard quantity >= 0 else { throw r.fail("quantity", "\(quantity) is negative") }
+        // Items hold at most 10^4 × 10^6 units: the sum cannot overflow, but can leave the range.
+        let itemUnits = items.reduce(Int64(0)) { $0 + Int64($1.quantity) }
+        let quantity = try r.int("quantity", in: FieldLimits.quantity) ?? (items.isEmpty ? 1 : itemUnits)
+        guard FieldLimits.quantity.contains(quantity) else {
+            throw r.fail("items", "\(quantity) units in all; at most \(FieldLimits.quantity.upperBound)")
+        }
         return Order(
-            id: id, memberId: try r.int("member_id") ?? { throw r.fail("member_id", "is required") }(),
+            id: id, memberId: try r.int("member_id", in: FieldLimits.id) ?? { throw r.fail("member_id", "is required") }(),
             time: try r.time("time") ?? { throw r.fail("time", "is required") }(),
             store: try r.text("store"),
             amount: try r.money("amount") ?? { throw r.fail("amount", "is required") }(),
@@ -43,9 +46,9 @@ struct RecordDecoder {
 
     mutating func event(_ r: FieldRecord) throws -> BehaviorEvent {
         let id = try r.required("id")
-        guard eventIds.insert(id).inserted else { throw r.fail("id", "duplicate event id \"\(id)\"") }
+        guard eventIds.insert(id).inserted else { throw r.fail("id", "duplicate event id \(FieldLimits.quoted(id))") }
         return BehaviorEvent(
-            id: id, memberId: try r.int("member_id") ?? { throw r.fail("member_id", "is required") }(),
+            id: id, memberId: try r.int("member_id", in: FieldLimits.id) ?? { throw r.fail("member_id", "is required") }(),
             kind: try r.required("kind"), time: try r.time("time") ?? { throw r.fail("time", "is required") }(),
             attributes: try r.map("attributes"))
     }

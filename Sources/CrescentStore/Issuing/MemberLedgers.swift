@@ -98,19 +98,36 @@ public struct MemberLedgers: Sendable {
     }
 
     /// Earns, spends and expiries in row order: FIFO spends per lot reproduce the lots.
+    /// - throws: `PointsLedgerCorrupt` when a stored spend cannot be replayed (more points
+    ///   than the lots held): the balance the next action depends on is unknown, so the
+    ///   action stops instead of building on a ledger that silently dropped the spend.
     static func replay(_ db: Database, member: Int64) throws -> PointsLedger {
         var ledger = PointsLedger()
         for row in try Row.fetchAll(db, sql: """
-            SELECT kind, delta, time, expires_on FROM points_ledger WHERE member_id = ? ORDER BY id
+            SELECT id, kind, delta, time, expires_on FROM points_ledger WHERE member_id = ? ORDER BY id
             """, arguments: [member]) {
             let day = Timestamp(seconds: row["time"]).day
             let delta: Int64 = row["delta"]
             switch row["kind"] as String {
             case "earn": ledger.earn(delta, on: day, expiresOn: (row["expires_on"] as String?).flatMap { Day($0) })
-            case "spend": _ = try? ledger.spend(-delta, on: day)
+            case "spend":
+                do { _ = try ledger.spend(-delta, on: day) } catch {
+                    throw PointsLedgerCorrupt(member: member, row: row["id"], problem: "\(error)")
+                }
             default: _ = ledger.expire(asOf: day)
             }
         }
         return ledger
+    }
+}
+
+/// A member's stored points rows that do not add up: a spend the earlier rows cannot cover.
+public struct PointsLedgerCorrupt: Error, CustomStringConvertible, Equatable {
+    public var member: Int64
+    /// The `points_ledger` row id of the spend.
+    public var row: Int64
+    public var problem: String
+    public var description: String {
+        "member \(member): points ledger row \(row) is a spend the earlier rows cannot cover (\(problem)); fix the ledger before issuing or redeeming points"
     }
 }

@@ -7,15 +7,17 @@ import GRDB
 public enum JournalEntry: Sendable, Equatable {
     case event(BehaviorEvent)
     case order(Order)
-    case member(Member)
+    case member(MemberPatch)
 
     /// The outbox row's id, which makes a replayed request a no-op: the event's own id,
-    /// `order:<id>`, or `member:<id>:<digest of the fields>` (the same upsert twice is one).
+    /// `order:<id>`, or `member:<id>:<digest of the given fields>` (the same upsert twice is one).
     public var eventId: String {
         switch self {
         case .event(let e): return e.id
         case .order(let o): return "order:\(o.id)"
-        case .member(let m): return "member:\(m.id):\(String(JournalPayload.digest(JournalPayload.encode(m)), radix: 16))"
+        case .member(let p):
+            let text = JournalPayload.encode(p.member) + p.fields.sorted().joined(separator: ",")
+            return "member:\(p.member.id):\(String(JournalPayload.digest(text), radix: 16))"
         }
     }
 
@@ -23,8 +25,25 @@ public enum JournalEntry: Sendable, Equatable {
         switch self {
         case .event(let e): return e.memberId
         case .order(let o): return o.memberId
-        case .member(let m): return m.id
+        case .member(let p): return p.member.id
         }
+    }
+}
+
+/// A replay whose id was journaled before with different content: refused (409), since
+/// answering it as a duplicate would silently drop the new content.
+public struct JournalConflict: Error, CustomStringConvertible, Equatable {
+    /// Which request of the group and which entry of it (0-based).
+    public var request: Int
+    public var entry: Int
+    public var eventId: String
+    /// `field: stored → sent`, one per differing field.
+    public var differences: [String]
+    /// The first differing field's name.
+    public var field: String? { differences.first.map { String($0.prefix { $0 != ":" }) } }
+
+    public var description: String {
+        "\"\(eventId)\" was accepted before with different content: " + differences.joined(separator: "; ")
     }
 }
 
@@ -36,12 +55,30 @@ public struct PendingEvent: Sendable, Equatable {
     public var receivedAt: Timestamp
     public var order: Order?
     public var member: Member?
+    /// Why the row cannot be processed as it is (a payload that does not decode, a time
+    /// outside the calendar): it is dead-lettered with this reason instead.
+    public var problem: String?
+    /// How many times processing started on this row before (a crash loop shows here).
+    public var attempts: Int = 0
+}
+
+/// How processing ended for one outbox row.
+public struct EventFinish: Sendable, Equatable {
+    public var seq: Int64
+    /// False: dead-lettered (`state = 'failed'`), never retried; the outcome says why.
+    public var succeeded: Bool
+    public var outcome: String
+    public init(seq: Int64, succeeded: Bool, outcome: String) {
+        self.seq = seq; self.succeeded = succeeded; self.outcome = outcome
+    }
 }
 
 /// Kinds the journal writes for orders and member upserts.
 public enum JournalKind {
     public static let payment = "payment"
     public static let memberUpsert = "member_upsert"
+    /// Set (`"true"`) on a member upsert that created the member: it fires `signup`.
+    public static let signupAttribute = "signup"
 }
 
 enum JournalPayload {
@@ -74,8 +111,7 @@ extension CrescentStore {
                 VALUES (?,?,?,?,?,'pending',?,?)
                 """)
             let upsert = try RawStatement(db, """
-                INSERT INTO members (id, name, gender, birthday, phone, email, city, join_date, tier,
-                  points_balance, tags, consent, attributes, utc_offset_minutes)
+                INSERT INTO members (\(Self.memberColumns))
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, gender = excluded.gender,
                   birthday = excluded.birthday, phone = excluded.phone, email = excluded.email,
@@ -84,17 +120,33 @@ extension CrescentStore {
                   attributes = excluded.attributes, utc_offset_minutes = excluded.utc_offset_minutes
                 """)
             var newOrders: [Order] = []
-            let fresh = try requests.map { entries in
-                try entries.map { entry -> Bool in
-                    let (kind, time, attributes, payload) = Self.outboxFields(entry, receivedAt: receivedAt)
+            let fresh = try requests.enumerated().map { (r, entries) in
+                try entries.enumerated().map { (n, entry) -> Bool in
+                    // A member patch is applied over the stored member here, inside the
+                    // transaction, so concurrent patches of one member cannot lose fields.
+                    var merged: Member?
+                    var signup = false
+                    if case .member(let patch) = entry {
+                        let stored = try Self.member(id: patch.member.id, in: db)
+                        merged = patch.applied(to: stored)
+                        signup = stored == nil
+                    }
+                    let (kind, time, attributes, payload) = Self.outboxFields(entry, merged: merged, signup: signup,
+                                                                             receivedAt: receivedAt)
                     event.bind(1, entry.eventId); event.bind(2, entry.memberId); event.bind(3, kind)
                     event.bind(4, time.seconds); event.bind(5, FlatJSON.encode(attributes))
                     event.bind(6, receivedAt.seconds); event.bind(7, payload)
                     try event.run(db)
-                    guard db.changesCount > 0 else { return false }
+                    guard db.changesCount > 0 else {
+                        let differences = try Self.differences(entry, storedIn: db)
+                        guard differences.isEmpty else {
+                            throw JournalConflict(request: r, entry: n, eventId: entry.eventId, differences: differences)
+                        }
+                        return false
+                    }
                     switch entry {
                     case .order(let o): newOrders.append(o)
-                    case .member(let m): Self.bindMember(upsert, m); try upsert.run(db)
+                    case .member: Self.bindMember(upsert, merged!); try upsert.run(db)
                     case .event: break
                     }
                     return true
@@ -106,12 +158,51 @@ extension CrescentStore {
         }
     }
 
-    private static func outboxFields(_ entry: JournalEntry, receivedAt: Timestamp)
+    /// `signup` marks a member the store did not hold when the upsert was accepted: the
+    /// `signup` scene must fire even when a restart has loaded the member from the store
+    /// before the row is processed (a 202 then a kill).
+    private static func outboxFields(_ entry: JournalEntry, merged: Member?, signup: Bool, receivedAt: Timestamp)
         -> (kind: String, time: Timestamp, attributes: [String: String], payload: String?) {
         switch entry {
         case .event(let e): return (e.kind, e.time, e.attributes, nil)
         case .order(let o): return (JournalKind.payment, o.time, ["order_id": String(o.id)], JournalPayload.encode(o))
-        case .member(let m): return (JournalKind.memberUpsert, receivedAt, [:], JournalPayload.encode(m))
+        case .member:
+            return (JournalKind.memberUpsert, receivedAt, signup ? [JournalKind.signupAttribute: "true"] : [:],
+                    JournalPayload.encode(merged!))
+        }
+    }
+
+    /// How a replayed event or order differs from what was journaled under its id
+    /// (empty: a true replay). Member ids carry a digest of their content, so a different
+    /// member upsert is never a replay.
+    private static func differences(_ entry: JournalEntry, storedIn db: Database) throws -> [String] {
+        guard let row = try Row.fetchOne(db, sql: "SELECT member_id, kind, time, attributes, payload FROM events WHERE id = ?",
+                                         arguments: [entry.eventId]) else { return [] }
+        func compare(_ pairs: [(String, String, String)]) -> [String] {
+            pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \(FieldLimits.shortened($0.1)) → \(FieldLimits.shortened($0.2))" }
+        }
+        switch entry {
+        case .event(let e):
+            let storedAttributes = FlatJSON.decode(row["attributes"] ?? "{}") ?? [:]
+            return compare([("member_id", String(row["member_id"] as Int64), String(e.memberId)),
+                            ("kind", row["kind"] ?? "", e.kind),
+                            ("time", Timestamp(seconds: row["time"]).description, e.time.description),
+                            ("attributes", FlatJSON.encode(storedAttributes), FlatJSON.encode(e.attributes))])
+        case .order(let o):
+            guard let payload: String = row["payload"],
+                  let stored = try? JSONDecoder().decode(Order.self, from: Data(payload.utf8)) else {
+                return ["payload: unreadable → \(o.id)"]
+            }
+            func items(_ x: Order) -> String { x.items.map { "\($0.sku)|\($0.category)|\($0.quantity)|\($0.amount)" }.joined(separator: ";") }
+            return compare([("member_id", String(stored.memberId), String(o.memberId)),
+                            ("time", stored.time.description, o.time.description),
+                            ("store", stored.store ?? "", o.store ?? ""),
+                            ("amount", stored.amount.description, o.amount.description),
+                            ("quantity", String(stored.quantity), String(o.quantity)),
+                            ("discount", stored.discount.description, o.discount.description),
+                            ("items", items(stored), items(o))])
+        case .member:
+            return []
         }
     }
 
@@ -119,32 +210,71 @@ extension CrescentStore {
     public func pendingEvents(after seq: Int64 = 0, limit: Int = 500) throws -> [PendingEvent] {
         try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT rowid, id, member_id, kind, time, attributes, received_at, payload FROM events
+                SELECT rowid, id, member_id, kind, time, attributes, received_at, payload, attempts FROM events
                 WHERE state = 'pending' AND rowid > ? ORDER BY rowid LIMIT ?
                 """, arguments: [seq, limit])
-            let decoder = JSONDecoder()
             return rows.map { r in
                 let kind: String = r[3]
-                let payload: String? = r[7]
-                let data = Data((payload ?? "").utf8)
-                return PendingEvent(
+                var pending = PendingEvent(
                     seq: r[0],
                     event: BehaviorEvent(id: r[1], memberId: r[2], kind: kind, time: Timestamp(seconds: r[4]),
                                          attributes: FlatJSON.decode(r[5]) ?? [:]),
-                    receivedAt: Timestamp(seconds: r[6] ?? 0),
-                    order: kind == JournalKind.payment && payload != nil ? try? decoder.decode(Order.self, from: data) : nil,
-                    member: kind == JournalKind.memberUpsert ? try? decoder.decode(Member.self, from: data) : nil)
+                    receivedAt: Timestamp(seconds: r[6] ?? 0), attempts: r[8])
+                // Rows written before ingest checked times (or by hand) may hold any integer.
+                if Timestamp(checkedSeconds: pending.event.time.seconds) == nil {
+                    pending.problem = "time \(pending.event.time.seconds) is outside 0001-01-01 ... 9999-12-31"
+                    return pending
+                }
+                let payload: String? = r[7]
+                do {
+                    switch kind {
+                    case JournalKind.payment:
+                        pending.order = try Self.decodePayload(Order.self, payload)
+                    case JournalKind.memberUpsert:
+                        pending.member = try Self.decodePayload(Member.self, payload)
+                    default: break
+                    }
+                } catch {
+                    // Never fire `payment` (or `signup`) without the record it stands for.
+                    pending.problem = "unreadable \(kind == JournalKind.payment ? "order" : "member") payload: \(error)"
+                }
+                return pending
             }
         }
     }
 
-    /// Marks events processed with what they did (`done`), in one transaction.
-    public func finishEvents(_ outcomes: [(seq: Int64, outcome: String)]) throws {
-        guard !outcomes.isEmpty else { return }
+    private struct MissingPayload: Error, CustomStringConvertible { var description: String { "no payload" } }
+
+    private static func decodePayload<T: Decodable>(_ type: T.Type, _ payload: String?) throws -> T {
+        guard let payload else { throw MissingPayload() }
+        return try JSONDecoder().decode(T.self, from: Data(payload.utf8))
+    }
+
+    /// Counts a processing attempt on each row before the engine starts on them, in its own
+    /// transaction: if a row takes the process down, the next start sees it was attempted.
+    public func beginEvents(_ seqs: [Int64]) throws {
+        guard !seqs.isEmpty else { return }
         try writer.write { db in
-            let s = try RawStatement(db, "UPDATE events SET state = 'done', outcome = ? WHERE rowid = ?")
-            for (seq, outcome) in outcomes { s.bind(1, outcome); s.bind(2, seq); try s.run(db) }
+            let s = try RawStatement(db, "UPDATE events SET attempts = attempts + 1 WHERE rowid = ?")
+            for seq in seqs { s.bind(1, seq); try s.run(db) }
         }
+    }
+
+    /// Marks events processed (`done`) or dead-lettered (`failed`) with what they did, in
+    /// one transaction.
+    public func finishEvents(_ finishes: [EventFinish]) throws {
+        guard !finishes.isEmpty else { return }
+        try writer.write { db in
+            let s = try RawStatement(db, "UPDATE events SET state = ?, outcome = ? WHERE rowid = ?")
+            for f in finishes {
+                s.bind(1, f.succeeded ? "done" : "failed"); s.bind(2, f.outcome); s.bind(3, f.seq); try s.run(db)
+            }
+        }
+    }
+
+    /// How many accepted events were dead-lettered.
+    public func failedEventCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE state = 'failed'") ?? 0 }
     }
 
     /// How many accepted events wait for processing.

@@ -29,4 +29,13 @@ extension CrescentStore {
                 """)
         }
     }
+
+    /// Issue 14: an outbox row that fails is dead-lettered (`state = 'failed'`, the reason in
+    /// `outcome`), and `attempts` counts how often processing started on a row, so a row
+    /// that takes the process down is isolated and then dead-lettered instead of crash-looping.
+    static func registerEventFailureMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v4 event attempts") { db in
+            try db.execute(sql: "ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+        }
+    }
 }

@@ -12,7 +12,7 @@ struct ImportCommand: ParsableCommand {
         imported, and the error names the file, line and column, e.g.
           orders.csv:17: column "amount": "12,x" is not an amount
         The kind is taken from the CSV header or JSON keys (.txt/.dat files are CDNOW)
-        unless --kind says otherwise.
+        unless --kind says otherwise. A refused file exits 2 and creates no store.
         """)
 
     @Argument(help: "The file to import (.csv, .json, or CDNOW .txt).")
@@ -32,8 +32,7 @@ struct ImportCommand: ParsableCommand {
             }
             parsedKind = k
         }
-        let store = try CrescentStore(path: db)
-        let batch = try Importer.importFile(file, into: store, kind: parsedKind)
+        let batch = try Importer.importFile(file, intoStoreAt: db, kind: parsedKind)
         let items = batch.orders.reduce(0) { $0 + $1.items.count }
         print("imported \(batch.members.count) members, \(batch.orders.count) orders (\(items) items), "
               + "\(batch.events.count) events from \(file) into \(db)")

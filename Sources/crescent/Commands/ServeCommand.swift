@@ -41,8 +41,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8080
 
-    @Option(help: "Bearer token for write endpoints (default: $CRESCENT_WRITE_TOKEN; none leaves them open).")
+    @Option(help: "Bearer token for the /v1 endpoints (default: $CRESCENT_WRITE_TOKEN; none leaves them open).")
     var token: String?
+
+    @Flag(name: .customLong("open-reads"), help: "Let /v1 GET requests through without the token.")
+    var openReads = false
+
+    @Option(name: .customLong("read-timeout"), help: "Seconds a client may stay silent mid-request, and the most a whole body may take.")
+    var readTimeout: Double = 30
 
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes.")
     var maxBody: Int = 1 << 20
@@ -59,10 +65,13 @@ struct ServeCommand: ParsableCommand {
         var config = ServerConfiguration(database: db, scriptsFolder: scripts)
         config.host = host; config.port = port; config.maxBodyBytes = maxBody; config.tickSeconds = tick
         config.seed = seed
+        config.openReads = openReads
+        guard readTimeout > 0, readTimeout.isFinite else { throw ValidationError("--read-timeout must be a positive number of seconds") }
+        config.readTimeoutSeconds = readTimeout
         config.writeToken = token ?? ProcessInfo.processInfo.environment["CRESCENT_WRITE_TOKEN"]
         let logger = Logger(label: "crescent.serve")
         if config.writeToken == nil {
-            logger.warning("no --token: write endpoints are open; only run this on loopback")
+            logger.warning("no --token: the /v1 endpoints are open; only run this on loopback")
         }
         let finalConfig = config
         // Plugins start (and a bad config fails) before the server takes any request.

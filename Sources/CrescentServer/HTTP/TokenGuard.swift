@@ -1,19 +1,21 @@
 import Foundation
 import Hummingbird
 
-/// Refuses writes without the configured bearer token, and counts every refused request.
+/// Refuses `/v1` requests without the configured bearer token, and counts every refused request.
 ///
-/// Reads (GET) stay open so health checks and Prometheus need no secret; every other
-/// method needs `Authorization: Bearer <token>`. The comparison takes the same time
-/// whatever the token's first wrong byte.
-struct WriteGuard<Context: RequestContext>: RouterMiddleware {
+/// Writes always need `Authorization: Bearer <token>`; reads (GET: event states, scripts,
+/// segment sizes, playbooks) need it too unless `openReads` (they show member counts and
+/// campaign plans). `/health` and `/metrics` sit outside `/v1`, so probes need no secret.
+/// The comparison takes the same time whatever the token's first wrong byte.
+struct TokenGuard<Context: RequestContext>: RouterMiddleware {
     let token: String?
+    var openReads = false
     let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            if let token, request.method != .get {
+            if let token, request.method != .get || !openReads {
                 let given = request.headers[.authorization].map { String($0) } ?? ""
                 guard Self.constantTimeEqual(given, "Bearer " + token) else {
                     throw APIError(.unauthorized, "unauthorized",
