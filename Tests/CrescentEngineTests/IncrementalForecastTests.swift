@@ -102,3 +102,19 @@ import Testing
         #expect(decoded.total.figures.incremental?.messageCost == r.report.total.figures.incremental?.messageCost)
     }
 }
+
+extension IncrementalForecastTests {
+    @Test func awardedPointsAreTheLiabilityPricedAtTheDeclaredPointValue() throws {
+        let script = Self.script(uplift: 1.5, economics: "economics { point_value = 0.02 }")
+            .replacingOccurrences(of: "offer = coupon { off = 5, min_spend = 30, valid_days = 14 },",
+                                  with: "offer = points { award = 200 },")
+            .replacingOccurrences(of: "{{coupon_value}} off {{min_spend}}", with: "{{points_award}} points")
+        let r = try run(script)
+        let f = r.report.total.figures, inc = try #require(f.incremental)
+        #expect(f.redemptions.mean > 10)
+        // 200 points × 0.02 per redemption, none of it counted again as cash subsidy.
+        #expect(abs(f.cost.mean - 4 * f.redemptions.mean) < 1e-6)
+        #expect(abs(inc.pointsLiability.mean - f.cost.mean) < 1e-9 && inc.subsidy.mean == 0)
+        #expect(abs(inc.profit.mean - (inc.incrementalGrossMargin.mean - inc.messageCost - inc.pointsLiability.mean)) < 1e-6)
+    }
+}
