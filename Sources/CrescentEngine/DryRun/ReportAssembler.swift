@@ -36,7 +36,7 @@ struct ReportAssembler {
             let qualifying = econ.qualifyingShare(orders: context.population.orders(ofMemberAt: Int(i)), before: cutoff)
             let value = max(r?.orderValue ?? .zero, econ.minSpend)
             let subsidy = econ.subsidy(orderValue: value)
-            let platform = Money(minorUnits: Int64((Double(subsidy.minorUnits) * playbook.platformShare).rounded()))
+            let platform = CheckedNumber.clampedMoney(major: subsidy.major * playbook.platformShare)
             let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
             candidates.append(ForecastCandidate(
                 probability: min(1, base * lift * qualifying), orderValue: value, merchantCost: subsidy - platform,

@@ -1,5 +1,14 @@
+import CrescentCore
+
 /// Literal field lists of every declaration: the marketer's vocabulary in one place.
+/// Numeric fields have documented ranges (docs/SECURITY.md): finite, money within
+/// `CheckedNumber.amounts`, counts within `CheckedNumber.counts`, unless listed here.
+/// Lower bounds that Core's own validation reports (`valid_days >= 1`) are left to it.
 public enum Schemas {
+    /// At most `max`, with the lower bound left to the declaration's own checks.
+    static func upTo(_ max: Double) -> ClosedRange<Double> { CheckedNumber.counts.lowerBound...max }
+    static let dayCount = CheckedNumber.days
+
     public static let segment = FieldSchema(kind: "segment", fields: [
         "description": .string, "where": .function, "lifecycle": .stringOrList, "tier": .stringOrList,
         "city": .stringOrList, "gender": .stringOrList, "tags": .stringOrList, "consent": .stringOrList,
@@ -13,12 +22,13 @@ public enum Schemas {
         "when": .table, "channels": .stringOrList, "budget": .any, "offer": .functionOrOffer,
         "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number,
         "window_days": .integer, "priority": .integer, "resource": .string,
-    ], required: ["goal", "audience", "when", "channels"])
+    ], required: ["goal", "audience", "when", "channels"],
+    ranges: ["uplift": 0...100, "window_days": 1...CheckedNumber.days.upperBound])
 
     public static let when = FieldSchema(kind: "when", fields: [
         "at": .string, "until": .string, "ends": .string, "every": .string, "trigger": .string, "days_after": .integer,
         "days_before": .integer, "category": .string, "holiday": .string, "within_days": .integer,
-    ], required: [])
+    ], required: [], ranges: ["days_after": dayCount, "days_before": dayCount, "within_days": dayCount])
 
     public static let budget = FieldSchema(kind: "budget", fields: [
         "total": .number, "platform_share": .number, "per_member": .number,
@@ -27,7 +37,7 @@ public enum Schemas {
     public static let step = FieldSchema(kind: "step", fields: [
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
         "message": .stringOrTable, "only_if": .string, "name": .string,
-    ], required: ["after_days"])
+    ], required: ["after_days"], ranges: ["after_days": dayCount])
 
     public static let coupon = FieldSchema(kind: "coupon", fields: [
         "name": .string, "off": .number, "min_spend": .number, "percent": .integer, "cap": .number,
@@ -36,16 +46,17 @@ public enum Schemas {
         "per_member_per_campaign": .integer, "stock": .integer, "budget": .number,
         "valid_days": .integer, "valid_until": .string, "claim_from": .string, "claim_until": .string,
         "type": .string, "cost": .number,
-    ], required: [])
+    ], required: [], ranges: ["valid_days": upTo(dayCount.upperBound)])
 
     public static let points = FieldSchema(kind: "points", fields: [
         "name": .string, "award": .integer, "multiplier": .number, "expiry_days": .integer,
         "cost_per_point": .number,
-    ], required: [])
+    ], required: [], ranges: ["award": 0...1_000_000_000, "multiplier": 0...100,
+                              "expiry_days": 1...dayCount.upperBound, "cost_per_point": 0...100])
 
     public static let redPacket = FieldSchema(kind: "red_packet", fields: [
         "name": .string, "amounts": .table, "min_spend": .number, "valid_days": .integer,
-    ], required: ["amounts"])
+    ], required: ["amounts"], ranges: ["min_spend": 0...CheckedNumber.amounts.upperBound, "valid_days": 1...dayCount.upperBound])
 
     public static let callTask = FieldSchema(kind: "call_task", fields: [
         "name": .string, "queue": .string, "note": .string, "priority": .integer, "cost": .number,

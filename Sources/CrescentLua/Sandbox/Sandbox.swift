@@ -76,7 +76,13 @@ public final class Sandbox {
         }
     }
 
-    public func setGlobal(_ name: String, _ value: LuaValue) { setGlobal(name) { $0.push(value) } }
+    /// Installs plain data as a read-only global; data too deep or too large installs nothing.
+    public func setGlobal(_ name: String, _ value: LuaValue) throws(LuaPushError) {
+        let base = state.top
+        defer { state.setTop(base) }
+        try state.push(value)
+        setGlobal(name) { lua_pushvalue($0.L, base + 1) }
+    }
 
     func pushPolicyField(_ field: String) {
         lua_rawgeti(state.L, crescent_registryindex(), lua_Integer(policyRef))
