@@ -11,8 +11,10 @@ public enum NumberProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .notANumber: "is not a number (NaN, e.g. from 0/0)"
         case .infinite: "is infinite (e.g. from dividing by 0)"
         case .notWhole(let d): "must be a whole number, got \(CheckedNumber.text(d))"
+        case .outOfRange(let d, let r) where d > r.upperBound:
+            "must be at most \(CheckedNumber.text(r.upperBound)), got \(CheckedNumber.text(d))"
         case .outOfRange(let d, let r):
-            "must be between \(CheckedNumber.text(r.lowerBound)) and \(CheckedNumber.text(r.upperBound)), got \(CheckedNumber.text(d))"
+            "must be at least \(CheckedNumber.text(r.lowerBound)), got \(CheckedNumber.text(d))"
         }
     }
 }

@@ -6,7 +6,7 @@
 /// public names read-only, and returns `internal`, which only the host can reach.
 enum CRMPrelude {
     static let source = #"""
-    local set_global, script_line, host_now, host_points_for, host_points_cash, freeze = ...
+    local set_global, script_line, host_now, host_points_for, host_points_cash, freeze, keep_frame = ...
     local type, error, pairs, ipairs, tostring, next, select, table_sort, table_concat, setmetatable, rawget, pcall =
           type, error, pairs, ipairs, tostring, next, select, table.sort, table.concat, setmetatable, rawget, pcall
     local math_type, huge = math.type, math.huge
@@ -72,18 +72,20 @@ enum CRMPrelude {
     end
     local function offer(kind)
       return function(spec)
-        if type(spec) ~= "table" then error(kind .. " needs a table of fields: " .. kind .. " { ... }", 2) end
+        -- Errors carry no position: the host blames the innermost script frame, which
+        -- keep_frame keeps on the stack even for `return coupon { ... }`.
+        if type(spec) ~= "table" then error(kind .. " needs a table of fields: " .. kind .. " { ... }", 0) end
         local problem = number_problem(spec)
-        if problem then error(kind .. ": " .. problem, 2) end
+        if problem then error(kind .. ": " .. problem, 0) end
         local ok, k = pcall(key_of, spec)
-        if not ok then error(kind .. ": " .. tostring(k), 2) end
+        if not ok then error(kind .. ": " .. tostring(k), 0) end
         k = kind .. k
         local found = interned[k]
         local found = interned[k]
         if found then return found end
         local o = { ["$offer"] = kind, ["$id"] = #interned_list + 1, ["$line"] = script_line() }
         for f, v in next, spec do
-          if type(f) == "string" and f:sub(1, 1) == "$" then error(kind .. ": field names starting with `$` are reserved", 2) end
+          if type(f) == "string" and f:sub(1, 1) == "$" then error(kind .. ": field names starting with `$` are reserved", 0) end
           o[f] = v
         end
         genuine[o] = true
@@ -194,15 +196,15 @@ enum CRMPrelude {
       for k, x in next, v do
         local tk = type(k)
         if tk == "string" and not is_offer and k:sub(1, 1) == "$" then
-          error("field `" .. path .. "." .. k .. "`: names starting with `$` are reserved; "
+          error("field `" .. (path or k) .. "`: names starting with `$` are reserved; "
                 .. "make offers with coupon{...}, points{...}, red_packet{...}, call_task{...} or content{...}", 0)
         end
-        if tk == "string" or tk == "number" then out[k] = plain(x, seen, depth + 1, path .. "." .. tostring(k)) end
+        if tk == "string" or tk == "number" then out[k] = plain(x, seen, depth + 1, path or tostring(k)) end
       end
       seen[v] = nil
       return out
     end
-    local function plain_spec(spec, name) return plain(spec, {}, 1, name) end
+    local function plain_spec(spec) return plain(spec, {}, 1, nil) end
 
     -- Member tables answer nil for a known field that is absent (a prospect's recency) and
     -- raise for a misspelt one, so `m.freqency` is a clear error rather than a silent nil.
@@ -307,11 +309,11 @@ enum CRMPrelude {
     set_global("playbook", declarer("playbook"))
     set_global("tier_ladder", declarer("tier_ladder"))
     set_global("points_rule", declarer("points_rule"))
-    set_global("coupon", offer("coupon"))
-    set_global("points", offer("points"))
-    set_global("red_packet", offer("red_packet"))
-    set_global("call_task", offer("call_task"))
-    set_global("content", offer("content"))
+    set_global("coupon", keep_frame(offer("coupon")))
+    set_global("points", keep_frame(offer("points")))
+    set_global("red_packet", keep_frame(offer("red_packet")))
+    set_global("call_task", keep_frame(offer("call_task")))
+    set_global("content", keep_frame(offer("content")))
     set_global("crm", crm)
 
     local internal = {}
@@ -330,7 +332,7 @@ enum CRMPrelude {
     function internal.describe(d)
       local out = {}
       for i, entry in ipairs(d.list) do
-        local ok, spec = pcall(plain_spec, entry.spec, entry.name)
+        local ok, spec = pcall(plain_spec, entry.spec)
         out[i] = { kind = entry.kind, name = entry.name, line = entry.line,
                    spec = ok and spec or {}, problem = not ok and tostring(spec) or nil }
       end
@@ -338,7 +340,7 @@ enum CRMPrelude {
     end
     function internal.offers_since(first)
       local out = {}
-      for i = first, #interned_list do out[#out + 1] = plain(interned_list[i], {}, 1, interned_list[i]["$offer"]) end
+      for i = first, #interned_list do out[#out + 1] = plain(interned_list[i], {}, 1, nil) end
       return out
     end
 

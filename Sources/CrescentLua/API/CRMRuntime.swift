@@ -50,7 +50,8 @@ public final class CRMRuntime: @unchecked Sendable {
         sandbox.state.push { [unowned self] call in try self.pointsFor(call) }
         sandbox.state.push { [unowned self] call in try self.pointsCash(call) }
         sandbox.pushPolicyField("freeze")
-        guard crescent_pcall(L, 6, 1) == LUA_OK else {
+        crescent_push_keep_frame_function(L)
+        guard crescent_pcall(L, 7, 1) == LUA_OK else {
             preconditionFailure("crm prelude failed: \(sandbox.state.stack.rawString(at: -1))")
         }
         _ = lua_getfield(L, -1, "nested_keys")

@@ -207,11 +207,11 @@ struct DeclarationParser {
 
 extension Expectation {
     static func parse(metric: String, _ v: LuaValue) -> Expectation? {
-        if let n = v.doubleValue { return Expectation(metric: metric, op: ">=", value: n, text: ">= \(trim(n))") }
+        if let n = v.finiteValue { return Expectation(metric: metric, op: ">=", value: n, text: ">= \(trim(n))") }
         guard let text = v.stringValue else { return nil }
         let trimmed = Substring(text).trimmingCharacters(in: " ")
         for op in [">=", "<=", "==", ">", "<"] where trimmed.hasPrefix(op) {
-            guard let n = Double(Substring(trimmed.dropFirst(op.count)).trimmingCharacters(in: " ")) else { return nil }
+            guard let n = Double(Substring(trimmed.dropFirst(op.count)).trimmingCharacters(in: " ")), n.isFinite else { return nil }
             return Expectation(metric: metric, op: op, value: n, text: text)
         }
         return nil

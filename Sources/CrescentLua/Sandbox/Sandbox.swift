@@ -175,10 +175,14 @@ public final class Sandbox {
     /// when the message carries one and falling back to the innermost Lua frame otherwise.
     func error(kind: ScriptError.Kind, raw: String, chunkName: String, recordedLine: Int?) -> ScriptError {
         var file = chunkName, line = recordedLine, message = raw
-        if let parsed = ErrorPosition.parse(raw, knownChunks: knownChunks) {
+        let parsed = ErrorPosition.parse(raw, knownChunks: knownChunks)
+        if let parsed, knownChunks.contains(parsed.file) {
             file = parsed.file; line = parsed.line; message = parsed.message
-        } else if let source = recordedSource, !source.isEmpty {
-            file = source
+        } else {
+            // A position inside the host's preludes or a `load`ed string means nothing to the
+            // marketer: blame the innermost script frame recorded by the message handler.
+            if let parsed { message = parsed.message }
+            if let source = recordedSource, !source.isEmpty { file = source }
         }
         return ScriptError(kind: kind, file: file, line: line, message: message, memberId: currentMemberId)
     }
