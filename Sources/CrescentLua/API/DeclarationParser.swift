@@ -129,6 +129,10 @@ struct DeclarationParser {
             template = MessageTemplate(defaultText: t["default"]?.stringValue, bySegment: by)
         } else { return nil }
         for text in template.allTexts {
+            if let tooBig = MessageTemplate.sizeProblem(in: text) {
+                problem(line, what, tooBig)
+                continue
+            }
             for name in MessageTemplate.variables(in: text) where !templateVariableNames.contains(name) {
                 let hint = closest(to: name, in: templateVariableNames).map { ", did you mean `{{\($0)}}`?" } ?? ""
                 problem(line, what, "message uses unknown variable `{{\(name)}}`\(hint)")
