@@ -166,7 +166,17 @@ public final class CRMRuntime: @unchecked Sendable {
     // MARK: - Members and evaluation
 
     /// Pushes the members scripts will see, replacing any loaded before.
+    ///
+    /// Members are host data: they are pushed without a cap (an allocation refused
+    /// mid-push would raise through Swift), then the cap becomes what they hold plus the
+    /// sandbox's `memoryBytes` for the scripts' own work.
     public func loadMembers<C: Collection>(_ views: C) where C.Element == MemberView {
+        let limits = sandbox.state.limits
+        limits.pointee.memory_limit = 0
+        defer {
+            let allowance = sandbox.limits.memoryBytes
+            limits.pointee.memory_limit = allowance > 0 ? sandbox.state.memoryUsed + allowance : 0
+        }
         if membersRef != LUA_NOREF { luaL_unref(L, registry, membersRef) }
         let stack = sandbox.state.stack
         lua_createtable(L, Int32(clamping: views.count), 0)
