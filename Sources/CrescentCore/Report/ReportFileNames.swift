@@ -45,7 +45,7 @@ public struct ReportFileNames: Sendable {
             }
             if out.count >= maxLength { break }
         }
-        while out.hasPrefix(".") { out = "_" + out.dropFirst() }
+        while out.first == "." { out.removeFirst() }
         if out.isEmpty || out.allSatisfy({ $0 == "_" }) { out = "playbook" + out }
         return out
     }
