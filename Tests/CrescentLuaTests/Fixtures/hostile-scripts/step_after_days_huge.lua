@@ -1,5 +1,5 @@
 -- expect: validation line 4
--- problem: playbook "p" step 2: field `after_days` must be at most 36500, got 1000000000000
+-- problem: playbook "p" step 2: field `after_days` must be at most 3650, got 1000000000000
 segment "everyone" { where = function(m) return true end }
 playbook "p" {
   goal = "retain", audience = "everyone", channels = "sms",
