@@ -56,8 +56,8 @@ enum CRMPrelude {
       end
       return "{" .. table_concat(parts, ",") .. "}"
     end
-    -- A NaN or infinite number (0/0, x/0 in a formula) names the field, at the caller's line,
-    -- while the member it was computed for is still the one being evaluated.
+    -- A NaN or infinite number (0/0, x/0 in a formula) is refused where it is made, naming
+    -- the field, while the member it was computed for is still the one being evaluated.
     local function number_problem(v, path)
       for f, x in next, v do
         local where = path and (path .. "[" .. tostring(f) .. "]") or tostring(f)
@@ -80,7 +80,6 @@ enum CRMPrelude {
         local ok, k = pcall(key_of, spec)
         if not ok then error(kind .. ": " .. tostring(k), 0) end
         k = kind .. k
-        local found = interned[k]
         local found = interned[k]
         if found then return found end
         local o = { ["$offer"] = kind, ["$id"] = #interned_list + 1, ["$line"] = script_line() }

@@ -3,7 +3,8 @@ import CrescentCore
 /// Literal field lists of every declaration: the marketer's vocabulary in one place.
 /// Numeric fields have documented ranges (docs/SECURITY.md): finite, money within
 /// `CheckedNumber.amounts`, counts within `CheckedNumber.counts`, unless listed here.
-/// Lower bounds that Core's own validation reports (`valid_days >= 1`) are left to it.
+/// Bounds the parser or Core already report (`valid_days >= 1`, day counts of journeys
+/// 0...3650) are left to them, so each problem is reported once.
 public enum Schemas {
     /// At most `max`, with the lower bound left to the declaration's own checks.
     static func upTo(_ max: Double) -> ClosedRange<Double> { CheckedNumber.counts.lowerBound...max }
@@ -26,14 +27,13 @@ public enum Schemas {
     ], required: ["goal", "audience", "when", "channels"],
     ranges: ["uplift": 0...100, "window_days": 1...CheckedNumber.days.upperBound])
 
-    public static let reentry = FieldSchema(kind: "reentry", fields: ["after_days": .integer], required: ["after_days"],
-                                            ranges: ["after_days": dayCount])
+    public static let reentry = FieldSchema(kind: "reentry", fields: ["after_days": .integer], required: ["after_days"])
 
     public static let when = FieldSchema(kind: "when", fields: [
         "at": .string, "until": .string, "ends": .string, "every": .string, "trigger": .string, "days_after": .integer,
         "days_before": .integer, "category": .string, "holiday": .string, "within_days": .integer,
         "dates": .stringOrList, "time": .string,
-    ], required: [], ranges: ["days_after": dayCount, "days_before": dayCount, "within_days": dayCount])
+    ], required: [])
 
     public static let budget = FieldSchema(kind: "budget", fields: [
         "total": .number, "platform_share": .number, "per_member": .number,
@@ -42,7 +42,7 @@ public enum Schemas {
     public static let step = FieldSchema(kind: "step", fields: [
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
         "message": .stringOrTable, "only_if": .string, "name": .string, "after_hours": .integer,
-    ], required: [], ranges: ["after_days": 0...3_650])
+    ], required: [])
 
     public static let coupon = FieldSchema(kind: "coupon", fields: [
         "name": .string, "off": .number, "min_spend": .number, "percent": .integer, "cap": .number,

@@ -171,6 +171,9 @@ public final class Sandbox {
         if limits.memoryBytes > 0, state.memoryUsed > limits.memoryBytes / 4 { state.collectGarbage() }
     }
 
+    /// Chunks the host loads itself (`=name`), whose positions are never reported.
+    static let internalChunks: Set<String> = ["sandbox-prelude", "crm-prelude"]
+
     /// Builds a ScriptError from a raw Lua message `chunk:line: text`, keeping the position
     /// when the message carries one and falling back to the innermost Lua frame otherwise.
     func error(kind: ScriptError.Kind, raw: String, chunkName: String, recordedLine: Int?) -> ScriptError {
@@ -179,9 +182,10 @@ public final class Sandbox {
         if let parsed, knownChunks.contains(parsed.file) {
             file = parsed.file; line = parsed.line; message = parsed.message
         } else {
-            // A position inside the host's preludes or a `load`ed string means nothing to the
-            // marketer: blame the innermost script frame recorded by the message handler.
-            if let parsed { message = parsed.message }
+            // A position inside the host's preludes means nothing to the marketer: blame the
+            // innermost script frame recorded by the message handler instead. Any other text
+            // that merely looks like a position ("127.0.0.1:25: refused") is kept whole.
+            if let parsed, Self.internalChunks.contains(parsed.file) { message = parsed.message }
             if let source = recordedSource, !source.isEmpty { file = source }
         }
         return ScriptError(kind: kind, file: file, line: line, message: message, memberId: currentMemberId)
