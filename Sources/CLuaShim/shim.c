@@ -174,6 +174,27 @@ static int forbidden_factory(lua_State *L) {
 
 void crescent_push_forbidden_factory(lua_State *L) { lua_pushcfunction(L, forbidden_factory); }
 
+/* Calls its upvalue with its arguments. Being a C function, it leaves the caller's frame on
+   the stack even when tail-called (`return coupon { ... }`), so an error inside is blamed
+   on the script's line and `script_line()` finds it. */
+static int keep_frame_call(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_checkstack(L, 2, "keep_frame");
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int keep_frame(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, keep_frame_call, 1);
+    return 1;
+}
+
+void crescent_push_keep_frame_function(lua_State *L) { lua_pushcfunction(L, keep_frame); }
+
 /* ---- Error handling ---- */
 
 static int safe_tostring(lua_State *L) {

@@ -19,16 +19,18 @@ public final class CampaignContext: @unchecked Sendable {
 
     /// - parameter asOf: defaults to the day after the last order (file data) or the
     ///   synthetic generator's fixed day, so runs replay.
+    /// - parameter limits: the sandbox limits for a shard of N members (default `.population(members:)`).
     public convenience init(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                            shards: Int = 0) throws {
+                            shards: Int = 0, limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:)) throws {
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
         try self.init(script: source, chunkName: chunkName, population: full, dataSource: data, seed: seed,
-                      asOf: asOf ?? Self.defaultAsOf(full, data: data), shards: shards)
+                      asOf: asOf ?? Self.defaultAsOf(full, data: data), shards: shards, limits: limits)
     }
 
     /// A context over a population already in memory; `dataSource` names it in reports.
     public convenience init(script source: String, chunkName: String, population full: Population, dataSource: String,
-                            seed: UInt64, asOf day: Day, shards: Int = 0) throws {
+                            seed: UInt64, asOf day: Day, shards: Int = 0,
+                            limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:)) throws {
         let population = full.asOf(day)
         let derived = DerivedViews.compute(population, asOf: day)
         let clock = FixedClock(Timestamp(day: day, hour: 10))
@@ -39,7 +41,7 @@ public final class CampaignContext: @unchecked Sendable {
         let tiers = declared.tierLadder.map { TierAssignment.evaluate($0.ladder, population: population, derived: derived) }
         let views = MemberViews.build(population, derived, tiers: tiers)
         let runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views, shards: shards,
-                                            seed: Int64(truncatingIfNeeded: seed), clock: clock)
+                                            seed: Int64(truncatingIfNeeded: seed), clock: clock, limits: limits)
         self.init(population: population, derived: derived, views: views, runtime: runtime, dataSource: dataSource,
                   tiers: tiers, fullPopulation: full)
     }

@@ -75,6 +75,10 @@ void crescent_push_forbidden_factory(lua_State *L);
 /// loaded from a file, `@name`), so declarations can remember where they were written.
 void crescent_push_script_line_function(lua_State *L);
 
+/// Pushes `keep_frame(fn)`: wraps a Lua function in a C closure so that a tail call to it
+/// keeps the calling script frame (for error positions and `script_line`).
+void crescent_push_keep_frame_function(lua_State *L);
+
 /* Macro wrappers Swift cannot import. */
 int crescent_upvalueindex(int i);
 int crescent_registryindex(void);

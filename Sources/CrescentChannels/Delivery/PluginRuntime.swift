@@ -82,7 +82,7 @@ public final class PluginRuntime: @unchecked Sendable {
         box.setGlobal("json") { $0.pushLibrary(functions: ["encode": HostLibraries.jsonEncode, "decode": HostLibraries.jsonDecode]) }
         box.setGlobal("tasks") { $0.pushLibrary(functions: ["create": HostLibraries.createTask(env)]) }
         box.setGlobal("inbox") { $0.pushLibrary(functions: ["put": HostLibraries.inboxPut(env)]) }
-        box.setGlobal("config", .table(config))
+        do { try box.setGlobal("config", .table(config)) } catch { return "config: \(error)" }
         sandbox = box
         do {
             program = try box.load(program: plugin.source, chunkName: plugin.chunkName)

@@ -15,7 +15,7 @@ struct OfferEconomics {
     var pointValue: Double? = nil
 
     var minSpend: Money {
-        Money(minorUnits: Int64(((offer.fields["min_spend"]?.doubleValue ?? 0) * 100).rounded()))
+        CheckedNumber.clampedMoney(major: offer.fields["min_spend"]?.finiteValue ?? 0)
     }
 
     var validDays: Int {
@@ -26,30 +26,29 @@ struct OfferEconomics {
     /// Subsidy for one redemption on an order of `orderValue`.
     func subsidy(orderValue: Money) -> Money {
         func major(_ key: String, _ fallback: Double) -> Money {
-            Money(minorUnits: Int64(((offer.fields[key]?.doubleValue ?? fallback) * 100).rounded()))
+            CheckedNumber.clampedMoney(major: offer.fields[key]?.finiteValue ?? fallback)
         }
         switch offer.kind {
         case "coupon":
             if offer.fields["off"] != nil { return major("off", 0) }
             if let p = offer.fields["percent"]?.intValue {
-                var d = Money(minorUnits: orderValue.minorUnits * p / 100)
-                if let cap = offer.fields["cap"]?.doubleValue { d = min(d, Money(minorUnits: Int64(cap * 100))) }
+                var d = CheckedNumber.clampedMoney(major: orderValue.major * Double(p) / 100)
+                if let cap = offer.fields["cap"]?.finiteValue { d = min(d, CheckedNumber.clampedMoney(major: cap)) }
                 return d
             }
             if offer.fields["free_shipping"]?.boolValue == true { return Money(major: 10) }
             return major("cost", 20)
         case "points":
             let award = Double(offer.fields["award"]?.intValue ?? 0)
-            let multiplier = offer.fields["multiplier"]?.doubleValue ?? 1
-            let perPoint = offer.fields["cost_per_point"]?.doubleValue
+            let multiplier = offer.fields["multiplier"]?.finiteValue ?? 1
+            let perPoint = offer.fields["cost_per_point"]?.finiteValue
                 ?? pointValue ?? pointsRule.map { 1 / Double($0.spendPointsPerMajorUnit) } ?? 0.01
             // A multiplier multiplies the points the order earns (the rule's rate, else 1 point per yuan).
             let rate = Double(pointsRule?.earnPerMajorUnit ?? 1)
             let earned = award + (multiplier - 1) * orderValue.major * rate
-            return Money(minorUnits: Int64((earned * perPoint * 100).rounded()))
+            return CheckedNumber.clampedMoney(major: earned * perPoint)
         case "red_packet":
-            let first = offer.fields["amounts"]?.arrayValue?.first?.doubleValue ?? 0
-            return Money(minorUnits: Int64((first * 100).rounded()))
+            return CheckedNumber.clampedMoney(major: offer.fields["amounts"]?.arrayValue?.first?.finiteValue ?? 0)
         case "call_task": return major("cost", 5)
         default: return .zero
         }

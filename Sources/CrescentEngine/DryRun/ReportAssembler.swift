@@ -43,7 +43,7 @@ struct ReportAssembler {
             let lift = playbook.uplift * (1 + reminderUplift * Double(simulation.reminders[i] ?? 0))
             let value = Money(minorUnits: Int64((spend.value[Int(i)] * 100).rounded()))
             let subsidy = econ.subsidy(orderValue: value)
-            let platform = Money(minorUnits: Int64((Double(subsidy.minorUnits) * playbook.platformShare).rounded()))
+            let platform = CheckedNumber.clampedMoney(major: subsidy.major * playbook.platformShare)
             let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
             candidates.append(ForecastCandidate(
                 probability: min(1, base * lift), orderValue: value, merchantCost: subsidy - platform,

@@ -18,16 +18,18 @@ public final class PopulationRuntime: @unchecked Sendable {
 
     struct OfferKey: Hashable { var kind: String; var fields: [String: LuaValue] }
 
+    /// - parameter limits: the sandbox limits of a shard of N members.
     /// - throws: `ScriptProblems` when the script does not load or validate.
     public init(source: String, chunkName: String, views: [MemberView], shards requested: Int = 0,
-                seed: Int64 = 1, clock: any CrescentCore.Clock) throws(ScriptProblems) {
+                seed: Int64 = 1, clock: any CrescentCore.Clock,
+                limits: (Int) -> SandboxLimits = SandboxLimits.population(members:)) throws(ScriptProblems) {
         let cores = requested > 0 ? requested : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let count = max(1, min(cores, views.count / 1_000 + 1))
         let size = (views.count + count - 1) / max(count, 1)
         var shards: [(CRMRuntime, Int)] = []
         var program: CRMProgram?
         for s in 0..<count {
-            let runtime = CRMRuntime(limits: .population(members: size), clock: clock, seed: seed)
+            let runtime = CRMRuntime(limits: limits(size), clock: clock, seed: seed)
             let loaded = try runtime.load(source: source, chunkName: chunkName)
             program = program ?? loaded
             shards.append((runtime, s * size))

@@ -6,10 +6,14 @@
 /// public names read-only, and returns `internal`, which only the host can reach.
 enum CRMPrelude {
     static let source = #"""
-    local set_global, script_line, host_now, host_points_for, host_points_cash = ...
-    local type, error, pairs, ipairs, tostring, next, select, table_sort, table_concat, setmetatable =
-          type, error, pairs, ipairs, tostring, next, select, table.sort, table.concat, setmetatable
+    local set_global, script_line, host_now, host_points_for, host_points_cash, freeze, keep_frame = ...
+    local type, error, pairs, ipairs, tostring, next, select, table_sort, table_concat, setmetatable, rawget, pcall =
+          type, error, pairs, ipairs, tostring, next, select, table.sort, table.concat, setmetatable, rawget, pcall
+    local math_type, huge = math.type, math.huge
     local FUNCTION = { ["$function"] = true }
+    -- As deep as the host reads data (LuaValue.maxNestingDepth): deeper tables are refused
+    -- here, on the declaration's line, before any recursive walk gets slow.
+    local MAX_DEPTH = 64
 
     local decls  -- the declarations of the program being loaded
     local function declare(kind, name, spec)
@@ -33,9 +37,14 @@ enum CRMPrelude {
     -- Offers are interned: the same fields give the same object, so the host reads each
     -- distinct offer once however many members get it.
     local interned, interned_list = {}, {}
-    local function key_of(v)
+    -- Only tables made by coupon{...} and friends are offers: a hand-made table with `$id`
+    -- keys is not one (the host trusts an offer's id).
+    local genuine = {}
+    local function key_of(v, depth)
       local t = type(v)
       if t ~= "table" then return t:sub(1, 1) .. tostring(v) end
+      depth = (depth or 0) + 1
+      if depth > MAX_DEPTH then error("fields are nested more than " .. MAX_DEPTH .. " levels deep", 0) end
       local keys = {}
       for k in next, v do keys[#keys + 1] = tostring(k) end
       table_sort(keys)
@@ -43,18 +52,42 @@ enum CRMPrelude {
       for i, k in ipairs(keys) do
         local val = v[k]
         if val == nil then val = v[tonumber(k)] end
-        parts[i] = k .. "=" .. key_of(val)
+        parts[i] = k .. "=" .. key_of(val, depth)
       end
       return "{" .. table_concat(parts, ",") .. "}"
     end
+    -- A NaN or infinite number (0/0, x/0 in a formula) is refused where it is made, naming
+    -- the field, while the member it was computed for is still the one being evaluated.
+    local function number_problem(v, path)
+      for f, x in next, v do
+        local where = path and (path .. "[" .. tostring(f) .. "]") or tostring(f)
+        if math_type(x) == "float" then
+          if x ~= x then return "field `" .. where .. "` is not a number (NaN, e.g. from 0/0)" end
+          if x == huge or x == -huge then return "field `" .. where .. "` is infinite (e.g. from dividing by 0)" end
+        elseif type(x) == "table" and path == nil then
+          local problem = number_problem(x, where)
+          if problem then return problem end
+        end
+      end
+    end
     local function offer(kind)
       return function(spec)
-        if type(spec) ~= "table" then error(kind .. " needs a table of fields: " .. kind .. " { ... }", 2) end
-        local k = kind .. key_of(spec)
+        -- Errors carry no position: the host blames the innermost script frame, which
+        -- keep_frame keeps on the stack even for `return coupon { ... }`.
+        if type(spec) ~= "table" then error(kind .. " needs a table of fields: " .. kind .. " { ... }", 0) end
+        local problem = number_problem(spec)
+        if problem then error(kind .. ": " .. problem, 0) end
+        local ok, k = pcall(key_of, spec)
+        if not ok then error(kind .. ": " .. tostring(k), 0) end
+        k = kind .. k
         local found = interned[k]
         if found then return found end
         local o = { ["$offer"] = kind, ["$id"] = #interned_list + 1, ["$line"] = script_line() }
-        for f, v in next, spec do o[f] = v end
+        for f, v in next, spec do
+          if type(f) == "string" and f:sub(1, 1) == "$" then error(kind .. ": field names starting with `$` are reserved", 0) end
+          o[f] = v
+        end
+        genuine[o] = true
         interned[k] = o
         interned_list[#interned_list + 1] = o
         return o
@@ -89,7 +122,12 @@ enum CRMPrelude {
 
     -- Declarative conditions compile to small closures; `where` runs last.
     local NUMERIC = { "orders", "total_spend", "aov", "recency_days", "days_since_join", "points", "age" }
-    local function compile_segment(spec)
+    local function describe(v)
+      if type(v) == "string" then return 'the string "' .. v .. '"' end
+      if type(v) == "number" then return "the number " .. tostring(v) end
+      return "a " .. type(v)
+    end
+    local function compile_segment(spec, name)
       local tests = {}
       for _, field in ipairs({ "lifecycle", "tier", "city", "gender" }) do
         if spec[field] ~= nil then
@@ -125,7 +163,16 @@ enum CRMPrelude {
           return false
         end
       end
-      if type(spec.where) == "function" then tests[#tests + 1] = spec.where end
+      if type(spec.where) == "function" then
+        -- Only booleans (and nil) decide: "false", 0 and {} are true in Lua and would match everyone.
+        local where = spec.where
+        tests[#tests + 1] = function(m)
+          local r = where(m)
+          if r == true then return true end
+          if r == false or r == nil then return false end
+          error('segment "' .. tostring(name) .. '": `where` must return true or false, got ' .. describe(r), 0)
+        end
+      end
       local n = #tests
       if n == 0 then return nil end
       if n == 1 then return tests[1] end
@@ -135,20 +182,28 @@ enum CRMPrelude {
       end
     end
 
-    local function plain(v, seen)
+    -- Declarations as plain data for the host. Only genuine offers may carry `$` keys (the
+    -- host reads `$offer`, `$id`, `$function` as markers it made), and nesting is bounded.
+    local function plain(v, seen, depth, path)
       local t = type(v)
       if t == "function" then return FUNCTION end
       if t ~= "table" then return v end
-      seen = seen or {}
+      if depth > MAX_DEPTH then error("field `" .. path .. "` is nested more than " .. MAX_DEPTH .. " levels deep", 0) end
       if seen[v] then return "<cycle>" end
       seen[v] = true
-      local out = {}
+      local out, is_offer = {}, genuine[v]
       for k, x in next, v do
-        if type(k) == "string" or type(k) == "number" then out[k] = plain(x, seen) end
+        local tk = type(k)
+        if tk == "string" and not is_offer and k:sub(1, 1) == "$" then
+          error("field `" .. (path or k) .. "`: names starting with `$` are reserved; "
+                .. "make offers with coupon{...}, points{...}, red_packet{...}, call_task{...} or content{...}", 0)
+        end
+        if tk == "string" or tk == "number" then out[k] = plain(x, seen, depth + 1, path or tostring(k)) end
       end
       seen[v] = nil
       return out
     end
+    local function plain_spec(spec) return plain(spec, {}, 1, nil) end
 
     -- Member tables answer nil for a known field that is absent (a prospect's recency) and
     -- raise for a misspelt one, so `m.freqency` is a clear error rather than a silent nil.
@@ -166,8 +221,56 @@ enum CRMPrelude {
       end
       return prev[#b]
     end
+    -- Scripts never hold a member's own tables: they read one read-only view per state (a
+    -- flyweight) that the evaluation loops point at the member being evaluated, so a `where`
+    -- that writes gets an error and cannot change what later members or segments see, and no
+    -- proxy is kept per member. The nested tables are stored under private keys (the host
+    -- pushes them there) and read through views of their own, pointed when first read.
+    local NESTED = { "rfm", "tags", "consent", "attributes", "bought" }
+    local NESTED_KEY, NESTED_NAME, nested_views = {}, {}, {}
+    local function read_only_view(label)
+      local mt = { __metatable = "member" }
+      mt.__newindex = function(_, k)
+        error("member views are read-only (cannot set `" .. label .. tostring(k) .. "`)", 2)
+      end
+      mt.__len = function() return #mt.__index end
+      local view = freeze(setmetatable({}, mt))
+      return view, mt
+    end
+    local function nested_view(name, raw)
+      local v = nested_views[name]
+      v.mt.__index = raw
+      return v.view
+    end
+    for _, name in ipairs(NESTED) do
+      local key = {}
+      NESTED_KEY[name], NESTED_NAME[key] = key, name
+      local view, mt = read_only_view("m." .. name .. ".")
+      mt.__pairs = function() return next, mt.__index, nil end
+      nested_views[name] = { view = view, mt = mt }
+    end
+    local MEMBER, MEMBER_MT = read_only_view("m.")
+    -- pairs(m) walks the member's fields, nested ones as their views.
+    MEMBER_MT.__pairs = function()
+      local d, k = MEMBER_MT.__index, nil
+      return function()
+        local v
+        k, v = next(d, k)
+        if k == nil then return nil end
+        local name = NESTED_NAME[k]
+        if name then return name, nested_view(name, v) end
+        return k, v
+      end, MEMBER, nil
+    end
+    local function as_member(d) MEMBER_MT.__index = d; return MEMBER end
+
     local member_mt = {
-      __index = function(_, k)
+      __index = function(d, k)
+        local key = NESTED_KEY[k]
+        if key then
+          local raw = rawget(d, key)
+          return raw and nested_view(k, raw)
+        end
         if KNOWN_FIELDS[k] then return nil end
         local best, score = nil, 3
         for name in next, KNOWN_FIELDS do
@@ -212,14 +315,16 @@ enum CRMPrelude {
       local n = decls and #decls.list or 0
       return declare("economics", "economics#" .. n, spec)
     end)
-    set_global("coupon", offer("coupon"))
-    set_global("points", offer("points"))
-    set_global("red_packet", offer("red_packet"))
-    set_global("call_task", offer("call_task"))
-    set_global("content", offer("content"))
+    set_global("coupon", keep_frame(offer("coupon")))
+    set_global("points", keep_frame(offer("points")))
+    set_global("red_packet", keep_frame(offer("red_packet")))
+    set_global("call_task", keep_frame(offer("call_task")))
+    set_global("content", keep_frame(offer("content")))
     set_global("crm", crm)
 
     local internal = {}
+    -- The private keys the host stores a member's nested tables under, by field name.
+    internal.nested_keys = NESTED_KEY
     function internal.seal_members(members, known)
       for _, name in ipairs(known) do KNOWN_FIELDS[name] = true end
       for i = 1, #members do setmetatable(members[i], member_mt) end
@@ -233,13 +338,15 @@ enum CRMPrelude {
     function internal.describe(d)
       local out = {}
       for i, entry in ipairs(d.list) do
-        out[i] = { kind = entry.kind, name = entry.name, line = entry.line, spec = plain(entry.spec) }
+        local ok, spec = pcall(plain_spec, entry.spec)
+        out[i] = { kind = entry.kind, name = entry.name, line = entry.line,
+                   spec = ok and spec or {}, problem = not ok and tostring(spec) or nil }
       end
       return out
     end
     function internal.offers_since(first)
       local out = {}
-      for i = first, #interned_list do out[#out + 1] = plain(interned_list[i]) end
+      for i = first, #interned_list do out[#out + 1] = plain(interned_list[i], {}, 1, nil) end
       return out
     end
 
@@ -250,7 +357,7 @@ enum CRMPrelude {
     -- Indices (into `members`) of those matching segment `name`'s own conditions.
     function internal.eval_segment(d, name, members)
       local spec = d.by_kind.segment[name]
-      local pred = compile_segment(spec)
+      local pred = compile_segment(spec, name)
       local out, n = {}, 0
       if pred == nil then
         for i = 1, #members do out[i] = i end
@@ -258,12 +365,12 @@ enum CRMPrelude {
       end
       for i = 1, #members do
         current = i
-        if pred(members[i]) then n = n + 1; out[n] = i end
+        if pred(as_member(members[i])) then n = n + 1; out[n] = i end
       end
       current = 0
       return out
     end
-    function internal.validate_segment(spec) compile_segment(spec) end
+    function internal.validate_segment(spec) compile_segment(spec, "") end
 
     -- Offer ids for the given member indices: 0 = no offer.
     function internal.eval_offers(d, playbook, members, indices, step)
@@ -272,17 +379,20 @@ enum CRMPrelude {
       if step then formula = spec.steps[step].offer or formula end
       local out = {}
       if type(formula) ~= "function" then
-        local id = (type(formula) == "table" and formula["$id"]) or 0
+        local id = (genuine[formula] and formula["$id"]) or 0
         for i = 1, #indices do out[i] = id end
         return out
       end
       for i = 1, #indices do
         local idx = indices[i]
         current = idx
-        local o = formula(members[idx])
+        local o = formula(as_member(members[idx]))
         if o == nil or o == false then out[i] = 0
-        elseif type(o) == "table" and o["$id"] then out[i] = o["$id"]
-        else error("offer must return coupon{...}, points{...}, red_packet{...}, call_task{...}, content{...} or nil, got " .. type(o), 0) end
+        elseif genuine[o] then out[i] = o["$id"]
+        else
+          local got = type(o) == "table" and "a table not made by one of them" or ("a " .. type(o))
+          error("offer must return coupon{...}, points{...}, red_packet{...}, call_task{...}, content{...} or nil, got " .. got, 0)
+        end
       end
       current = 0
       return out

@@ -35,7 +35,9 @@ extension CRMRuntime {
     /// that takes; with an order amount, within the rule's per-order cap.
     func pointsCash(_ call: HostCall) throws -> [LuaValue] {
         let rule = try pointsRule("points_cash")
-        guard let points = try call.value(1).intValue else { throw HostError("crm.points_cash: points must be a whole number") }
+        guard let whole = try call.value(1).intValue else { throw HostError("crm.points_cash: points must be a whole number") }
+        let points: Int64
+        do { points = try CheckedNumber.integer(whole) } catch { throw HostError("crm.points_cash: points \(error)") }
         guard call.count >= 2, try call.value(2) != .null else {
             let value = rule.value(ofPoints: points)
             return [.double(value.major), .int(value == .zero ? 0 : min(points, rule.points(toPay: value)))]
@@ -46,7 +48,7 @@ extension CRMRuntime {
     }
 
     private func yuan(_ call: HostCall, _ i: Int, _ name: String) throws -> Money {
-        guard let n = try call.value(i).doubleValue, n.isFinite else { throw HostError("\(name) must be a number (yuan)") }
-        return Money(minorUnits: Int64((n * 100).rounded()))
+        guard let n = try call.value(i).doubleValue else { throw HostError("\(name) must be a number (yuan)") }
+        do { return try CheckedNumber.money(major: n) } catch { throw HostError("\(name) \(error)") }
     }
 }

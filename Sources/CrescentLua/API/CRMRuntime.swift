@@ -25,6 +25,8 @@ public final class CRMRuntime: @unchecked Sendable {
     private var declarationsRef: Int32 = LUA_NOREF
     private var membersRef: Int32 = LUA_NOREF
     private var memberIds: [Int64] = []
+    /// Registry references of the private keys a member's nested tables are stored under.
+    private var nestedKeyRefs: [String: Int32] = [:]
     private var knownOffers = 0
 
     public init(limits: SandboxLimits = SandboxLimits(), clock: any CrescentCore.Clock = FixedClock(Timestamp(seconds: 0)),
@@ -47,9 +49,19 @@ public final class CRMRuntime: @unchecked Sendable {
         sandbox.state.push { [unowned self] _ in [.int(self.sandbox.clock.now().seconds)] }
         sandbox.state.push { [unowned self] call in try self.pointsFor(call) }
         sandbox.state.push { [unowned self] call in try self.pointsCash(call) }
-        guard crescent_pcall(L, 5, 1) == LUA_OK else {
+        sandbox.pushPolicyField("freeze")
+        crescent_push_keep_frame_function(L)
+        guard crescent_pcall(L, 7, 1) == LUA_OK else {
             preconditionFailure("crm prelude failed: \(sandbox.state.stack.rawString(at: -1))")
         }
+        _ = lua_getfield(L, -1, "nested_keys")
+        lua_pushnil(L)
+        while lua_next(L, -2) != 0 {
+            // Stack now: internal, nested_keys, name, key
+            let name = sandbox.state.stack.rawString(at: -2)
+            nestedKeyRefs[name] = luaL_ref(L, registry)
+        }
+        crescent_pop(L, 1)
         internalRef = luaL_ref(L, registry)
     }
 
@@ -76,6 +88,10 @@ public final class CRMRuntime: @unchecked Sendable {
         for entry in described.arrayValue ?? [] {
             let name = entry["name"]?.stringValue ?? "?", line = Int(entry["line"]?.intValue ?? 0)
             let spec = entry["spec"]?.tableValue ?? [:]
+            if let problem = entry["problem"]?.stringValue {
+                parser.problem(line, "\(entry["kind"]?.stringValue ?? "?") \"\(name)\"", problem)
+                continue
+            }
             switch entry["kind"]?.stringValue {
             case "segment":
                 segments.append(parser.segment(name: name, line: line, spec: spec))
@@ -155,22 +171,37 @@ public final class CRMRuntime: @unchecked Sendable {
     // MARK: - Members and evaluation
 
     /// Pushes the members scripts will see, replacing any loaded before.
+    ///
+    /// Members are host data: they are pushed without a cap (an allocation refused
+    /// mid-push would raise through Swift), then the cap becomes what they hold plus the
+    /// sandbox's `memoryBytes` for the scripts' own work.
     public func loadMembers<C: Collection>(_ views: C) where C.Element == MemberView {
+        let limits = sandbox.state.limits
+        limits.pointee.memory_limit = 0
+        defer {
+            let allowance = sandbox.limits.memoryBytes
+            limits.pointee.memory_limit = allowance > 0 ? sandbox.state.memoryUsed + allowance : 0
+        }
         if membersRef != LUA_NOREF { luaL_unref(L, registry, membersRef) }
         let stack = sandbox.state.stack
         lua_createtable(L, Int32(clamping: views.count), 0)
         var i: lua_Integer = 1
         for v in views {
-            stack.push(member: v)
+            stack.push(member: v, nestedKeys: nestedKeyRefs)
             lua_rawseti(L, -2, i)
             i += 1
         }
         membersRef = luaL_ref(L, registry)
         memberIds = views.map(\.member.id)
-        try? callInternal("seal_members", nresults: 0, chunkName: "crm-prelude") {
-            lua_rawgeti(L, registry, lua_Integer(membersRef))
-            sandbox.state.push(.array(memberFieldNames.map { .string($0) }))
-            return 2
+        do {
+            try callInternal("seal_members", nresults: 0, chunkName: "crm-prelude") {
+                lua_rawgeti(L, registry, lua_Integer(membersRef))
+                sandbox.state.stack.push(strings: memberFieldNames)
+                return 2
+            }
+        } catch {
+            // Setting one shared metatable per member allocates nothing a cap could refuse.
+            preconditionFailure("sealing members failed: \(error)")
         }
         // Members live as long as the runtime: generational mode keeps minor collections
         // from re-marking a million tables while predicates allocate.
@@ -182,8 +213,10 @@ public final class CRMRuntime: @unchecked Sendable {
 
     /// 0-based indices of loaded members meeting segment `name`'s own conditions.
     public func evaluateSegment(_ name: String) throws(ScriptError) -> [Int32] {
-        guard let chunk = program?.chunkName else { return [] }
-        return try evaluatingMembers(chunkName: chunk) { () throws(ScriptError) -> [Int32] in
+        guard let program else { return [] }
+        let chunk = program.chunkName
+        let declaredOn = program.segments.first { $0.name == name }?.line
+        return try evaluatingMembers(chunkName: chunk, line: declaredOn) { () throws(ScriptError) -> [Int32] in
             try callInternal("eval_segment", nresults: 1, chunkName: chunk) {
                 lua_rawgeti(L, registry, lua_Integer(declarationsRef))
                 sandbox.state.push(name)
@@ -221,10 +254,13 @@ public final class CRMRuntime: @unchecked Sendable {
         return ids
     }
 
-    /// Runs `body`; an error names the member being evaluated when it happened.
-    private func evaluatingMembers<T>(chunkName: String, _ body: () throws(ScriptError) -> T) throws(ScriptError) -> T {
+    /// Runs `body`; an error names the member being evaluated when it happened, and `line`
+    /// (the declaration's) when the error itself carries no position.
+    private func evaluatingMembers<T>(chunkName: String, line: Int? = nil,
+                                      _ body: () throws(ScriptError) -> T) throws(ScriptError) -> T {
         do { return try body() } catch {
             var e = error
+            if e.line == nil { e.line = line }
             if let index = try? callInternalReading("current", chunkName: chunkName, push: { 0 }).intValue,
                index >= 1, Int(index) <= memberIds.count {
                 e.memberId = memberIds[Int(index) - 1]

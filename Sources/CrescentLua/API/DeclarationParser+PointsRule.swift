@@ -23,9 +23,9 @@ extension DeclarationParser {
                 rule.activityPoints[activity] = points
             }
         }
-        switch (spec["cap"]?.doubleValue, spec["cap_percent"]?.intValue) {
+        switch (spec["cap"]?.finiteValue.flatMap(Money.init(checkedMajor:)), spec["cap_percent"]?.intValue) {
         case (.some, .some): problem(line, what, "give one per-order cap: `cap` (yuan) or `cap_percent`, not both")
-        case (.some(let cap), nil): rule.perOrderCap = .money(money(cap))
+        case (.some(let cap), nil): rule.perOrderCap = .money(cap)
         case (nil, .some(let percent)): rule.perOrderCap = .percent(Int(percent))
         case (nil, nil): break
         }

@@ -66,15 +66,15 @@ extension DeclarationParser {
         check(Schemas.tierCondition, c, line: line, what: what)
         var out: [TierCondition] = []
         if c["registration"]?.boolValue == true { out.append(.registration) }
-        if let amount = c["single_order"]?.doubleValue {
-            if amount < 0 { problem(line, what, "field `single_order` must be >= 0") }
-            out.append(.singleOrder(atLeast: money(amount)))
+        if let amount = c["single_order"]?.finiteValue.flatMap(Money.init(checkedMajor:)) {
+            if amount < .zero { problem(line, what, "field `single_order` must be >= 0") }
+            out.append(.singleOrder(atLeast: amount))
         }
         let within = c["within_days"]?.intValue.map(Int.init)
-        if let amount = c["spend"]?.doubleValue {
-            if amount < 0 { problem(line, what, "field `spend` must be >= 0") }
+        if let amount = c["spend"]?.finiteValue.flatMap(Money.init(checkedMajor:)) {
+            if amount < .zero { problem(line, what, "field `spend` must be >= 0") }
             if let within, within < 1 { problem(line, what, "field `within_days` must be at least 1") }
-            out.append(.cumulativeSpend(atLeast: money(amount), withinDays: within ?? 365))
+            out.append(.cumulativeSpend(atLeast: amount, withinDays: within ?? 365))
         } else if within != nil {
             problem(line, what, "field `within_days` is the window of `spend`, which is missing")
         }

@@ -47,12 +47,12 @@ struct DeclarationParser {
         let schedule = self.schedule(spec["when"]?.tableValue ?? [:], line: line, what: what)
         var budget: Money?, share = 0.0, perMember: Money?
         if let b = spec["budget"] {
-            if let n = b.doubleValue { budget = money(n) }
+            if let n = b.doubleValue { budget = money(n, line: line, what: what, field: "budget") }
             else if let t = b.tableValue {
                 check(Schemas.budget, t, line: line, what: "\(what) budget")
-                budget = t["total"]?.doubleValue.map(money)
-                share = t["platform_share"]?.doubleValue ?? 0
-                perMember = t["per_member"]?.doubleValue.map(money)
+                budget = t["total"]?.finiteValue.flatMap(Money.init(checkedMajor:))
+                share = t["platform_share"]?.finiteValue ?? 0
+                perMember = t["per_member"]?.finiteValue.flatMap(Money.init(checkedMajor:))
                 if !(0...1).contains(share) { problem(line, what, "field `budget.platform_share` must be between 0 and 1") }
             } else { problem(line, what, "field `budget` must be a number or { total = … }") }
             if let budget, budget.minorUnits <= 0 { problem(line, what, "field `budget` must be positive") }
@@ -67,7 +67,7 @@ struct DeclarationParser {
             offer: offerReference(spec["offer"]), message: message(spec["message"], line: line, what: what),
             steps: steps(spec["steps"], line: line, what: what),
             expectations: expectations(spec["expect"], line: line, what: what),
-            uplift: spec["uplift"]?.doubleValue ?? 1.5, windowDays: spec["window_days"]?.intValue.map(Int.init),
+            uplift: spec["uplift"]?.finiteValue ?? 1.5, windowDays: spec["window_days"]?.intValue.map(Int.init),
             priority: Int(spec["priority"]?.intValue ?? 0))
         declared.journey = journey(spec, schedule: schedule, line: line, what: what)
         if let holdout = spec["holdout"]?.doubleValue {
@@ -91,7 +91,13 @@ struct DeclarationParser {
         return .none
     }
 
-    func money(_ major: Double) -> Money { Money(minorUnits: Int64((major * 100).rounded())) }
+    /// A money field the schema does not type (`budget = 5000`): checked here, reported once.
+    mutating func money(_ major: Double, line: Int, what: String, field: String) -> Money? {
+        do { return try CheckedNumber.money(major: major) } catch {
+            problem(line, what, "field `\(field)` \(error)")
+            return nil
+        }
+    }
 
     mutating func schedule(_ t: [String: LuaValue], line: Int, what: String) -> PlaybookSchedule {
         check(Schemas.when, t, line: line, what: "\(what) when")
@@ -144,6 +150,10 @@ struct DeclarationParser {
             template = MessageTemplate(defaultText: t["default"]?.stringValue, bySegment: by)
         } else { return nil }
         for text in template.allTexts {
+            if let tooBig = MessageTemplate.sizeProblem(in: text) {
+                problem(line, what, tooBig)
+                continue
+            }
             for name in MessageTemplate.variables(in: text) where !templateVariableNames.contains(name) {
                 let hint = closest(to: name, in: templateVariableNames).map { ", did you mean `{{\($0)}}`?" } ?? ""
                 problem(line, what, "message uses unknown variable `{{\(name)}}`\(hint)")
@@ -198,23 +208,41 @@ struct DeclarationParser {
         let line = Int(spec["$line"]?.intValue ?? 0)
         var fields = spec
         for k in ["$offer", "$id", "$line"] { fields[k] = nil }
+        let before = problems.count
         if let schema = Schemas.offerSchema(kind) { check(schema, fields, line: line, what: kind) }
+        if kind == "red_packet" { checkAmounts(fields["amounts"], line: line) }
         let offer = OfferDeclaration(id: id, kind: kind, line: line, fields: fields)
-        if kind == "coupon" {
+        // A field already reported is not reported again by the coupon rules.
+        if kind == "coupon", problems.count == before {
             do { _ = try offer.couponSpec(campaign: "check") }
             catch { problem(line, "coupon", error.description) }
         }
         return offer
     }
+
+    /// Each red packet amount is a finite amount of money above zero.
+    mutating func checkAmounts(_ v: LuaValue?, line: Int) {
+        guard let list = v?.arrayValue else { return }
+        if list.isEmpty { problem(line, "red_packet", "field `amounts` needs at least one amount") }
+        for (i, item) in list.enumerated() {
+            guard let d = item.doubleValue else {
+                problem(line, "red_packet", "field `amounts[\(i + 1)]` must be a number, got \(FieldSchema.describe(item))")
+                continue
+            }
+            do throws(NumberProblem) {
+                if try CheckedNumber.money(major: d) <= .zero { problem(line, "red_packet", "field `amounts[\(i + 1)]` must be > 0") }
+            } catch { problem(line, "red_packet", "field `amounts[\(i + 1)]` \(error)") }
+        }
+    }
 }
 
 extension Expectation {
     static func parse(metric: String, _ v: LuaValue) -> Expectation? {
-        if let n = v.doubleValue { return Expectation(metric: metric, op: ">=", value: n, text: ">= \(trim(n))") }
+        if let n = v.finiteValue { return Expectation(metric: metric, op: ">=", value: n, text: ">= \(trim(n))") }
         guard let text = v.stringValue else { return nil }
         let trimmed = Substring(text).trimmingCharacters(in: " ")
         for op in [">=", "<=", "==", ">", "<"] where trimmed.hasPrefix(op) {
-            guard let n = Double(Substring(trimmed.dropFirst(op.count)).trimmingCharacters(in: " ")) else { return nil }
+            guard let n = Double(Substring(trimmed.dropFirst(op.count)).trimmingCharacters(in: " ")), n.isFinite else { return nil }
             return Expectation(metric: metric, op: op, value: n, text: text)
         }
         return nil

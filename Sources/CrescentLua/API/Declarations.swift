@@ -136,7 +136,7 @@ public struct OfferDeclaration: Sendable {
     }
 }
 
-func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
+func trim(_ d: Double) -> String { CheckedNumber.text(d) }
 
 /// A loaded script: its declarations, in order, validated.
 public struct CRMProgram: Sendable {

@@ -11,6 +11,14 @@ public struct FieldSchema: Sendable {
     public let kind: String
     public let fields: [String: FieldType]
     public let required: [String]
+    /// The documented range of numeric fields; a number field without one may hold any
+    /// amount (`CheckedNumber.amounts`), an integer field any count (`CheckedNumber.counts`).
+    public var ranges: [String: ClosedRange<Double>] = [:]
+
+    /// The range a numeric field's value must lie in.
+    public func range(of field: String) -> ClosedRange<Double> {
+        ranges[field] ?? (fields[field] == .integer ? CheckedNumber.counts : CheckedNumber.amounts)
+    }
 
     /// Problems in `spec` (field → value), each naming the field.
     public func problems(in spec: [String: LuaValue]) -> [String] {
@@ -24,11 +32,24 @@ public struct FieldSchema: Sendable {
                 out.append("unknown field `\(name)`\(hint)")
                 continue
             }
-            if !Self.matches(value, type) {
+            if let problem = numberProblem(value, type, range: range(of: name)) {
+                out.append("field `\(name)` \(problem)")
+            } else if !Self.matches(value, type) {
                 out.append("field `\(name)` must be a \(type.rawValue), got \(Self.describe(value))")
             }
         }
         return out
+    }
+
+    /// A number that is NaN, infinite, fractional where a whole number is due, or outside
+    /// the field's range; nil for anything else (other types are checked by `matches`).
+    func numberProblem(_ value: LuaValue, _ type: FieldType, range: ClosedRange<Double>) -> NumberProblem? {
+        guard type == .number || type == .integer, let d = value.doubleValue else { return nil }
+        do throws(NumberProblem) {
+            if type == .integer { _ = try CheckedNumber.integer(d, in: range) }
+            else { _ = try CheckedNumber.money(major: d, in: range) }
+            return nil
+        } catch { return error }
     }
 
     static func describe(_ value: LuaValue) -> String {

@@ -60,7 +60,10 @@ public let memberFieldNames: [String] = [
 
 extension LuaStack {
     /// Pushes `m` as a plain table. Money is in major units (yuan): marketers write `299`, not `29900`.
-    func push(member v: MemberView) {
+    /// Nested tables go under the private keys in `nestedKeys` (registry references), so
+    /// scripts reach them only through the prelude's read-only views.
+    func push(member v: MemberView, nestedKeys: [String: Int32]) {
+        func pushKey(_ name: String) { lua_rawgeti(L, crescent_registryindex(), lua_Integer(nestedKeys[name] ?? LUA_NOREF)) }
         let m = v.member
         lua_createtable(L, 0, 26)
         set("id", int: m.id)
@@ -84,24 +87,24 @@ extension LuaStack {
         if let d = v.firstOrder { set("first_order", string: d.description) }
         if let d = v.lastOrder { set("last_order", string: d.description) }
         // Stack now: ..., m
-        push("rfm")
+        pushKey("rfm")
         lua_createtable(L, 0, 3)
         set("r", int: Int64(v.rfm.r)); set("f", int: Int64(v.rfm.f)); set("m", int: Int64(v.rfm.m))
         lua_rawset(L, -3)
-        pushSet("tags", m.tags)
-        pushSet("consent", m.consent.sorted())
-        push("attributes")
+        pushKey("tags"); pushSet(m.tags)
+        pushKey("consent"); pushSet(m.consent.sorted())
+        pushKey("attributes")
         lua_createtable(L, 0, Int32(m.attributes.count))
         for (k, value) in m.attributes { set(k, string: value) }
         lua_rawset(L, -3)
-        push("bought")
+        pushKey("bought")
         lua_createtable(L, 0, Int32(v.lastBoughtDaysAgo.count))
         for (k, days) in v.lastBoughtDaysAgo { set(k, int: Int64(days)) }
         lua_rawset(L, -3)
     }
 
-    private func pushSet(_ key: String, _ names: [String]) {
-        push(key)
+    /// Pushes a set of names as the value of the key already pushed, and stores it.
+    private func pushSet(_ names: [String]) {
         lua_createtable(L, 0, Int32(names.count))
         for n in names { push(n); lua_pushboolean(L, 1); lua_rawset(L, -3) }
         lua_rawset(L, -3)

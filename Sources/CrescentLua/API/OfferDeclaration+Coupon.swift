@@ -9,8 +9,10 @@ extension OfferDeclaration {
     /// The coupon this offer declares, validated by the core rules.
     /// - throws: `OfferError` naming the field, e.g. "min_spend must be >= 0".
     public func couponSpec(campaign: String) throws(OfferError) -> CouponSpec {
-        func money(_ key: String) -> Money? {
-            fields[key]?.doubleValue.map { Money(minorUnits: Int64(($0 * 100).rounded())) }
+        func money(_ key: String) throws(OfferError) -> Money? {
+            guard let major = fields[key]?.doubleValue else { return nil }
+            do { return try CheckedNumber.money(major: major) }
+            catch { throw OfferError(description: "\(key) \(error)") }
         }
         func set(_ key: String) -> Set<String> {
             if let s = fields[key]?.stringValue { return [s] }
@@ -22,8 +24,8 @@ extension OfferDeclaration {
             return t
         }
         let kind: CouponKind
-        if let off = money("off") { kind = .amountOff(off, minSpend: money("min_spend") ?? .zero) }
-        else if let p = fields["percent"]?.intValue { kind = .percentOff(percent: Int(p), cap: money("cap")) }
+        if let off = try money("off") { kind = .amountOff(off, minSpend: try money("min_spend") ?? .zero) }
+        else if let p = fields["percent"]?.intValue { kind = .percentOff(percent: Int(p), cap: try money("cap")) }
         else if fields["free_shipping"]?.boolValue == true { kind = .freeShipping }
         else if let sku = fields["gift"]?.stringValue { kind = .gift(sku: sku) }
         else { throw OfferError(description: "a coupon needs one of `off`, `percent`, `free_shipping` or `gift`") }
@@ -37,22 +39,22 @@ extension OfferDeclaration {
         }
         let spec = CouponSpec(
             kind: kind,
-            restrictions: CouponRestrictions(minSpend: money("min_spend") ?? .zero, categories: set("categories"),
+            restrictions: CouponRestrictions(minSpend: try money("min_spend") ?? .zero, categories: set("categories"),
                                              skus: set("skus"), stores: set("stores"), cities: set("cities")),
             limits: ClaimLimits(perMemberPerDay: fields["per_member_per_day"]?.intValue.map(Int.init),
                                 perMemberPerCampaign: fields["per_member_per_campaign"]?.intValue.map(Int.init) ?? 1,
-                                stock: fields["stock"]?.intValue.map(Int.init), budget: money("budget")),
+                                stock: fields["stock"]?.intValue.map(Int.init), budget: try money("budget")),
             claimFrom: try time("claim_from"), claimUntil: try time("claim_until"), useWindow: window,
-            type: fields["type"]?.stringValue ?? "\(campaign):\(kind.code)", costPerIssue: money("cost"))
+            type: fields["type"]?.stringValue ?? "\(campaign):\(kind.code)", costPerIssue: try money("cost"))
         do { return try spec.validated() } catch { throw OfferError(description: error.description) }
     }
 
     /// Template variables an offer contributes to messages.
     public var templateVariables: [String: String] {
         var v: [String: String] = ["offer": name]
-        if let off = fields["off"]?.doubleValue { v["coupon_value"] = trim(off) }
+        if let off = fields["off"]?.finiteValue { v["coupon_value"] = trim(off) }
         if let p = fields["percent"]?.intValue { v["coupon_value"] = "\(p)%" }
-        if let m = fields["min_spend"]?.doubleValue { v["min_spend"] = trim(m) }
+        if let m = fields["min_spend"]?.finiteValue { v["min_spend"] = trim(m) }
         if let d = fields["valid_days"]?.intValue { v["valid_days"] = String(d) }
         if let u = fields["valid_until"]?.stringValue { v["valid_until"] = u }
         if let a = fields["award"]?.intValue { v["points_award"] = String(a) }

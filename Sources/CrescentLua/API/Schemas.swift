@@ -1,5 +1,15 @@
+import CrescentCore
+
 /// Literal field lists of every declaration: the marketer's vocabulary in one place.
+/// Numeric fields have documented ranges (docs/SECURITY.md): finite, money within
+/// `CheckedNumber.amounts`, counts within `CheckedNumber.counts`, unless listed here.
+/// Bounds the parser or Core already report (`valid_days >= 1`, day counts of journeys
+/// 0...3650) are left to them, so each problem is reported once.
 public enum Schemas {
+    /// At most `max`, with the lower bound left to the declaration's own checks.
+    static func upTo(_ max: Double) -> ClosedRange<Double> { CheckedNumber.counts.lowerBound...max }
+    static let dayCount = CheckedNumber.days
+
     public static let segment = FieldSchema(kind: "segment", fields: [
         "description": .string, "where": .function, "lifecycle": .stringOrList, "tier": .stringOrList,
         "city": .stringOrList, "gender": .stringOrList, "tags": .stringOrList, "consent": .stringOrList,
@@ -14,7 +24,8 @@ public enum Schemas {
         "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number, "holdout": .number,
         "window_days": .integer, "priority": .integer, "resource": .string,
         "reentry": .any, "exit_on": .stringOrList, "quiet_hours": .string, "timezone": .string,
-    ], required: ["goal", "audience", "when", "channels"])
+    ], required: ["goal", "audience", "when", "channels"],
+    ranges: ["uplift": 0...100, "window_days": 1...CheckedNumber.days.upperBound])
 
     public static let reentry = FieldSchema(kind: "reentry", fields: ["after_days": .integer], required: ["after_days"])
 
@@ -40,16 +51,17 @@ public enum Schemas {
         "per_member_per_campaign": .integer, "stock": .integer, "budget": .number,
         "valid_days": .integer, "valid_until": .string, "claim_from": .string, "claim_until": .string,
         "type": .string, "cost": .number,
-    ], required: [])
+    ], required: [], ranges: ["valid_days": upTo(dayCount.upperBound)])
 
     public static let points = FieldSchema(kind: "points", fields: [
         "name": .string, "award": .integer, "multiplier": .number, "expiry_days": .integer,
         "cost_per_point": .number,
-    ], required: [])
+    ], required: [], ranges: ["award": 0...1_000_000_000, "multiplier": 0...100,
+                              "expiry_days": 1...dayCount.upperBound, "cost_per_point": 0...100])
 
     public static let redPacket = FieldSchema(kind: "red_packet", fields: [
         "name": .string, "amounts": .table, "min_spend": .number, "valid_days": .integer,
-    ], required: ["amounts"])
+    ], required: ["amounts"], ranges: ["min_spend": 0...CheckedNumber.amounts.upperBound, "valid_days": 1...dayCount.upperBound])
 
     public static let callTask = FieldSchema(kind: "call_task", fields: [
         "name": .string, "queue": .string, "note": .string, "priority": .integer, "cost": .number,

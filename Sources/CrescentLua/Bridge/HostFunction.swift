@@ -52,7 +52,14 @@ let hostDispatch: crescent_swift_fn = { L, context in
             stack.push("too many results from a host function")
             return -1
         }
-        for r in results { stack.push(r) }
+        let base = lua_gettop(L)
+        for (i, r) in results.enumerated() {
+            do { try stack.push(r) } catch {
+                lua_settop(L, base)
+                stack.push("the host function's result #\(i + 1): \(error)")
+                return -1
+            }
+        }
         return Int32(results.count)
     } catch let error as HostError {
         stack.push(error.message)

@@ -10,7 +10,28 @@ public struct LuaStack {
 
     // MARK: - Pushing (host side: the allocator grants headroom so a push cannot raise)
 
-    public func push(_ value: LuaValue) {
+    /// Pushes plain data, or nothing and an error when it is nested deeper than
+    /// `LuaValue.maxNestingDepth` or would not fit in the host's allocator headroom (a push
+    /// that ran out of either would raise through Swift or write past the stack).
+    public func push(_ value: LuaValue) throws(LuaPushError) {
+        let shape = value.shape
+        guard shape.depth <= LuaValue.maxNestingDepth else {
+            throw LuaPushError(problem: "is nested \(shape.depth) levels deep; at most \(LuaValue.maxNestingDepth) levels can be passed to Lua")
+        }
+        guard fitsInHostHeadroom(bytes: shape.estimatedBytes) else {
+            throw LuaPushError(problem: "is too large to pass to Lua (about \(shape.estimatedBytes >> 10) KB)")
+        }
+        let base = lua_gettop(L)
+        guard pushNested(value) else {
+            lua_settop(L, base)
+            throw LuaPushError(problem: "is too deep for the Lua stack")
+        }
+    }
+
+    /// Each table level holds the table and a key on the stack while its children are
+    /// pushed, so every level asks for room first.
+    private func pushNested(_ value: LuaValue) -> Bool {
+        guard lua_checkstack(L, 3) != 0 else { return false }
         switch value {
         case .null: lua_pushnil(L)
         case .bool(let b): lua_pushboolean(L, b ? 1 : 0)
@@ -20,17 +41,27 @@ public struct LuaStack {
         case .array(let a):
             lua_createtable(L, Int32(clamping: a.count), 0)
             for (i, v) in a.enumerated() {
-                push(v)
+                guard pushNested(v) else { return false }
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
         case .table(let t):
             lua_createtable(L, 0, Int32(clamping: t.count))
             for (k, v) in t {
                 push(k)
-                push(v)
+                guard pushNested(v) else { return false }
                 lua_rawset(L, -3)
             }
         }
+        return true
+    }
+
+    /// Whether `bytes` more fit under the state's cap plus the host's headroom.
+    private func fitsInHostHeadroom(bytes: Int) -> Bool {
+        var ud: UnsafeMutableRawPointer?
+        _ = lua_getallocf(L, &ud)
+        guard let limits = ud?.assumingMemoryBound(to: crescent_limits.self).pointee, limits.memory_limit > 0 else { return true }
+        let cap = limits.memory_limit + limits.host_headroom
+        return limits.memory_used < cap && bytes <= (cap - limits.memory_used) / 2
     }
 
     public func push(_ s: String) {
@@ -57,7 +88,9 @@ public struct LuaStack {
             return .double(lua_tonumberx(L, idx, nil))
         case LUA_TSTRING: return .string(try string(at: idx, path: path))
         case LUA_TTABLE:
-            guard depth < 64 else { throw LuaReadError(path: path, problem: "is nested more than 64 levels deep") }
+            guard depth < LuaValue.maxNestingDepth else {
+                throw LuaReadError(path: path, problem: "is nested more than \(LuaValue.maxNestingDepth) levels deep")
+            }
             guard let ptr = lua_topointer(L, idx) else { return .null }
             guard visiting.insert(ptr).inserted else {
                 throw LuaReadError(path: path, problem: "is a table that contains itself (a cycle)")
@@ -142,6 +175,15 @@ extension LuaStack {
             lua_settop(L, -2)
         }
         return out
+    }
+
+    /// Pushes a flat array of strings (no nesting, so it cannot be refused).
+    public func push(strings values: [String]) {
+        lua_createtable(L, Int32(clamping: values.count), 0)
+        for (i, v) in values.enumerated() {
+            push(v)
+            lua_rawseti(L, -2, lua_Integer(i + 1))
+        }
     }
 
     public func push(int32Array values: [Int32]) {

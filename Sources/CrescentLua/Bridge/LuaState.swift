@@ -39,7 +39,7 @@ public final class LuaState {
 
     /// The main thread's stack: push and read values.
     public var stack: LuaStack { LuaStack(L) }
-    public func push(_ value: LuaValue) { stack.push(value) }
+    public func push(_ value: LuaValue) throws(LuaPushError) { try stack.push(value) }
     public func push(_ s: String) { stack.push(s) }
     public func value(at index: Int32, path: String = "result") throws(LuaReadError) -> LuaValue {
         try stack.value(at: index, path: path)

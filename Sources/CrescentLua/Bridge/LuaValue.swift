@@ -29,6 +29,9 @@ public enum LuaValue: Hashable, Sendable {
         default: nil
         }
     }
+    /// The number when it is finite: NaN and infinities (0/0, 1/0 in Lua) read as absent,
+    /// so code past validation never computes with them.
+    public var finiteValue: Double? { doubleValue.flatMap { $0.isFinite ? $0 : nil } }
     public var arrayValue: [LuaValue]? {
         switch self {
         case .array(let a): a
@@ -89,4 +92,38 @@ extension LuaValue: CustomStringConvertible {
             out += "}"
         }
     }
+}
+
+extension LuaValue {
+    /// The deepest nesting the host passes to or reads from Lua. Deeper data is refused:
+    /// recursive pushes and reads need stack room and time in proportion to it.
+    public static let maxNestingDepth = 64
+
+    /// How many tables deep a value nests (a scalar is 0, `{}` is 1, `[[1]]` is 2) and roughly how many bytes it
+    /// takes as Lua objects, measured without recursion so any depth can be measured.
+    public var shape: (depth: Int, estimatedBytes: Int) {
+        var deepest = 0, bytes = 0
+        var pending: [(LuaValue, Int)] = [(self, 0)]
+        while let (value, depth) = pending.popLast() {
+            switch value {
+            case .null, .bool, .int, .double: bytes += 16
+            case .string(let s): bytes += 40 + s.utf8.count
+            case .array(let a):
+                deepest = max(deepest, depth + 1)
+                bytes += 64 + 16 * a.count
+                for v in a { pending.append((v, depth + 1)) }
+            case .table(let t):
+                deepest = max(deepest, depth + 1)
+                bytes += 64 + 32 * t.count
+                for (k, v) in t { bytes += 40 + k.utf8.count; pending.append((v, depth + 1)) }
+            }
+        }
+        return (deepest, bytes)
+    }
+}
+
+/// Plain data the host cannot hand to Lua; nothing of it was pushed.
+public struct LuaPushError: Error, Equatable, CustomStringConvertible {
+    public var problem: String
+    public var description: String { "the value \(problem)" }
 }

@@ -44,7 +44,12 @@ extension Sandbox {
             throw ScriptError(kind: .validation, file: program.chunkName,
                               message: "`\(name)` is not defined as a function", memberId: currentMemberId)
         }
-        for arg in args { state.push(arg) }
+        for (i, arg) in args.enumerated() {
+            do { try state.push(arg) } catch {
+                throw ScriptError(kind: .runtime, file: program.chunkName,
+                                  message: "argument #\(i + 1) of `\(name)`: \(error)", memberId: currentMemberId)
+            }
+        }
         try call(nargs: Int32(args.count), nresults: LUA_MULTRET, chunkName: program.chunkName)
         return try results(from: base + 2, chunkName: program.chunkName)
     }

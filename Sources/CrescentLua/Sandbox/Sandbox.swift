@@ -76,7 +76,13 @@ public final class Sandbox {
         }
     }
 
-    public func setGlobal(_ name: String, _ value: LuaValue) { setGlobal(name) { $0.push(value) } }
+    /// Installs plain data as a read-only global; data too deep or too large installs nothing.
+    public func setGlobal(_ name: String, _ value: LuaValue) throws(LuaPushError) {
+        let base = state.top
+        defer { state.setTop(base) }
+        try state.push(value)
+        setGlobal(name) { lua_pushvalue($0.L, base + 1) }
+    }
 
     func pushPolicyField(_ field: String) {
         lua_rawgeti(state.L, crescent_registryindex(), lua_Integer(policyRef))
@@ -165,14 +171,22 @@ public final class Sandbox {
         if limits.memoryBytes > 0, state.memoryUsed > limits.memoryBytes / 4 { state.collectGarbage() }
     }
 
+    /// Chunks the host loads itself (`=name`), whose positions are never reported.
+    static let internalChunks: Set<String> = ["sandbox-prelude", "crm-prelude"]
+
     /// Builds a ScriptError from a raw Lua message `chunk:line: text`, keeping the position
     /// when the message carries one and falling back to the innermost Lua frame otherwise.
     func error(kind: ScriptError.Kind, raw: String, chunkName: String, recordedLine: Int?) -> ScriptError {
         var file = chunkName, line = recordedLine, message = raw
-        if let parsed = ErrorPosition.parse(raw, knownChunks: knownChunks) {
+        let parsed = ErrorPosition.parse(raw, knownChunks: knownChunks)
+        if let parsed, knownChunks.contains(parsed.file) {
             file = parsed.file; line = parsed.line; message = parsed.message
-        } else if let source = recordedSource, !source.isEmpty {
-            file = source
+        } else {
+            // A position inside the host's preludes means nothing to the marketer: blame the
+            // innermost script frame recorded by the message handler instead. Any other text
+            // that merely looks like a position ("127.0.0.1:25: refused") is kept whole.
+            if let parsed, Self.internalChunks.contains(parsed.file) { message = parsed.message }
+            if let source = recordedSource, !source.isEmpty { file = source }
         }
         return ScriptError(kind: kind, file: file, line: line, message: message, memberId: currentMemberId)
     }

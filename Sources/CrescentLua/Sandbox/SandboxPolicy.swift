@@ -157,6 +157,8 @@ enum SandboxPolicy {
     -- Installs an API table (deeply read-only) or a value under a global name.
     function policy.set_global(name, value) BASE[name] = readonly(value, name) end
     policy.readonly = readonly
+    -- Marks a host-made view read-only for `rawset` too (its metatable guards plain writes).
+    function policy.freeze(t) frozen[t] = true; return t end
     return policy
     """#
 }

@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var sandbox: SandboxOptions
 
-    @Option(help: "Also evaluate segments on this population and report colliding playbooks with member counts.")
+    @Option(help: "Also evaluate segments on this population and report colliding playbooks with member counts (under --instructions, --memory-mb and --timeout when given).")
     var data: String?
 
     @Option(name: .customLong("as-of"), help: "The day scripts see as today with --data (YYYY-MM-DD).")
@@ -49,7 +49,8 @@ struct CheckCommand: ParsableCommand {
             return d
         }
         do {
-            let context = try CampaignContext(script: source, chunkName: file, data: data, seed: UInt64(sandbox.seed), asOf: day)
+            let context = try CampaignContext(script: source, chunkName: file, data: data, seed: UInt64(sandbox.seed), asOf: day,
+                                              limits: { sandbox.overriding(.population(members: $0)) })
             let audiences = try SegmentEvaluator(runtime: context.runtime).evaluateAudiences().audiences
             return OverlapDetector.detect(context.program, audiences: audiences).map { "\($0) [overlap]" }
         } catch let e as ScriptError { return ["\(e) [\(e.kind.rawValue)]"] }

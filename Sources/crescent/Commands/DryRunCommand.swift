@@ -77,6 +77,7 @@ struct DryRunCommand: ParsableCommand {
         if let tiers = context.tiers, let ladder = context.program.tierLadder {
             print(tiers.summary(ladderName: ladder.name) + "\n")
         }
+        var fileNames = ReportFileNames()
         for name in names {
             Progress.shared.step("dry-running \(name)")
             let result: PlaybookDryRun
@@ -84,7 +85,7 @@ struct DryRunCommand: ParsableCommand {
             catch let e as ScriptError { throw ScriptFailure(description: e.description) }
             catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
             Progress.shared.done()
-            let base = (out as NSString).appendingPathComponent(name)
+            let base = (out as NSString).appendingPathComponent(fileNames.stem(for: name))
             try result.report.html().write(toFile: base + ".html", atomically: true, encoding: .utf8)
             try result.report.jsonString().write(toFile: base + ".json", atomically: true, encoding: .utf8)
             print(DryRunSummary.text(result, htmlPath: base + ".html"))

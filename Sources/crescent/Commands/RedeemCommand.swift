@@ -50,7 +50,22 @@ enum OrderJSON {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw UsageError(message: "--order is not a JSON object")
         }
-        func money(_ v: Any?) -> Money? { (v as? NSNumber).map { Money(minorUnits: Int64(($0.doubleValue * 100).rounded())) } }
+        // Every number goes through CheckedNumber: 1e300 or NaN is a usage error naming the field.
+        func number(_ v: Any?, _ field: String) throws -> Double? {
+            guard let v, !(v is NSNull) else { return nil }
+            guard let n = v as? NSNumber else { throw UsageError(message: "--order: \(field) must be a number") }
+            return n.doubleValue
+        }
+        func money(_ v: Any?, _ field: String) throws -> Money? {
+            guard let d = try number(v, field) else { return nil }
+            do { return try CheckedNumber.money(major: d, in: 0...CheckedNumber.amounts.upperBound) }
+            catch { throw UsageError(message: "--order: \(field) \(error)") }
+        }
+        func integer(_ v: Any?, _ field: String, in range: ClosedRange<Double> = CheckedNumber.counts) throws -> Int64? {
+            guard let d = try number(v, field) else { return nil }
+            do { return try CheckedNumber.integer(d, in: range) }
+            catch { throw UsageError(message: "--order: \(field) \(error)") }
+        }
         let time: Timestamp
         if let t = object["time"] as? String {
             guard let parsed = Timestamp(t) else { throw UsageError(message: "order time \"\(t)\" is not a time") }
@@ -58,15 +73,18 @@ enum OrderJSON {
         } else {
             time = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
         }
-        let items = (object["items"] as? [[String: Any]] ?? []).map {
-            OrderItem(sku: $0["sku"] as? String ?? "", category: $0["category"] as? String ?? "",
-                      quantity: ($0["quantity"] as? NSNumber)?.intValue ?? 1, amount: money($0["amount"]) ?? .zero)
+        let items = try (object["items"] as? [[String: Any]] ?? []).enumerated().map { i, item in
+            OrderItem(sku: item["sku"] as? String ?? "", category: item["category"] as? String ?? "",
+                      quantity: Int(try integer(item["quantity"], "items[\(i + 1)].quantity", in: 1...1_000_000) ?? 1),
+                      amount: try money(item["amount"], "items[\(i + 1)].amount") ?? .zero)
         }
-        let amount = money(object["amount"]) ?? items.reduce(Money.zero) { $0 + $1.amount }
-        let order = Order(id: (object["id"] as? NSNumber)?.int64Value ?? 0,
-                          memberId: (object["member_id"] as? NSNumber)?.int64Value ?? 0, time: time,
+        guard items.count <= 10_000 else { throw UsageError(message: "--order: at most 10000 items") }
+        // Bounded items (<= 10^12 minor units each, <= 10,000 of them) cannot overflow these sums.
+        let amount = try money(object["amount"], "amount") ?? items.reduce(Money.zero) { $0 + $1.amount }
+        let order = Order(id: try integer(object["id"], "id") ?? 0,
+                          memberId: try integer(object["member_id"], "member_id") ?? 0, time: time,
                           store: object["store"] as? String, amount: amount,
                           quantity: items.reduce(0) { $0 + $1.quantity }, items: items)
-        return (order, object["city"] as? String, money(object["shipping_fee"]) ?? .zero)
+        return (order, object["city"] as? String, try money(object["shipping_fee"], "shipping_fee") ?? .zero)
     }
 }

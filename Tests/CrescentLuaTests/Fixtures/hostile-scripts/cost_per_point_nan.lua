@@ -1,0 +1,8 @@
+-- expect: runtime line 7
+-- problem: points: field `cost_per_point` is not a number (NaN
+segment "everyone" { where = function(m) return true end }
+playbook "p" {
+  goal = "retain", audience = "everyone", channels = "sms",
+  when = { at = "2026-12-01 10:00" },
+  offer = points { award = 100, cost_per_point = 0/0 },
+}
