@@ -76,10 +76,5 @@ public enum CheckedNumber {
     }
 }
 
-extension Money {
-    /// `major` yuan as money, or nil when it is NaN, infinite or beyond `CheckedNumber.amounts`
-    /// (like `Int(exactly:)`: for values whose problems validation has already reported).
-    public init?(checkedMajor major: Double) {
-        do { self = try CheckedNumber.money(major: major) } catch { return nil }
-    }
-}
+// `Money(checkedMajor:)` (nil for NaN, infinities and out-of-range amounts) lives in Money.swift;
+// script values reach it only after their field ranges (`amounts`) were validated.
