@@ -57,10 +57,14 @@ public struct SegmentEvaluator {
         }
         func has(_ other: String) -> Bool { segments[other]?.contains(i) ?? false }
         func out(_ reason: String) -> SegmentVerdict { SegmentVerdict(segment: name, member: false, reason: reason) }
+        // A part the member is not in says why, down to the condition (declarations are acyclic once loaded).
+        func why(_ part: String) throws(ScriptError) -> String { "\"\(part)\" (\(try explain(part, member: i, segments: segments).reason))" }
         if !s.union.isEmpty, !s.union.contains(where: has) {
-            return out("in none of union " + s.union.map { "\"\($0)\"" }.joined(separator: ", "))
+            var parts: [String] = []
+            for u in s.union { parts.append(try why(u)) }
+            return out("in none of union " + parts.joined(separator: ", "))
         }
-        if let missing = s.intersect.first(where: { !has($0) }) { return out("not in intersect \"\(missing)\"") }
+        if let missing = s.intersect.first(where: { !has($0) }) { return out("not in intersect " + (try why(missing))) }
         if s.hasConditions, let failed = try runtime.explainConditions(name, member: i) { return out(failed) }
         if let excluded = s.exclude.first(where: has) { return out("excluded: in \"\(excluded)\"") }
         return SegmentVerdict(segment: name, member: true, reason: s.hasConditions ? "meets every condition" : "no conditions")
