@@ -60,9 +60,9 @@ public struct JourneyExplainer {
             e.nextStep = j.nextDue.map { "step \(j.step) \"\(plan.steps[j.step].name)\" due \($0)" }
         } else {
             if !inAudience { e.blocked = "not in the audience"; return e }
+            // The guards are still walked: they say what would stop the member now.
             if !plan.mayEnter(after: latest, at: at) {
-                e.blocked = "may not enter again (reentry \(plan.playbook.journey.reentry))"
-                return e
+                e.blocked = "may not enter again (reentry \(plan.playbook.journey.reentry)); the step's checks at this moment follow"
             }
             e.nextStep = plan.steps.count > 1 ? plan.due(step: 1, enteredAt: at).map {
                 "step 1 \"\(plan.steps[1].name)\" due \($0) if entered now" } : nil
@@ -105,9 +105,12 @@ public struct JourneyExplainer {
         switch trace.decision {
         case .issue(let channel):
             e.decision = "issue:\(channel)"
-            let offerId = offer?.id ?? latest?.offerId ?? 0
-            e.message = try MessageVariables.render(playbook: plan.playbook, step: k, view: view,
-                                                    offer: context.runtime.offers[offerId]?.templateVariables ?? [:],
+            // A reminder names the offer the journey gave, as the store interned it.
+            var offerVariables = offer?.declaration.templateVariables ?? [:]
+            if offer == nil, let store, let variablesId = latest?.offerVariablesId {
+                offerVariables = try store.offerVariables(id: variablesId)
+            }
+            e.message = try MessageVariables.render(playbook: plan.playbook, step: k, view: view, offer: offerVariables,
                                                     chunkName: context.program.chunkName)
         case .suppress(let reason):
             e.decision = "suppress:\(reason.code)"

@@ -94,4 +94,6 @@ public struct SegmentVerdict: Sendable, Equatable, Codable {
     public var member: Bool
     /// The first part that failed ("rfm.m >= 4 (member: 2)", `not in intersect "vip"`), or why they are in.
     public var reason: String
+
+    public init(segment: String, member: Bool, reason: String) { self.segment = segment; self.member = member; self.reason = reason }
 }

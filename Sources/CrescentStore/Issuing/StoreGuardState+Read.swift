@@ -11,3 +11,10 @@ extension CrescentStore {
         }
     }
 }
+
+extension CrescentStore {
+    /// The message variables of an offer a journey gave (its `offer_variables_id`), for a reminder's text.
+    public func offerVariables(id: Int64) throws -> [String: String] {
+        try writer.read { try OfferVariablesCatalog.variables(id: id, $0) }
+    }
+}
