@@ -162,25 +162,34 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
-    /// Generates today's date scenes (birthday, anniversaries, replenishment, holidays,
-    /// becoming silent) once per playbook and local day of the script's time zone: members
-    /// whose scene falls today enter at the scene's time. The day is marked done only after
-    /// its entries are written, so a crash in between generates it again (entries are idempotent).
+    /// Generates the date scenes (birthday, anniversaries, replenishment, holidays, becoming
+    /// silent) of each local day of the script's time zone once per playbook: members whose
+    /// scene falls on the day enter at the scene's time. Days missed while the engine was down
+    /// are caught up, at most ``sceneCatchUpDays`` back. A day is marked done only after its
+    /// entries are written, so a crash in between generates it again (entries are idempotent).
     private func runDateScenes() throws {
         let now = clock.now()
         for (script, playbook) in scripts.datePlaybooks() {
-            let day = DateSceneCalendar.localDay(now, utcOffsetSeconds: playbook.journey.utcOffsetSeconds)
-            guard try !store.sceneDayDone(playbook: playbook.name, day: day) else { continue }
+            let today = DateSceneCalendar.localDay(now, utcOffsetSeconds: playbook.journey.utcOffsetSeconds)
+            let earliest = today.adding(days: -Self.sceneCatchUpDays)
+            var day = max(earliest, try store.lastSceneDay(playbook: playbook.name).map { $0.adding(days: 1) } ?? today)
+            guard day <= today else { continue }
             do {
                 var live = script.journeys(try fullContext(script, asOf: asOfToday), store: store, clock: clock)
                 live.batchSize = 500
-                record(try live.scenes(playbook: playbook.name, day: day, at: now))
-                try store.markSceneDay(playbook: playbook.name, day: day, at: now)
+                while day <= today {
+                    record(try live.scenes(playbook: playbook.name, day: day, at: now))
+                    try store.markSceneDay(playbook: playbook.name, day: day, at: now)
+                    day = day.adding(days: 1)
+                }
             } catch {
                 metrics.scriptErrors.increment()
             }
         }
     }
+
+    /// How many missed days of date scenes a restart still generates.
+    static let sceneCatchUpDays = 7
 
     /// Runs every journey step due by now (reminders, deferred steps, scene entries whose time
     /// came), found through the journeys' due index, a batch of members at a time.
@@ -255,6 +264,11 @@ public final class LiveEngine: @unchecked Sendable {
             previews[file] = (members.version, script.source, sizes)
             return sizes
         }
+    }
+
+    /// The running version of every script, in file order.
+    func scriptsRunning() async -> [CRMProgram] {
+        await worker.run { [self] in scripts.scripts.keys.sorted().map { scripts.scripts[$0]!.program } }
     }
 
     public func scriptStatus() async -> [ScriptStatus] {

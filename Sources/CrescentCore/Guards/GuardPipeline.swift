@@ -154,24 +154,29 @@ public struct GuardPipeline: Sendable {
                 trace.verdict(.sameTypeRecently, passed: true, "no \"\(request.couponType ?? "")\" coupon within \(p.seconds / 86_400) days")
             }
         }
-        // Reasons read the state after the reservation (unchanged when it failed), only when traced.
-        switch state.reserve(campaign: campaignKey, stock: limits.stock, budget: limits.budget,
-                             value: request.costPerIssue) {
-        case .outOfStock:
-            trace.verdict(.outOfStock, passed: false, "none of the \(limits.stock ?? 0) units left")
-            return .suppress(.outOfStock)
-        case .budgetExhausted:
-            trace.verdict(.outOfStock, passed: true, Self.left(state.stockRemaining(campaign: campaignKey, limit: limits.stock),
-                                                              of: limits.stock))
-            trace.verdict(.budgetExhausted, passed: false, "\(state.budgetRemaining(campaign: campaignKey, limit: limits.budget) ?? .zero) "
-                          + "of \(limits.budget ?? .zero) left, the issue costs \(request.costPerIssue)")
-            return .suppress(.budgetExhausted)
-        case .reserved:
-            trace.verdict(.outOfStock, passed: true, Self.left(state.stockRemaining(campaign: campaignKey, limit: limits.stock),
-                                                              of: limits.stock, after: true))
-            trace.verdict(.budgetExhausted, passed: true, limits.budget.map {
-                "\(state.budgetRemaining(campaign: campaignKey, limit: $0) ?? .zero) of \($0) left after this one "
-                    + "(costs \(request.costPerIssue))" } ?? "no budget limit")
+        if request.reserves {
+            // Reasons read the state after the reservation (unchanged when it failed), only when traced.
+            switch state.reserve(campaign: campaignKey, stock: limits.stock, budget: limits.budget,
+                                 value: request.costPerIssue) {
+            case .outOfStock:
+                trace.verdict(.outOfStock, passed: false, "none of the \(limits.stock ?? 0) units left")
+                return .suppress(.outOfStock)
+            case .budgetExhausted:
+                trace.verdict(.outOfStock, passed: true, Self.left(state.stockRemaining(campaign: campaignKey, limit: limits.stock),
+                                                                  of: limits.stock))
+                trace.verdict(.budgetExhausted, passed: false, "\(state.budgetRemaining(campaign: campaignKey, limit: limits.budget) ?? .zero) "
+                              + "of \(limits.budget ?? .zero) left, the issue costs \(request.costPerIssue)")
+                return .suppress(.budgetExhausted)
+            case .reserved:
+                trace.verdict(.outOfStock, passed: true, Self.left(state.stockRemaining(campaign: campaignKey, limit: limits.stock),
+                                                                  of: limits.stock, after: true))
+                trace.verdict(.budgetExhausted, passed: true, limits.budget.map {
+                    "\(state.budgetRemaining(campaign: campaignKey, limit: $0) ?? .zero) of \($0) left after this one "
+                        + "(costs \(request.costPerIssue))" } ?? "no budget limit")
+            }
+        } else {
+            trace.verdict(.outOfStock, passed: true, "nothing to reserve (no coupon, no cost)")
+            trace.verdict(.budgetExhausted, passed: true, "nothing to reserve (no coupon, no cost)")
         }
         state.recordIssue(GuardIssue(member: id, campaign: campaignKey, businessLine: lineKey,
                                      couponType: typeKey, source: request.source, channel: channel.key,

@@ -54,6 +54,14 @@ extension CrescentStore {
         try writer.write { try JourneyLedger.claimSceneDay($0, playbook: playbook, day: day, at: now) }
     }
 
+    /// The latest day whose date scenes were generated for `playbook`, if any.
+    public func lastSceneDay(playbook: String) throws -> Day? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT max(day) FROM scene_days WHERE playbook = ?", arguments: [playbook])
+                .flatMap { Day($0) }
+        }
+    }
+
     /// True when the date scenes of `day` were already generated for `playbook`.
     public func sceneDayDone(playbook: String, day: Day) throws -> Bool {
         try writer.read { db in
