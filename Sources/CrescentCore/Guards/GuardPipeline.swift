@@ -1,6 +1,8 @@
 /// The guards between a playbook's audience and an issue, applied in a fixed order.
 ///
 /// The order, and why:
+/// 0. `holdout` — the member is in the campaign's sticky holdout: nothing at all, so the
+///    holdout measures the campaign against doing nothing.
 /// 1. `outside_claim_window` — the campaign cannot issue now at all.
 /// 2. `overlap` — another strategy of the same business line already acted on the
 ///    member within `overlapPeriod` ("same line, same segment, same time: one strategy").
@@ -79,6 +81,11 @@ public struct GuardPipeline: Sendable {
 
     private func walk<S: GuardState, T: GuardTracing>(member: Member, at now: Timestamp, state: inout S,
                                                        trace: inout T) -> GuardDecision {
+        if request.holdout > 0,
+           StickyAssignment.isHeldOut(memberId: member.id, playbook: request.campaign, share: request.holdout) {
+            trace.verdict(.holdout, passed: false, "in the playbook's \(request.holdout) holdout share (sticky per member)")
+            return .suppress(.holdout)
+        }
         if let from = request.claimFrom, now < from {
             trace.verdict(.outsideClaimWindow, passed: false, "claims open at \(from), it is \(now)")
             return .suppress(.outsideClaimWindow)

@@ -56,6 +56,7 @@ public struct JourneyLog: Sendable {
         guard case .issue(let channel) = decision else { return }
         let k = outcome.step
         if steps[k].issued == 0 { steps[k].day = at.day }
+        if at.day > steps[k].day { steps[k].lastDay = at.day }
         steps[k].issued += 1
         steps[k].byChannel[channel, default: 0] += 1
         var day = timeline[at.day, default: TimelineDay()]

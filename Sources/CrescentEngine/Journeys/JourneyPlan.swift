@@ -65,8 +65,10 @@ public struct JourneyPlan: Sendable {
     /// plain message request for a step without an offer (a reminder).
     public func guardRequest(step k: Int, offer: ResolvedOffer?) -> GuardRequest {
         let channels = steps[k].channels
-        return offer?.request(playbook, channels: channels)
+        var request = offer?.request(playbook, channels: channels)
             ?? GuardRequest(campaign: name, businessLine: playbook.businessLine, channels: channels)
+        request.holdout = playbook.holdout
+        return request
     }
 
     /// True when the journey listens for `kind` to end it.
