@@ -75,11 +75,3 @@ public enum CheckedNumber {
         return String(d)
     }
 }
-
-extension Money {
-    /// `major` yuan as money, or nil when it is NaN, infinite or beyond `CheckedNumber.amounts`
-    /// (like `Int(exactly:)`: for values whose problems validation has already reported).
-    public init?(checkedMajor major: Double) {
-        do { self = try CheckedNumber.money(major: major) } catch { return nil }
-    }
-}
