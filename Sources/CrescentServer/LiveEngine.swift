@@ -55,8 +55,8 @@ public final class LiveEngine: @unchecked Sendable {
     let clock: any CrescentCore.Clock
     private let worker = SerialWorker(name: "crescent-engine")
     // Confined to the worker thread.
-    private var members: LiveMembers!
-    private var scripts: LiveScripts!
+    private(set) var members: LiveMembers!
+    private(set) var scripts: LiveScripts!
     private var processor: EventProcessor!
     private var previews: [String: (version: Int, source: String, sizes: [SegmentSize])] = [:]
     private var checkpointer: WALCheckpointer?

@@ -202,4 +202,26 @@ struct JourneyTests {
             else { #expect(engine.log.skipped == 1 && engine.log.exits.isEmpty) }
         }
     }
+
+    @Test("the payment a journey entered on does not end it through exit_on; a later payment does")
+    func theEntryPaymentIsNotAnExit() throws {
+        let context = try Self.context("""
+            segment "all" { where = function(m) return true end }
+            playbook "after_pay" {
+              goal = "retain", audience = "all", channels = "sms", when = { trigger = "payment" },
+              exit_on = "payment",
+              offer = coupon { off = 5, min_spend = 20, valid_days = 7 },
+              steps = { { after_days = 0 }, { after_days = 1 } },
+            }
+            """, members: [Self.member(1), Self.member(2)], asOf: Day(year: 2026, month: 1, day: 1))
+        var engine = JourneyExecutor(context: context, plan: JourneyPlan(context.program.playbook("after_pay")!),
+                                     recorder: MemoryJourneyRecorder(), simulated: true)
+        let paid = Timestamp(day: Day(year: 2026, month: 1, day: 1), hour: 4)
+        for id: Int64 in [1, 2] { engine.recorder.recordOrder(member: id, at: paid) }
+        try engine.enter([0, 1], at: paid, entryKey: { "event:\($0)" })
+        engine.recorder.recordOrder(member: 2, at: paid.adding(seconds: 3_600))
+        try engine.advance(to: paid.adding(seconds: 2 * 86_400))
+        #expect(engine.log.steps.map(\.issued) == [2, 1])
+        #expect(engine.log.exits == [JourneyExit.event("payment"): 1])
+    }
 }

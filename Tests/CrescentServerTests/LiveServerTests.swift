@@ -119,6 +119,35 @@ final class LiveServerTests: XCTestCase {
     }
 }
 
+extension LiveServerTests {
+    func testMemberJourneysShowRowsAndWhyEachPlaybookDoesWhatItDoes() async throws {
+        _ = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 4, member: 7))
+        try await client.waitUntilProcessed(db)
+        let paid = try await client.request(.GET, "/v1/members/7/journeys")
+        XCTAssertEqual(paid.status, 200, paid.body)
+        // The journey the payment started, done after its one step, and its explanation now.
+        XCTAssertTrue(paid.body.contains(#""playbook":"thanks_for_paying""#) && paid.body.contains(#""state":"done""#), paid.body)
+        XCTAssertTrue(paid.body.contains(#""entry":"on a \"payment\" event""#), paid.body)
+        // Member 8 never ordered: out of "buyers", and the reason is the failing condition.
+        let never = try await client.request(.GET, "/v1/members/8/journeys")
+        XCTAssertEqual(never.status, 200, never.body)
+        XCTAssertTrue(never.body.contains(#""journeys":[]"#), never.body)
+        XCTAssertTrue(never.body.contains(#"{"member":false,"reason":"where returned false","segment":"buyers"}"#), never.body)
+        XCTAssertTrue(never.body.contains(#""blocked":"not in the audience""#), never.body)
+        // "welcome" (everyone) would issue on sms with the rendered message.
+        XCTAssertTrue(never.body.contains(#""decision":"issue:sms""#), never.body)
+        XCTAssertTrue(never.body.contains(#""message":"Welcome Member!""#), never.body)
+
+        let noToken = try await client.request(.GET, "/v1/members/8/journeys", token: nil)
+        XCTAssertEqual(noToken.status, 401)
+        let unknown = try await client.request(.GET, "/v1/members/999/journeys")
+        XCTAssertEqual(unknown.status, 404)
+        XCTAssertTrue(unknown.body.contains("no member 999"), unknown.body)
+        let notANumber = try await client.request(.GET, "/v1/members/abc/journeys")
+        XCTAssertEqual(notANumber.status, 400)
+    }
+}
+
 /// Hands the bound port from the server's callback to the test.
 final class PortBox: @unchecked Sendable {
     private let lock = NSLock()

@@ -66,55 +66,124 @@ public struct GuardPipeline: Sendable {
     /// Runs every guard for one member; on `.issue`, reserves stock and budget and
     /// records the issue in `state`.
     public func decide<S: GuardState>(member: Member, at now: Timestamp, state: inout S) -> GuardDecision {
+        var none = NoGuardTracing()
+        return walk(member: member, at: now, state: &state, trace: &none)
+    }
+
+    /// The same walk as ``decide(member:at:state:)`` (with the same effect on `state`),
+    /// keeping every guard's verdict and reason and why each channel was skipped or picked.
+    /// Guards after the one that refused are not reached, as in `decide`.
+    public func explain<S: GuardState>(member: Member, at now: Timestamp, state: inout S) -> GuardTrace {
+        var trace = GuardTrace()
+        trace.decision = walk(member: member, at: now, state: &state, trace: &trace)
+        return trace
+    }
+
+    private func walk<S: GuardState, T: GuardTracing>(member: Member, at now: Timestamp, state: inout S,
+                                                       trace: inout T) -> GuardDecision {
         if request.holdout > 0,
            StickyAssignment.isHeldOut(memberId: member.id, playbook: request.campaign, share: request.holdout) {
+            trace.verdict(.holdout, passed: false, "in the playbook's \(request.holdout) holdout share (sticky per member)")
             return .suppress(.holdout)
         }
-        if let from = request.claimFrom, now < from { return .suppress(.outsideClaimWindow) }
-        if let until = request.claimUntil, now >= until { return .suppress(.outsideClaimWindow) }
+        if let from = request.claimFrom, now < from {
+            trace.verdict(.outsideClaimWindow, passed: false, "claims open at \(from), it is \(now)")
+            return .suppress(.outsideClaimWindow)
+        }
+        if let until = request.claimUntil, now >= until {
+            trace.verdict(.outsideClaimWindow, passed: false, "claims closed at \(until), it is \(now)")
+            return .suppress(.outsideClaimWindow)
+        }
+        trace.verdict(.outsideClaimWindow, passed: true, request.claimFrom == nil && request.claimUntil == nil
+                      ? "no claim window" : "inside the claim window")
         let id = member.id
 
         var chosen = channels.first
         if pushed {
             if let p = policy.overlapPeriod, state.actedInBusinessLine(
                 member: id, businessLine: lineKey, since: now.adding(seconds: -p.seconds), otherThan: campaignKey) {
+                trace.verdict(.overlap, passed: false, "another \"\(request.businessLine)\" campaign acted on the member "
+                              + "within \(p.seconds / 3_600) h")
                 return .suppress(.overlap)
             }
-            switch pickChannel(member, now, state) {
+            trace.verdict(.overlap, passed: true, policy.overlapPeriod == nil ? "no overlap period"
+                          : "no other \"\(request.businessLine)\" campaign acted within the overlap period")
+            switch pickChannel(member, now, state, &trace) {
             case .picked(let channel): chosen = channel
             case .suppressed(let reason): return .suppress(reason)
             }
+        } else {
+            trace.verdict(.overlap, passed: true, "self-claimed: the member asked, overlap does not apply")
+            if let first = chosen {
+                trace.channel(first.code, skippedBy: nil, "self-claimed: the first channel of the list")
+            }
         }
-        guard let channel = chosen else { return .suppress(.noConsent) }
+        guard let channel = chosen else {
+            trace.verdict(.noConsent, passed: false, "the step lists no channel")
+            return .suppress(.noConsent)
+        }
 
         let localDay = now.adding(seconds: Int64(member.utcOffsetMinutes) * 60).day
         let limits = request.limits
         if typeKey != nil {
-            if let perDay = limits.perMemberPerDay,
-               state.claims(member: id, campaign: campaignKey, onLocalDay: localDay) >= perDay {
-                return .suppress(.claimLimitDay)
+            if let perDay = limits.perMemberPerDay {
+                let n = state.claims(member: id, campaign: campaignKey, onLocalDay: localDay)
+                if n >= perDay {
+                    trace.verdict(.claimLimitDay, passed: false, "\(n) claims on \(localDay), the limit is \(perDay) a day")
+                    return .suppress(.claimLimitDay)
+                }
+                trace.verdict(.claimLimitDay, passed: true, "\(n) of \(perDay) claims on \(localDay)")
             }
-            if let perCampaign = limits.perMemberPerCampaign,
-               state.claims(member: id, campaign: campaignKey) >= perCampaign {
-                return .suppress(.claimLimitCampaign)
+            if let perCampaign = limits.perMemberPerCampaign {
+                let n = state.claims(member: id, campaign: campaignKey)
+                if n >= perCampaign {
+                    trace.verdict(.claimLimitCampaign, passed: false, "\(n) claims, the limit is \(perCampaign) per member")
+                    return .suppress(.claimLimitCampaign)
+                }
+                trace.verdict(.claimLimitCampaign, passed: true, "\(n) of \(perCampaign) claims per member")
             }
         }
         if pushed, let typeKey {
-            if let n = policy.maxUnusedCRMCoupons, state.unusedCRMCoupons(member: id) >= n {
-                return .suppress(.tooManyUnusedCoupons)
+            if let max = policy.maxUnusedCRMCoupons {
+                let n = state.unusedCRMCoupons(member: id)
+                if n >= max {
+                    trace.verdict(.tooManyUnusedCoupons, passed: false, "holds \(n) unused coupons, at most \(max)")
+                    return .suppress(.tooManyUnusedCoupons)
+                }
+                trace.verdict(.tooManyUnusedCoupons, passed: true, "holds \(n) unused coupons, at most \(max)")
             }
-            if let p = policy.sameTypePeriod, let last = state.lastIssue(member: id, couponType: typeKey),
-               last.seconds > now.seconds - p.seconds {
-                return .suppress(.sameTypeRecently)
+            if let p = policy.sameTypePeriod {
+                if let last = state.lastIssue(member: id, couponType: typeKey), last.seconds > now.seconds - p.seconds {
+                    trace.verdict(.sameTypeRecently, passed: false, "a \"\(request.couponType ?? "")\" coupon was issued at \(last), "
+                                  + "within \(p.seconds / 86_400) days")
+                    return .suppress(.sameTypeRecently)
+                }
+                trace.verdict(.sameTypeRecently, passed: true, "no \"\(request.couponType ?? "")\" coupon within \(p.seconds / 86_400) days")
             }
         }
         if request.reserves {
+            // Reasons read the state after the reservation (unchanged when it failed), only when traced.
             switch state.reserve(campaign: campaignKey, stock: limits.stock, budget: limits.budget,
                                  value: request.costPerIssue) {
-            case .outOfStock: return .suppress(.outOfStock)
-            case .budgetExhausted: return .suppress(.budgetExhausted)
-            case .reserved: break
+            case .outOfStock:
+                trace.verdict(.outOfStock, passed: false, "none of the \(limits.stock ?? 0) units left")
+                return .suppress(.outOfStock)
+            case .budgetExhausted:
+                trace.verdict(.outOfStock, passed: true, Self.left(state.stockRemaining(campaign: campaignKey, limit: limits.stock),
+                                                                  of: limits.stock))
+                trace.verdict(.budgetExhausted, passed: false, "\(state.budgetRemaining(campaign: campaignKey, limit: limits.budget) ?? .zero) "
+                              + "of \(limits.budget ?? .zero) left, the issue costs \(request.costPerIssue)")
+                return .suppress(.budgetExhausted)
+            case .reserved:
+                trace.verdict(.outOfStock, passed: true, Self.left(state.stockRemaining(campaign: campaignKey, limit: limits.stock),
+                                                                  of: limits.stock, after: true))
+                trace.verdict(.budgetExhausted, passed: true, limits.budget.map {
+                    "\(state.budgetRemaining(campaign: campaignKey, limit: $0) ?? .zero) of \($0) left after this one "
+                        + "(costs \(request.costPerIssue))" } ?? "no budget limit")
             }
+        } else {
+            trace.verdict(.outOfStock, passed: true, "nothing to reserve (no coupon, no cost)")
+            trace.verdict(.budgetExhausted, passed: true, "nothing to reserve (no coupon, no cost)")
         }
         state.recordIssue(GuardIssue(member: id, campaign: campaignKey, businessLine: lineKey,
                                      couponType: typeKey, source: request.source, channel: channel.key,
@@ -123,26 +192,46 @@ public struct GuardPipeline: Sendable {
     }
 
     /// Steps 3–5: the first channel consented, not quiet and under its caps.
-    private func pickChannel<S: GuardState>(_ member: Member, _ now: Timestamp,
-                                            _ state: S) -> ChannelPick {
-        let quiet = policy.quietHours.map {
-            $0.contains(minute: QuietHours.localMinute(now, utcOffsetMinutes: member.utcOffsetMinutes))
-        } ?? false
+    private func pickChannel<S: GuardState, T: GuardTracing>(_ member: Member, _ now: Timestamp,
+                                                             _ state: S, _ trace: inout T) -> ChannelPick {
+        let localMinute = QuietHours.localMinute(now, utcOffsetMinutes: member.utcOffsetMinutes)
+        let quiet = policy.quietHours.map { $0.contains(minute: localMinute) } ?? false
         var furthest = SuppressionReason.noConsent
         channelLoop: for channel in channels {
-            guard member.consent.contains(channel.code) else { continue }
-            if quiet && !channel.quietExempt {
-                if furthest.rawValue < SuppressionReason.quietHours.rawValue { furthest = .quietHours }
+            guard member.consent.contains(channel.code) else {
+                trace.channel(channel.code, skippedBy: .noConsent, "the member has not consented to \(channel.code)")
                 continue
             }
-            for cap in channel.caps
-            where state.sends(member: member.id, channel: cap.key, since: now.adding(seconds: -cap.period)) >= cap.max {
-                furthest = .frequencyCap
-                continue channelLoop
+            if quiet && !channel.quietExempt {
+                if furthest.rawValue < SuppressionReason.quietHours.rawValue { furthest = .quietHours }
+                trace.channel(channel.code, skippedBy: .quietHours, String(format: "%02d:%02d member time is in quiet hours",
+                                                                            localMinute / 60, localMinute % 60))
+                continue
             }
+            for cap in channel.caps {
+                let sent = state.sends(member: member.id, channel: cap.key, since: now.adding(seconds: -cap.period))
+                if sent >= cap.max {
+                    furthest = .frequencyCap
+                    trace.channel(channel.code, skippedBy: .frequencyCap,
+                                  "\(sent) sends on \(cap.key) in \(cap.period / 3_600) h, the cap is \(cap.max)")
+                    continue channelLoop
+                }
+            }
+            trace.channel(channel.code, skippedBy: nil, "consented, not quiet, under its caps")
+            trace.verdict(.noConsent, passed: true, "consented to \(channel.code)")
+            trace.verdict(.quietHours, passed: true, quiet ? "quiet hours, but \(channel.code) is exempt" : "not in quiet hours")
+            trace.verdict(.frequencyCap, passed: true, "\(channel.code) is under its caps")
             return .picked(channel)
         }
+        trace.verdict(furthest, passed: false, furthest == .noConsent
+                      ? "consented to none of \(channels.map(\.code).joined(separator: ", "))"
+                      : "no channel passed consent, quiet hours and caps (see the channels)")
         return .suppressed(furthest)
+    }
+
+    private static func left(_ remaining: Int?, of limit: Int?, after: Bool = false) -> String {
+        guard let remaining, let limit else { return "no stock limit" }
+        return "\(remaining) of \(limit) units left" + (after ? " after this one" : "")
     }
 
     /// Decides for every member at one time, counting the outcomes.

@@ -41,6 +41,10 @@ public struct Journey: Sendable, Equatable {
     }
 
     public var isOpen: Bool { state == .active }
+
+    /// Purchases that count for exits and `only_if` start just after entry: the payment a
+    /// `payment`-triggered journey entered on is not a reason to leave it.
+    public var purchasesFrom: Timestamp { enteredAt.adding(seconds: 1) }
 }
 
 /// Why a journey left before its last step, as recorded in `exit_reason`.

@@ -75,6 +75,3 @@ public enum CheckedNumber {
         return String(d)
     }
 }
-
-// `Money(checkedMajor:)` (nil for NaN, infinities and out-of-range amounts) lives in Money.swift;
-// script values reach it only after their field ranges (`amounts`) were validated.

@@ -101,11 +101,11 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                 moved.append(Self.closed(j, JourneyExit.expired)); continue
             }
             if plan.exits(on: "payment") || plan.exits(on: "order"),
-               try recorder.purchased(member: j.member, from: j.enteredAt, to: at) {
+               try recorder.purchased(member: j.member, from: j.purchasesFrom, to: at) {
                 moved.append(Self.closed(j, JourneyExit.event("payment"))); continue
             }
             let step = plan.steps[j.step]
-            if let condition = step.condition, try !holds(condition, j, at) {
+            if let condition = step.condition, try !recorder.holds(condition, j, at: at) {
                 log.skipped += 1
                 moved.append(Self.advanced(j, plan))
                 continue
@@ -178,15 +178,6 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         }
     }
 
-    /// Whether a step's `only_if` holds for the journey at `at`.
-    private func holds(_ condition: StepCondition, _ j: Journey, _ at: Timestamp) throws -> Bool {
-        switch condition {
-        case .notRedeemed: return try !recorder.redeemed(journey: j, before: at)
-        case .notPurchased: return try !recorder.purchased(member: j.member, from: j.enteredAt, to: at)
-        case .purchased: return try recorder.purchased(member: j.member, from: j.enteredAt, to: at)
-        }
-    }
-
     /// The journey moved past its current step: the next one's due time, or done.
     static func advanced(_ j: Journey, _ plan: JourneyPlan) -> Journey {
         var next = j
@@ -225,11 +216,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     private mutating func pipeline(step: Int, offer: ResolvedOffer?) throws -> GuardPipeline {
         let key = PipelineKey(step: step, offer: offer?.id ?? 0)
         if let p = pipelines[key] { return p }
-        let channels = plan.steps[step].channels
-        var request = offer?.request(plan.playbook, channels: channels)
-            ?? GuardRequest(campaign: plan.name, businessLine: plan.playbook.businessLine, channels: channels)
-        request.holdout = plan.playbook.holdout
-        let p = GuardPipeline(policy: policy, request: request)
+        let p = GuardPipeline(policy: policy, request: plan.guardRequest(step: step, offer: offer))
         pipelines[key] = p
         return p
     }

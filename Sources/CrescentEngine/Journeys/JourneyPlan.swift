@@ -61,6 +61,16 @@ public struct JourneyPlan: Sendable {
         playbook.schedule.withinDays.map { entered.adding(seconds: Int64($0) * 86_400) }
     }
 
+    /// What step `k` asks the guards for: the offer's request on the step's channels, or a
+    /// plain message request for a step without an offer (a reminder).
+    public func guardRequest(step k: Int, offer: ResolvedOffer?) -> GuardRequest {
+        let channels = steps[k].channels
+        var request = offer?.request(playbook, channels: channels)
+            ?? GuardRequest(campaign: name, businessLine: playbook.businessLine, channels: channels)
+        request.holdout = playbook.holdout
+        return request
+    }
+
     /// True when the journey listens for `kind` to end it.
     public func exits(on kind: String) -> Bool { playbook.journey.exitOn.contains(kind) }
 

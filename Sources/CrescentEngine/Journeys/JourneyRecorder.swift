@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentLua
 
 /// What one step did for one member, for the recorder to write.
 public struct StepOutcome: Sendable {
@@ -47,4 +48,15 @@ public protocol JourneyRecorder {
     func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool
     /// True when the member used a coupon the journey gave.
     func redeemed(journey: Journey, before: Timestamp) throws -> Bool
+}
+
+extension JourneyRecorder {
+    /// Whether a step's `only_if` holds for journey `j` at `at`.
+    public func holds(_ condition: StepCondition, _ j: Journey, at: Timestamp) throws -> Bool {
+        switch condition {
+        case .notRedeemed: return try !redeemed(journey: j, before: at)
+        case .notPurchased: return try !purchased(member: j.member, from: j.purchasesFrom, to: at)
+        case .purchased: return try purchased(member: j.member, from: j.purchasesFrom, to: at)
+        }
+    }
 }

@@ -85,9 +85,17 @@ struct JourneySimulation {
                 try engine.advance(to: dayStart.adding(seconds: 14 * 3_600))
                 orders = drawOrders(on: day, daily: daily, uplift: uplift, reminderUplift: reminderUplift)
             }
-            for o in orders {
-                try engine.advance(to: o.time.adding(seconds: -1))
-                try apply(o.member, at: o.time, amount: o.amount)
+            // Everything that happens at one instant is applied before the steps due at that
+            // instant run, as `serve` processes the events it accepted before its due steps.
+            var k = 0
+            while k < orders.count {
+                let time = orders[k].time
+                try engine.advance(to: time.adding(seconds: -1))
+                while k < orders.count && orders[k].time == time {
+                    try apply(orders[k].member, at: time, amount: orders[k].amount)
+                    k += 1
+                }
+                try engine.advance(to: time)
             }
             try engine.advance(to: dayEnd.adding(seconds: -1))
             noteOffers(through: day)
@@ -111,7 +119,6 @@ struct JourneySimulation {
         try engine.observe(event: "payment", member: id, at: time)
         if plan.entry == .event("payment"), audience.contains(Int(i)) {
             try engine.enter([i], at: time, entryKey: { _ in "event:sim:\(id):\(time.seconds)" })
-            try engine.advance(to: time)
         }
         guard let held = holding[i], !redeemed.contains(i), time.day < held.until else { return }
         if let amount, amount < held.minSpend { return }

@@ -65,6 +65,14 @@ public final class PopulationRuntime: @unchecked Sendable {
         return Bitset(capacity: memberCount, indices: results.joined())
     }
 
+    /// The first of segment `name`'s own conditions member `index` fails; nil when none does.
+    public func explainConditions(_ name: String, member index: Int) throws(ScriptError) -> String? {
+        guard let shard = shards.last(where: { $0.start <= index && index < $0.start + $0.runtime.memberCount }) else {
+            return nil
+        }
+        return try shard.runtime.explainSegment(name, index: Int32(index - shard.start))
+    }
+
     /// Global offer ids (0: none) for the members in `members`, by the playbook's formula.
     public func evaluateOffers(playbook: String, step: Int? = nil, members: Bitset) throws(ScriptProblems) -> [Int32: Int] {
         let all = members.indices

@@ -47,6 +47,29 @@ public struct SegmentEvaluator {
         return set
     }
 
+    /// Whether member `i` is in segment `name` and, when not, the first part that kept them
+    /// out, in the order `evaluate` applies them: the union, each intersect, the segment's own
+    /// conditions (the first failing one, from the Lua prelude), then each exclude.
+    /// - parameter segments: every segment as ``evaluateAll()`` gave them.
+    public func explain(_ name: String, member i: Int, segments: [String: Bitset]) throws(ScriptError) -> SegmentVerdict {
+        guard let s = runtime.program.segment(name) else {
+            throw ScriptError(kind: .validation, file: runtime.program.chunkName, message: "unknown segment \"\(name)\"")
+        }
+        func has(_ other: String) -> Bool { segments[other]?.contains(i) ?? false }
+        func out(_ reason: String) -> SegmentVerdict { SegmentVerdict(segment: name, member: false, reason: reason) }
+        // A part the member is not in says why, down to the condition (declarations are acyclic once loaded).
+        func why(_ part: String) throws(ScriptError) -> String { "\"\(part)\" (\(try explain(part, member: i, segments: segments).reason))" }
+        if !s.union.isEmpty, !s.union.contains(where: has) {
+            var parts: [String] = []
+            for u in s.union { parts.append(try why(u)) }
+            return out("in none of union " + parts.joined(separator: ", "))
+        }
+        if let missing = s.intersect.first(where: { !has($0) }) { return out("not in intersect " + (try why(missing))) }
+        if s.hasConditions, let failed = try runtime.explainConditions(name, member: i) { return out(failed) }
+        if let excluded = s.exclude.first(where: has) { return out("excluded: in \"\(excluded)\"") }
+        return SegmentVerdict(segment: name, member: true, reason: s.hasConditions ? "meets every condition" : "no conditions")
+    }
+
     /// Every segment by name, and every playbook's audience (the union of its segments) by
     /// playbook name: what the dry-run, the issuer and the overlap check all start from.
     public func evaluateAudiences() throws(ScriptError) -> (segments: [String: Bitset], audiences: [String: Bitset]) {
@@ -63,4 +86,14 @@ public struct SegmentEvaluator {
         for a in playbook.audience { if let s = segments[a] { set = set.union(s) } }
         return set
     }
+}
+
+/// Whether a member is in a segment and why not.
+public struct SegmentVerdict: Sendable, Equatable, Codable {
+    public var segment: String
+    public var member: Bool
+    /// The first part that failed ("rfm.m >= 4 (member: 2)", `not in intersect "vip"`), or why they are in.
+    public var reason: String
+
+    public init(segment: String, member: Bool, reason: String) { self.segment = segment; self.member = member; self.reason = reason }
 }

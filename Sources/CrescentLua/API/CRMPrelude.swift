@@ -120,59 +120,83 @@ enum CRMPrelude {
       return set
     end
 
-    -- Declarative conditions compile to small closures; `where` runs last.
+    -- Declarative conditions compile to small closures; `where` runs last. Each test has a
+    -- label and reads a value, so `explain` can name the first one a member fails.
     local NUMERIC = { "orders", "total_spend", "aov", "recency_days", "days_since_join", "points", "age" }
     local function describe(v)
       if type(v) == "string" then return 'the string "' .. v .. '"' end
       if type(v) == "number" then return "the number " .. tostring(v) end
       return "a " .. type(v)
     end
-    local function compile_segment(spec, name)
-      local tests = {}
+    local function shown(spec)
+      if type(spec) ~= "table" then return tostring(spec) end
+      local parts = {}
+      for i, v in ipairs(spec) do parts[i] = tostring(v) end
+      return "{" .. table_concat(parts, ", ") .. "}"
+    end
+    -- A segment's own conditions, each with a label and a reader of the member's value, so
+    -- `explain` names the first that fails with the member's value.
+    local function compile_tests(spec, name)
+      local tests, labels, values = {}, {}, {}
+      local function add(test, label, value) local n = #tests + 1; tests[n], labels[n], values[n] = test, label, value end
       for _, field in ipairs({ "lifecycle", "tier", "city", "gender" }) do
         if spec[field] ~= nil then
           local set = one_of(spec[field])
-          tests[#tests + 1] = function(m) return set[m[field]] == true end
+          add(function(m) return set[m[field]] == true end, field .. " in " .. shown(spec[field]),
+              function(m) return m[field] end)
         end
       end
       for _, field in ipairs(NUMERIC) do
         if spec[field] ~= nil then
           local cmp = comparison(field, spec[field])
-          tests[#tests + 1] = function(m) return cmp(m[field]) end
+          local label = type(spec[field]) == "number" and (field .. " == " .. spec[field])
+            or type(spec[field]) == "table" and (field .. " in " .. shown(spec[field])) or (field .. " " .. tostring(spec[field]))
+          add(function(m) return cmp(m[field]) end, label, function(m) return m[field] end)
         end
       end
       if spec.rfm ~= nil then
         for _, k in ipairs({ "r", "f", "m" }) do
           if spec.rfm[k] ~= nil then
             local cmp = comparison("rfm." .. k, spec.rfm[k])
-            tests[#tests + 1] = function(m) return cmp(m.rfm[k]) end
+            local s = spec.rfm[k]
+            local label = "rfm." .. k .. (type(s) == "number" and (" == " .. s) or type(s) == "table" and (" in " .. shown(s))
+              or (" " .. tostring(s)))
+            add(function(m) return cmp(m.rfm[k]) end, label, function(m) return m.rfm[k] end)
           end
         end
       end
       if spec.tags ~= nil then
         local wanted = type(spec.tags) == "table" and spec.tags or { spec.tags }
-        tests[#tests + 1] = function(m)
+        add(function(m)
           for _, t in ipairs(wanted) do if not m.tags[t] then return false end end
           return true
-        end
+        end, "tags include " .. shown(wanted), function(m)
+          local missing = {}
+          for _, t in ipairs(wanted) do if not m.tags[t] then missing[#missing + 1] = t end end
+          return "missing " .. shown(missing)
+        end)
       end
       if spec.consent ~= nil then
         local set = one_of(spec.consent)
-        tests[#tests + 1] = function(m)
+        add(function(m)
           for c in next, set do if m.consent[c] then return true end end
           return false
-        end
+        end, "consent to any of " .. shown(spec.consent), nil)
       end
       if type(spec.where) == "function" then
         -- Only booleans (and nil) decide: "false", 0 and {} are true in Lua and would match everyone.
         local where = spec.where
-        tests[#tests + 1] = function(m)
+        add(function(m)
           local r = where(m)
           if r == true then return true end
           if r == false or r == nil then return false end
           error('segment "' .. tostring(name) .. '": `where` must return true or false, got ' .. describe(r), 0)
-        end
+        end, "where", nil)
       end
+      return tests, labels, values
+    end
+    local function compile_segment(spec, name)
+      local tests = compile_tests(spec, name)
       local n = #tests
       if n == 0 then return nil end
       if n == 1 then return tests[1] end
@@ -371,6 +395,24 @@ enum CRMPrelude {
       return out
     end
     function internal.validate_segment(spec) compile_segment(spec, "") end
+    -- The first of segment `name`'s own conditions member `idx` fails, with the member's
+    -- value ("rfm.m >= 4 (member: 2)"), or nil when they meet them all.
+    function internal.explain_segment(d, name, members, idx)
+      local tests, labels, values = compile_tests(d.by_kind.segment[name], name)
+      local m = members[idx]
+      current = idx
+      for i = 1, #tests do
+        if not tests[i](m) then
+          current = 0
+          if labels[i] == "where" then return "where returned false" end
+          if values[i] == nil then return labels[i] end
+          local v = values[i](m)
+          return labels[i] .. " (member: " .. (v == nil and "none" or tostring(v)) .. ")"
+        end
+      end
+      current = 0
+      return nil
+    end
 
     -- Offer ids for the given member indices: 0 = no offer.
     function internal.eval_offers(d, playbook, members, indices, step)

@@ -228,6 +228,21 @@ public final class CRMRuntime: @unchecked Sendable {
         }
     }
 
+    /// The first of segment `name`'s own conditions that loaded member `index` (0-based)
+    /// fails, with the member's value; nil when they meet every one (or the segment has none).
+    public func explainSegment(_ name: String, index: Int32) throws(ScriptError) -> String? {
+        guard let chunk = program?.chunkName else { return nil }
+        return try evaluatingMembers(chunkName: chunk) { () throws(ScriptError) -> String? in
+            try callInternalReading("explain_segment", chunkName: chunk) {
+                lua_rawgeti(L, registry, lua_Integer(declarationsRef))
+                sandbox.state.push(name)
+                lua_rawgeti(L, registry, lua_Integer(membersRef))
+                lua_pushinteger(L, lua_Integer(index + 1))
+                return 4
+            }.stringValue
+        }
+    }
+
     /// Offer ids (0: none) the playbook's formula gives each member in `indices` (0-based).
     /// New offers are added to `program.offers`, validated.
     public func evaluateOffers(playbook: String, step: Int? = nil, indices: [Int32]) throws(ScriptProblems) -> [Int32] {

@@ -13,6 +13,7 @@ import Hummingbird
 /// | POST | /v1/scripts/reload | reload now; 422 with the problems when an edit is rejected |
 /// | GET | /v1/segments?script=F | segment sizes over the live members |
 /// | GET | /v1/playbooks | playbooks with issues, delivery states and suppressions |
+/// | GET | /v1/members/{id}/journeys | a member's journeys and why each playbook does what it does now (token) |
 /// | GET | /health, /metrics | liveness and Prometheus metrics |
 struct LiveAPI {
     let engine: LiveEngine
@@ -58,6 +59,16 @@ struct LiveAPI {
             return try json(.ok, sizes)
         }
         v1.get("playbooks") { _, _ in try json(.ok, try await engine.playbookStatus()) }
+        // A member's data: needs the token even though it is a read.
+        v1.get("members/:id/journeys") { request, context in
+            try TokenGuard<BasicRequestContext>.authorize(request, token: engine.configuration.writeToken)
+            let text = try context.parameters.require("id")
+            guard let id = Int64(text) else { throw APIError(.badRequest, "bad_parameter", "member id \"\(text)\" is not a number", field: "id") }
+            guard let body = try await engine.memberJourneys(id) else {
+                throw APIError(.notFound, "not_found", "no member \(id)", field: "id")
+            }
+            return try json(.ok, body)
+        }
         return router
     }
 

@@ -15,17 +15,22 @@ struct TokenGuard<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            if let token, request.method != .get || !openReads {
-                let given = request.headers[.authorization].map { String($0) } ?? ""
-                guard Self.constantTimeEqual(given, "Bearer " + token) else {
-                    throw APIError(.unauthorized, "unauthorized",
-                                   given.isEmpty ? "this endpoint needs `Authorization: Bearer <token>`" : "the token is not valid")
-                }
-            }
+            if request.method != .get || !openReads { try Self.authorize(request, token: token) }
             return try await next(request, context)
         } catch let error as APIError {
             metrics.rejected(error.reason)
             throw error
+        }
+    }
+
+    /// Throws 401 unless the request carries the bearer token (when one is configured);
+    /// also used by reads of personal data.
+    static func authorize(_ request: Request, token: String?) throws {
+        guard let token else { return }
+        let given = request.headers[.authorization].map { String($0) } ?? ""
+        guard constantTimeEqual(given, "Bearer " + token) else {
+            throw APIError(.unauthorized, "unauthorized",
+                           given.isEmpty ? "this endpoint needs `Authorization: Bearer <token>`" : "the token is not valid")
         }
     }
 

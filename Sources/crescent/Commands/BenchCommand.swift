@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print their figures next to a baseline run in the same command.",
-        subcommands: [BenchRFMCommand.self, BenchSegmentCommand.self, BenchDryRunCommand.self, BenchIssueCommand.self,
-                       BenchServeCommand.self, BenchBacktestCommand.self])
+        subcommands: [BenchRFMCommand.self, BenchSegmentCommand.self, BenchDryRunCommand.self, BenchJourneysCommand.self,
+                       BenchIssueCommand.self, BenchServeCommand.self, BenchBacktestCommand.self])
 }

@@ -7,6 +7,7 @@ enum CommandRegistry {
         CheckCommand.self,
         SegmentCommand.self,
         DryRunCommand.self,
+        ExplainCommand.self,
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,
