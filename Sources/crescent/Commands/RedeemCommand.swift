@@ -9,8 +9,8 @@ struct RedeemCommand: ParsableCommand {
         commandName: "redeem",
         abstract: "Apply an issued coupon to an order under its restrictions.",
         discussion: """
-        The order is JSON, amounts in yuan; `time` defaults to now, `city` and `shipping_fee`
-        are optional. A refusal prints the reason and exits 1. Replaying a redemption with
+        The order is JSON, amounts in yuan; `time` defaults to now, `city` and `shipping_fee` \
+        are optional. A refusal prints the reason and exits 1. Replaying a redemption with \
         the same --key (default redeem/<coupon>/<order id>) changes nothing.
 
           crescent redeem --db crm.sqlite --coupon 17 --order '{"id": 9001, "time": "2026-12-03 12:00",

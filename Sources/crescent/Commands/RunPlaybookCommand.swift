@@ -11,15 +11,15 @@ struct RunPlaybookCommand: ParsableCommand {
         commandName: "run-playbook",
         abstract: "Issue a playbook for real: guards against the store, ledgers, pending deliveries.",
         discussion: """
-        Loads the population from the store, evaluates the playbook's audience and offers,
-        runs every guard against the store's history and writes coupons, points, pending
-        deliveries and suppressions in batched transactions. Each member is decided at most
-        once per run id: run the same command again after a crash to finish the run.
+        Loads the population from the store, evaluates the playbook's audience and offers, \
+        runs every guard against the store's history and writes coupons, points, pending \
+        deliveries and suppressions in batched transactions. Each member is decided at most \
+        once per run id: run the same command again after a crash to finish the run. \
         Only the first step is issued; later steps are left for the scheduler.
 
-        Without --plugins nothing is sent: the deliveries stay pending. With --plugins, the
-        run's pending deliveries are then sent through the channel plugins (every attempt
-        recorded in delivery_attempts) and a per-channel summary is printed; `crescent deliver`
+        Without --plugins nothing is sent: the deliveries stay pending. With --plugins, the \
+        run's pending deliveries are then sent through the channel plugins (every attempt \
+        recorded in delivery_attempts) and a per-channel summary is printed; `crescent deliver` \
         resumes sending after a crash.
 
           crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01
