@@ -23,8 +23,8 @@ struct RunPlaybookCommand: ParsableCommand {
         resumes sending after a crash.
 
           crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01
-          crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01 \\
-            --plugins plugins --plugin-config plugins.toml
+          crescent run-playbook scripts/winback_silent.lua --db crm.sqlite \\
+            --run-id 2026-12-01 --plugins plugins --plugin-config plugins.toml
         """)
 
     @Argument(help: "The script with the playbooks.")

@@ -12,7 +12,11 @@ struct SegmentPreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Size of every segment, its share of the population, how segments overlap, and the tiers a declared tier_ladder gives.",
-        discussion: "  crescent segment preview scripts/winback_silent.lua --data data/cdnow_sample.txt")
+        discussion: """
+          crescent segment preview scripts/winback_silent.lua \\
+            --data data/cdnow_sample.txt
+          crescent segment preview scripts/winback_silent.lua --data crm.sqlite --format json
+        """)
 
     @Argument(help: "The script declaring the segments.")
     var file: String

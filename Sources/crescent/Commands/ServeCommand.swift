@@ -19,8 +19,8 @@ struct ServeCommand: ParsableCommand {
 
           crescent import data/cdnow_sample.txt --db crm.sqlite
           crescent serve --db crm.sqlite --scripts scripts --token s3cret
-          curl -H 'Authorization: Bearer s3cret' -d '{"id":"e1","member_id":1,"kind":"app_open","time":"2026-11-23 10:00"}' \\
-               http://127.0.0.1:8080/v1/events
+          curl -H 'Authorization: Bearer s3cret' http://127.0.0.1:8080/v1/events \\
+            -d '{"id":"e1","member_id":1,"kind":"app_open","time":"2026-11-23 10:00"}'
 
         Endpoints: POST /v1/events, /v1/orders, /v1/members, /v1/scripts/reload; \
         GET /v1/events/{id}, /v1/scripts, /v1/segments?script=F, /v1/playbooks, /health, /metrics.
