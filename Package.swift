@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "CrescentServerTests",
             dependencies: [
-                "CrescentServer", "CrescentStore", "CrescentCore", "CrescentLua", "crescent", "CrescentTestSupport",
+                "CrescentServer", "CrescentEngine", "CrescentStore", "CrescentCore", "CrescentLua", "crescent", "CrescentTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -10,8 +10,9 @@
 -- WHAT  : coupon "10 off 50" (15 off 60 for the top spenders), valid 14 days
 -- WHY   : win_back — recall silent / declining members before they churn
 -- WHO   : lifecycle silent or declining, RFM monetary score >= 4, at least 2 orders
--- WHEN  : 1998-07-01 10:00, three touches: day 0 SMS coupon, day 3 push reminder (only
---         to those who have not redeemed), day 7 e-mail "last chance"
+-- WHEN  : 1998-07-01 10:00, a journey of three touches: day 0 SMS coupon, day 3 push
+--         reminder (only to those who have not redeemed), day 7 e-mail "last chance"; a member
+--         who pays in between leaves the journey (exit_on = "payment")
 -- WHERE : sms → push → email
 -- HOW   : the coupon size follows the RFM monetary score (formula below)
 -- HOW MUCH: budget 20,000 yuan, 5% of it paid by the platform; expect ROI >= 1 and
@@ -51,6 +52,7 @@ playbook "winback_silent_high_value" {
   channels      = { "sms", "push", "email" },              -- WHERE (fallback order)
   budget        = { total = 20000, platform_share = 0.05 },-- HOW MUCH (yuan)
   window_days   = 30,                                      -- attribute orders for 30 days
+  exit_on       = "payment",                               -- a member who buys has been won back: no more touches
 
   -- HOW: a bigger coupon for the very best customers (monetary score 5).
   offer = function(m)

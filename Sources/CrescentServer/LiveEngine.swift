@@ -120,6 +120,8 @@ public final class LiveEngine: @unchecked Sendable {
         try await onWorker { [self] in
             members.refreshReference(asOf: asOfToday, now: clock.now())
             try runDueSchedules()
+            try runDateScenes()
+            try runDueSteps()
         }
         metrics.pendingEvents.set(Double(try store.pendingEventCount()))
         return report
@@ -135,7 +137,8 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
-    /// Runs each scheduled playbook whose latest occurrence has not finished yet.
+    /// Runs each scheduled playbook whose latest occurrence has not finished yet: its
+    /// audience enters the journey (entry key = the occurrence's run id) and step 0 runs.
     private func runDueSchedules() throws {
         let now = clock.now()
         for (script, playbook) in scripts.scheduledPlaybooks() {
@@ -144,14 +147,12 @@ public final class LiveEngine: @unchecked Sendable {
             guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
                                               due: due, at: now) else { continue }
             do {
-                let context = try fullContext(script, asOf: asOfToday)
-                var issuer = PlaybookIssuer(context: context, store: store)
+                var live = script.journeys(try fullContext(script, asOf: asOfToday), store: store, clock: clock)
                 // Short write transactions keep the API's group commits waiting milliseconds, not seconds.
-                issuer.batchSize = 500
-                let result = try issuer.run(playbook: playbook.name, runId: runId, at: now)
-                metrics.issued.increment(by: Int64(result.totals.issued))
-                for (code, n) in result.totals.suppressed { metrics.suppressed(code, by: n) }
-                try store.finishScheduledRun(runId: runId, state: .done, outcome: RunSummary.text(result), at: clock.now())
+                live.batchSize = 500
+                let result = try live.launch(playbook: playbook.name, entryKey: runId, at: now)
+                record(result)
+                try store.finishScheduledRun(runId: runId, state: .done, outcome: result.summary, at: clock.now())
                 metrics.scheduledRun("done")
             } catch {
                 try store.finishScheduledRun(runId: runId, state: .failed, outcome: "\(error)", at: clock.now())
@@ -159,6 +160,79 @@ public final class LiveEngine: @unchecked Sendable {
                 metrics.scriptErrors.increment()
             }
         }
+    }
+
+    /// Generates the date scenes (birthday, anniversaries, replenishment, holidays, becoming
+    /// silent) of each local day of the script's time zone once per playbook: members whose
+    /// scene falls on the day enter at the scene's time. Days missed while the engine was down
+    /// are caught up, at most ``sceneCatchUpDays`` back. A day is marked done only after its
+    /// entries are written, so a crash in between generates it again (entries are idempotent).
+    private func runDateScenes() throws {
+        let now = clock.now()
+        for (script, playbook) in scripts.datePlaybooks() {
+            let today = DateSceneCalendar.localDay(now, utcOffsetSeconds: playbook.journey.utcOffsetSeconds)
+            let earliest = today.adding(days: -Self.sceneCatchUpDays)
+            var day = max(earliest, try store.lastSceneDay(playbook: playbook.name).map { $0.adding(days: 1) } ?? today)
+            guard day <= today else { continue }
+            do {
+                var live = script.journeys(try fullContext(script, asOf: asOfToday), store: store, clock: clock)
+                live.batchSize = 500
+                while day <= today {
+                    record(try live.scenes(playbook: playbook.name, day: day, at: now))
+                    try store.markSceneDay(playbook: playbook.name, day: day, at: now)
+                    day = day.adding(days: 1)
+                }
+            } catch {
+                metrics.scriptErrors.increment()
+            }
+        }
+    }
+
+    /// How many missed days of date scenes a restart still generates.
+    static let sceneCatchUpDays = 7
+
+    /// Runs every journey step due by now (reminders, deferred steps, scene entries whose time
+    /// came), found through the journeys' due index, a batch of members at a time.
+    private func runDueSteps() throws {
+        let now = clock.now()
+        var rounds = 0
+        while rounds < 100 {
+            rounds += 1
+            let due = try store.dueJourneyMembers(now: now, limit: 2_000)
+            guard !due.isEmpty else { return }
+            var progressed = false
+            for (name, ids) in due.sorted(by: { $0.key < $1.key }) {
+                guard let script = scripts.script(declaring: name) else {
+                    // The playbook's script was removed: its journeys end.
+                    for id in ids { try store.exitJourney(playbook: name, member: id, reason: "playbook_removed", at: now) }
+                    progressed = true
+                    continue
+                }
+                let some = members.subset(ids, asOf: asOfToday)
+                script.runtime.replaceMembers(some.views)
+                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
+                                              runtime: script.runtime, dataSource: "live")
+                var live = script.journeys(context, store: store, clock: clock)
+                live.batchSize = 500
+                do {
+                    let result = try live.advance(playbook: name, at: now, members: ids)
+                    record(result)
+                    progressed = progressed || result.log.tally.issued + result.log.tally.suppressed + result.log.skipped
+                        + result.log.deferred + result.log.exits.values.reduce(0, +) > 0
+                } catch {
+                    metrics.scriptErrors.increment()
+                    // A script error must not leave the steps due forever: they end with the error.
+                    for id in ids { try store.exitJourney(playbook: name, member: id, reason: "error: \(error)", at: now) }
+                    progressed = true
+                }
+            }
+            if !progressed { return }
+        }
+    }
+
+    private func record(_ result: JourneyRunResult) {
+        metrics.issued.increment(by: Int64(result.issued))
+        for (code, n) in result.suppressed { metrics.suppressed(code, by: n) }
     }
 
     /// The whole live population as one script sees it on `asOf`, on every core. Its RFM
@@ -231,15 +305,6 @@ public final class LiveEngine: @unchecked Sendable {
     /// Runs `body` on the engine thread, passing its error back.
     func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await worker.run { Result { try body() } }.get()
-    }
-}
-
-/// One line about an issuing run, for logs and the scheduled run's outcome.
-enum RunSummary {
-    static func text(_ r: PlaybookIssueResult) -> String {
-        let reasons = r.totals.suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        return "targeted \(r.targeted), no offer \(r.noOffer), issued \(r.totals.issued)"
-            + (reasons.isEmpty ? "" : ", suppressed " + reasons.joined(separator: ", "))
     }
 }
 

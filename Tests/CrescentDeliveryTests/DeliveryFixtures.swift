@@ -45,7 +45,8 @@ enum DeliveryFixtures {
         let store = try CrescentStore(path: path)
         try store.insert(members: members(n))
         let context = try CampaignContext(script: script, chunkName: "welcome.lua", data: path, seed: 1, asOf: asOf)
-        _ = try PlaybookIssuer(context: context, store: store).run(playbook: "welcome_sms", runId: runId)
+        _ = try LiveJourneys(context: context, store: store).launch(playbook: "welcome_sms", entryKey: runId,
+                                                                    at: Timestamp(day: asOf, hour: 10))
         return (store, path, context)
     }
 

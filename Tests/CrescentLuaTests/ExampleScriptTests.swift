@@ -129,7 +129,7 @@ enum ExampleMembers {
         #expect(p.goal == "win_back")
         #expect(p.steps.map(\.afterDays) == [0, 3, 7])
         #expect(p.steps.map(\.channels) == [["sms"], ["push"], ["email"]])
-        #expect(p.steps.map(\.onlyIf) == [nil, "not_redeemed", "not_redeemed"])
+        #expect(p.steps.map(\.condition) == [nil, .notRedeemed, .notRedeemed])
         #expect(p.schedule.at == Timestamp("1998-07-01 10:00"))
         #expect(Set(p.expectations.map(\.metric)) == ["roi", "reach"])
         #expect(p.audience == ["silent_high_value"])

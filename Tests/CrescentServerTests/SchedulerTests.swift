@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentEngine
 import CrescentLua
 @testable import CrescentServer
 import Foundation

@@ -82,8 +82,43 @@ public struct ForecastReport: Hashable, Sendable, Codable {
             public var relativeError: Double? { actual == 0 ? nil : (forecast.mean - actual) / actual }
         }
 
-        public init(from: Day, to: Day, metrics: [Metric]) {
-            self.from = from; self.to = to; self.metrics = metrics
+        /// The same journeys replayed on the real orders after the as-of day.
+        public var replay: Replay?
+
+        public init(from: Day, to: Day, metrics: [Metric], replay: Replay? = nil) {
+            self.from = from; self.to = to; self.metrics = metrics; self.replay = replay
+        }
+    }
+
+    /// What the journeys did when replayed on real history (a backtest by replay).
+    public struct Replay: Hashable, Sendable, Codable {
+        public var entered: Int
+        public var issued: Int
+        public var reminded: Int
+        public var redeemed: Int
+        public var revenue: Double
+        public var exits: [String: Int]
+
+        public init(entered: Int, issued: Int, reminded: Int, redeemed: Int, revenue: Double, exits: [String: Int]) {
+            self.entered = entered; self.issued = issued; self.reminded = reminded; self.redeemed = redeemed
+            self.revenue = revenue; self.exits = exits
+        }
+    }
+
+    /// One day of the simulated horizon.
+    public struct TimelineDay: Hashable, Sendable, Codable {
+        public var day: Day
+        public var entered: Int
+        /// Issues (and reminders) per step, in step order.
+        public var issuedByStep: [Int]
+        /// Redemptions on one seeded path of the simulation.
+        public var redeemed: Int
+        /// Budget reserved by the day's issues (major units).
+        public var spent: Double
+
+        public init(day: Day, entered: Int, issuedByStep: [Int], redeemed: Int, spent: Double) {
+            self.day = day; self.entered = entered; self.issuedByStep = issuedByStep
+            self.redeemed = redeemed; self.spent = spent
         }
     }
 
@@ -93,10 +128,13 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     public var segments: [Row]
     public var suppressions: [Suppression]
     public var backtest: Backtest?
+    /// Day by day over the dry-run's horizon (empty for reports built elsewhere).
+    public var timeline: [TimelineDay] = []
 
     public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
-                suppressions: [Suppression] = [], backtest: Backtest? = nil) {
+                suppressions: [Suppression] = [], backtest: Backtest? = nil, timeline: [TimelineDay] = []) {
         self.header = header; self.total = total; self.channels = channels
         self.segments = segments; self.suppressions = suppressions; self.backtest = backtest
+        self.timeline = timeline
     }
 }

@@ -33,4 +33,20 @@ public struct PlaybookDryRun: Sendable {
     /// Up to `DryRun.samplePerChannel` fully rendered messages per channel.
     public var renderedMessages: RenderedSample
     public var expectations: [ExpectationResult]
+    public var journeys: JourneySummary
+}
+
+/// How the journeys went over the horizon: entries, exits by reason, skipped and deferred steps.
+public struct JourneySummary: Sendable, Equatable {
+    public var days: Int
+    public var entered: Int
+    public var exits: [String: Int]
+    public var skipped: Int
+    public var deferred: Int
+    public var reminded: Int
+
+    init(_ log: JourneyLog, days: Int) {
+        self.days = days; entered = log.entered; exits = log.exits; skipped = log.skipped
+        deferred = log.deferred; reminded = log.reminders.values.reduce(0, +)
+    }
 }

@@ -8,7 +8,8 @@ import CrescentLua
 struct ReportAssembler {
     let context: CampaignContext
     let playbook: PlaybookDeclaration
-    let simulation: StepSimulator
+    let simulation: JourneyLog
+    let targeted: Int
     let model: BGNBD.Fit?
     let segments: [String: Bitset]
     let seed: UInt64
@@ -50,7 +51,7 @@ struct ReportAssembler {
             playbook: playbook.name, seed: seed, dataSource: context.dataSource, asOf: context.asOf,
             windowDays: windowDays, runs: runs,
             model: model.map { String(format: "BG/NBD r=%.3f α=%.3f a=%.3f b=%.3f", $0.model.r, $0.model.alpha, $0.model.a, $0.model.b) })
-        let total = ForecastReport.Row(name: "total", targeted: simulation.targeted, deliverable: first?.issued ?? 0, figures: outcome.totals)
+        let total = ForecastReport.Row(name: "total", targeted: targeted, deliverable: first?.issued ?? 0, figures: outcome.totals)
         let channelRows = (first?.byChannel ?? [:]).keys.sorted().map { c in
             ForecastReport.Row(name: c, targeted: first?.byChannel[c] ?? 0, deliverable: first?.byChannel[c] ?? 0,
                                figures: outcome.groups["channel:" + c] ?? .empty)

@@ -63,7 +63,7 @@ struct DeclarationParser {
         let channels = strings(spec["channels"])
         if spec["channels"] != nil, channels.isEmpty { problem(line, what, "field `channels` needs at least one channel") }
         checkChannels(channels, line: line, what: what)
-        return PlaybookDeclaration(
+        var declared = PlaybookDeclaration(
             name: name, line: line, goal: goal, resource: spec["resource"]?.stringValue,
             audience: strings(spec["audience"]), businessLine: spec["business_line"]?.stringValue ?? "default",
             schedule: schedule, channels: channels, budget: budget, platformShare: share, perMemberBudget: perMember,
@@ -72,6 +72,8 @@ struct DeclarationParser {
             expectations: expectations(spec["expect"], line: line, what: what),
             uplift: spec["uplift"]?.doubleValue ?? 1.5, windowDays: spec["window_days"]?.intValue.map(Int.init),
             priority: Int(spec["priority"]?.intValue ?? 0))
+        declared.journey = journey(spec, schedule: schedule, line: line, what: what)
+        return declared
     }
 
     mutating func checkChannels(_ channels: [String], line: Int, what: String) {
@@ -101,9 +103,24 @@ struct DeclarationParser {
         }
         s.every = t["every"]?.stringValue
         s.trigger = t["trigger"]?.stringValue
-        s.daysAfter = t["days_after"]?.intValue.map(Int.init)
-        s.daysBefore = t["days_before"]?.intValue.map(Int.init)
+        for (field, keyPath) in [("days_after", \PlaybookSchedule.daysAfter), ("days_before", \PlaybookSchedule.daysBefore),
+                                 ("within_days", \PlaybookSchedule.withinDays)] {
+            guard let n = t[field]?.intValue else { continue }
+            if (0...3_650).contains(n) { s[keyPath: keyPath] = Int(n) }
+            else { problem(line, what, "field `when.\(field)` must be a whole number of days from 0 to 3650") }
+        }
         s.category = t["category"]?.stringValue
+        for text in strings(t["dates"]) {
+            if let d = Day(text) { s.dates.append(d) }
+            else { problem(line, what, "field `when.dates`: \"\(text)\" is not a date; write \"2026-02-17\"") }
+        }
+        if let text = t["time"]?.stringValue {
+            if let at = Timestamp("2000-01-01 " + text) { s.secondOfDay = at.secondOfDay }
+            else { problem(line, what, "field `when.time`: \"\(text)\" is not a time of day; write \"09:30\"") }
+        }
+        if s.trigger == "holiday", s.dates.isEmpty {
+            problem(line, what, "trigger \"holiday\" needs `dates`, the days of the script's holiday calendar")
+        }
         if let trig = s.trigger, !Schemas.triggers.contains(trig) {
             let hint = closest(to: trig, in: Schemas.triggers).map { ", did you mean \"\($0)\"?" } ?? ""
             problem(line, what, "field `when.trigger`: unknown trigger \"\(trig)\"\(hint)")
@@ -137,14 +154,20 @@ struct DeclarationParser {
             let t = item.tableValue ?? [:]
             check(Schemas.step, t, line: line, what: "\(what) step \(i + 1)")
             checkChannels(strings(t["channels"]), line: line, what: "\(what) step \(i + 1)")
-            if let only = t["only_if"]?.stringValue, only != "not_redeemed" {
-                problem(line, "\(what) step \(i + 1)", "field `only_if`: unknown condition \"\(only)\"; the condition is \"not_redeemed\"")
+            let conditions = StepCondition.allCases.map(\.rawValue)
+            if let only = t["only_if"]?.stringValue, StepCondition(rawValue: only) == nil {
+                let hint = closest(to: only, in: conditions).map { ", did you mean \"\($0)\"?" } ?? ""
+                problem(line, "\(what) step \(i + 1)", "field `only_if`: unknown condition \"\(only)\"\(hint); conditions are \(conditions.joined(separator: ", "))")
             }
+            let days = t["after_days"]?.intValue ?? 0, hours = t["after_hours"]?.intValue ?? 0
+            if !(0...3_650).contains(days) { problem(line, "\(what) step \(i + 1)", "field `after_days` must be from 0 to 3650") }
+            if !(0...23).contains(hours) { problem(line, "\(what) step \(i + 1)", "field `after_hours` must be from 0 to 23") }
             return PlaybookStep(
-                name: t["name"]?.stringValue ?? "step \(i + 1)", afterDays: Int(t["after_days"]?.intValue ?? 0),
+                name: t["name"]?.stringValue ?? "step \(i + 1)", afterDays: Int(min(max(days, 0), 3_650)),
+                afterHours: Int(min(max(hours, 0), 23)),
                 channels: strings(t["channels"]), ownOffer: t["offer"] != nil,
                 message: message(t["message"], line: line, what: "\(what) step \(i + 1)"),
-                onlyIf: t["only_if"]?.stringValue)
+                condition: t["only_if"]?.stringValue.flatMap(StepCondition.init(rawValue:)))
         }
     }
 

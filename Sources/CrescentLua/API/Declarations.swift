@@ -20,6 +20,12 @@ public struct PlaybookSchedule: Sendable, Equatable {
     public var daysAfter: Int?
     public var daysBefore: Int?
     public var category: String?
+    /// A triggered playbook acts only within this many days of its event (then the journey exits).
+    public var withinDays: Int?
+    /// The days a `holiday` scene falls on (the script's own calendar).
+    public var dates: [Day] = []
+    /// Second of the (script's local) day a date scene enters members: default 10:00.
+    public var secondOfDay: Int = 36_000
 
     public init(at: Timestamp? = nil, until: Timestamp? = nil, every: String? = nil, trigger: String? = nil,
                 daysAfter: Int? = nil, daysBefore: Int? = nil, category: String? = nil) {
@@ -38,21 +44,27 @@ public struct PlaybookSchedule: Sendable, Equatable {
     }
 }
 
-/// One touch of a playbook: a day offset, channels, an offer and a message.
+/// One touch of a playbook: a delay from entry, channels, an offer and a message.
 public struct PlaybookStep: Sendable {
     public var name: String
     public var afterDays: Int
+    /// Hours added to `afterDays` (a reminder the same evening).
+    public var afterHours: Int
     public var channels: [String]
     /// 0: the playbook's offer; n: the n-th step's own formula.
     public var ownOffer: Bool
     public var message: MessageTemplate?
-    /// e.g. "not_redeemed": only members who have not used the earlier offer.
-    public var onlyIf: String?
+    /// e.g. `.notRedeemed`: only members who have not used the journey's offer.
+    public var condition: StepCondition?
 
-    public init(name: String, afterDays: Int, channels: [String], ownOffer: Bool, message: MessageTemplate?, onlyIf: String?) {
-        self.name = name; self.afterDays = afterDays; self.channels = channels
-        self.ownOffer = ownOffer; self.message = message; self.onlyIf = onlyIf
+    public init(name: String, afterDays: Int, afterHours: Int = 0, channels: [String], ownOffer: Bool,
+                message: MessageTemplate?, condition: StepCondition?) {
+        self.name = name; self.afterDays = afterDays; self.afterHours = afterHours; self.channels = channels
+        self.ownOffer = ownOffer; self.message = message; self.condition = condition
     }
+
+    /// Seconds from the member's entry to this step.
+    public var delaySeconds: Int64 { Int64(afterDays) * 86_400 + Int64(afterHours) * 3_600 }
 }
 
 /// A QA expectation: `roi = ">= 1.5"`.
@@ -83,6 +95,8 @@ public struct PlaybookDeclaration: Sendable {
     public var uplift: Double
     public var windowDays: Int?
     public var priority: Int
+    /// Re-entry, exits, quiet-hours behaviour and time zone of the playbook's journeys.
+    public var journey: PlaybookJourney = PlaybookJourney()
 }
 
 /// How a playbook's offer is given: none, one fixed offer, or a Lua formula per member.

@@ -13,11 +13,15 @@ public enum Schemas {
         "when": .table, "channels": .stringOrList, "budget": .any, "offer": .functionOrOffer,
         "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number,
         "window_days": .integer, "priority": .integer, "resource": .string,
+        "reentry": .any, "exit_on": .stringOrList, "quiet_hours": .string, "timezone": .string,
     ], required: ["goal", "audience", "when", "channels"])
+
+    public static let reentry = FieldSchema(kind: "reentry", fields: ["after_days": .integer], required: ["after_days"])
 
     public static let when = FieldSchema(kind: "when", fields: [
         "at": .string, "until": .string, "ends": .string, "every": .string, "trigger": .string, "days_after": .integer,
         "days_before": .integer, "category": .string, "holiday": .string, "within_days": .integer,
+        "dates": .stringOrList, "time": .string,
     ], required: [])
 
     public static let budget = FieldSchema(kind: "budget", fields: [
@@ -26,8 +30,8 @@ public enum Schemas {
 
     public static let step = FieldSchema(kind: "step", fields: [
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
-        "message": .stringOrTable, "only_if": .string, "name": .string,
-    ], required: ["after_days"])
+        "message": .stringOrTable, "only_if": .string, "name": .string, "after_hours": .integer,
+    ], required: [])
 
     public static let coupon = FieldSchema(kind: "coupon", fields: [
         "name": .string, "off": .number, "min_spend": .number, "percent": .integer, "cap": .number,
@@ -64,7 +68,8 @@ public enum Schemas {
     public static let goals = ["acquire", "activate", "retain", "win_back", "upsell", "care", "refer"]
 
     public static let triggers = ["payment", "first_app_open", "birthday", "points_expiring", "replenishment",
-                                  "holiday", "technician_note", "signup", "tier_change", "member_day"]
+                                  "holiday", "technician_note", "signup", "tier_change", "member_day",
+                                  "join_anniversary", "became_silent"]
 
     public static let lifecycleStages = ["prospect", "new", "active_rising", "active_mature", "declining",
                                          "silent", "churned"]

@@ -59,39 +59,59 @@ final class EventProcessor {
         return outcomes.isEmpty ? "no playbook" : outcomes.joined(separator: "; ")
     }
 
-    /// Runs every playbook triggered by `scene` for the event's member.
+    /// Ends the journeys listening for this event (`exit_on`), then runs every playbook
+    /// `scene` triggers for the event's member, through the journey engine (entry key
+    /// `event:<id>`: a replay after a crash enters and issues nothing twice).
     private func fire(_ scene: String, for event: BehaviorEvent, tally: inout ProcessingTally) -> [String] {
+        let exiting = scripts.playbooks(exitingOn: event.kind == JournalKind.payment ? ["payment", "order"] : [event.kind])
         let targets = scripts.playbooks(triggeredBy: scene)
-        guard !targets.isEmpty else { return [] }
+        guard !targets.isEmpty || !exiting.isEmpty else { return [] }
         // As of the day after the event, so the event's own order counts (recency 1, not "no orders").
         let asOf = max(event.time, clock.now()).day.adding(days: 1)
         guard let one = members.single(event.memberId, asOf: asOf) else {
             tally.unknownMembers += 1
             return ["unknown member \(event.memberId)"]
         }
-        return targets.map { script, playbook in
-            script.runtime.replaceMembers(one.views)
-            let context = CampaignContext(population: one.population, derived: one.derived, views: one.views,
-                                          runtime: script.runtime, dataSource: "live")
-            var issuer = PlaybookIssuer(context: context, store: store)
-            issuer.offerCache = script.offerCache
+        var outcomes: [String] = []
+        for (script, playbook) in exiting {
             do {
-                let result = try issuer.run(playbook: playbook.name, runId: "event:\(event.id)", at: clock.now())
-                tally.issued += result.totals.issued
-                tally.suppressed.merge(result.totals.suppressed, uniquingKeysWith: +)
-                return "\(playbook.name): " + Self.describe(result)
+                if try live(script, one).observe(playbook: playbook.name, event: event.kind, member: event.memberId, at: clock.now()) {
+                    outcomes.append("\(playbook.name): exited on \(event.kind)")
+                }
             } catch {
                 tally.scriptErrors += 1
-                return "\(playbook.name): error: \(error)"
+                outcomes.append("\(playbook.name): error: \(error)")
             }
         }
+        for (script, playbook) in targets {
+            do {
+                let result = try live(script, one).trigger(playbook: playbook.name, member: event.memberId,
+                                                           entryKey: "event:\(event.id)", at: clock.now())
+                tally.issued += result.issued
+                tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
+                outcomes.append("\(playbook.name): " + Self.describe(result))
+            } catch {
+                tally.scriptErrors += 1
+                outcomes.append("\(playbook.name): error: \(error)")
+            }
+        }
+        return outcomes
     }
 
-    static func describe(_ r: PlaybookIssueResult) -> String {
+    /// The journey engine over the event's one member, on the script's small runtime.
+    private func live(_ script: LiveScript, _ one: (population: Population, derived: DerivedViews, views: [MemberView])) -> LiveJourneys {
+        script.runtime.replaceMembers(one.views)
+        let context = CampaignContext(population: one.population, derived: one.derived, views: one.views,
+                                      runtime: script.runtime, dataSource: "live")
+        return script.journeys(context, store: store, clock: clock)
+    }
+
+    static func describe(_ r: JourneyRunResult) -> String {
         if r.targeted == 0 { return "not in audience" }
-        if r.noOffer == r.targeted { return "no offer" }
-        if r.totals.issued > 0 { return "issued \(r.totals.issued)" }
-        let reasons = r.totals.suppressed.keys.sorted().joined(separator: ",")
-        return reasons.isEmpty ? "nothing issued" : "suppressed (\(reasons))"
+        if r.entered == 0 && r.issued == 0 && r.log.tally.suppressed == 0 { return "already in the journey" }
+        if r.log.exits[JourneyExit.noOffer] != nil { return "no offer" }
+        if r.issued > 0 { return "issued \(r.issued)" }
+        let reasons = r.suppressed.keys.sorted().joined(separator: ",")
+        return reasons.isEmpty ? "entered, next step later" : "suppressed (\(reasons))"
     }
 }

@@ -65,11 +65,20 @@ final class LiveMembers {
 
     /// One member as scripts see them on `asOf`, with the context pieces the issuer needs.
     func single(_ id: Int64, asOf: Day) -> (population: Population, derived: DerivedViews, views: [MemberView])? {
-        guard let i = indexById[id] else { return nil }
-        let population = Population(members: [members[i]], orders: orders[i])
+        let some = subset([id], asOf: asOf)
+        return some.views.isEmpty ? nil : some
+    }
+
+    /// Some members as scripts see them on `asOf` (unknown ids are left out), RFM scored
+    /// against the population's scale: the context of an event or of a batch of due steps.
+    func subset(_ ids: [Int64], asOf: Day) -> (population: Population, derived: DerivedViews, views: [MemberView]) {
+        let known = ids.compactMap { indexById[$0] }
+        let population = Population(members: known.map { members[$0] }, orders: known.flatMap { orders[$0] })
         var derived = DerivedViews.compute(population, asOf: asOf)
-        let scores = reference.scores(derived.metrics[0])
-        derived.metrics[0].r = scores.r; derived.metrics[0].f = scores.f; derived.metrics[0].m = scores.m
+        for k in derived.metrics.indices {
+            let scores = reference.scores(derived.metrics[k])
+            derived.metrics[k].r = scores.r; derived.metrics[k].f = scores.f; derived.metrics[k].m = scores.m
+        }
         return (population, derived, MemberViews.build(population, derived))
     }
 

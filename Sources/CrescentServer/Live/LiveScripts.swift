@@ -1,6 +1,7 @@
 import CrescentCore
 import CrescentEngine
 import CrescentLua
+import CrescentStore
 import Foundation
 
 /// A script the live engine runs: the validated program and a runtime that events swap
@@ -11,8 +12,18 @@ final class LiveScript {
     let runtime: PopulationRuntime
     let loadedAt: Timestamp
     /// Offers interned by this version's runs, so each event does not intern them again.
-    let offerCache = IssuedOfferCache()
+    let offerCache = OfferInternCache()
     var program: CRMProgram { runtime.program }
+
+    /// The journey engine for this version over `context`, recording in `store`.
+    func journeys(_ context: CampaignContext, store: CrescentStore, clock: any CrescentCore.Clock) -> LiveJourneys {
+        var live = LiveJourneys(context: context, store: store)
+        live.offers = offerCache
+        // Interned offers are per version: an edited formula must not reuse the old rows.
+        live.offerKeyPrefix = "\(file)@\(loadedAt.seconds):"
+        live.clock = clock
+        return live
+    }
 
     init(file: String, source: String, runtime: PopulationRuntime, loadedAt: Timestamp) {
         self.file = file; self.source = source; self.runtime = runtime; self.loadedAt = loadedAt
@@ -82,6 +93,27 @@ final class LiveScripts {
         scripts.keys.sorted().flatMap { file in
             scripts[file]!.program.playbooks.filter { $0.schedule.trigger == scene }.map { (scripts[file]!, $0) }
         }
+    }
+
+    /// Every playbook that ends a journey on one of `kinds` (`exit_on`).
+    func playbooks(exitingOn kinds: [String]) -> [(script: LiveScript, playbook: PlaybookDeclaration)] {
+        scripts.keys.sorted().flatMap { file in
+            scripts[file]!.program.playbooks.filter { p in kinds.contains { p.journey.exitOn.contains($0) } }
+                .map { (scripts[file]!, $0) }
+        }
+    }
+
+    /// Every playbook entered on a date scene the engine generates (birthday, …).
+    func datePlaybooks() -> [(script: LiveScript, playbook: PlaybookDeclaration)] {
+        scripts.keys.sorted().flatMap { file in
+            scripts[file]!.program.playbooks.filter { $0.schedule.trigger.map(DateScene.triggers.contains) ?? false }
+                .map { (scripts[file]!, $0) }
+        }
+    }
+
+    /// The running script that declares `playbook` (the first file, in name order).
+    func script(declaring playbook: String) -> LiveScript? {
+        scripts.keys.sorted().lazy.compactMap { self.scripts[$0] }.first { $0.program.playbook(playbook) != nil }
     }
 
     /// Every playbook with a schedule (`when.at`), in file then declaration order.

@@ -51,7 +51,8 @@ public struct IssueOffer: Hashable, Sendable {
 /// let fresh = try writer.write(db, member: m, request: request, offer: offer, decision: d, at: now)
 /// ```
 public struct IssueLedgerWriter {
-    public let scope: IssueScope
+    /// Where the next write goes; a journey batch sets it per member (each entry is its own run).
+    public var scope: IssueScope
     private let coupon: RawStatement
     private let delivery: RawStatement
     private let suppression: RawStatement

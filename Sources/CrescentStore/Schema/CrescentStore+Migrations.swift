@@ -90,6 +90,7 @@ extension CrescentStore {
         registerIssuingMigration(&m)
         registerLiveMigration(&m)
         registerDeliveryMigration(&m)
+        registerJourneyMigration(&m)
         return m
     }
 }

@@ -39,6 +39,9 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "Monte-Carlo runs for the intervals.")
     var runs: Int = 200
 
+    @Option(help: "Days the simulated clock runs (default: the playbook's window; 30 for triggered playbooks).")
+    var days: Int?
+
     @Flag(name: .customLong("assert"), help: "Fail (exit 1) when an `expect` figure is missed.")
     var assertExpectations = false
 
@@ -55,6 +58,7 @@ struct DryRunCommand: ParsableCommand {
 
     func validate() throws {
         if routeSample < 0 { throw ValidationError("--route-sample must be 0 or more") }
+        if let days, !(1...3_660).contains(days) { throw ValidationError("--days must be from 1 to 3660") }
     }
 
     func run() throws {
@@ -67,6 +71,7 @@ struct DryRunCommand: ParsableCommand {
         let plugins = try delivery.load(), settings = try delivery.settings()
         var dry = DryRun(context: context, seed: data.seed)
         dry.runs = runs
+        dry.days = days
         dry.samplePerChannel = delivery.plugins == nil ? 5 : routeSample
         let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { a, _ in a })
         var results: [ExpectationResult] = []

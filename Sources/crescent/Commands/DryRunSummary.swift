@@ -15,6 +15,10 @@ enum DryRunSummary {
         var lines = [
             "playbook \(r.playbook.name) (\(r.playbook.goal)) on \(rep.header.dataSource), as of \(rep.header.asOf), seed \(rep.header.seed)",
             "  targeted     \(rep.total.targeted)",
+            "  journeys     \(r.journeys.entered) entered over \(r.journeys.days) day(s)"
+                + (r.journeys.exits.isEmpty ? "" : "; exits " + r.journeys.exits.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                + (r.journeys.skipped > 0 ? "; \(r.journeys.skipped) step(s) skipped by only_if" : "")
+                + (r.journeys.deferred > 0 ? "; \(r.journeys.deferred) deferred out of quiet hours" : ""),
         ]
         for s in r.steps {
             let ch = s.byChannel.keys.sorted().map { "\($0) \(s.byChannel[$0]!)" }.joined(separator: ", ")
@@ -30,6 +34,9 @@ enum DryRunSummary {
             "  ROI          \(est(f.roi, money: false))",
         ]
         if let b = rep.backtest {
+            if let r = b.replay {
+                lines.append("  replay       on real orders: \(r.entered) entered, \(r.issued) issued, \(r.reminded) reminded, \(r.redeemed) redeemed, revenue \(String(format: "%.0f", r.revenue))")
+            }
             for m in b.metrics {
                 lines.append("  backtest     \(m.name): forecast \(String(format: "%.1f", m.forecast.mean)), actual \(String(format: "%.1f", m.actual))")
             }

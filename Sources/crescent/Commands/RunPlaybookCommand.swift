@@ -5,17 +5,13 @@ import CrescentLua
 import CrescentStore
 import Foundation
 
-/// `crescent run-playbook`: issue a playbook's first step for real into a store.
+/// `crescent run-playbook`: run a playbook's journeys for real against a store.
 struct RunPlaybookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-playbook",
-        abstract: "Issue a playbook for real: guards against the store, ledgers, pending deliveries.",
+        abstract: "Run a playbook for real: journeys, guards against the store, ledgers, pending deliveries.",
         discussion: """
-        Loads the population from the store, evaluates the playbook's audience and offers, \
-        runs every guard against the store's history and writes coupons, points, pending \
-        deliveries and suppressions in batched transactions. Each member is decided at most \
-        once per run id: run the same command again after a crash to finish the run. \
-        Only the first step is issued; later steps are left for the scheduler.
+        Loads the population from the store; the playbook's audience enters its journey (run id = entry), and every step due by --now runs: offers, every guard against the store's history, coupons, points, pending deliveries and suppressions, in batched transactions that also move each journey. Each (member, step) is written once per run id: run the same command again after a crash to finish the run, or later with a later --now to send the reminders that have come due (members who paid or redeemed are skipped as the playbook says). `crescent serve` runs due steps by itself.
 
         Without --plugins nothing is sent: the deliveries stay pending. With --plugins, the \
         run's pending deliveries are then sent through the channel plugins (every attempt \
@@ -67,14 +63,15 @@ struct RunPlaybookCommand: ParsableCommand {
         } catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to run") }
-        var issuer = PlaybookIssuer(context: context, store: store)
-        issuer.batchSize = batchSize
+        var live = LiveJourneys(context: context, store: store)
+        live.batchSize = batchSize
         for name in names {
-            let result: PlaybookIssueResult
-            do { result = try issuer.run(playbook: name, runId: runId, at: at) }
+            let result: JourneyRunResult
+            let when = at ?? context.program.playbook(name)?.schedule.at ?? Timestamp(day: context.asOf, hour: 10)
+            do { result = try live.launch(playbook: name, entryKey: runId, at: when) }
             catch let e as ScriptError { throw ScriptFailure(description: e.description) }
             catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
-            print(Self.summary(result))
+            print(try Self.summary(result, runId: runId, store: store, plan: JourneyPlan(context.program.playbook(name)!)))
         }
         if let plugins {
             print("delivery of run \(runId) through \(delivery.plugins!)")
@@ -83,18 +80,20 @@ struct RunPlaybookCommand: ParsableCommand {
         }
     }
 
-    static func summary(_ r: PlaybookIssueResult) -> String {
-        let t = r.totals
-        var lines = ["run \(r.scope.runId) · playbook \(r.scope.playbook) · step 0 at \(r.at)",
-                     "  targeted \(r.targeted), no offer \(r.noOffer)"]
-        let channels = t.issuedByChannel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        lines.append("  issued \(t.issued)" + (channels.isEmpty ? "" : " (\(channels.joined(separator: ", ")))"))
-        lines.append("  suppressed \(t.suppressedTotal)")
-        for reason in SuppressionReason.allCases {
-            if let n = t.suppressed[reason.code] { lines.append("    \(reason.code) \(n)") }
-        }
-        if !r.laterSteps.isEmpty {
-            lines.append("  later steps left for the scheduler: \(r.laterSteps.joined(separator: ", "))")
+    /// This pass, then each step's counts as stored for the run (across restarts and passes).
+    static func summary(_ r: JourneyRunResult, runId: String, store: CrescentStore, plan: JourneyPlan) throws -> String {
+        var lines = ["run \(runId) · playbook \(r.playbook) at \(r.at)",
+                     "  targeted \(r.targeted), entered now \(r.entered); this pass: \(r.summary)"]
+        for step in plan.steps {
+            let t = try store.issueTotals(IssueScope(runId: runId, playbook: r.playbook, step: step.index))
+            let channels = t.issuedByChannel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            let due = step.delay == 0 ? "at entry" : "after \(step.delay / 3_600) h"
+            lines.append("  step \(step.index) \(step.name) (\(due)): issued \(t.issued)"
+                + (channels.isEmpty ? "" : " (\(channels.joined(separator: ", ")))")
+                + (t.suppressedTotal == 0 ? "" : ", suppressed \(t.suppressedTotal)"))
+            for reason in SuppressionReason.allCases {
+                if let n = t.suppressed[reason.code] { lines.append("    \(reason.code) \(n)") }
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -2,17 +2,17 @@ import CrescentCore
 import CrescentLua
 
 /// When a scheduled playbook is due: `when.at`, repeated `every` day/week until `when.until`.
-enum ScheduleOccurrence {
+public enum ScheduleOccurrence {
     /// Seconds between runs for the `every` values the scheduler understands.
-    static let periods: [String: Int64] = ["hourly": 3_600, "daily": 86_400, "weekly": 604_800]
+    public static let periods: [String: Int64] = ["hourly": 3_600, "daily": 86_400, "weekly": 604_800]
 
     /// How late an occurrence may still run (a restart after an outage): one day.
-    static let graceSeconds: Int64 = 86_400
+    public static let graceSeconds: Int64 = 86_400
 
     /// The latest occurrence at or before `now`, or nil when none is due (not started yet,
     /// past `until`, more than a day late, or an `every` the scheduler does not know).
     /// Missed occurrences are not run late: a campaign message a week late is worse than none.
-    static func latest(_ schedule: PlaybookSchedule, now: Timestamp) -> Timestamp? {
+    public static func latest(_ schedule: PlaybookSchedule, now: Timestamp) -> Timestamp? {
         guard let at = schedule.at, at <= now else { return nil }
         var due = at
         if let every = schedule.every {
@@ -24,5 +24,5 @@ enum ScheduleOccurrence {
     }
 
     /// The run id of one occurrence: the same occurrence always resumes the same run.
-    static func runId(playbook: String, due: Timestamp) -> String { "schedule:\(playbook):\(due.seconds)" }
+    public static func runId(playbook: String, due: Timestamp) -> String { "schedule:\(playbook):\(due.seconds)" }
 }

@@ -1,0 +1,60 @@
+import CrescentCore
+import CrescentLua
+
+/// Which members a date scene falls on, on a day: the engine generates these scenes from
+/// member data once a day, in the script's time zone, under the simulated clock (dry-run)
+/// and the real one (`serve`) alike.
+///
+/// - `birthday`: `days_before` the birthday (29 February falls on 28 February in other years);
+/// - `join_anniversary`: `days_before` each anniversary of the join date (not the join day);
+/// - `replenishment`: `days_after` the last purchase in `category`;
+/// - `holiday`: the script's `dates`;
+/// - `became_silent`: the day the last order becomes `silentAfterDays` old.
+public struct DateSceneCalendar: Sendable {
+    public let scene: String
+    public let schedule: PlaybookSchedule
+    public var silentAfterDays = DerivedViewsConfig().silentAfterDays
+
+    public init(scene: String, schedule: PlaybookSchedule) { self.scene = scene; self.schedule = schedule }
+
+    /// True when the scene falls on local day `day` for the member `view` describes
+    /// (`view.lastBoughtDaysAgo` and `lastOrder` as of `view.asOf`).
+    public func occurs(for view: MemberView, on day: Day) -> Bool {
+        let target = day.adding(days: schedule.daysBefore ?? 0)
+        switch scene {
+        case "birthday":
+            guard let b = view.member.birthday else { return false }
+            return Self.isAnniversary(of: b, on: target)
+        case "join_anniversary":
+            return target > view.member.joinDate && Self.isAnniversary(of: view.member.joinDate, on: target)
+        case "replenishment":
+            guard let category = schedule.category, let ago = view.lastBoughtDaysAgo[category] else { return false }
+            return view.asOf.adding(days: -ago).adding(days: schedule.daysAfter ?? 0) == day
+        case "holiday":
+            return schedule.dates.contains(day)
+        case "became_silent":
+            guard let last = view.lastOrder else { return false }
+            return last.adding(days: silentAfterDays) == day
+        default:
+            return false
+        }
+    }
+
+    /// True when `day` is the yearly anniversary of `date` (29 February → 28 February off leap years).
+    public static func isAnniversary(of date: Day, on day: Day) -> Bool {
+        let (_, m, d) = date.components, (y, dm, dd) = day.components
+        if m == 2 && d == 29 && !Day.isValid(year: y, month: 2, day: 29) { return dm == 2 && dd == 28 }
+        return m == dm && d == dd
+    }
+
+    /// When a member enters on local day `day`: the scene's time of day (`when.time`, default
+    /// 10:00) in the script's time zone, as UTC.
+    public static func entryTime(on day: Day, schedule: PlaybookSchedule, utcOffsetSeconds: Int) -> Timestamp {
+        Timestamp(day: day).adding(seconds: Int64(schedule.secondOfDay - utcOffsetSeconds))
+    }
+
+    /// The script's local day at `time`.
+    public static func localDay(_ time: Timestamp, utcOffsetSeconds: Int) -> Day {
+        time.adding(seconds: Int64(utcOffsetSeconds)).day
+    }
+}

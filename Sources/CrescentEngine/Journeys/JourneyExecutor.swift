@@ -1,0 +1,260 @@
+import CrescentCore
+import CrescentLua
+
+/// The one engine that decides what a playbook does to a member at a moment: entry and
+/// re-entry, exits, step conditions, the offer formula, every guard, the channel fallback,
+/// the message, and what is recorded.
+///
+/// It runs under two clocks and writes through two recorders, like Redis runs EVAL and
+/// FUNCTION through one `script_lua.c`:
+/// - the dry-run and backtest step a simulated clock through a horizon and record in memory
+///   (``MemoryJourneyRecorder``);
+/// - `run-playbook` and `serve` run on the real clock and record in the store
+///   (`StoreJourneyRecorder`), where each (playbook, member, entry, step) is written once.
+///
+/// Members are indices into `context.views`; journeys name members by id.
+///
+/// For example, a dry-run day:
+/// ```swift
+/// var engine = JourneyExecutor(context: context, plan: JourneyPlan(playbook), recorder: MemoryJourneyRecorder())
+/// try engine.enter(audience.indices, at: tenAM, entryKey: { _ in "schedule:winback" })
+/// try engine.advance(to: endOfDay)
+/// ```
+public struct JourneyExecutor<Recorder: JourneyRecorder> {
+    public let context: CampaignContext
+    public let plan: JourneyPlan
+    public var recorder: Recorder
+    public var policy: GuardPolicy
+    public var log: JourneyLog
+    /// Journeys decided per batch (one recorder commit, one store transaction).
+    public var batchSize = 5_000
+    /// Simulated time decides each step at its due time; real time decides at `now`.
+    public var simulated: Bool
+
+    private var offers: [Int: ResolvedOffer] = [:]
+    private var pipelines: [PipelineKey: GuardPipeline] = [:]
+    private var indexById: [Int64: Int32] = [:]
+
+    private struct PipelineKey: Hashable { var step: Int; var offer: Int }
+
+    public init(context: CampaignContext, plan: JourneyPlan, recorder: Recorder, policy: GuardPolicy = GuardPolicy(),
+                simulated: Bool, log: JourneyLog? = nil) {
+        self.context = context; self.plan = plan; self.recorder = recorder; self.policy = policy
+        self.simulated = simulated
+        self.log = log ?? JourneyLog(plan: plan, rendersMessages: simulated)
+        indexById.reserveCapacity(context.views.count)
+        for (i, view) in context.views.enumerated() { indexById[view.member.id] = Int32(i) }
+    }
+
+    /// The index of member `id` in the context, if it is there.
+    public func index(of id: Int64) -> Int32? { indexById[id] }
+
+    // MARK: - Entry and exit
+
+    /// Starts a journey for each member (indices) at `at`, unless the member is in an open
+    /// journey or re-entry forbids it. Entering twice with the same entry key is a no-op.
+    /// - returns: the journeys started.
+    @discardableResult
+    public mutating func enter(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
+        guard !members.isEmpty, let firstDue = plan.due(step: 0, enteredAt: at) else { return [] }
+        let ids = members.map { context.views[Int($0)].member.id }
+        let latest = try recorder.latestJourneys(playbook: plan.name, members: ids)
+        var fresh: [Journey] = []
+        for id in ids {
+            let key = entryKey(id)
+            let previous = latest[id]
+            if previous?.entryKey == key || !plan.mayEnter(after: previous, at: at) { continue }
+            fresh.append(Journey(playbook: plan.name, member: id, entryKey: key, enteredAt: at, nextDue: firstDue))
+        }
+        try recorder.begin(fresh)
+        log.noteEntered(fresh.count, on: at.day)
+        return fresh
+    }
+
+    /// An event arrived for a member: journeys listening for it (`exit_on`) end.
+    public mutating func observe(event kind: String, member: Int64, at: Timestamp) throws {
+        guard plan.exits(on: kind) || (kind == "payment" && plan.exits(on: "order")) else { return }
+        if try recorder.exit(playbook: plan.name, member: member, reason: JourneyExit.event(kind), at: at) {
+            log.noteExit(JourneyExit.event(kind))
+        }
+    }
+
+    // MARK: - Steps
+
+    /// Runs every step due at or before `now`, batch by batch, until none is due.
+    public mutating func advance(to now: Timestamp) throws {
+        while true {
+            let due = try recorder.dueJourneys(playbook: plan.name, now: now, limit: batchSize)
+            if due.isEmpty { return }
+            try run(due, now: now)
+        }
+    }
+
+    /// One batch of due journeys: checks, offers, guards, then one recorder commit.
+    private mutating func run(_ due: [Journey], now: Timestamp) throws {
+        var moved: [Journey] = []          // position changes with nothing to write
+        var deciding: [(journey: Journey, member: Int32, at: Timestamp)] = []
+        for j in due {
+            let at = simulated ? (j.nextDue ?? now) : now
+            guard let i = indexById[j.member] else { moved.append(Self.closed(j, "unknown_member")); continue }
+            if let deadline = plan.deadline(enteredAt: j.enteredAt), at > deadline {
+                moved.append(Self.closed(j, JourneyExit.expired)); continue
+            }
+            if plan.exits(on: "payment") || plan.exits(on: "order"),
+               try recorder.purchased(member: j.member, from: j.enteredAt, to: at) {
+                moved.append(Self.closed(j, JourneyExit.event("payment"))); continue
+            }
+            let step = plan.steps[j.step]
+            if let condition = step.condition, try !holds(condition, j, at) {
+                log.skipped += 1
+                moved.append(Self.advanced(j, plan))
+                continue
+            }
+            deciding.append((j, i, at))
+        }
+        try recorder.save(moved)
+        noteExits(moved)
+        guard !deciding.isEmpty else { return }
+
+        // Offers for the members at offer steps, one formula call per step (all shards at once).
+        var chosen: [Int: [Int32: Int]] = [:]
+        for k in Set(deciding.map(\.journey.step)) where plan.steps[k].givesOffer {
+            let members = deciding.filter { $0.journey.step == k }.map(\.member)
+            chosen[k] = try context.runtime.evaluateOffers(
+                playbook: plan.name, step: plan.steps[k].formulaStep,
+                members: Bitset(capacity: context.views.count, indices: members))
+        }
+        var work: [(journey: Journey, member: Int32, at: Timestamp, offer: ResolvedOffer?)] = []
+        var noOffer: [Journey] = []
+        for d in deciding {
+            let step = plan.steps[d.journey.step]
+            guard step.givesOffer else {
+                work.append((d.journey, d.member, d.at, nil))
+                continue
+            }
+            let offerId = chosen[d.journey.step]?[d.member] ?? 0
+            if offerId == 0 {
+                noOffer.append(d.journey.step == 0 ? Self.closed(d.journey, JourneyExit.noOffer) : Self.advanced(d.journey, plan))
+                continue
+            }
+            work.append((d.journey, d.member, d.at, try resolved(offerId)))
+        }
+        try recorder.save(noOffer)
+        noteExits(noOffer)
+        for w in work { _ = try pipeline(step: w.journey.step, offer: w.offer) }
+
+        let campaigns = [plan.name]
+        var outcomes: [StepOutcome] = []
+        let pipelines = self.pipelines
+        let quietMode = plan.playbook.journey.quietHours
+        let plan = self.plan, views = context.views, quiet = policy.quietHours
+        try recorder.commit(members: work.map(\.journey.member), at: now, campaigns: campaigns) { state in
+            outcomes = []
+            outcomes.reserveCapacity(work.count)
+            for w in work {
+                let member = views[Int(w.member)].member
+                let pipeline = pipelines[PipelineKey(step: w.journey.step, offer: w.offer?.id ?? 0)]!
+                let decision = pipeline.decide(member: member, at: w.at, state: &state)
+                var j = w.journey
+                if decision == .suppress(.quietHours), quietMode == .defer {
+                    j.nextDue = quiet?.nextAllowed(after: w.at, utcOffsetMinutes: member.utcOffsetMinutes)
+                    outcomes.append(StepOutcome(journey: j, member: member, step: j.step, decision: nil, request: nil, offer: nil))
+                    continue
+                }
+                if let offer = w.offer, decision.isIssue, j.offerId == 0 { j.offerId = offer.id }
+                // A first step refused by the guards ends the journey: no reminders of an offer never given.
+                let after = j.step == 0 && !decision.isIssue && w.offer != nil
+                    ? Self.closed(j, "suppressed:" + (decision.suppressionCode ?? "")) : Self.advanced(j, plan)
+                outcomes.append(StepOutcome(journey: after, member: member, step: w.journey.step, decision: decision,
+                                            request: pipeline.request, offer: w.offer))
+            }
+            return outcomes
+        }
+        for (w, outcome) in zip(work, outcomes) {
+            if outcome.decision == nil { log.deferred += 1; continue }
+            log.note(outcome, member: w.member, at: w.at)
+            if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason) }
+            if log.rendersMessages, let channel = outcome.channel { try render(w.member, outcome, channel: channel) }
+        }
+    }
+
+    /// Whether a step's `only_if` holds for the journey at `at`.
+    private func holds(_ condition: StepCondition, _ j: Journey, _ at: Timestamp) throws -> Bool {
+        switch condition {
+        case .notRedeemed: return try !recorder.redeemed(journey: j, before: at)
+        case .notPurchased: return try !recorder.purchased(member: j.member, from: j.enteredAt, to: at)
+        case .purchased: return try recorder.purchased(member: j.member, from: j.enteredAt, to: at)
+        }
+    }
+
+    /// The journey moved past its current step: the next one's due time, or done.
+    static func advanced(_ j: Journey, _ plan: JourneyPlan) -> Journey {
+        var next = j
+        next.step += 1
+        if let due = plan.due(step: next.step, enteredAt: j.enteredAt) { next.nextDue = due }
+        else { next.nextDue = nil; next.state = .done }
+        return next
+    }
+
+    static func closed(_ j: Journey, _ reason: String) -> Journey {
+        var j = j
+        j.state = .exited; j.exitReason = reason; j.nextDue = nil
+        return j
+    }
+
+    private mutating func noteExits(_ journeys: [Journey]) {
+        for j in journeys where j.state == .exited { log.noteExit(j.exitReason ?? "") }
+    }
+
+    private mutating func resolved(_ id: Int) throws -> ResolvedOffer {
+        if let r = offers[id] { return r }
+        guard let declaration = context.runtime.offers[id] else {
+            throw ScriptError(kind: .runtime, file: context.program.chunkName, message: "offer \(id) is unknown")
+        }
+        do {
+            let r = try ResolvedOffer(declaration, campaign: plan.name)
+            offers[id] = r
+            return r
+        } catch {
+            throw ScriptError(kind: .validation, file: context.program.chunkName, line: declaration.line,
+                              message: "\(declaration.kind): \(error.description)")
+        }
+    }
+
+    @discardableResult
+    private mutating func pipeline(step: Int, offer: ResolvedOffer?) throws -> GuardPipeline {
+        let key = PipelineKey(step: step, offer: offer?.id ?? 0)
+        if let p = pipelines[key] { return p }
+        let channels = plan.steps[step].channels
+        let request = offer?.request(plan.playbook, channels: channels)
+            ?? GuardRequest(campaign: plan.name, businessLine: plan.playbook.businessLine, channels: channels)
+        let p = GuardPipeline(policy: policy, request: request)
+        pipelines[key] = p
+        return p
+    }
+
+    /// Renders the step's message (a missing variable names the member) and keeps a sample.
+    private mutating func render(_ member: Int32, _ outcome: StepOutcome, channel: String) throws {
+        let k = outcome.step
+        let template = MessageVariables.template(plan.playbook, step: plan.playbook.steps.isEmpty ? 0 : k)
+        guard let template else { return }
+        let view = context.views[Int(member)]
+        let offerId = outcome.offer?.id ?? outcome.journey.offerId
+        let offerVars = context.runtime.offers[offerId]?.templateVariables ?? [:]
+        let vars = MessageVariables.variables(view: view, playbook: plan.name, offer: offerVars)
+        guard let text = try MessageVariables.render(template, playbook: plan.playbook, vars: vars,
+                                                     memberId: view.member.id, chunkName: context.program.chunkName)
+        else { return }
+        if log.sampleMessages.count < 5 { log.sampleMessages.append("\(channel) → \(view.member.id): \(text)") }
+        if log.rendered.wants(channel) {
+            log.rendered.keep(RenderedMessage(memberId: view.member.id, channel: channel, step: plan.steps[k].name,
+                                              subject: MessageVariables.subject(playbook: plan.name, offer: offerVars),
+                                              body: text, variables: vars))
+        }
+    }
+}
+
+extension GuardDecision {
+    /// The suppression's code, nil for an issue.
+    var suppressionCode: String? { if case .suppress(let r) = self { r.code } else { nil } }
+}

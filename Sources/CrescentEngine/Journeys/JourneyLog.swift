@@ -1,0 +1,67 @@
+import CrescentCore
+
+/// What the engine saw while it ran: reach per step, suppressions, who got which offer, a
+/// day-by-day timeline and a bounded sample of rendered messages. The dry-run's report is
+/// built from it; the live engine reads its counts for metrics.
+public struct JourneyLog: Sendable {
+    /// One step's reach over the whole run.
+    public var steps: [StepReach]
+    public var tally = SuppressionTally()
+    /// Member index → (offer id, channel) of the step that gave them their offer.
+    public var offered: [Int32: (offer: Int, channel: String)] = [:]
+    /// Member index → reminders (steps after the offer) received.
+    public var reminders: [Int32: Int] = [:]
+    public var entered = 0
+    /// Why journeys ended early, by reason.
+    public var exits: [String: Int] = [:]
+    /// Steps a condition (`only_if`) skipped.
+    public var skipped = 0
+    /// Steps moved out of quiet hours to the next allowed time.
+    public var deferred = 0
+    /// Per day: entered, issued per step, redeemed, budget spent (minor units).
+    public var timeline: [Day: TimelineDay] = [:]
+    public var sampleMessages: [String] = []
+    public var rendered: RenderedSample
+    /// Render messages (dry-run); the live engine renders at delivery time instead.
+    public var rendersMessages: Bool
+
+    public init(plan: JourneyPlan, samplePerChannel: Int = 50, rendersMessages: Bool = true) {
+        steps = plan.steps.map { StepReach(name: $0.name, day: Day(index: 0), eligible: 0, issued: 0, byChannel: [:]) }
+        rendered = RenderedSample(perChannel: samplePerChannel)
+        self.rendersMessages = rendersMessages
+    }
+
+    public struct TimelineDay: Sendable, Equatable, Codable {
+        public var entered = 0
+        public var issuedByStep: [Int] = []
+        public var redeemed = 0
+        public var spentMinor: Int64 = 0
+    }
+
+    mutating func noteEntered(_ n: Int, on day: Day) {
+        entered += n
+        timeline[day, default: TimelineDay()].entered += n
+    }
+
+    mutating func noteExit(_ reason: String) { exits[reason, default: 0] += 1 }
+
+    mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
+        guard let decision = outcome.decision else { return }
+        steps[outcome.step].eligible += 1
+        tally.record(decision)
+        guard case .issue(let channel) = decision else { return }
+        let k = outcome.step
+        if steps[k].issued == 0 { steps[k].day = at.day }
+        steps[k].issued += 1
+        steps[k].byChannel[channel, default: 0] += 1
+        var day = timeline[at.day, default: TimelineDay()]
+        if day.issuedByStep.count <= k { day.issuedByStep += Array(repeating: 0, count: k + 1 - day.issuedByStep.count) }
+        day.issuedByStep[k] += 1
+        day.spentMinor += outcome.request?.costPerIssue.minorUnits ?? 0
+        timeline[at.day] = day
+        if let offer = outcome.offer, offered[member] == nil { offered[member] = (offer.id, channel) }
+        else if outcome.offer == nil { reminders[member, default: 0] += 1 }
+    }
+
+    mutating func noteRedeemed(on day: Day) { timeline[day, default: TimelineDay()].redeemed += 1 }
+}

@@ -1,0 +1,177 @@
+import CrescentCore
+import CrescentLua
+import Foundation
+
+/// A playbook's journeys under the simulated clock: day by day over a horizon, members
+/// enter (the schedule, date scenes from their data, or payments), steps run when due, and
+/// purchases either come from the response model (a forecast) or are replayed from real
+/// history after the as-of day (a backtest). Everything goes through ``JourneyExecutor``,
+/// the engine `run-playbook` and `serve` use; only the clock and the recorder differ.
+///
+/// Why purchases are simulated at all: `payment` triggers, `exit_on = "payment"` and
+/// `only_if = "not_redeemed"` depend on what members do after the first step.
+struct JourneySimulation {
+    enum Purchases {
+        /// Drawn per member and day: the BG/NBD chance to buy, raised by the uplift while the
+        /// member holds an unused offer (and by each reminder).
+        case model(daily: [Double], uplift: Double, reminderUplift: Double)
+        /// The real orders after the as-of day, replayed at their times.
+        case replay(Population)
+    }
+
+    let context: CampaignContext
+    let plan: JourneyPlan
+    let audience: Bitset
+    let days: Int
+    var engine: JourneyExecutor<MemoryJourneyRecorder>
+    private var rng: SeededGenerator
+    /// Member index → the day the offer stops being valid and its minimum spend.
+    private var holding: [Int32: (until: Day, minSpend: Money)] = [:]
+    private(set) var redeemed = Set<Int32>()
+    /// Revenue of the redeeming orders (replayed amounts; simulated orders count their minimum spend).
+    private(set) var revenueMinor: Int64 = 0
+
+    init(context: CampaignContext, plan: JourneyPlan, audience: Bitset, days: Int, policy: GuardPolicy,
+         seed: UInt64, samplePerChannel: Int) {
+        self.context = context; self.plan = plan; self.audience = audience; self.days = max(1, days)
+        engine = JourneyExecutor(context: context, plan: plan,
+                                 recorder: MemoryJourneyRecorder(expectedMembers: audience.count), policy: policy,
+                                 simulated: true, log: JourneyLog(plan: plan, samplePerChannel: samplePerChannel))
+        rng = SeededGenerator(seed: seed ^ 0x5EED)
+    }
+
+    var log: JourneyLog { engine.log }
+
+    /// The first moment of the horizon: the as-of day, 00:00 UTC.
+    var start: Timestamp { Timestamp(day: context.asOf) }
+
+    /// When a scheduled playbook launches in a dry-run: on the as-of day (a backtest then
+    /// measures the window after it), at its scheduled time of day (10:00 when there is none),
+    /// then every `every` period until `until` (moved by the same shift).
+    func scheduledEntries() -> [Timestamp] {
+        let schedule = plan.playbook.schedule
+        let first = start.adding(seconds: Int64(schedule.at?.secondOfDay ?? 36_000))
+        guard let every = schedule.every, let period = ScheduleOccurrence.periods[every] else { return [first] }
+        let shift = first.seconds - (schedule.at?.seconds ?? first.seconds)
+        let end = min(start.adding(seconds: Int64(days) * 86_400),
+                      schedule.until.map { $0.adding(seconds: shift) } ?? Timestamp(seconds: .max / 2))
+        return stride(from: first.seconds, to: end.seconds, by: Int(period)).map(Timestamp.init(seconds:))
+    }
+
+    mutating func run(_ purchases: Purchases) throws {
+        let entries = plan.entry == .scheduled ? scheduledEntries() : []
+        let replayed = Self.ordersByDay(purchases, context: context, from: context.asOf, days: days)
+        let tz = plan.playbook.journey.utcOffsetSeconds
+        for d in 0..<days {
+            let day = context.asOf.adding(days: d)
+            let dayStart = Timestamp(day: day), dayEnd = dayStart.adding(seconds: 86_400)
+            // 1. Entries: scheduled occurrences and date scenes of the day.
+            for at in entries where at >= dayStart && at < dayEnd {
+                try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
+            }
+            if case .date(let scene) = plan.entry {
+                let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
+                let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
+                let at = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule, utcOffsetSeconds: tz)
+                try engine.enter(members, at: at, entryKey: { _ in "date:\(scene):\(day)" })
+            }
+            // 2. Purchases, in time order, with the steps due before each run first.
+            var orders: [(member: Int32, time: Timestamp, amount: Money?)]
+            switch purchases {
+            case .replay: orders = replayed[day] ?? []
+            case .model(let daily, let uplift, let reminderUplift):
+                try engine.advance(to: dayStart.adding(seconds: 14 * 3_600))
+                orders = drawOrders(on: day, daily: daily, uplift: uplift, reminderUplift: reminderUplift)
+            }
+            for o in orders {
+                try engine.advance(to: o.time.adding(seconds: -1))
+                try apply(o.member, at: o.time, amount: o.amount)
+            }
+            try engine.advance(to: dayEnd.adding(seconds: -1))
+            noteOffers(through: day)
+        }
+    }
+
+    /// Members whose offer was just issued start holding it (valid for its validity days).
+    private mutating func noteOffers(through day: Day) {
+        for (i, given) in engine.log.offered where holding[i] == nil && !redeemed.contains(i) {
+            guard let offer = context.runtime.offers[given.offer] else { continue }
+            let economics = OfferEconomics(offer: offer)
+            holding[i] = (day.adding(days: economics.validDays), economics.minSpend)
+        }
+    }
+
+    /// One order: it ends journeys listening for payments, enters `payment`-triggered ones,
+    /// and redeems a held offer when it qualifies.
+    private mutating func apply(_ i: Int32, at time: Timestamp, amount: Money?) throws {
+        let id = context.views[Int(i)].member.id
+        engine.recorder.recordOrder(member: id, at: time)
+        try engine.observe(event: "payment", member: id, at: time)
+        if plan.entry == .event("payment"), audience.contains(Int(i)) {
+            try engine.enter([i], at: time, entryKey: { _ in "event:sim:\(id):\(time.seconds)" })
+            try engine.advance(to: time)
+        }
+        guard let held = holding[i], !redeemed.contains(i), time.day < held.until else { return }
+        if let amount, amount < held.minSpend { return }
+        redeemed.insert(i)
+        revenueMinor += amount?.minorUnits ?? 0
+        engine.log.noteRedeemed(on: time.day)
+        if let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id] {
+            engine.recorder.recordRedemption(of: j, at: time)
+        }
+    }
+
+    /// The day's purchases drawn from the model: every audience member when purchases can
+    /// start or change journeys (payment triggers, exits, purchase conditions), else only the
+    /// members holding an offer. A drawn order of a holder qualifies for the offer with the
+    /// share of their past orders that met its minimum spend.
+    private mutating func drawOrders(on day: Day, daily: [Double], uplift: Double,
+                                     reminderUplift: Double) -> [(member: Int32, time: Timestamp, amount: Money?)] {
+        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty
+            || plan.steps.contains { $0.condition == .purchased || $0.condition == .notPurchased }
+        let members: [Int32] = everyone ? audience.indices : holding.keys.sorted()
+        var out: [(Int32, Timestamp, Money?)] = []
+        let afternoon = Timestamp(day: day, hour: 14)
+        for i in members {
+            var p = daily[Int(i)]
+            let holds = holding[i].map { day < $0.until } ?? false
+            if holds && !redeemed.contains(i) {
+                p = min(1, p * uplift * (1 + reminderUplift * Double(engine.log.reminders[i] ?? 0)))
+            }
+            guard Sampling.bernoulli(p, using: &rng) else { continue }
+            let time = afternoon.adding(seconds: Int64(rng.nextInt(below: 6 * 3_600)))
+            var amount: Money? = nil
+            if holds, let minSpend = holding[i]?.minSpend, minSpend.minorUnits > 0 {
+                let offer = context.runtime.offers[engine.log.offered[i]?.offer ?? 0]
+                let share = offer.map { OfferEconomics(offer: $0).qualifyingShare(
+                    orders: context.population.orders(ofMemberAt: Int(i)), before: start) } ?? 1
+                amount = Sampling.bernoulli(share, using: &rng) ? minSpend : .zero
+            }
+            out.append((i, time, amount))
+        }
+        return out.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+    }
+
+    /// Real orders after the as-of day, by day, as context member indices.
+    static func ordersByDay(_ purchases: Purchases, context: CampaignContext, from: Day,
+                            days: Int) -> [Day: [(member: Int32, time: Timestamp, amount: Money?)]] {
+        guard case .replay(let full) = purchases else { return [:] }
+        let begin = Timestamp(day: from), end = Timestamp(day: from.adding(days: days))
+        var out: [Day: [(member: Int32, time: Timestamp, amount: Money?)]] = [:]
+        for (i, view) in context.views.enumerated() {
+            guard let fi = full.index(ofMember: view.member.id) else { continue }
+            for o in full.orders(ofMemberAt: fi) where o.time >= begin && o.time < end {
+                out[o.time.day, default: []].append((Int32(i), o.time, o.amount))
+            }
+        }
+        for (d, list) in out { out[d] = list.sorted { ($0.time, $0.member) < ($1.time, $1.member) } }
+        return out
+    }
+
+    /// Daily purchase chances from BG/NBD: P(buys within `window` days) spread evenly,
+    /// 1 − (1 − P)^(1/window).
+    static func dailyChances(_ responses: [ResponseModel.MemberResponse]?, count: Int, window: Int) -> [Double] {
+        guard let responses else { return Array(repeating: 0.02 / Double(max(1, window)), count: count) }
+        return responses.map { 1 - pow(1 - min(0.999_999, max(0, $0.baseProbability)), 1 / Double(max(1, window))) }
+    }
+}

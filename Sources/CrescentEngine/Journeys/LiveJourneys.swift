@@ -1,0 +1,135 @@
+import CrescentCore
+import CrescentLua
+import CrescentStore
+
+/// What one real-clock pass of a playbook's journeys did.
+public struct JourneyRunResult: Sendable {
+    public var playbook: String
+    public var at: Timestamp
+    /// Members in the audience (for launches and scenes; 1 or 0 for an event).
+    public var targeted: Int
+    public var entered: Int
+    public var log: JourneyLog
+
+    public var issued: Int { log.tally.issued }
+    public var suppressed: [String: Int] { log.tally.byCode }
+
+    /// One line for logs, an event's outcome and a scheduled run's outcome.
+    public var summary: String {
+        if targeted == 0 && entered == 0 && log.tally.issued == 0 && log.tally.suppressed == 0 && log.exits.isEmpty {
+            return "nothing due"
+        }
+        var parts = ["entered \(entered)", "issued \(issued)"]
+        let reasons = suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        if !reasons.isEmpty { parts.append("suppressed " + reasons.joined(separator: ", ")) }
+        let exits = log.exits.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        if !exits.isEmpty { parts.append("exits " + exits.joined(separator: ", ")) }
+        if log.skipped > 0 { parts.append("skipped \(log.skipped)") }
+        if log.deferred > 0 { parts.append("deferred \(log.deferred)") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// The real-clock entry points of the journey engine, shared by `run-playbook` and `serve`:
+/// members enter (a launch, an event, a date scene), then every step due by now runs, through
+/// the same ``JourneyExecutor`` the dry-run uses, recording in the store.
+///
+/// For example, a scheduled launch, then its reminders three days later:
+/// ```swift
+/// let live = LiveJourneys(context: context, store: store)
+/// try live.launch(playbook: "winback", entryKey: "2026-12-01", at: tenAM)
+/// try live.advance(playbook: "winback", at: tenAM.adding(seconds: 3 * 86_400))
+/// ```
+public struct LiveJourneys {
+    public let context: CampaignContext
+    public let store: CrescentStore
+    public var policy = GuardPolicy()
+    public var batchSize = 5_000
+    /// Interned offers shared across passes over the same script version.
+    public var offers = OfferInternCache()
+    public var offerKeyPrefix = ""
+    /// Real time for bookkeeping (rows' `updated_at`).
+    public var clock: any CrescentCore.Clock = SystemClock()
+
+    public init(context: CampaignContext, store: CrescentStore) { self.context = context; self.store = store }
+
+    /// The audience of a scheduled playbook enters with `entryKey` (the run id) at `at`, then
+    /// every step due by `at` runs. Running it again with the same key enters no one (the
+    /// launch happened: entries are written in one transaction) and runs the steps that have
+    /// come due since: the reminders.
+    public func launch(playbook name: String, entryKey: String, at: Timestamp) throws -> JourneyRunResult {
+        let plan = try self.plan(name)
+        let (audience, _) = try PlaybookGuards.audience(context, plan.playbook)
+        var engine = executor(plan, members: nil, allHistory: audience.count > 1_000)
+        let launched = try store.journeyEntryExists(playbook: name, entryKey: entryKey)
+        let entered = launched ? [] : try engine.enter(audience.indices, at: at, entryKey: { _ in entryKey })
+        try engine.advance(to: at)
+        return JourneyRunResult(playbook: name, at: at, targeted: audience.count, entered: entered.count, log: engine.log)
+    }
+
+    /// An event scene arrived for `member` (a context member): they enter each playbook it
+    /// triggers if they are in its audience, and the steps due now run.
+    public func trigger(playbook name: String, member id: Int64, entryKey: String, at: Timestamp) throws -> JourneyRunResult {
+        let plan = try self.plan(name)
+        var engine = executor(plan, members: [id], allHistory: false)
+        guard let i = engine.index(of: id) else { return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log) }
+        let (audience, _) = try PlaybookGuards.audience(context, plan.playbook)
+        guard audience.contains(Int(i)) else {
+            return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
+        }
+        let entered = try engine.enter([i], at: at, entryKey: { _ in entryKey })
+        try engine.advance(to: at)
+        return JourneyRunResult(playbook: name, at: at, targeted: 1, entered: entered.count, log: engine.log)
+    }
+
+    /// The date scene of a date-triggered playbook on the script's local day `day`: audience
+    /// members whose scene falls on it enter at the scene's time, and due steps run by `at`.
+    public func scenes(playbook name: String, day: Day, at: Timestamp) throws -> JourneyRunResult {
+        let plan = try self.plan(name)
+        guard case .date(let scene) = plan.entry else { throw ScriptError(kind: .validation, file: context.program.chunkName,
+                                                                          message: "playbook \"\(name)\" has no date scene") }
+        let (audience, _) = try PlaybookGuards.audience(context, plan.playbook)
+        let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
+        let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
+        var engine = executor(plan, members: nil, allHistory: members.count > 1_000)
+        let enterAt = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule,
+                                                  utcOffsetSeconds: plan.playbook.journey.utcOffsetSeconds)
+        let entered = try engine.enter(members, at: enterAt, entryKey: { _ in "date:\(scene):\(day)" })
+        try engine.advance(to: at)
+        return JourneyRunResult(playbook: name, at: at, targeted: members.count, entered: entered.count, log: engine.log)
+    }
+
+    /// Runs every step of `playbook` due by `at` for the context's members (`members`: only these).
+    public func advance(playbook name: String, at: Timestamp, members: [Int64]? = nil) throws -> JourneyRunResult {
+        var engine = executor(try plan(name), members: members, allHistory: members == nil)
+        try engine.advance(to: at)
+        return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
+    }
+
+    /// An event for `member`: every journey of `playbook` listening for `kind` ends.
+    public func observe(playbook name: String, event kind: String, member: Int64, at: Timestamp) throws -> Bool {
+        var engine = executor(try plan(name), members: [member], allHistory: false)
+        let before = engine.log.exits.values.reduce(0, +)
+        try engine.observe(event: kind, member: member, at: at)
+        return engine.log.exits.values.reduce(0, +) > before
+    }
+
+    private func plan(_ name: String) throws -> JourneyPlan {
+        guard let playbook = context.program.playbook(name) else {
+            throw ScriptError(kind: .validation, file: context.program.chunkName,
+                              message: "no playbook \"\(name)\"" + (closest(to: name, in: context.program.playbooks.map(\.name))
+                                .map { ", did you mean \"\($0)\"?" } ?? ""))
+        }
+        return JourneyPlan(playbook)
+    }
+
+    private func executor(_ plan: JourneyPlan, members: [Int64]?, allHistory: Bool) -> JourneyExecutor<StoreJourneyRecorder> {
+        let clock = self.clock
+        var recorder = StoreJourneyRecorder(store: store, allHistory: allHistory, offers: offers,
+                                            offerKeyPrefix: offerKeyPrefix, now: { clock.now() })
+        recorder.members = members
+        var engine = JourneyExecutor(context: context, plan: plan, recorder: recorder, policy: policy, simulated: false)
+        engine.batchSize = batchSize
+        return engine
+    }
+}

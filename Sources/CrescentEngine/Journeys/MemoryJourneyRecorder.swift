@@ -1,0 +1,121 @@
+import CrescentCore
+
+/// Journeys, guard state and member activity in memory: the recorder of dry-runs and
+/// backtests. Nothing touches a store.
+///
+/// Due journeys are bucketed by day (the simulated clock steps a day at a time); a bucket
+/// entry whose journey moved on is skipped when read.
+public struct MemoryJourneyRecorder: JourneyRecorder {
+    public var guards: InMemoryGuardState
+    /// Journeys by playbook, then member; a member's latest is last.
+    private var journeys: [String: [Int64: [Journey]]] = [:]
+    private var dueByDay: [String: [Int32: [Int64]]] = [:]
+    /// Orders seen per member (replayed or simulated), in time order.
+    private var orders: [Int64: [Timestamp]] = [:]
+    /// Redemptions per journey (`entryKey/playbook/member`).
+    private var redemptions: [String: Timestamp] = [:]
+
+    public init(expectedMembers: Int = 0) {
+        guards = InMemoryGuardState(keepsLog: false, expectedMembers: expectedMembers)
+    }
+
+    // MARK: - Activity the simulation or a replay feeds in
+
+    /// An order by `member` at `time` (replayed from history or drawn by the response model).
+    public mutating func recordOrder(member: Int64, at time: Timestamp) {
+        var list = orders[member, default: []]
+        let at = list.lastIndex { $0 <= time }.map { $0 + 1 } ?? 0
+        list.insert(time, at: at)
+        orders[member] = list
+    }
+
+    /// The member used the coupon `journey` gave.
+    public mutating func recordRedemption(of journey: Journey, at time: Timestamp) {
+        redemptions[Self.key(journey)] = time
+        guards.couponUsedOrExpired(member: journey.member)
+    }
+
+    /// Every journey of `playbook`, for reports and tests.
+    public func allJourneys(playbook: String) -> [Journey] {
+        (journeys[playbook] ?? [:]).keys.sorted().flatMap { journeys[playbook]![$0]! }
+    }
+
+    /// Open journeys of `playbook` holding an offer, for the simulation's purchase draws.
+    public func openJourneysWithOffer(playbook: String) -> [Journey] {
+        allJourneys(playbook: playbook).filter { $0.isOpen && $0.offerId != 0 }
+    }
+
+    static func key(_ j: Journey) -> String { "\(j.entryKey)/\(j.playbook)/\(j.member)" }
+
+    // MARK: - JourneyRecorder
+
+    public mutating func dueJourneys(playbook: String, now: Timestamp, limit: Int) throws -> [Journey] {
+        guard var buckets = dueByDay[playbook] else { return [] }
+        var out: [Journey] = []
+        var seen = Set<Int64>()
+        for day in buckets.keys.sorted() where day <= now.day.index {
+            var keep: [Int64] = []
+            for member in buckets[day]! where seen.insert(member).inserted {
+                guard let j = journeys[playbook]?[member]?.last, j.isOpen, let due = j.nextDue, due.day.index == day else { continue }
+                if due <= now && out.count < limit { out.append(j) } else { keep.append(member) }
+            }
+            buckets[day] = keep.isEmpty ? nil : keep
+        }
+        dueByDay[playbook] = buckets
+        return out.sorted { ($0.nextDue!, $0.member) < ($1.nextDue!, $1.member) }
+    }
+
+    public func latestJourneys(playbook: String, members: [Int64]) throws -> [Int64: Journey] {
+        guard let byMember = journeys[playbook] else { return [:] }
+        var out: [Int64: Journey] = [:]
+        for m in members { if let j = byMember[m]?.last { out[m] = j } }
+        return out
+    }
+
+    public mutating func begin(_ fresh: [Journey]) throws {
+        for j in fresh {
+            if journeys[j.playbook]?[j.member]?.contains(where: { $0.entryKey == j.entryKey }) == true { continue }
+            journeys[j.playbook, default: [:]][j.member, default: []].append(j)
+            schedule(j)
+        }
+    }
+
+    @discardableResult
+    public mutating func exit(playbook: String, member: Int64, reason: String, at: Timestamp) throws -> Bool {
+        guard var j = journeys[playbook]?[member]?.last, j.isOpen else { return false }
+        j.state = .exited; j.exitReason = reason; j.nextDue = nil
+        replace(j)
+        return true
+    }
+
+    public mutating func save(_ moved: [Journey]) throws {
+        for j in moved { replace(j); schedule(j) }
+    }
+
+    public mutating func commit(members: [Int64], at: Timestamp, campaigns: [String],
+                                _ decide: (inout InMemoryGuardState) throws -> [StepOutcome]) throws {
+        let outcomes = try decide(&guards)
+        try save(outcomes.map(\.journey))
+    }
+
+    public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
+        guard let list = orders[member] else { return false }
+        return list.contains { $0 >= from && $0 < to }
+    }
+
+    public func redeemed(journey: Journey, before: Timestamp) throws -> Bool {
+        redemptions[Self.key(journey)].map { $0 < before } ?? false
+    }
+
+    private mutating func replace(_ j: Journey) {
+        guard var list = journeys[j.playbook]?[j.member], let k = list.lastIndex(where: { $0.entryKey == j.entryKey })
+        else { return }
+        list[k] = j
+        journeys[j.playbook]![j.member] = list
+    }
+
+    private mutating func schedule(_ j: Journey) {
+        guard j.isOpen, let due = j.nextDue else { return }
+        dueByDay[j.playbook, default: [:]][due.day.index, default: []].append(j.member)
+    }
+}

@@ -1,0 +1,80 @@
+import CrescentCore
+import GRDB
+
+/// Journey state through the store's own connections (the engine never holds a raw handle).
+extension CrescentStore {
+    public func dueJourneys(playbook: String, now: Timestamp, limit: Int, members: [Int64]? = nil) throws -> [Journey] {
+        try writer.read { try JourneyLedger.due($0, playbook: playbook, now: now, limit: limit, members: members) }
+    }
+
+    /// Members with a journey step due by `now`, per playbook (at most `limit` in all).
+    public func dueJourneyMembers(now: Timestamp, limit: Int) throws -> [String: [Int64]] {
+        try writer.read { try JourneyLedger.dueMembers($0, now: now, limit: limit) }
+    }
+
+    /// Issue and suppression counts of one (run, playbook, step), as stored.
+    public func issueTotals(_ scope: IssueScope) throws -> IssueTotals {
+        try writer.read { try IssueTotals.read($0, scope: scope) }
+    }
+
+    public func latestJourneys(playbook: String, members: [Int64]) throws -> [Int64: Journey] {
+        try writer.read { try JourneyLedger.latest($0, playbook: playbook, members: members) }
+    }
+
+    public func journeys(member: Int64) throws -> [Journey] {
+        try writer.read { try JourneyLedger.all($0, member: member) }
+    }
+
+    public func beginJourneys(_ journeys: [Journey], at now: Timestamp) throws {
+        guard !journeys.isEmpty else { return }
+        try writer.write { try JourneyLedger.begin($0, journeys, at: now) }
+    }
+
+    public func saveJourneys(_ journeys: [Journey], at now: Timestamp) throws {
+        guard !journeys.isEmpty else { return }
+        try writer.write { db in for j in journeys { try JourneyLedger.save(db, j, at: now) } }
+    }
+
+    @discardableResult
+    public func exitJourney(playbook: String, member: Int64, reason: String, at now: Timestamp) throws -> Bool {
+        try writer.write { try JourneyLedger.exit($0, playbook: playbook, member: member, reason: reason, at: now) }
+    }
+
+    public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
+        try writer.read { try JourneyLedger.purchased($0, member: member, from: from, to: to) }
+    }
+
+    public func redeemed(journey: Journey, before: Timestamp) throws -> Bool {
+        try writer.read { try JourneyLedger.redeemed($0, journey: journey, before: before) }
+    }
+
+    /// Records that the date scenes of `day` were generated for `playbook`; true the first time.
+    @discardableResult
+    public func markSceneDay(playbook: String, day: Day, at now: Timestamp) throws -> Bool {
+        try writer.write { try JourneyLedger.claimSceneDay($0, playbook: playbook, day: day, at: now) }
+    }
+
+    /// The latest day whose date scenes were generated for `playbook`, if any.
+    public func lastSceneDay(playbook: String) throws -> Day? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT max(day) FROM scene_days WHERE playbook = ?", arguments: [playbook])
+                .flatMap { Day($0) }
+        }
+    }
+
+    /// True when the date scenes of `day` were already generated for `playbook`.
+    public func sceneDayDone(playbook: String, day: Day) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM scene_days WHERE playbook = ? AND day = ?)",
+                              arguments: [playbook, day.description]) ?? false
+        }
+    }
+
+    /// True when some member already entered `playbook` with `entryKey` (a launch that happened).
+    public func journeyEntryExists(playbook: String, entryKey: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM journeys WHERE playbook = ? AND entry_key = ?)",
+                              arguments: [playbook, entryKey]) ?? false
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CrescentCore
+import Foundation
+import GRDB
+
+/// One decision of a journey batch, as the store writes it.
+public struct JourneyWrite: Sendable {
+    /// The journey after the step (its row is updated in the same transaction).
+    public var journey: Journey
+    /// The member the step decided for (the ledgers need their UTC offset).
+    public var member: Member
+    public var step: Int
+    /// Nil: only the journey moves (a quiet-hours deferral).
+    public var decision: GuardDecision?
+    public var request: GuardRequest?
+    /// The offer this step issues; nil for a reminder, which names the journey's offer.
+    public var offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?
+
+    public init(journey: Journey, member: Member, step: Int, decision: GuardDecision?, request: GuardRequest?,
+                offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?) {
+        self.journey = journey; self.member = member; self.step = step; self.decision = decision; self.request = request; self.offer = offer
+    }
+}
+
+/// Offers interned by earlier batches, keyed by the caller (playbook, script version, offer id),
+/// so the live engine does not intern them again for every event.
+public final class OfferInternCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offers: [String: IssueOffer] = [:]
+    public init() {}
+    func get(_ key: String) -> IssueOffer? { lock.withLock { offers[key] } }
+    func put(_ key: String, _ offer: IssueOffer) { lock.withLock { offers[key] = offer } }
+}
+
+/// Writes journey batches into the store: each batch is one `BEGIN IMMEDIATE` transaction
+/// holding the guard history read, the reservations refreshed, the decisions' ledger rows
+/// (coupon, points, pending delivery, suppression; keyed `entry/playbook/step/member`) and
+/// the journeys' new positions. A crash leaves a batch whole or absent, so a step is never
+/// issued twice nor skipped: the journey still points at it, and its key is still free.
+///
+/// Guard history is read inside each batch's transaction for its members, or once for
+/// everyone when `allHistory` is asked for (a campaign over everyone, which assumes no other
+/// process issues to its members meanwhile); stock and budget are re-read in every batch, so
+/// concurrent runs never overspend.
+public final class JourneyBatchWriter {
+    public let store: CrescentStore
+    public let offers: OfferInternCache
+    private let allHistory: Bool
+    private var guards: StoreGuardState?
+
+    public init(store: CrescentStore, allHistory: Bool, offers: OfferInternCache = OfferInternCache()) {
+        self.store = store; self.allHistory = allHistory; self.offers = offers
+    }
+
+    public func commit(members: [Int64], at now: Timestamp, campaigns: [String],
+                       _ decide: (inout StoreGuardState) throws -> [JourneyWrite]) throws {
+        try store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -131072")
+            try db.inTransaction(.immediate) {
+                // Small batches re-read their members' history every time: another process may
+                // have issued to them since (claims, a second node).
+                if guards == nil || !allHistory {
+                    guards = try StoreGuardState.load(db, now: now, members: allHistory ? nil : members,
+                                                      expectedMembers: members.count)
+                }
+                var state = guards!
+                try state.refreshReservations(db, campaigns: campaigns)
+                var writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "", playbook: ""))
+                for var w in try decide(&state) {
+                    if let decision = w.decision, let request = w.request {
+                        writer.scope = IssueScope(runId: w.journey.entryKey, playbook: w.journey.playbook, step: w.step)
+                        var issue = try w.offer.map { try intern($0, db) } ?? IssueOffer()
+                        if w.offer == nil { issue.variablesId = w.journey.offerVariablesId }
+                        let fresh = try writer.write(db, member: w.member, request: request, offer: issue,
+                                                     decision: decision, at: now)
+                        if !fresh && decision.isIssue {
+                            state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
+                        }
+                        if decision.isIssue, w.offer != nil, w.journey.offerVariablesId == nil {
+                            w.journey.offerVariablesId = issue.variablesId
+                        }
+                    }
+                    try JourneyLedger.save(db, w.journey, at: now)
+                }
+                try state.saveReservations(db)
+                guards = state
+                return .commit
+            }
+        }
+    }
+
+    /// The ledger form of an offer, interned once per cache key.
+    private func intern(_ o: (cacheKey: String, grant: OfferGrant, variables: [String: String]), _ db: Database) throws -> IssueOffer {
+        if let cached = offers.get(o.cacheKey) { return cached }
+        var issue: IssueOffer
+        switch o.grant {
+        case .coupon(let spec): issue = IssueOffer(coupon: spec, specId: try CouponSpecCatalog.intern(spec, db))
+        case .points(let award, let days): issue = IssueOffer(points: award, expiryDays: days)
+        case .message: issue = IssueOffer()
+        }
+        issue.variablesId = try OfferVariablesCatalog.intern(o.variables, db)
+        offers.put(o.cacheKey, issue)
+        return issue
+    }
+}
