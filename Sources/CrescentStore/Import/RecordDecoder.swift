@@ -28,8 +28,11 @@ struct RecordDecoder {
     }
 
     mutating func order(_ r: FieldRecord) throws -> Order {
-        let id = try r.int("id") ?? { throw r.fail("id", "is required") }()
-        guard orderIds.insert(id).inserted else { throw r.fail("id", "duplicate order id \(id)") }
+        let text = try r.required("id")
+        guard let (id, reference) = OrderIdentity.parse(text.trimmedSpaces()) else {
+            throw r.fail("id", "\"\(text)\" is not an order id (a number, or up to \(OrderIdentity.maxReferenceBytes) bytes of text without spaces)")
+        }
+        guard orderIds.insert(id).inserted else { throw r.fail("id", "duplicate order id \(reference ?? String(id))") }
         let items = try r.items("items")
         let quantity = try r.int("quantity") ?? Int64(items.isEmpty ? 1 : items.reduce(0) { $0 + $1.quantity })
         guard quantity >= 0 else { throw r.fail("quantity", "\(quantity) is negative") }
@@ -38,7 +41,7 @@ struct RecordDecoder {
             time: try r.time("time") ?? { throw r.fail("time", "is required") }(),
             store: try r.text("store"),
             amount: try r.money("amount") ?? { throw r.fail("amount", "is required") }(),
-            quantity: Int(quantity), items: items, discount: try r.money("discount") ?? .zero)
+            quantity: Int(quantity), items: items, discount: try r.money("discount") ?? .zero, reference: reference)
     }
 
     mutating func event(_ r: FieldRecord) throws -> BehaviorEvent {

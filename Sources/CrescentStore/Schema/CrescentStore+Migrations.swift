@@ -91,6 +91,7 @@ extension CrescentStore {
         registerLiveMigration(&m)
         registerDeliveryMigration(&m)
         registerJourneyMigration(&m)
+        registerOrderReferenceMigration(&m)
         return m
     }
 }
