@@ -7,6 +7,7 @@ enum CommandRegistry {
         CheckCommand.self,
         SegmentCommand.self,
         DryRunCommand.self,
+        DiffCommand.self,
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,
