@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(
             name: "CrescentServerTests",
             dependencies: [
-                "CrescentServer", "CrescentEngine", "CrescentStore", "CrescentCore", "CrescentLua", "crescent", "CrescentTestSupport",
+                "CrescentServer", "CrescentEngine", "CrescentDelivery", "CrescentStore", "CrescentCore", "CrescentLua", "crescent",
+                "CrescentTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

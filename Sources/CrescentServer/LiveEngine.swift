@@ -266,6 +266,11 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
+    /// The running version of every script, in file order.
+    func scriptsRunning() async -> [CRMProgram] {
+        await worker.run { [self] in scripts.scripts.keys.sorted().map { scripts.scripts[$0]!.program } }
+    }
+
     public func scriptStatus() async -> [ScriptStatus] {
         await worker.run { [self] in
             let files = Set(scripts.scripts.keys).union(scripts.rejected.keys).sorted()

@@ -18,8 +18,14 @@ struct IssuingKillTests {
           channels = { "sms", "push" },
           budget = { total = 55000 },
           offer = coupon { name = "5 off 20", off = 5, min_spend = 20, valid_days = 14, stock = 12000 },
+          steps = {
+            { name = "coupon", after_days = 0 },
+            { name = "reminder", after_days = 3, only_if = "not_redeemed", message = "5 off is waiting" },
+          },
         }
         """
+    static let launch = "2026-12-01 03:00"
+    static let reminders = "2026-12-04 03:00"
     static let members = 20_000
     static let scope = IssueScope(runId: "kill-1", playbook: "kill_test")
 
@@ -29,11 +35,11 @@ struct IssuingKillTests {
         return store
     }
 
-    static func start(_ binary: String, script: String, db: String) throws -> Process {
+    static func start(_ binary: String, script: String, db: String, now: String = launch) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = ["run-playbook", script, "--db", db, "--run-id", scope.runId, "--batch-size", "1000",
-                       "--now", "2026-12-01 03:00"]
+                       "--now", now]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -49,14 +55,43 @@ struct IssuingKillTests {
         let budget = try IssuingFixtures.count(store, "SELECT coalesce(max(budget_minor), 0) FROM campaign_reservations")
         #expect(budget <= 5_500_000)
         #expect(budget == (try IssuingFixtures.count(store, "SELECT coalesce(sum(value_minor), 0) FROM coupon_ledger")))
+        // Each (step, member) decided once: never both issued and suppressed, never twice.
         let decided = try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries")
             + (try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions"))
         #expect(decided == (try IssuingFixtures.count(store, """
-            SELECT count(*) FROM (SELECT member_id FROM deliveries UNION SELECT member_id FROM suppressions)
+            SELECT count(*) FROM (SELECT step, member_id FROM deliveries UNION SELECT step, member_id FROM suppressions)
             """)))
+        // A journey moves in the transaction that writes its step: the rows and the journeys agree.
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE step = 1")
+                + (try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions WHERE step = 1"))
+                == (try IssuingFixtures.count(store, "SELECT count(*) FROM journeys WHERE state = 'done'")))
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE step = 0")
+                == (try IssuingFixtures.count(store, "SELECT count(*) FROM journeys WHERE step >= 1")))
     }
 
-    @Test("killed at several points and resumed, a run issues each member once and matches an uninterrupted run",
+    /// Runs `now`'s pass, SIGKILLed after each delay, then once to the end; returns what was
+    /// decided after each kill.
+    static func killRepeatedly(_ binary: String, script: String, db: String, now: String,
+                               delays: [Double], store: CrescentStore) throws -> (killed: Int, decided: [Int]) {
+        var killed = 0
+        var decidedAfterKills: [Int] = []
+        for delay in delays {
+            let p = try start(binary, script: script, db: db, now: now)
+            Thread.sleep(forTimeInterval: delay)
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
+            p.waitUntilExit()
+            try checkInvariants(store)
+            decidedAfterKills.append(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries")
+                + (try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions")))
+        }
+        let finish = try start(binary, script: script, db: db, now: now)
+        finish.waitUntilExit()
+        #expect(finish.terminationStatus == 0)
+        try checkInvariants(store)
+        return (killed, decidedAfterKills)
+    }
+
+    @Test("killed at several points of the launch and of the reminder pass, each step is issued once per member and matches an uninterrupted run",
           .timeLimit(.minutes(1)))
     func killAndResume() throws {
         let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
@@ -75,27 +110,31 @@ struct IssuingKillTests {
         #expect(expected.issued == 11_000)
         #expect(expected.suppressed == ["no_consent": 2_000, "budget_exhausted": 7_000])
 
+        let remindersBegan = Date()
+        let cleanReminders = try Self.start(binary, script: script, db: dbA, now: Self.reminders)
+        cleanReminders.waitUntilExit()
+        let reminderDuration = Date().timeIntervalSince(remindersBegan)
+        #expect(cleanReminders.terminationStatus == 0)
+        let reminderScope = IssueScope(runId: Self.scope.runId, playbook: Self.scope.playbook, step: 1)
+        let expectedReminders = try a.writer.read { try IssueTotals.read($0, scope: reminderScope) }
+        #expect(expectedReminders.issued == 11_000)
+        try Self.checkInvariants(a)
+
         let dbB = dir + "/b.sqlite"
         let b = try Self.makeStore(dbB)
-        var killed = 0
-        var decidedAfterKills: [Int] = []
-        for delay in [0.05, 0.2, 0.6] + [0.6, 0.75, 0.9].map({ $0 * duration }) {
-            let p = try Self.start(binary, script: script, db: dbB)
-            Thread.sleep(forTimeInterval: delay)
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
-            p.waitUntilExit()
-            try Self.checkInvariants(b)
-            decidedAfterKills.append(try IssuingFixtures.count(b, "SELECT count(*) FROM deliveries")
-                + (try IssuingFixtures.count(b, "SELECT count(*) FROM suppressions")))
-        }
-        let finish = try Self.start(binary, script: script, db: dbB)
-        finish.waitUntilExit()
-        #expect(finish.terminationStatus == 0)
-        try Self.checkInvariants(b)
+        let launch = try Self.killRepeatedly(binary, script: script, db: dbB, now: Self.launch,
+                                             delays: [0.05, 0.2, 0.6] + [0.6, 0.75, 0.9].map { $0 * duration }, store: b)
         #expect(try b.writer.read { try IssueTotals.read($0, scope: Self.scope) } == expected)
-        #expect(killed > 0)
+        #expect(launch.killed > 0)
         // At least one kill must have landed between two batches of the issuing phase.
-        #expect(decidedAfterKills.contains { $0 > 0 && $0 < Self.members },
-                "no kill interrupted the issuing phase: decided after each kill \(decidedAfterKills), run \(duration) s")
+        #expect(launch.decided.contains { $0 > 0 && $0 < Self.members },
+                "no kill interrupted the issuing phase: decided after each kill \(launch.decided), run \(duration) s")
+
+        // The reminder pass three days later, killed too: no reminder twice, none skipped.
+        let reminders = try Self.killRepeatedly(binary, script: script, db: dbB, now: Self.reminders,
+                                                delays: [0.6, 0.75, 0.9].map { $0 * reminderDuration }, store: b)
+        #expect(try b.writer.read { try IssueTotals.read($0, scope: reminderScope) } == expectedReminders)
+        #expect(reminders.killed > 0)
+        #expect(try IssuingFixtures.count(b, "SELECT count(*) FROM journeys WHERE state = 'done'") == 11_000)
     }
 }

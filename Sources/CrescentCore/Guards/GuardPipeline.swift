@@ -102,11 +102,13 @@ public struct GuardPipeline: Sendable {
                 return .suppress(.sameTypeRecently)
             }
         }
-        switch state.reserve(campaign: campaignKey, stock: limits.stock, budget: limits.budget,
-                             value: request.costPerIssue) {
-        case .outOfStock: return .suppress(.outOfStock)
-        case .budgetExhausted: return .suppress(.budgetExhausted)
-        case .reserved: break
+        if request.reserves {
+            switch state.reserve(campaign: campaignKey, stock: limits.stock, budget: limits.budget,
+                                 value: request.costPerIssue) {
+            case .outOfStock: return .suppress(.outOfStock)
+            case .budgetExhausted: return .suppress(.budgetExhausted)
+            case .reserved: break
+            }
         }
         state.recordIssue(GuardIssue(member: id, campaign: campaignKey, businessLine: lineKey,
                                      couponType: typeKey, source: request.source, channel: channel.key,

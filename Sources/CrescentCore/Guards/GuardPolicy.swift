@@ -72,6 +72,10 @@ public struct GuardRequest: Hashable, Sendable {
         self.costPerIssue = costPerIssue; self.claimFrom = claimFrom; self.claimUntil = claimUntil
     }
 
+    /// True when an issue takes a unit of stock and its value from the budget: a coupon, or
+    /// anything with a cost. A reminder (no coupon, no cost) reserves nothing.
+    public var reserves: Bool { couponType != nil || costPerIssue > .zero }
+
     /// A request for a coupon: type, source, limits, cost and claim window come from `coupon`.
     public init(campaign: String, businessLine: String, channels: [ChannelCode], coupon: CouponSpec) {
         self.init(campaign: campaign, businessLine: businessLine, channels: channels,

@@ -33,6 +33,7 @@ struct HTMLPage {
         out += "<main class=\"page\">\n"
         cards()
         reach()
+        timeline()
         suppressions()
         costAndRevenue()
         segments()
@@ -155,5 +156,35 @@ struct HTMLPage {
         out += "<div class=\"chart\">\(SVGChart.horizontalBars(bars, title: "Expected redemptions by segment"))</div>\n"
         breakdownTable(report.segments, nameHeader: "Segment")
         out += "</section>\n"
+    }
+
+    /// The journeys over the horizon: issues per step per day (per week past 60 days) and the
+    /// budget spent so far, then the same figures as a table.
+    private mutating func timeline() {
+        let days = report.timeline
+        guard !days.isEmpty else { return }
+        section("Timeline", "What the journeys do day by day over the \(days.count)-day horizon: entries, issues per step (stacked), simulated redemptions, and the budget spent so far (line).")
+        let width = days.count > 60 ? 7 : 1
+        var rows: [(label: String, entered: Int, perStep: [Int], redeemed: Int, spent: Double)] = []
+        var k = 0
+        while k < days.count {
+            let chunk = days[k..<min(days.count, k + width)]
+            var perStep = [Int](repeating: 0, count: chunk.map(\.issuedByStep.count).max() ?? 0)
+            for d in chunk { for (i, n) in d.issuedByStep.enumerated() { perStep[i] += n } }
+            rows.append((String(chunk.first!.day.description.dropFirst(5)), chunk.map(\.entered).reduce(0, +), perStep,
+                         chunk.map(\.redeemed).reduce(0, +), chunk.map(\.spent).reduce(0, +)))
+            k += width
+        }
+        var spent = 0.0
+        let columns = rows.map { r -> SVGChart.TimelineColumn in
+            spent += r.spent
+            return SVGChart.TimelineColumn(label: r.label, perStep: r.perStep.map(Double.init), cumulativeSpend: spent)
+        }
+        out += "<div class=\"chart\">\(SVGChart.timeline(columns, title: width > 1 ? "Issues per week, by step" : "Issues per day, by step"))</div>\n"
+        out += "<table>\n<thead><tr><th>\(width > 1 ? "Week of" : "Day")</th><th>Entered</th><th>Issued by step</th><th>Redeemed (simulated)</th><th>Spent</th></tr></thead>\n<tbody>\n"
+        for r in rows where r.entered + r.perStep.reduce(0, +) + r.redeemed > 0 {
+            out += "<tr><td>\(e(r.label))</td><td>\(ReportText.integer(r.entered))</td><td>\(e(r.perStep.map(String.init).joined(separator: " / ")))</td><td>\(ReportText.integer(r.redeemed))</td><td>\(e(ReportText.compact(r.spent)))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n</section>\n"
     }
 }

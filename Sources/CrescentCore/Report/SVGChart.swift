@@ -20,10 +20,10 @@ enum SVGChart {
         var caption: String
     }
 
-    private static func c(_ v: Double) -> String { ReportText.coordinate(v) }
-    private static func e(_ s: String) -> String { ReportText.escape(s) }
+    static func c(_ v: Double) -> String { ReportText.coordinate(v) }
+    static func e(_ s: String) -> String { ReportText.escape(s) }
 
-    private static func open(_ width: Double, _ height: Double, _ title: String) -> String {
+    static func open(_ width: Double, _ height: Double, _ title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(width)) \(c(height))\" "
             + "width=\"\(c(width))\" style=\"max-width:100%;height:auto\" role=\"img\" aria-label=\"\(e(title))\"><title>\(e(title))</title>\n"
     }

@@ -4,7 +4,10 @@ import CrescentLua
 /// Reach of one step of a playbook.
 public struct StepReach: Sendable, Codable, Equatable {
     public var name: String
+    /// The first day the step issued (the horizon's first day when it never did).
     public var day: Day
+    /// The last day it issued, when the journeys spread it over several days.
+    public var lastDay: Day? = nil
     public var eligible: Int
     public var issued: Int
     public var byChannel: [String: Int]

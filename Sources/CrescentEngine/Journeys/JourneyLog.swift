@@ -24,6 +24,8 @@ public struct JourneyLog: Sendable {
     public var rendered: RenderedSample
     /// Render messages (dry-run); the live engine renders at delivery time instead.
     public var rendersMessages: Bool
+    /// Every decision in order, when kept (parity tests, explain); nil keeps memory flat.
+    public var decisions: [JourneyDecision]?
 
     public init(plan: JourneyPlan, samplePerChannel: Int = 50, rendersMessages: Bool = true) {
         steps = plan.steps.map { StepReach(name: $0.name, day: Day(index: 0), eligible: 0, issued: 0, byChannel: [:]) }
@@ -47,11 +49,14 @@ public struct JourneyLog: Sendable {
 
     mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
         guard let decision = outcome.decision else { return }
+        decisions?.append(JourneyDecision(playbook: outcome.journey.playbook, step: outcome.step,
+                                          member: outcome.member.id, at: at, decision: decision))
         steps[outcome.step].eligible += 1
         tally.record(decision)
         guard case .issue(let channel) = decision else { return }
         let k = outcome.step
         if steps[k].issued == 0 { steps[k].day = at.day }
+        if at.day > steps[k].day { steps[k].lastDay = at.day }
         steps[k].issued += 1
         steps[k].byChannel[channel, default: 0] += 1
         var day = timeline[at.day, default: TimelineDay()]
@@ -64,4 +69,22 @@ public struct JourneyLog: Sendable {
     }
 
     mutating func noteRedeemed(on day: Day) { timeline[day, default: TimelineDay()].redeemed += 1 }
+}
+
+/// One decision the engine made: who, which step, when, and the guards' verdict.
+public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
+    public var playbook: String
+    public var step: Int
+    public var member: Int64
+    public var at: Timestamp
+    public var decision: GuardDecision
+
+    public var description: String {
+        let verdict: String
+        switch decision {
+        case .issue(let channel): verdict = "issue \(channel)"
+        case .suppress(let reason): verdict = "suppress \(reason.code)"
+        }
+        return "\(playbook) step \(step) member \(member): \(verdict)"
+    }
 }

@@ -70,7 +70,7 @@ public struct BatchIssuer {
                         let decision = plan.pipeline.decide(member: c.member, at: now, state: &state)
                         let fresh = try writer.write(db, member: c.member, request: plan.pipeline.request,
                                                      offer: plan.offer, decision: decision, at: now)
-                        if !fresh && decision.isIssue {
+                        if !fresh && decision.isIssue && plan.pipeline.request.reserves {
                             state.release(campaign: GuardKey(plan.pipeline.request.campaign),
                                           value: plan.pipeline.request.costPerIssue)
                         }

@@ -72,7 +72,7 @@ public final class JourneyBatchWriter {
                         if w.offer == nil { issue.variablesId = w.journey.offerVariablesId }
                         let fresh = try writer.write(db, member: w.member, request: request, offer: issue,
                                                      decision: decision, at: now)
-                        if !fresh && decision.isIssue {
+                        if !fresh && decision.isIssue && request.reserves {
                             state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
                         }
                         if decision.isIssue, w.offer != nil, w.journey.offerVariablesId == nil {

@@ -22,7 +22,8 @@ enum DryRunSummary {
         ]
         for s in r.steps {
             let ch = s.byChannel.keys.sorted().map { "\($0) \(s.byChannel[$0]!)" }.joined(separator: ", ")
-            lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(s.day): \(s.issued) of \(s.eligible) reached (\(ch.isEmpty ? "none" : ch))")
+            let days = s.lastDay.map { "\(s.day)…\($0)" } ?? "\(s.day)"
+            lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(days): \(s.issued) of \(s.eligible) reached (\(ch.isEmpty ? "none" : ch))")
         }
         if !rep.suppressions.isEmpty {
             lines.append("  suppressed   " + rep.suppressions.map { "\($0.reason) \($0.count)" }.joined(separator: ", "))
