@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -47,12 +50,12 @@ let package = Package(
             name: "CrescentChannels",
             dependencies: [
                 "CrescentCore", "CrescentLua",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             // NIO channel handlers and the worker thread are checked by hand (@unchecked Sendable).
             swiftSettings: [.swiftLanguageMode(.v5)]
@@ -106,7 +109,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CrescentChannelsTests",
-            dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CrescentChannels", "CrescentLua", "CrescentCore", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "X509", package: "swift-certificates"),
+                           .product(name: "SwiftASN1", package: "swift-asn1")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CrescentDeliveryTests",

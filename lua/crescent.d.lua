@@ -188,6 +188,7 @@
 ---@field steps? crm.Step[] Several touches, e.g. day 0 coupon, day 3 reminder
 ---@field expect? crm.Expect QA expectations for the dry-run
 ---@field uplift? number Assumed response uplift for the forecast (default 1.5)
+---@field holdout? number Sticky share of the audience that gets nothing, to measure lift, e.g. 0.1 (from 0 up to, not including, 1)
 ---@field window_days? integer Attribution window in days
 ---@field priority? integer Higher wins when playbooks compete
 ---@field resource? string WHAT, named (e.g. "coupon", "points", "content")

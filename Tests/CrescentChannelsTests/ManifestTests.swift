@@ -34,10 +34,10 @@ struct ManifestTests {
         let plugin = try PluginLoader.load(folder: try TestPlugin.folder())
         await #expect(throws: PluginLoadError.self) { try await PluginRuntime.start(plugin, environment: [:]) }
         do { _ = try await PluginRuntime.start(plugin, environment: [:]) } catch {
-            #expect(error.description.contains("config.api_key: is required; set it in the plugin settings or CRESCENT_FAKE_API_KEY"))
+            #expect(error.description.contains("config.api_key: is required; set it in the plugin settings or CRESCENT_FAKE__API_KEY"))
         }
-        let fromEnv = try await PluginRuntime.start(plugin, environment: ["CRESCENT_FAKE_API_KEY": "k-123456",
-                                                                         "CRESCENT_FAKE_URL": "http://127.0.0.1:1/x"])
+        let fromEnv = try await PluginRuntime.start(plugin, environment: ["CRESCENT_FAKE__API_KEY": "k-123456",
+                                                                         "CRESCENT_FAKE__URL": "http://127.0.0.1:1/x"])
         fromEnv.stop()
     }
 

@@ -25,11 +25,11 @@ struct PluginDirectoryTests {
         let plugins = try PluginDirectory.load(folder: folder)
         #expect(plugins.map(\.manifest.name) == ["calltask", "email", "inapp", "push", "sms", "webhook"])
         let settings = try PluginSettingsFile.parse(Self.settingsText, path: "plugins.toml")
-        let env = ["CRESCENT_PUSH_SERVER_KEY": "k1", "CRESCENT_WEBHOOK_SIGNING_SECRET": "k2"]
+        let env = ["CRESCENT_PUSH__SERVER_KEY": "k1", "CRESCENT_WEBHOOK__SIGNING_SECRET": "k2"]
         let started = try await PluginDirectory.start(plugins, settings: settings, environment: env)
         defer { started.stop() }
         let dispatcher = ChannelDispatcher(ledger: InMemoryDeliveryLedger())
-        await started.register(on: dispatcher)
+        try await started.register(on: dispatcher)
         #expect(await dispatcher.channels == ["calltask", "email", "inapp", "push", "sms", "webhook"])
 
         // Without the push and webhook secrets, and with settings for a plugin not in the folder:

@@ -76,7 +76,7 @@ struct SandboxingTests {
         #expect(gateway.requests.first?.header("Authorization") == "Bearer \(TestPlugin.secret)")
 
         let lines = try await PluginTestHarness.run(folder: TestPlugin.repoRoot + "/plugins/sms",
-                                                    environment: ["CRESCENT_SMS_API_KEY": TestPlugin.secret])
+                                                    environment: ["CRESCENT_SMS__API_KEY": TestPlugin.secret])
         let output = lines.joined(separator: "\n")
         #expect(!output.contains(TestPlugin.secret))
         #expect(output.contains("Authorization: Bearer [redacted]"))

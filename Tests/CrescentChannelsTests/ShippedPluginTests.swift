@@ -13,11 +13,12 @@ struct ShippedPluginTests {
         defer { sink.shutdown() }
         var plugin = try PluginLoader.load(folder: Self.plugins + "email")
         plugin.manifest.allowedHosts = ["127.0.0.1"]
+        plugin.manifest.allowedPrivateAddresses = ["127.0.0.1"]
         let runtime = try await PluginRuntime.start(plugin, settings: ["smtp_url": "smtp://127.0.0.1:\(sink.port)"],
                                                     environment: [:])
         defer { runtime.stop() }
         let dispatcher = ChannelDispatcher(ledger: InMemoryDeliveryLedger())
-        await dispatcher.register(runtime)
+        try await dispatcher.register(runtime)
         let outcome = await dispatcher.send(plugin.fixtures[0])
         #expect(outcome.status == .sent)
         #expect(outcome.providerId?.hasPrefix("250 OK queued as sink-1") == true)
@@ -33,11 +34,12 @@ struct ShippedPluginTests {
     @Test func smtpToAClosedPortIsAConnectionErrorAndRetried() async throws {
         var plugin = try PluginLoader.load(folder: Self.plugins + "email")
         plugin.manifest.allowedHosts = ["127.0.0.1"]
+        plugin.manifest.allowedPrivateAddresses = ["127.0.0.1"]
         plugin.manifest.retry = .init(maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2)
         let runtime = try await PluginRuntime.start(plugin, settings: ["smtp_url": "smtp://127.0.0.1:1"], environment: [:])
         defer { runtime.stop() }
         let dispatcher = ChannelDispatcher(ledger: InMemoryDeliveryLedger())
-        await dispatcher.register(runtime)
+        try await dispatcher.register(runtime)
         let outcome = await dispatcher.send(plugin.fixtures[0])
         #expect(outcome.status == .failed && outcome.attempts == 2)
         #expect(outcome.reason?.contains("cannot connect to 127.0.0.1:1") == true)
@@ -46,7 +48,7 @@ struct ShippedPluginTests {
     @Test func webhookSignsTheBody() async throws {
         let secret = "whsec-test-0123456789"
         let lines = try await PluginTestHarness.run(folder: Self.plugins + "webhook",
-                                                    environment: ["CRESCENT_WEBHOOK_SIGNING_SECRET": secret])
+                                                    environment: ["CRESCENT_WEBHOOK__SIGNING_SECRET": secret])
         let output = lines.joined(separator: "\n")
         #expect(!output.contains(secret))
         let body = try #require(lines.first { $0.hasPrefix("     body: ") }).dropFirst("     body: ".count)

@@ -21,11 +21,13 @@ enum TestPlugin {
     """
 
     static func manifest(name: String = "fake", perSecond: Double = 1000, burst: Int = 100, attempts: Int = 3,
-                         requestMs: Int = 300, hosts: [String] = ["127.0.0.1"]) -> String {
+                         requestMs: Int = 300, sendMs: Int = 5000, hosts: [String] = ["127.0.0.1"],
+                         privateAddresses: [String] = ["127.0.0.1"]) -> String {
         """
         name = "\(name)"
         channel = "\(name)"
         allowed_hosts = [\(hosts.map { "\"\($0)\"" }.joined(separator: ", "))]
+        allowed_private_addresses = [\(privateAddresses.map { "\"\($0)\"" }.joined(separator: ", "))]
         [rate_limit]
         per_second = \(perSecond)
         burst = \(burst)
@@ -35,7 +37,7 @@ enum TestPlugin {
         max_delay_ms = 40
         [timeouts]
         request_ms = \(requestMs)
-        send_ms = 5000
+        send_ms = \(sendMs)
         [limits]
         max_response_bytes = 4096
         [config.url]
@@ -60,14 +62,15 @@ enum TestPlugin {
 
     /// A dispatcher with one started plugin pointed at `gateway`.
     static func dispatcher(gateway: FakeHTTPGateway, manifest: String? = nil, lua: String = httpLua,
-                           limits: SandboxLimits? = nil) async throws -> (ChannelDispatcher, InMemoryDeliveryLedger, PluginRuntime) {
+                           limits: SandboxLimits? = nil, apiKey: String = secret)
+        async throws -> (ChannelDispatcher, InMemoryDeliveryLedger, PluginRuntime) {
         let plugin = try PluginLoader.load(folder: try folder(manifest: manifest, lua: lua))
         let runtime = try await PluginRuntime.start(
-            plugin, settings: ["url": "http://127.0.0.1:\(gateway.port)/send", "api_key": secret],
+            plugin, settings: ["url": "http://127.0.0.1:\(gateway.port)/send", "api_key": apiKey],
             environment: [:], limits: limits)
         let ledger = InMemoryDeliveryLedger()
         let dispatcher = ChannelDispatcher(ledger: ledger, seed: 42)
-        await dispatcher.register(runtime)
+        try await dispatcher.register(runtime)
         return (dispatcher, ledger, runtime)
     }
 

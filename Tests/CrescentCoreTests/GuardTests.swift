@@ -183,6 +183,7 @@ import Testing
             .suppress(.claimLimitCampaign), .suppress(.tooManyUnusedCoupons), .suppress(.sameTypeRecently),
             .suppress(.outOfStock), .suppress(.budgetExhausted), .issue(channel: "sms"),
         ])
-        #expect(SuppressionReason.allCases.map(\.rawValue) == Array(0..<11))
+        #expect(SuppressionReason.allCases.map(\.rawValue) == Array(0..<12))
+        #expect(SuppressionReason.allCases.first == .holdout) // before everything, see HoldoutGuardTests
     }
 }

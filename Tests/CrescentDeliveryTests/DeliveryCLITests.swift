@@ -32,7 +32,7 @@ struct DeliveryCLITests {
         // The shipped sms plugin, allowed to reach the loopback gateway.
         try FileManager.default.createDirectory(atPath: dir + "/plugins/sms", withIntermediateDirectories: true)
         let manifest = try String(contentsOfFile: F.repoRoot + "/plugins/sms/manifest.toml", encoding: .utf8)
-            .replacingOccurrences(of: "[\"sms-gateway.example.com\"]", with: "[\"127.0.0.1\"]")
+            .replacingOccurrences(of: "[\"sms-gateway.example.com\"]", with: "[\"127.0.0.1\"]\nallowed_private_addresses = [\"127.0.0.1\"]")
         try manifest.write(toFile: dir + "/plugins/sms/manifest.toml", atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: F.repoRoot + "/plugins/sms/plugin.lua", toPath: dir + "/plugins/sms/plugin.lua")
         try """

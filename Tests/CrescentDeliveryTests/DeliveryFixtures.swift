@@ -56,6 +56,7 @@ enum DeliveryFixtures {
     static func smsPlugin(gateway: FakeHTTPGateway) async throws -> PluginRuntime {
         var plugin = try PluginLoader.load(folder: repoRoot + "/plugins/sms")
         plugin.manifest.allowedHosts = ["127.0.0.1"]
+        plugin.manifest.allowedPrivateAddresses = ["127.0.0.1"]
         plugin.manifest.rateLimit = .init(perSecond: 1000, burst: 100)
         return try await PluginRuntime.start(plugin, settings: [
             "gateway_url": "http://127.0.0.1:\(gateway.port)/v1/messages", "api_key": "test-key",
@@ -63,9 +64,9 @@ enum DeliveryFixtures {
     }
 
     /// An outbox on `store` with `runtimes` registered on a dispatcher that records in the store.
-    static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async -> DeliveryOutbox {
+    static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async throws -> DeliveryOutbox {
         let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
-        for r in runtimes { await dispatcher.register(r) }
+        for r in runtimes { try await dispatcher.register(r) }
         return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer(context))
     }
 

@@ -16,14 +16,15 @@ struct ClaimsConcurrencyTests {
         let members = IssuingFixtures.members(claimers)
         let stores = try (0..<claimers).map { _ in try CrescentStore(path: path) }
         let outcomes = OutcomeBox(count: claimers)
+        // Each claim is one journey batch of one member on its own connections: one transaction.
         DispatchQueue.concurrentPerform(iterations: claimers) { i in
-            let claimer = Claimer(store: stores[i], scope: IssueScope(runId: "claims", playbook: "flash"))
-            outcomes.set(i, Result { try claimer.claim(member: members[i], plan: plan, at: IssuingFixtures.now) })
+            outcomes.set(i, Result { try IssuingFixtures.issue(stores[i], [members[i]], plan: plan, runId: "claims",
+                                                               playbook: "flash")[0]! })
         }
         let results = try outcomes.values.map { try $0!.get() }
-        let issued = results.filter { if case .issued = $0 { true } else { false } }.count
+        let issued = results.filter(\.isIssue).count
         #expect(issued == min(claimers, stock))
-        #expect(results.filter { $0 == .suppressed(.outOfStock) }.count == claimers - issued)
+        #expect(results.filter { $0 == .suppress(.outOfStock) }.count == claimers - issued)
         #expect(try IssuingFixtures.count(setup, "SELECT count(*) FROM coupon_ledger") == issued)
         #expect(try IssuingFixtures.count(setup, "SELECT count(DISTINCT member_id) FROM coupon_ledger") == issued)
         #expect(try IssuingFixtures.count(setup, "SELECT stock FROM campaign_reservations") == issued)
@@ -36,17 +37,18 @@ struct ClaimsConcurrencyTests {
     func replayedClaim() throws {
         let store = try CrescentStore()
         let plan = try IssuingFixtures.plan(store, IssuingFixtures.coupon(stock: 10, source: .selfClaimed))
-        let claimer = Claimer(store: store, scope: IssueScope(runId: "c", playbook: "p"))
         let m = IssuingFixtures.members(1)[0]
-        #expect(try claimer.claim(member: m, plan: plan, at: IssuingFixtures.now) == .issued(channel: "sms"))
-        #expect(try claimer.claim(member: m, plan: plan, at: IssuingFixtures.now) == .alreadyClaimed)
+        #expect(try IssuingFixtures.issue(store, [m], plan: plan, runId: "c", playbook: "p") == [.issue(channel: "sms")])
+        try IssuingFixtures.issue(store, [m], plan: plan, runId: "c", playbook: "p")
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger") == 1)
+        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries") == 1)
         #expect(try IssuingFixtures.count(store, "SELECT stock FROM campaign_reservations") == 1)
     }
 }
 
 /// Results written by concurrent workers, one index each.
 final class OutcomeBox: @unchecked Sendable {
-    var values: [Result<ClaimOutcome, any Error>?]
+    var values: [Result<GuardDecision, any Error>?]
     init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<ClaimOutcome, any Error>) { values[i] = r }
+    func set(_ i: Int, _ r: Result<GuardDecision, any Error>) { values[i] = r }
 }

@@ -2,6 +2,12 @@ import CrescentCore
 import CrescentStore
 import Foundation
 
+/// One way to issue in a test: the guards for an offer, and the offer as the ledgers record it.
+struct IssuePlan {
+    var pipeline: GuardPipeline
+    var offer: IssueOffer
+}
+
 /// Shared set-up for the issuing tests: scratch stores, members and plans.
 enum IssuingFixtures {
     static let now = Timestamp(day: Day(year: 2026, month: 12, day: 1), hour: 3) // 11:00 at UTC+8
@@ -35,6 +41,28 @@ enum IssuingFixtures {
         return IssuePlan(pipeline: GuardPipeline(policy: policy, request: GuardRequest(
             campaign: campaign, businessLine: "line", channels: ["sms", "push"], coupon: spec)),
             offer: IssueOffer(coupon: spec, specId: id))
+    }
+
+    /// Decides `members` for `plan` in one journey batch (the store recorder's transaction), as
+    /// entry `runId` of `playbook`: what a claim or one batch of a launch writes.
+    /// - returns: each member's verdict, or nil when the member's key was written before.
+    @discardableResult
+    static func issue(_ store: CrescentStore, _ members: [Member], plan: IssuePlan, runId: String, playbook: String,
+                      at now: Timestamp = now, writer: JourneyBatchWriter? = nil) throws -> [GuardDecision?] {
+        let writer = writer ?? JourneyBatchWriter(store: store, allHistory: false)
+        var verdicts: [GuardDecision?] = []
+        let grant: OfferGrant = plan.offer.coupon.map { .coupon($0.spec) } ?? .message
+        try writer.commit(members: members.map(\.id), at: now, campaigns: [plan.pipeline.request.campaign]) { state in
+            members.map { m in
+                let d = plan.pipeline.decide(member: m, at: now, state: &state)
+                verdicts.append(d)
+                return JourneyWrite(journey: Journey(playbook: playbook, member: m.id, entryKey: runId, enteredAt: now,
+                                                     step: 1, nextDue: nil, state: .done),
+                                    member: m, step: 0, decision: d, request: plan.pipeline.request,
+                                    offer: ("\(playbook)#\(plan.offer.coupon?.specId ?? 0)", grant, [:]))
+            }
+        }
+        return verdicts
     }
 
     static func count(_ store: CrescentStore, _ sql: String) throws -> Int {

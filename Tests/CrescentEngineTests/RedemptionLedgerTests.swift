@@ -13,8 +13,7 @@ struct RedemptionLedgerTests {
     func issue(_ spec: CouponSpec, playbook: String) throws -> Int64 {
         let plan = try IssuingFixtures.plan(store, spec, campaign: playbook)
         let member = IssuingFixtures.members(1)[0]
-        _ = try Claimer(store: store, scope: IssueScope(runId: "r", playbook: playbook))
-            .claim(member: member, plan: plan, at: IssuingFixtures.now)
+        try IssuingFixtures.issue(store, [member], plan: plan, runId: "r", playbook: playbook)
         return try Int64(IssuingFixtures.count(store, "SELECT max(id) FROM coupon_ledger"))
     }
 

@@ -42,9 +42,14 @@ public actor ChannelDispatcher {
         random = SeededRandom(seed: seed)
     }
 
-    /// Routes messages for the plugin's channel code to it (replacing any earlier plugin).
-    public func register(_ runtime: PluginRuntime) {
+    /// Routes messages for the plugin's channel code to it.
+    /// - throws: `PluginLoadError` naming both folders when another plugin already serves the channel.
+    public func register(_ runtime: PluginRuntime) throws(PluginLoadError) {
         let m = runtime.manifest
+        if let other = plugins[m.channel], other !== runtime {
+            throw PluginLoadError(problems: [
+                PluginDirectory.claimProblem(channel: m.channel, folders: [other.plugin.folder, runtime.plugin.folder])])
+        }
         plugins[m.channel] = runtime
         buckets[m.channel] = TokenBucket(perSecond: m.rateLimit.perSecond, burst: m.rateLimit.burst)
     }
@@ -61,7 +66,13 @@ public actor ChannelDispatcher {
             return await finish(message, plugin: "-", .failed, attempt: 0, reason: reason)
         }
         let key = message.idempotencyKey
-        let alreadySent = (try? await ledger.wasSent(idempotencyKey: key)) ?? false
+        // At most once: when the ledger cannot say whether the key was sent, it is not sent.
+        let alreadySent: Bool
+        do { alreadySent = try await ledger.wasSent(idempotencyKey: key) }
+        catch {
+            return await finish(message, plugin: runtime.manifest.name, .failed, attempt: 0,
+                                reason: "not sent: the ledger could not tell whether idempotency key \(key) was already sent (\(error))")
+        }
         if alreadySent || inFlight.contains(key) {
             let reason = alreadySent ? "idempotency key \(key) was already sent" : "idempotency key \(key) is being sent"
             return await finish(message, plugin: runtime.manifest.name, .duplicate, attempt: 0, reason: reason)

@@ -30,8 +30,25 @@ public struct PluginDirectory: Sendable {
             catch { problems += error.problems }
         }
         if plugins.isEmpty && problems.isEmpty { problems.append("\(dir): holds no plugin (no <name>/manifest.toml)") }
+        problems += channelClaims(plugins)
         guard problems.isEmpty else { throw PluginLoadError(problems: problems) }
         return plugins
+    }
+
+    /// A channel served by two plugins would be routed by whichever registered last (the
+    /// dry-run and the live run could disagree), so every shared channel is a problem naming
+    /// all the folders that claim it.
+    static func channelClaims(_ plugins: [ChannelPlugin]) -> [String] {
+        Dictionary(grouping: plugins, by: \.manifest.channel).sorted { $0.key < $1.key }.compactMap { channel, claimants in
+            claimants.count > 1 ? claimProblem(channel: channel, folders: claimants.map(\.folder)) : nil
+        }
+    }
+
+    /// The problem for a channel that several plugin folders claim, naming every manifest.
+    static func claimProblem(channel: String, folders: [String]) -> String {
+        let manifests = folders.map { "\($0)/manifest.toml" }.sorted()
+        return "channel \"\(channel)\" is claimed by \(manifests.count) plugins: \(manifests.joined(separator: " and ")); "
+            + "give each plugin its own channel or remove one"
     }
 
     /// Starts `plugins` with their settings (a table per plugin name), then the environment.
@@ -39,6 +56,7 @@ public struct PluginDirectory: Sendable {
     public static func start(_ plugins: [ChannelPlugin], settings: [String: [String: String]] = [:],
                              environment: [String: String] = ProcessInfo.processInfo.environment,
                              sinks: ChannelSinks = ChannelSinks()) async throws(PluginLoadError) -> PluginDirectory {
+        if case let clashes = channelClaims(plugins), !clashes.isEmpty { throw PluginLoadError(problems: clashes) }
         var problems = settings.keys.sorted().filter { name in !plugins.contains { $0.manifest.name == name } }
             .map { "plugin settings: [\($0)] names no loaded plugin; loaded: \(plugins.map(\.manifest.name).joined(separator: ", "))" }
         var runtimes: [PluginRuntime] = []
@@ -63,8 +81,9 @@ public struct PluginDirectory: Sendable {
     }
 
     /// Routes each plugin's channel to it.
-    public func register(on dispatcher: ChannelDispatcher) async {
-        for runtime in runtimes { await dispatcher.register(runtime) }
+    /// - throws: `PluginLoadError` when the dispatcher already routes one of the channels to another plugin.
+    public func register(on dispatcher: ChannelDispatcher) async throws(PluginLoadError) {
+        for runtime in runtimes { try await dispatcher.register(runtime) }
     }
 
     /// Stops every plugin's worker thread after queued sends finish.

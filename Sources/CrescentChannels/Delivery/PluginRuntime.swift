@@ -1,6 +1,7 @@
 import CrescentCore
 import CrescentLua
 import Foundation
+import NIOCore
 
 /// What one call of a plugin's `send` came to, classified for the retry policy.
 enum AttemptResult: Sendable, Equatable {
@@ -38,12 +39,21 @@ public final class PluginRuntime: @unchecked Sendable {
 
     deinit { worker.stop() }
 
-    /// Resolves config (settings, then `CRESCENT_<PLUGIN>_<KEY>`, then defaults), builds the
+    /// Resolves config (settings, then `CRESCENT_<PLUGIN>__<KEY>`, then defaults), builds the
     /// sandbox on the plugin's own thread and runs `plugin.lua`'s top level.
     public static func start(_ plugin: ChannelPlugin, settings: [String: String] = [:],
                              environment: [String: String] = ProcessInfo.processInfo.environment,
                              sinks: ChannelSinks = ChannelSinks(),
                              limits: SandboxLimits? = nil) async throws(PluginLoadError) -> PluginRuntime {
+        try await start(plugin, settings: settings, environment: environment, sinks: sinks, limits: limits, tls: .system)
+    }
+
+    /// - parameter tls: trust for HTTPS and STARTTLS; only tests pass anything but `.system`
+    ///   (to trust their local CA), so this overload is internal.
+    static func start(_ plugin: ChannelPlugin, settings: [String: String] = [:],
+                      environment: [String: String] = ProcessInfo.processInfo.environment,
+                      sinks: ChannelSinks = ChannelSinks(), limits: SandboxLimits? = nil,
+                      tls: TransportTLS) async throws(PluginLoadError) -> PluginRuntime {
         let manifestPath = plugin.folder + "/manifest.toml"
         let config: [String: LuaValue]
         switch ConfigValues.resolve(plugin.manifest, settings: settings, environment: environment) {
@@ -55,14 +65,14 @@ public final class PluginRuntime: @unchecked Sendable {
         let limits = limits ?? SandboxLimits(instructions: 20_000_000, memoryBytes: 32 << 20,
                                              seconds: Double(plugin.manifest.timeouts.sendMs) / 1000)
         let problem: String? = await runtime.worker.run {
-            runtime.setUp(config: config, sinks: sinks, limits: limits)
+            runtime.setUp(config: config, sinks: sinks, limits: limits, tls: tls)
         }
         if let problem { throw PluginLoadError(problems: [problem]) }
         return runtime
     }
 
-    private func setUp(config: [String: LuaValue], sinks: ChannelSinks, limits: SandboxLimits) -> String? {
-        let env = TransportEnvironment(manifest: manifest, config: config, redact: redact, sinks: sinks)
+    private func setUp(config: [String: LuaValue], sinks: ChannelSinks, limits: SandboxLimits, tls: TransportTLS) -> String? {
+        let env = TransportEnvironment(manifest: manifest, config: config, redact: redact, sinks: sinks, tls: tls)
         environment = env
         let box = Sandbox(limits: limits)
         box.printHandler = { [redact, name = manifest.name] line in print("[\(name)] " + redact(line)) }
@@ -88,7 +98,8 @@ public final class PluginRuntime: @unchecked Sendable {
     }
 
     private func attemptOnWorker(_ message: ChannelMessage) -> AttemptResult {
-        let seen = AttemptObservations(message: message)
+        let seen = AttemptObservations(message: message,
+                                       deadline: .now() + .milliseconds(Int64(manifest.timeouts.sendMs)))
         environment.current = seen
         defer { environment.current = nil }
         let results: [LuaValue]

@@ -2,12 +2,24 @@ import CrescentLua
 import Foundation
 
 /// Resolves a plugin's `config.<key>` values from explicit settings, then the environment
-/// (`CRESCENT_<PLUGIN>_<KEY>`), then the manifest's defaults, and checks each against its type.
+/// (`CRESCENT_<PLUGIN>__<KEY>`), then the manifest's defaults, and checks each against its type.
 public enum ConfigValues {
-    /// The environment variable that sets `key` for `plugin`, e.g. `CRESCENT_SMS_API_KEY`.
+    /// The environment variable that sets `key` for `plugin`, e.g. `CRESCENT_SMS__API_KEY`.
+    ///
+    /// Plugin names and config keys are lowercase words joined by single underscores
+    /// (``isEnvironmentSafeName(_:)``), so the double underscore cannot occur in either and
+    /// no two (plugin, key) pairs share a variable: `sms_api`'s `key` is `CRESCENT_SMS_API__KEY`,
+    /// `sms`'s `api_key` is `CRESCENT_SMS__API_KEY`.
     public static func environmentName(plugin: String, key: String) -> String {
-        let clean = { (s: String) in s.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() }
-        return "CRESCENT_\(clean(plugin))_\(clean(key))"
+        "CRESCENT_\(plugin.uppercased())__\(key.uppercased())"
+    }
+
+    /// Lowercase ASCII letters and digits in words joined by single underscores: `sms`, `api_key`.
+    public static func isEnvironmentSafeName(_ name: String) -> Bool {
+        let words = name.split(separator: "_", omittingEmptySubsequences: false)
+        return words.allSatisfy { word in
+            !word.isEmpty && word.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
+        }
     }
 
     /// Every resolved value, or every problem (named `config.<key>`).
@@ -32,7 +44,11 @@ public enum ConfigValues {
             } else if let d = spec.defaultValue {
                 values[key] = d
             } else if spec.required {
-                problems.append("config.\(key): is required; set it in the plugin settings or \(envName)")
+                // The single-underscore name of earlier versions could belong to another plugin
+                // (`sms_api`'s `key` vs `sms`'s `api_key`), so it is never read; say so when it is set.
+                let old = "CRESCENT_\(manifest.name.uppercased())_\(key.uppercased())"
+                let hint = environment[old] != nil ? " (\(old) is set but no longer read: rename it to \(envName))" : ""
+                problems.append("config.\(key): is required; set it in the plugin settings or \(envName)\(hint)")
             }
         }
         return problems.isEmpty ? .success(values) : .failure(PluginLoadError(problems: problems))

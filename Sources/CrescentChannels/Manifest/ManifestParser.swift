@@ -7,7 +7,7 @@ import CrescentLua
 struct ManifestParser {
     private(set) var problems: [ManifestProblem] = []
 
-    static let topKeys = ["name", "channel", "description", "allowed_hosts", "rate_limit", "retry",
+    static let topKeys = ["name", "channel", "description", "allowed_hosts", "allowed_private_addresses", "rate_limit", "retry",
                           "timeouts", "limits", "config"]
     static let sections: [String: [String]] = [
         "rate_limit": ["per_second", "burst"],
@@ -28,9 +28,10 @@ struct ManifestParser {
                 problem("\(section).\(key)", DidYouMean.unknownKey(key, among: fields))
             }
         }
-        let name = identifier(doc, "name")
+        let name = pluginName(doc)
         let channel = identifier(doc, "channel")
         let hosts = allowedHosts(doc["allowed_hosts"])
+        let privateAddresses = privateBlocks(doc["allowed_private_addresses"])
         let perSecond = number(doc, "rate_limit", "per_second", default: nil)
         let burst = integer(doc, "rate_limit", "burst", default: 1)
         let attempts = integer(doc, "retry", "max_attempts", default: 3)
@@ -45,17 +46,30 @@ struct ManifestParser {
         let config = configKeys(doc["config"])
         guard problems.isEmpty, let name, let channel, let hosts, let perSecond, let burst, let attempts,
               let base, let maxDelay, let request, let send, let cap, let config else { return nil }
-        return PluginManifest(
+        var manifest = PluginManifest(
             name: name, channel: channel, allowedHosts: hosts,
             rateLimit: .init(perSecond: perSecond, burst: burst),
             retry: .init(maxAttempts: attempts, baseDelayMs: base, maxDelayMs: maxDelay),
             timeouts: .init(requestMs: request, sendMs: send), maxResponseBytes: cap, config: config)
+        manifest.allowedPrivateAddresses = privateAddresses ?? []
+        return manifest
     }
 
     // MARK: - Fields
 
     private mutating func problem(_ key: String, _ message: String) {
         problems.append(ManifestProblem(key: key, message: message))
+    }
+
+    /// The plugin's name also names its environment variables, so it is held to the stricter rule.
+    private mutating func pluginName(_ doc: [String: LuaValue]) -> String? {
+        guard let name = identifier(doc, "name") else { return nil }
+        guard ConfigValues.isEnvironmentSafeName(name) else {
+            problem("name", "must be lowercase letters and digits in words joined by single underscores (e.g. sms_gateway), "
+                    + "since it names the plugin's CRESCENT_<PLUGIN>__<KEY> variables")
+            return nil
+        }
+        return name
     }
 
     private mutating func identifier(_ doc: [String: LuaValue], _ key: String) -> String? {
@@ -78,6 +92,20 @@ struct ManifestParser {
             hosts.append(h.lowercased())
         }
         return hosts
+    }
+
+    private mutating func privateBlocks(_ value: LuaValue?) -> [String]? {
+        guard let value else { return [] }
+        guard let items = value.arrayValue else { problem("allowed_private_addresses", "must be an array of addresses"); return nil }
+        var blocks: [String] = []
+        for (i, item) in items.enumerated() {
+            guard let text = item.stringValue, AddressBlock(text) != nil else {
+                problem("allowed_private_addresses[\(i + 1)]", "must be an IP address or a block such as 10.1.0.0/16")
+                continue
+            }
+            blocks.append(text)
+        }
+        return blocks
     }
 
     private func field(_ doc: [String: LuaValue], _ section: String, _ key: String) -> LuaValue? {
@@ -111,6 +139,11 @@ struct ManifestParser {
         var keys: [String: PluginManifest.ConfigKey] = [:]
         for (name, spec) in table.sorted(by: { $0.key < $1.key }) {
             let path = "config.\(name)"
+            guard ConfigValues.isEnvironmentSafeName(name) else {
+                problem(path, "a config key must be lowercase letters and digits in words joined by single underscores "
+                        + "(e.g. api_key), since it names a CRESCENT_<PLUGIN>__<KEY> variable")
+                continue
+            }
             guard let spec = spec.tableValue else { problem(path, "must be a table with type, secret, required, default"); continue }
             for key in spec.keys.sorted() where !Self.configFields.contains(key) {
                 problem("\(path).\(key)", DidYouMean.unknownKey(key, among: Self.configFields))

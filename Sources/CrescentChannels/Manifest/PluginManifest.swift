@@ -5,6 +5,7 @@
 /// name = "sms"
 /// channel = "sms"
 /// allowed_hosts = ["sms-gateway.example.com"]
+/// # allowed_private_addresses = ["10.1.0.0/16"]   # only for a gateway on the private network
 /// [rate_limit]
 /// per_second = 20
 /// burst = 5
@@ -28,6 +29,9 @@ public struct PluginManifest: Sendable, Equatable {
     public var channel: String
     /// Host names (or `host:port`) the transports may reach; everything else is refused.
     public var allowedHosts: [String]
+    /// Private, loopback or link-local addresses (or blocks, `10.1.0.0/16`) the transports may
+    /// connect to; every other such address is refused after DNS resolution, whatever the name.
+    public var allowedPrivateAddresses: [String] = []
     public var rateLimit: RateLimit
     public var retry: RetryPolicy
     public var timeouts: Timeouts

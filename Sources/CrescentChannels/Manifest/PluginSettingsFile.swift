@@ -2,7 +2,7 @@ import CrescentLua
 import Foundation
 
 /// Plugin settings from a TOML file: one table per plugin name, its keys the plugin's
-/// `config.<key>` values. The environment (`CRESCENT_<PLUGIN>_<KEY>`) fills what the file
+/// `config.<key>` values. The environment (`CRESCENT_<PLUGIN>__<KEY>`) fills what the file
 /// leaves out, so secrets need not be written down.
 ///
 /// For example:

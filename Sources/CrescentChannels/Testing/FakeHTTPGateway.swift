@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A local HTTP server on 127.0.0.1 (random port) that plays a provider's gateway, with
 /// scripted faults, for `crescent plugin test` and the fault tests.
@@ -21,6 +22,8 @@ public final class FakeHTTPGateway: @unchecked Sendable {
         case hang
         /// Closes the connection without answering.
         case close
+        /// Answers with `Transfer-Encoding: chunked`, one chunk per part.
+        case chunked(Int, parts: [String])
     }
 
     /// One request as the gateway received it.
@@ -49,13 +52,17 @@ public final class FakeHTTPGateway: @unchecked Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    public static func start(script: [Fault] = []) throws -> FakeHTTPGateway {
+    /// - parameter tls: serves HTTPS with this server context instead of plain HTTP.
+    public static func start(script: [Fault] = [], tls: NIOSSLContext? = nil) throws -> FakeHTTPGateway {
         let box = GatewayBox()
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(GatewayHandler(gateway: box))
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try sync.configureHTTPServerPipeline()
+                    try sync.addHandler(GatewayHandler(gateway: box))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).wait()
@@ -78,7 +85,7 @@ public final class FakeHTTPGateway: @unchecked Sendable {
         let fault = script.isEmpty ? .respond(200) : script.removeFirst()
         var r = request
         switch fault {
-        case .respond(let s, _), .delay(_, let s): r.status = s
+        case .respond(let s, _), .delay(_, let s), .chunked(let s, _): r.status = s
         case .hang, .close: r.status = nil
         }
         received.append(r)
@@ -117,6 +124,12 @@ final class GatewayHandler: ChannelInboundHandler, @unchecked Sendable {
                     let (handler, ctx) = loopBound.value
                     handler.respond(ctx, status, Self.defaultBody(status, n))
                 }
+            case .chunked(let status, let parts):
+                // No Content-Length: NIO's encoder then frames the body as chunks.
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status)))),
+                              promise: nil)
+                for part in parts { context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: part)))), promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             case .hang: break
             case .close: context.close(promise: nil)
             }

@@ -3,7 +3,7 @@ import Foundation
 /// A plugin pointed at a local fake of its remote side, so its real code runs with no side
 /// effects: an SMTP sink for plugins with an `smtp_url`, else a fake HTTP gateway, on
 /// 127.0.0.1 (random port). Every URL config key points at the fake, the allow list holds
-/// only 127.0.0.1, and secrets neither the settings nor the environment set get stand-ins
+/// only 127.0.0.1 on the fake's port, and secrets neither the settings nor the environment set get stand-ins
 /// (`test-<key>-…`). Used by `crescent plugin test` and `crescent dryrun --plugins`.
 ///
 /// For example:
@@ -13,7 +13,7 @@ import Foundation
 /// let runtime = try await PluginRuntime.start(remote.plugin, settings: remote.settings)
 /// ```
 public final class LoopbackRemote: @unchecked Sendable {
-    /// The plugin with its allow list narrowed to 127.0.0.1.
+    /// The plugin with its allow list narrowed to the fake (127.0.0.1 on its port).
     public let plugin: ChannelPlugin
     /// `settings` as given, with URL keys and missing secrets replaced.
     public let settings: [String: String]
@@ -43,7 +43,12 @@ public final class LoopbackRemote: @unchecked Sendable {
                 settings[key] = "test-\(key)-\(UUID().uuidString.prefix(8))"
             }
         }
-        plugin.manifest.allowedHosts = ["127.0.0.1"]
+        // The sink speaks no TLS, and credentials are only ever sent after STARTTLS: against
+        // the fake the SMTP transport does not authenticate (an empty user turns AUTH off).
+        if usesSMTP, manifest.config["smtp_username"] != nil { settings["smtp_username"] = "" }
+        // Only the fake's own port: a plugin under test must not reach other local services.
+        plugin.manifest.allowedHosts = ["127.0.0.1:\(port)"]
+        plugin.manifest.allowedPrivateAddresses = ["127.0.0.1"]
         return LoopbackRemote(plugin: plugin, settings: settings, gateway: gateway, sink: sink)
     }
 

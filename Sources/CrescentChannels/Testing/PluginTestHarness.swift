@@ -21,7 +21,7 @@ public enum PluginTestHarness {
         let redact = runtime.redact
         let ledger = InMemoryDeliveryLedger()
         let dispatcher = ChannelDispatcher(ledger: ledger)
-        await dispatcher.register(runtime)
+        try await dispatcher.register(runtime)
 
         var lines = ["plugin \(manifest.name) (channel \(manifest.channel)): \(plugin.fixtures.count) fixture message(s)"]
         if let gateway { lines.append("fake HTTP gateway on 127.0.0.1:\(gateway.port)") }

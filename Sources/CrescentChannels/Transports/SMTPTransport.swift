@@ -4,7 +4,10 @@ import Foundation
 /// `smtp.send{ from, to, subject, body, headers }` → `{ status = 250, reply = "..." }`.
 ///
 /// The server is the plugin's `config.smtp_url` (`smtp://host:port`), which must be allow-listed;
-/// the script cannot point the transport anywhere else.
+/// the script cannot point the transport anywhere else. `config.smtp_username` and
+/// `config.smtp_password`, when both set, are sent with AUTH PLAIN or LOGIN, only after STARTTLS.
+/// Addresses, the subject and header names and values are checked byte by byte: CR, LF or NUL
+/// never reach the dialogue or the message head.
 enum SMTPTransport {
     static func function(_ env: TransportEnvironment) -> HostFunction {
         { call in [try send(env, try call.table(1, "smtp.send's argument"))] }
@@ -19,23 +22,32 @@ enum SMTPTransport {
         }
         let port = url.port ?? 25
         try env.checkAllowed(host: host, port: port, transport: "smtp.send")
-        guard let from = args["from"]?.stringValue, isAddress(from) else { throw HostError("smtp.send: from must be an e-mail address") }
+        guard let from = args["from"]?.stringValue, WireText.isMailbox(from) else {
+            throw transportError(env, "smtp.send: from must be one e-mail address (no spaces, <, >, CR or LF)")
+        }
         let to = args["to"]?.stringValue.map { [$0] } ?? args["to"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        guard !to.isEmpty, to.allSatisfy(isAddress) else { throw HostError("smtp.send: to must be an e-mail address or a list of them") }
+        guard !to.isEmpty, to.count <= 100, to.allSatisfy(WireText.isMailbox) else {
+            throw transportError(env, "smtp.send: to must be an e-mail address or a list of up to 100 (no spaces, <, >, CR or LF)")
+        }
         let subject = args["subject"]?.stringValue ?? ""
-        guard !subject.contains("\n"), !subject.contains("\r") else { throw HostError("smtp.send: subject must be one line") }
+        guard WireText.isFieldValue(subject) else { throw HostError("smtp.send: subject must be one line (no CR, LF or control bytes)") }
 
         var head = ["From: <\(from)>", "To: " + to.map { "<\($0)>" }.joined(separator: ", "), "Subject: \(subject)",
                     "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8"]
-        if let key = env.current?.message.idempotencyKey { head.append("Message-ID: <\(key)@crescent>") }
+        if let key = env.current?.message.idempotencyKey, WireText.isFieldValue(key) { head.append("Message-ID: <\(key)@crescent>") }
         for (name, value) in (args["headers"]?.tableValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let v = value.stringValue, !v.contains("\n"), !name.contains(":") else {
-                throw HostError("smtp.send: header \(name) must be a one-line string")
+            guard WireText.isMailHeaderName(name) else {
+                throw transportError(env, "smtp.send: header name \(LuaValue.string(String(name.prefix(80)))) must be printable ASCII without spaces, colons, CR or LF")
+            }
+            guard let v = value.stringValue, WireText.isFieldValue(v) else {
+                throw HostError("smtp.send: header \(name) must be a one-line string (no CR, LF or control bytes)")
             }
             head.append("\(name): \(v)")
         }
         let data = head.joined(separator: "\r\n") + "\r\n\r\n" + (args["body"]?.stringValue ?? "")
-        let client = SMTPClient(host: host, port: port, timeoutMs: env.requestTimeoutMs)
+        let (deadline, _) = try env.callDeadline("smtp.send")
+        let client = SMTPClient(host: host, port: port, policy: env.addresses, tls: env.tls,
+                                credentials: credentials(env), deadline: deadline)
         do {
             let reply = try client.send(from: from, to: to, data: data)
             env.current?.lastFailure = nil
@@ -46,6 +58,7 @@ enum SMTPTransport {
             switch failure {
             case .timeout(let m): env.current?.lastFailure = .timeout; throw transportError(env, "smtp.send to \(host): \(m)")
             case .connection(let m): env.current?.lastFailure = .connection; throw transportError(env, "smtp.send to \(host): \(m)")
+            case .refused(let m): throw transportError(env, "smtp.send: \(m)")
             case .rejected(let code, let line):
                 // 4yz replies are transient in SMTP, 5yz permanent: map them onto the HTTP classes.
                 env.current?.lastHTTPStatus = code >= 500 ? 400 : 503
@@ -54,7 +67,10 @@ enum SMTPTransport {
         }
     }
 
-    private static func isAddress(_ s: String) -> Bool {
-        s.contains("@") && !s.contains(where: { $0 == "<" || $0 == ">" || $0 == "\r" || $0 == "\n" || $0 == " " })
+    /// `config.smtp_username` and `config.smtp_password`, when both are set.
+    private static func credentials(_ env: TransportEnvironment) -> SMTPClient.Credentials? {
+        guard let user = env.config["smtp_username"]?.stringValue, !user.isEmpty,
+              let password = env.config["smtp_password"]?.stringValue, !password.isEmpty else { return nil }
+        return SMTPClient.Credentials(username: user, password: password)
     }
 }

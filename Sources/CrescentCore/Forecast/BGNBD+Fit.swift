@@ -7,13 +7,41 @@ import Darwin
 #endif
 
 extension BGNBD {
-    /// A maximum-likelihood fit: the parameters, the log-likelihood they reach, and
-    /// whether the optimiser met its tolerances.
+    /// A maximum-likelihood fit: the parameters, the log-likelihood they reach, their
+    /// uncertainty from the curvature of the likelihood, and whether the optimiser met
+    /// its tolerances.
     public struct Fit: Sendable, Codable, Hashable {
         public var model: BGNBD
         public var logLikelihood: Double
         public var customers: Int
+        /// Distinct (x, t_x, T) summaries the likelihood was evaluated on.
+        public var distinctSummaries: Int
         public var converged: Bool
+        /// Covariance of (log r, log α, log a, log b): the inverse of the negative
+        /// log-likelihood's Hessian at the optimum. Nil when the surface is not curved
+        /// upwards there (a flat or degenerate fit): then no interval is claimed.
+        public var logCovariance: [[Double]]?
+
+        /// Standard errors of r, α, a, b (delta method: se(θ) = θ · se(log θ)).
+        public var standardErrors: BGNBD? {
+            guard let c = logCovariance else { return nil }
+            let m = model
+            return BGNBD(r: m.r * c[0][0].squareRoot(), alpha: m.alpha * c[1][1].squareRoot(),
+                         a: m.a * c[2][2].squareRoot(), b: m.b * c[3][3].squareRoot(), variant: m.variant)
+        }
+
+        /// A parameter set drawn from the fit's sampling distribution (normal on the log
+        /// scale, so every draw is a valid model); the fitted model itself when no
+        /// covariance is known.
+        public func drawModel(using g: inout some RandomNumberGenerator) -> BGNBD {
+            guard let c = logCovariance, let l = SmallMatrix.cholesky(c) else { return model }
+            let z = (0..<4).map { _ in Sampling.normal(using: &g) }
+            var shift = [Double](repeating: 0, count: 4)
+            for i in 0..<4 { for k in 0...i { shift[i] += l[i][k] * z[k] } }
+            let m = model
+            return BGNBD(r: m.r * exp(shift[0]), alpha: m.alpha * exp(shift[1]), a: m.a * exp(shift[2]),
+                         b: m.b * exp(shift[3]), variant: m.variant)
+        }
     }
 
     /// Why a fit could not be made.
@@ -22,39 +50,32 @@ extension BGNBD {
         case notEnoughData(customers: Int, repeatBuyers: Int)
     }
 
-    /// Fits r, α, a, b by maximum likelihood.
+    /// Above this many customers, the starting point comes from a fit on an evenly spaced
+    /// subset; the full likelihood is then optimised from there (the answer is still the
+    /// full-data maximum, the subset only saves the exploratory restarts).
+    static let pilotSize = 20_000
+
+    /// Fits r, α, a, b by maximum likelihood on every customer.
     ///
-    /// Optimises over log-parameters so every candidate is positive, with Nelder–Mead
-    /// from a few fixed starting points (restarting from the best), keeping the best
-    /// overall. Deterministic: the same customers in the same order give the same fit.
+    /// Customers are compressed to their distinct (x, t_x, T) with counts (exact: the
+    /// likelihood is a sum over customers), and the log-gamma and log terms are shared per
+    /// distinct x, t_x and T, so an evaluation costs one exp and one log per distinct row.
+    /// Optimises over log-parameters with Nelder–Mead from a few fixed starting points,
+    /// keeping the best, then measures the curvature for `Fit.logCovariance`.
+    /// Deterministic: the same customers in the same order give the same fit.
     ///
     /// For example:
     /// ```swift
-    /// let fit = try BGNBD.fit(BGNBD.summarize(population, calibrationStart: s, calibrationEnd: e))
-    /// fit.model.r, fit.logLikelihood
+    /// let fit = try BGNBD.fit(BGNBD.summarize(population, start: s, end: e))
+    /// fit.model.r, fit.standardErrors?.r, fit.logLikelihood
     /// ```
     /// - throws: `FitError.notEnoughData` when nobody has made a repeat purchase.
-    public static func fit(_ customers: [Customer]) throws -> Fit {
+    public static func fit(_ customers: [Customer], variant: Variant = .classic) throws -> Fit {
         let repeaters = customers.count { $0.x > 0 }
         guard !customers.isEmpty, repeaters > 0 else {
             throw FitError.notEnoughData(customers: customers.count, repeatBuyers: repeaters)
         }
-        // Identical summaries are common (every one-off buyer of a week shares x = 0 and
-        // t_x = 0); weighting unique rows makes each evaluation several times cheaper.
-        var weights: [Customer: Double] = [:]
-        for c in customers { weights[c, default: 0] += 1 }
-        let rows = weights.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
-        let counts = rows.map { weights[$0]! }
-
-        func negativeLL(_ p: [Double]) -> Double {
-            // Keep the search out of numerically meaningless corners.
-            guard p.allSatisfy({ abs($0) < 30 }) else { return .infinity }
-            let m = BGNBD(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3]))
-            var total = 0.0
-            for (c, w) in zip(rows, counts) { total += w * m.logLikelihood(x: c.x, tx: c.tx, T: c.T) }
-            return -total
-        }
-
+        let full = CompressedSummaries(customers)
         let meanT = customers.reduce(0) { $0 + $1.T } / Double(customers.count)
         let starts: [[Double]] = [
             [0, log(max(meanT, 1) / 4), 0, 0],
@@ -63,13 +84,82 @@ extension BGNBD {
         ]
         var optimizer = NelderMead()
         optimizer.step = 0.7
-        var best: NelderMead.Result?
-        for s in starts {
-            let r = optimizer.minimize(start: s, negativeLL)
-            if best == nil || r.value < best!.value { best = r }
+        func bestOf(_ data: CompressedSummaries, from points: [[Double]]) -> NelderMead.Result {
+            var best: NelderMead.Result?
+            for s in points {
+                let r = optimizer.minimize(start: s) { data.negativeLogLikelihood($0, variant: variant) }
+                if best == nil || r.value < best!.value { best = r }
+            }
+            return best!
         }
-        let p = best!.point
-        return Fit(model: BGNBD(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3])),
-                   logLikelihood: -best!.value, customers: customers.count, converged: best!.converged)
+        var best: NelderMead.Result
+        if customers.count > pilotSize {
+            let stride = (customers.count + pilotSize - 1) / pilotSize
+            let pilot = CompressedSummaries(Swift.stride(from: 0, to: customers.count, by: stride).map { customers[$0] })
+            let start = bestOf(pilot, from: starts).point
+            optimizer.step = 0.1
+            best = bestOf(full, from: [start])
+        } else {
+            best = bestOf(full, from: starts)
+        }
+        let p = best.point
+        let hessian = SmallMatrix.hessian(at: p, step: 1e-3) { full.negativeLogLikelihood($0, variant: variant) }
+        return Fit(model: BGNBD(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3]), variant: variant),
+                   logLikelihood: -best.value, customers: customers.count, distinctSummaries: full.rows.count,
+                   converged: best.converged, logCovariance: SmallMatrix.inverseOfPositiveDefinite(hessian))
+    }
+}
+
+/// Customers grouped by distinct (x, t_x, T) with their counts, plus the distinct x, t_x
+/// and T values each row points at, so one likelihood evaluation computes each log-gamma
+/// once per distinct x and each log(α + t) once per distinct time.
+struct CompressedSummaries {
+    struct Row { var x: Int; var tx: Int; var T: Int; var count: Double }
+    var rows: [Row] = []
+    var xs: [Double] = [], txs: [Double] = [], Ts: [Double] = []
+
+    init(_ customers: [BGNBD.Customer]) {
+        var counts: [BGNBD.Customer: Double] = [:]
+        for c in customers { counts[c, default: 0] += 1 }
+        let unique = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
+        xs = Array(Set(unique.map(\.x))).sorted()
+        txs = Array(Set(unique.map(\.tx))).sorted()
+        Ts = Array(Set(unique.map(\.T))).sorted()
+        let xIndex = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
+        let txIndex = Dictionary(uniqueKeysWithValues: txs.enumerated().map { ($1, $0) })
+        let TIndex = Dictionary(uniqueKeysWithValues: Ts.enumerated().map { ($1, $0) })
+        rows = unique.map { Row(x: xIndex[$0.x]!, tx: txIndex[$0.tx]!, T: TIndex[$0.T]!, count: counts[$0]!) }
+    }
+
+    /// −log L at log-parameters p = (log r, log α, log a, log b); +∞ in meaningless corners.
+    func negativeLogLikelihood(_ p: [Double], variant: BGNBD.Variant) -> Double {
+        guard p.count == 4, p.allSatisfy({ abs($0) < 30 }) else { return .infinity }
+        let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
+        let extra: Double = variant == .modified ? 1 : 0
+        // Per distinct x: the constant part a1 + a2 and the log-odds head log(a/(b+s−1)).
+        var head = [Double](repeating: 0, count: xs.count)
+        var oddsHead = [Double](repeating: -.infinity, count: xs.count)
+        let common = -lgamma(r) + r * log(alpha) + lgamma(a + b) - lgamma(b)
+        for (k, x) in xs.enumerated() {
+            let s = x + extra
+            head[k] = common + lgamma(r + x) + lgamma(b + s) - lgamma(a + b + s)
+            if s > 0 { oddsHead[k] = log(a) - log(b + s - 1) }
+        }
+        let logTx = txs.map { log(alpha + $0) }
+        let logT = Ts.map { log(alpha + $0) }
+        var total = 0.0
+        for row in rows {
+            let rx = r + xs[row.x]
+            let a3 = -rx * logT[row.T]
+            var ll = head[row.x] + a3
+            let lo = oddsHead[row.x]
+            if lo > -.infinity {
+                // log(e^a3 + e^a4) = a3 + log(1 + e^(a4 − a3)), computed stably.
+                let d = lo - rx * logTx[row.tx] - a3
+                ll += d > 0 ? d + log1p(exp(-d)) : log1p(exp(d))
+            }
+            total += row.count * ll
+        }
+        return total.isFinite ? -total : .infinity
     }
 }

@@ -48,7 +48,9 @@ public struct ForecastSimulation: Sendable {
         self.runs = runs; self.valueSpread = valueSpread; self.grossMargin = grossMargin
     }
 
-    public func run(_ candidates: [ForecastCandidate],
+    /// Runs the simulation; run k applies `scenarios[k % scenarios.count]` to every
+    /// candidate (none: each candidate as given).
+    public func run(_ candidates: [ForecastCandidate], scenarios: [ForecastScenario] = [],
                     using g: inout some RandomNumberGenerator) -> ForecastOutcome {
         let keys = Set(candidates.flatMap(\.groups)).sorted()
         var slot: [String: Int] = [:]
@@ -58,12 +60,14 @@ public struct ForecastSimulation: Sendable {
         var totals = [RunTotals]()
         totals.reserveCapacity(runs)
         var byGroup = [[RunTotals]](repeating: [], count: keys.count)
-        for _ in 0..<runs {
+        for run in 0..<runs {
+            let scenario = scenarios.isEmpty ? ForecastScenario() : scenarios[run % scenarios.count]
             var all = RunTotals()
             var groups = [RunTotals](repeating: RunTotals(), count: keys.count)
             for (c, member) in candidates.enumerated() {
-                let hit = Sampling.bernoulli(member.probability, using: &g)
+                let hit = Sampling.bernoulli(min(1, member.probability * scenario.probabilityScale), using: &g)
                 var value = member.orderValue.minorUnits
+                if hit, scenario.valueScale != 1 { value = Int64((Double(value) * scenario.valueScale).rounded()) }
                 if hit, valueSpread > 0, value > 0 {
                     value = Int64(Sampling.logNormal(mean: Double(value), sigma: valueSpread, using: &g).rounded())
                 }
@@ -104,6 +108,16 @@ public struct ForecastSimulation: Sendable {
             },
             redemptionRate: est { $0.candidates > 0 ? Double($0.redeemed) / Double($0.candidates) : nil },
             silentRecallRate: est { $0.silent > 0 ? Double($0.silentRedeemed) / Double($0.silent) : nil })
+    }
+}
+
+/// What one simulated run assumes about the whole campaign: every candidate's
+/// probability and order value are scaled by these (see `BaselineResponse.scenarios`).
+public struct ForecastScenario: Hashable, Sendable {
+    public var probabilityScale: Double
+    public var valueScale: Double
+    public init(probabilityScale: Double = 1, valueScale: Double = 1) {
+        self.probabilityScale = probabilityScale; self.valueScale = valueScale
     }
 }
 

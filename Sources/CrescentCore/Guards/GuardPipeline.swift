@@ -1,6 +1,8 @@
 /// The guards between a playbook's audience and an issue, applied in a fixed order.
 ///
 /// The order, and why:
+/// 0. `holdout` — the member is in the campaign's sticky holdout: nothing at all, so the
+///    holdout measures the campaign against doing nothing.
 /// 1. `outside_claim_window` — the campaign cannot issue now at all.
 /// 2. `overlap` — another strategy of the same business line already acted on the
 ///    member within `overlapPeriod` ("same line, same segment, same time: one strategy").
@@ -64,6 +66,10 @@ public struct GuardPipeline: Sendable {
     /// Runs every guard for one member; on `.issue`, reserves stock and budget and
     /// records the issue in `state`.
     public func decide<S: GuardState>(member: Member, at now: Timestamp, state: inout S) -> GuardDecision {
+        if request.holdout > 0,
+           StickyAssignment.isHeldOut(memberId: member.id, playbook: request.campaign, share: request.holdout) {
+            return .suppress(.holdout)
+        }
         if let from = request.claimFrom, now < from { return .suppress(.outsideClaimWindow) }
         if let until = request.claimUntil, now >= until { return .suppress(.outsideClaimWindow) }
         let id = member.id

@@ -62,6 +62,9 @@ public struct GuardRequest: Hashable, Sendable {
     public var costPerIssue: Money
     public var claimFrom: Timestamp?
     public var claimUntil: Timestamp?
+    /// Sticky share of members held out of `campaign` to measure its lift: the same members
+    /// every run (`StickyAssignment`, salted by the campaign name). 0 holds out no one.
+    public var holdout: Double = 0
 
     public init(campaign: String, businessLine: String, channels: [ChannelCode],
                 couponType: String? = nil, source: CouponSource = .crm,

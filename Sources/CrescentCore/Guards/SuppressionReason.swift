@@ -8,7 +8,8 @@
 /// ```
 public enum SuppressionReason: Int, CaseIterable, Hashable, Sendable, Codable,
     CustomStringConvertible {
-    case outsideClaimWindow = 0
+    case holdout = 0
+    case outsideClaimWindow
     case overlap
     case noConsent
     case quietHours
@@ -22,6 +23,7 @@ public enum SuppressionReason: Int, CaseIterable, Hashable, Sendable, Codable,
 
     public var code: String {
         switch self {
+        case .holdout: "holdout"
         case .outsideClaimWindow: "outside_claim_window"
         case .overlap: "overlap"
         case .noConsent: "no_consent"

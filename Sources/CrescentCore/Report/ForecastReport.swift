@@ -28,14 +28,17 @@ public struct ForecastReport: Hashable, Sendable, Codable {
         public var currency: String
         /// A one-line description of the response model, e.g. its fitted parameters.
         public var model: String?
+        /// The response model's parameters as numbers.
+        public var responseModel: ResponseModel?
         /// When the report was made, only if the caller passes it: reports are reproducible.
         public var generatedAt: String?
 
         public init(playbook: String, seed: UInt64, dataSource: String, asOf: Day, windowDays: Int,
-                    runs: Int, currency: String = "CNY", model: String? = nil, generatedAt: String? = nil) {
+                    runs: Int, currency: String = "CNY", model: String? = nil, responseModel: ResponseModel? = nil,
+                    generatedAt: String? = nil) {
             self.playbook = playbook; self.seed = seed; self.dataSource = dataSource; self.asOf = asOf
             self.windowDays = windowDays; self.runs = runs; self.currency = currency
-            self.model = model; self.generatedAt = generatedAt
+            self.model = model; self.responseModel = responseModel; self.generatedAt = generatedAt
         }
     }
 

@@ -42,6 +42,7 @@ public enum DryRunRouter {
         var tally = ChannelTally()
         let remote: LoopbackRemote
         let runtime: PluginRuntime
+        let dispatcher = ChannelDispatcher(ledger: InMemoryDeliveryLedger())
         do {
             remote = try LoopbackRemote.start(plugin, settings: settings, environment: environment)
             var lifted = remote.plugin
@@ -52,8 +53,10 @@ public enum DryRunRouter {
             return tally
         }
         defer { runtime.stop(); remote.shutdown() }
-        let dispatcher = ChannelDispatcher(ledger: InMemoryDeliveryLedger())
-        await dispatcher.register(runtime)
+        do { try await dispatcher.register(runtime) } catch {
+            for _ in messages { tally.add(.failed, reason: "plugin \(plugin.manifest.name): \(error)") }
+            return tally
+        }
         for m in messages {
             guard let view = members(m.memberId) else {
                 tally.add(.failed, reason: "member \(m.memberId) is not in the population"); continue

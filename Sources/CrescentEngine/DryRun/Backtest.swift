@@ -15,7 +15,8 @@ enum Backtest {
             let id = context.population.members[Int(i)].id
             guard let fi = full.index(ofMember: id), let given = offers[i] else { continue }
             let minSpend = economics[given.offer]?.minSpend ?? .zero
-            if let order = full.orders(ofMemberAt: fi).first(where: { $0.time >= from && $0.time < to && $0.amount >= minSpend }) {
+            if let order = RealisedRedemption.firstQualifyingOrder(in: full.orders(ofMemberAt: fi), minSpend: minSpend,
+                                                                   from: from, to: to) {
                 redeemers += 1
                 revenue += order.amount.minorUnits
             }

@@ -36,10 +36,10 @@ public struct DryRun {
         let (audience, segmentSets) = try PlaybookGuards.audience(context, playbook)
         let plan = JourneyPlan(playbook)
         let horizon = days ?? Self.defaultHorizon(plan)
-        let model = try ResponseFit.fit(context.population, asOf: context.asOf, seed: seed)
+        let model = try ResponseFit.fit(context.population, asOf: context.asOf)
         let window = playbook.windowDays ?? 30
         let responses = model.map {
-            ResponseModel(model: $0.model, asOf: context.asOf, uplift: 1, prospectProbability: 0.02)
+            ResponseModel(model: $0.fit.model, asOf: context.asOf, uplift: 1, prospectProbability: 0.02)
                 .responses(for: context.population, windowDays: window)
         }
         var sim = JourneySimulation(context: context, plan: plan, audience: audience, days: horizon, policy: policy,

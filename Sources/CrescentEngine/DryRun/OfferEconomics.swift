@@ -51,16 +51,4 @@ struct OfferEconomics {
         default: return .zero
         }
     }
-
-    /// Share of the member's past orders at or above the minimum spend (Laplace-smoothed),
-    /// so a "50 off 299" coupon is not forecast to be used by members who spend 30.
-    func qualifyingShare(orders: ArraySlice<Order>, before cutoff: Timestamp) -> Double {
-        guard minSpend.minorUnits > 0 else { return 1 }
-        var n = 0, ok = 0
-        for o in orders where o.time < cutoff {
-            n += 1
-            if o.amount >= minSpend { ok += 1 }
-        }
-        return (Double(ok) + 0.5) / (Double(n) + 1)
-    }
 }

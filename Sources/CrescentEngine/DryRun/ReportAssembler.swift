@@ -2,55 +2,63 @@ import CrescentCore
 import CrescentLua
 
 /// Turns a step simulation into a forecast report: each member given an offer becomes a
-/// Monte-Carlo candidate whose chance to redeem is P(buys within the offer's validity)
-/// from BG/NBD × the playbook's uplift (+ a little per reminder) × the share of their past
-/// orders that meet the minimum spend.
+/// Monte-Carlo candidate whose chance to redeem is their baseline chance of an order that
+/// meets the offer's minimum spend within its window (`BaselineResponse`) × the playbook's
+/// uplift (+ a little per reminder), worth what their qualifying orders are worth.
 struct ReportAssembler {
     let context: CampaignContext
     let playbook: PlaybookDeclaration
     let simulation: JourneyLog
     let targeted: Int
-    let model: BGNBD.Fit?
+    let model: BaselineResponse?
     let segments: [String: Bitset]
     let seed: UInt64
     let runs: Int
     let reminderUplift: Double
+    var uncertainty = ForecastUncertainty()
 
     mutating func assemble() throws -> ForecastReport {
         let windowDays = playbook.windowDays ?? dominantValidity()
-        let responses: [ResponseModel.MemberResponse]? = model.map {
-            ResponseModel(model: $0.model, asOf: context.asOf, uplift: 1, prospectProbability: 0.02)
-                .responses(for: context.population, windowDays: windowDays)
-        }
         let cutoff = Timestamp(day: context.asOf)
         var candidates: [ForecastCandidate] = []
         var candidateMembers: [Int32] = []
         var economics: [Int: OfferEconomics] = [:]
+        var spends: [Money: QualifyingSpend] = [:]
+        // (member, minimum-spend model, lift) per candidate, to redo the sum under drawn parameters.
+        var chances: [(member: Int, spend: QualifyingSpend, lift: Double)] = []
         for (i, given) in simulation.offered.sorted(by: { $0.key < $1.key }) {
             guard let offer = context.runtime.offers[given.offer] else { continue }
             let econ = economics[given.offer] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule)
             economics[given.offer] = econ
+            let spend = spends[econ.minSpend] ?? QualifyingSpend(context.population, before: cutoff, minSpend: econ.minSpend)
+            spends[econ.minSpend] = spend
             let view = context.views[Int(i)]
-            let r = responses?[Int(i)]
-            let base = r?.baseProbability ?? 0.02
+            let base = model?.probability(member: Int(i), windowDays: windowDays, spend: spend)
+                ?? BaselineResponse.defaultProspectProbability * spend.share[Int(i)]
             let lift = playbook.uplift * (1 + reminderUplift * Double(simulation.reminders[i] ?? 0))
-            let qualifying = econ.qualifyingShare(orders: context.population.orders(ofMemberAt: Int(i)), before: cutoff)
-            let value = max(r?.orderValue ?? .zero, econ.minSpend)
+            let value = Money(minorUnits: Int64((spend.value[Int(i)] * 100).rounded()))
             let subsidy = econ.subsidy(orderValue: value)
             let platform = Money(minorUnits: Int64((Double(subsidy.minorUnits) * playbook.platformShare).rounded()))
             let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
             candidates.append(ForecastCandidate(
-                probability: min(1, base * lift * qualifying), orderValue: value, merchantCost: subsidy - platform,
+                probability: min(1, base * lift), orderValue: value, merchantCost: subsidy - platform,
                 platformCost: platform, isSilent: view.lifecycle == "silent" || view.lifecycle == "churned", groups: groups))
             candidateMembers.append(i)
+            chances.append((Int(i), spend, lift))
         }
+        let scenarios = model?.scenarios(runs: runs, uncertainty: uncertainty, seed: seed) { [windowDays] drawn in
+            chances.reduce(0.0) { sum, c in
+                sum + min(1, c.lift * model!.probability(member: c.member, windowDays: windowDays, spend: c.spend, model: drawn))
+            }
+        } ?? []
         var rng = SeededGenerator(seed: seed)
-        let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3).run(candidates, using: &rng)
+        let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3).run(candidates, scenarios: scenarios, using: &rng)
+        let responseModel = model.map { ForecastReport.ResponseModel($0, uncertainty: uncertainty) }
         let first = simulation.steps.first
         let header = ForecastReport.Header(
             playbook: playbook.name, seed: seed, dataSource: context.dataSource, asOf: context.asOf,
             windowDays: windowDays, runs: runs,
-            model: model.map { String(format: "BG/NBD r=%.3f α=%.3f a=%.3f b=%.3f", $0.model.r, $0.model.alpha, $0.model.a, $0.model.b) })
+            model: responseModel?.summary, responseModel: responseModel)
         let total = ForecastReport.Row(name: "total", targeted: targeted, deliverable: first?.issued ?? 0, figures: outcome.totals)
         let channelRows = (first?.byChannel ?? [:]).keys.sorted().map { c in
             ForecastReport.Row(name: c, targeted: first?.byChannel[c] ?? 0, deliverable: first?.byChannel[c] ?? 0,

@@ -226,8 +226,9 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         let key = PipelineKey(step: step, offer: offer?.id ?? 0)
         if let p = pipelines[key] { return p }
         let channels = plan.steps[step].channels
-        let request = offer?.request(plan.playbook, channels: channels)
+        var request = offer?.request(plan.playbook, channels: channels)
             ?? GuardRequest(campaign: plan.name, businessLine: plan.playbook.businessLine, channels: channels)
+        request.holdout = plan.playbook.holdout
         let p = GuardPipeline(policy: policy, request: request)
         pipelines[key] = p
         return p

@@ -27,6 +27,8 @@ struct JourneySimulation {
     private var rng: SeededGenerator
     /// Member index → the day the offer stops being valid and its minimum spend.
     private var holding: [Int32: (until: Day, minSpend: Money)] = [:]
+    /// Per minimum spend: each member's chance that a purchase day meets it (built on first use).
+    private var qualifying: [Money: QualifyingSpend] = [:]
     private(set) var redeemed = Set<Int32>()
     /// Revenue of the redeeming orders (replayed amounts; simulated orders count their minimum spend).
     private(set) var revenueMinor: Int64 = 0
@@ -124,7 +126,7 @@ struct JourneySimulation {
     /// The day's purchases drawn from the model: every audience member when purchases can
     /// start or change journeys (payment triggers, exits, purchase conditions), else only the
     /// members holding an offer. A drawn order of a holder qualifies for the offer with the
-    /// share of their past orders that met its minimum spend.
+    /// member's chance that a purchase day meets its minimum spend (`QualifyingSpend`).
     private mutating func drawOrders(on day: Day, daily: [Double], uplift: Double,
                                      reminderUplift: Double) -> [(member: Int32, time: Timestamp, amount: Money?)] {
         let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty
@@ -142,14 +144,17 @@ struct JourneySimulation {
             let time = afternoon.adding(seconds: Int64(rng.nextInt(below: 6 * 3_600)))
             var amount: Money? = nil
             if holds, let minSpend = holding[i]?.minSpend, minSpend.minorUnits > 0 {
-                let offer = context.runtime.offers[engine.log.offered[i]?.offer ?? 0]
-                let share = offer.map { OfferEconomics(offer: $0).qualifyingShare(
-                    orders: context.population.orders(ofMemberAt: Int(i)), before: start) } ?? 1
-                amount = Sampling.bernoulli(share, using: &rng) ? minSpend : .zero
+                amount = Sampling.bernoulli(qualifyingShare(member: Int(i), minSpend: minSpend), using: &rng) ? minSpend : .zero
             }
             out.append((i, time, amount))
         }
         return out.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+    }
+
+    /// The member's chance that a purchase day meets `minSpend` (the forecast's `QualifyingSpend`).
+    private mutating func qualifyingShare(member: Int, minSpend: Money) -> Double {
+        if qualifying[minSpend] == nil { qualifying[minSpend] = QualifyingSpend(context.population, before: start, minSpend: minSpend) }
+        return qualifying[minSpend]!.share[member]
     }
 
     /// Real orders after the as-of day, by day, as context member indices.

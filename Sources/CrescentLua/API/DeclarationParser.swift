@@ -73,6 +73,10 @@ struct DeclarationParser {
             uplift: spec["uplift"]?.doubleValue ?? 1.5, windowDays: spec["window_days"]?.intValue.map(Int.init),
             priority: Int(spec["priority"]?.intValue ?? 0))
         declared.journey = journey(spec, schedule: schedule, line: line, what: what)
+        if let holdout = spec["holdout"]?.doubleValue {
+            if (0..<1).contains(holdout) { declared.holdout = holdout }
+            else { problem(line, what, "field `holdout` must be a share from 0 up to (not including) 1, e.g. 0.1") }
+        }
         return declared
     }
 

@@ -97,6 +97,8 @@ public struct PlaybookDeclaration: Sendable {
     public var priority: Int
     /// Re-entry, exits, quiet-hours behaviour and time zone of the playbook's journeys.
     public var journey: PlaybookJourney = PlaybookJourney()
+    /// Sticky share of the audience that gets nothing, to measure lift (0 ..< 1).
+    public var holdout: Double = 0
 }
 
 /// How a playbook's offer is given: none, one fixed offer, or a Lua formula per member.

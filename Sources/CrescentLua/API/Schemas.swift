@@ -11,7 +11,7 @@ public enum Schemas {
     public static let playbook = FieldSchema(kind: "playbook", fields: [
         "description": .string, "goal": .string, "audience": .stringOrList, "business_line": .string,
         "when": .table, "channels": .stringOrList, "budget": .any, "offer": .functionOrOffer,
-        "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number,
+        "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number, "holdout": .number,
         "window_days": .integer, "priority": .integer, "resource": .string,
         "reentry": .any, "exit_on": .stringOrList, "quiet_hours": .string, "timezone": .string,
     ], required: ["goal", "audience", "when", "channels"])

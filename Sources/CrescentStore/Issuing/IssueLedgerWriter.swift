@@ -57,9 +57,13 @@ public struct IssueLedgerWriter {
     private let delivery: RawStatement
     private let suppression: RawStatement
     private let points: RawStatement
+    private let issuedBefore: RawStatement
+    private let suppressedBefore: RawStatement
 
     public init(_ db: Database, scope: IssueScope) throws {
         self.scope = scope
+        issuedBefore = try RawStatement(db, "SELECT 1 FROM deliveries WHERE idempotency_key = ?1")
+        suppressedBefore = try RawStatement(db, "SELECT 1 FROM suppressions WHERE idempotency_key = ?1")
         coupon = try RawStatement(db, """
             INSERT INTO coupon_ledger(idempotency_key, run_id, playbook, step, member_id, campaign, coupon_type,
               channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes)
@@ -88,6 +92,12 @@ public struct IssueLedgerWriter {
     public func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
                       decision: GuardDecision, at now: Timestamp) throws -> Bool {
         let key = scope.key(member: member.id)
+        // A key decided before, either way, stays as it was: a replay never turns an issue into
+        // a suppression (or back), whatever the guards say now.
+        for before in [issuedBefore, suppressedBefore] {
+            before.bind(1, key)
+            if try before.exists(db) { return false }
+        }
         switch decision {
         case .suppress(let reason):
             bindScope(suppression, key, member.id)

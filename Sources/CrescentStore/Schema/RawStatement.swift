@@ -50,6 +50,13 @@ struct RawStatement {
         return false
     }
 
+    /// True when the query returns a row; the statement is reset either way.
+    func exists(_ db: Database) throws -> Bool {
+        let found = try step(db)
+        if found { sqlite3_reset(handle) }
+        return found
+    }
+
     @inline(__always) func int(_ c: Int32) -> Int64 { sqlite3_column_int64(handle, c) }
     @inline(__always) func isNull(_ c: Int32) -> Bool { sqlite3_column_type(handle, c) == SQLITE_NULL }
     /// A `YYYY-MM-DD` column read from the bytes, without building a String first.

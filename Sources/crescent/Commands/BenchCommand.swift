@@ -6,5 +6,5 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print their figures next to a baseline run in the same command.",
         subcommands: [BenchRFMCommand.self, BenchSegmentCommand.self, BenchDryRunCommand.self, BenchIssueCommand.self,
-                       BenchServeCommand.self])
+                       BenchServeCommand.self, BenchBacktestCommand.self])
 }

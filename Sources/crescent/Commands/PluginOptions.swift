@@ -12,7 +12,7 @@ struct PluginOptions: ParsableArguments {
     var plugins: String?
 
     @Option(name: .customLong("plugin-config"),
-            help: "TOML file with a [name] table of config values per plugin; CRESCENT_<PLUGIN>_<KEY> fills the rest.")
+            help: "TOML file with a [name] table of config values per plugin; CRESCENT_<PLUGIN>__<KEY> fills the rest.")
     var pluginConfig: String?
 
     /// Settings per plugin name from --plugin-config (none without it).
@@ -49,7 +49,7 @@ enum LiveDelivery {
         let composer = MessageComposer(context: context)
         let summary = try runAsync {
             let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
-            await plugins.register(on: dispatcher)
+            try await plugins.register(on: dispatcher)
             return try await DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer)
                 .drain(runId: runId, batchSize: batchSize)
         }

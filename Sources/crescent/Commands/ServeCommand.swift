@@ -80,7 +80,7 @@ struct ServeCommand: ParsableCommand {
         var drain: (@Sendable () async -> Void)?
         if let plugins {
             let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: engine.store))
-            await plugins.register(on: dispatcher)
+            try await plugins.register(on: dispatcher)
             let pump = DeliveryPump(engine: engine, dispatcher: dispatcher, logger: logger)
             drain = { await pump.drain() }
             let channels = await dispatcher.channels

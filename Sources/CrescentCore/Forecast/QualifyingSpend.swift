@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How likely each member's next purchase day has an order meeting a minimum spend, and
+/// what an order that meets it is worth.
+///
+/// The share of a member's purchase days with an order at or above the threshold varies
+/// between members, so
+/// it is modelled as Beta(μm, (1−μ)m) across the population, fitted by maximum
+/// likelihood on every member's (qualifying days k, purchase days n) — the beta-binomial. A member's
+/// own share is then the posterior mean (k + μm) / (n + m): a member who never reached
+/// the threshold is priced from the population (μm / (n + m)), not given a flat ½.
+///
+/// The value of a qualifying order is the member's mean qualifying order, shrunk towards
+/// the population's mean qualifying order with the weight of `valuePriorOrders` orders.
+///
+/// For example:
+/// ```swift
+/// let spend = QualifyingSpend(population, before: Timestamp(day: asOf), minSpend: Money(major: 50))
+/// spend.share[i], spend.value[i]
+/// ```
+public struct QualifyingSpend: Sendable {
+    public let minSpend: Money
+    /// μ: the population's mean share of qualifying purchase days.
+    public let populationShare: Double
+    /// m: how many purchase days' worth of evidence the population prior carries.
+    public let priorStrength: Double
+    /// Mean value of a qualifying order over all members' orders (major units).
+    public let populationValue: Double
+    /// Per member (population order): posterior share of qualifying purchase days.
+    public let share: [Double]
+    /// Per member: expected value of a qualifying order (major units).
+    public let value: [Double]
+
+    /// Orders of prior weight on the population's mean qualifying value.
+    public static let valuePriorOrders = 2.0
+
+    public init(_ population: Population, before cutoff: Timestamp, minSpend: Money) {
+        self.minSpend = minSpend
+        let n = population.count
+        var k = [Int](repeating: 0, count: n), orders = [Int](repeating: 0, count: n)
+        var qualifyingSum = [Double](repeating: 0, count: n), qualifyingOrders = [Int](repeating: 0, count: n)
+        var popSum = 0.0, popCount = 0
+        for i in 0..<n {
+            // Purchase days, as the repeat-buying model counts them: a day qualifies when
+            // any of its orders does (several orders on a day are several chances).
+            var day: Day?, dayQualifies = false
+            for o in population.orders(ofMemberAt: i) where o.time < cutoff {
+                if o.day != day {
+                    if dayQualifies { k[i] += 1 }
+                    day = o.day; dayQualifies = false; orders[i] += 1
+                }
+                if o.amount >= minSpend {
+                    dayQualifies = true
+                    qualifyingSum[i] += o.amount.major; qualifyingOrders[i] += 1
+                }
+            }
+            if dayQualifies { k[i] += 1 }
+            popSum += qualifyingSum[i]; popCount += qualifyingOrders[i]
+        }
+        let totalOrders = orders.reduce(0, +)
+        let (mu, m) = Self.fitPrior(k: k, n: orders)
+        populationShare = mu; priorStrength = m
+        populationValue = popCount > 0 ? popSum / Double(popCount) : minSpend.major
+        let w = Self.valuePriorOrders
+        let popValue = populationValue
+        share = (0..<n).map { i in
+            guard totalOrders > 0 else { return mu }
+            return m.isInfinite ? mu : (Double(k[i]) + mu * m) / (Double(orders[i]) + m)
+        }
+        value = (0..<n).map { i in (qualifyingSum[i] + w * popValue) / (Double(qualifyingOrders[i]) + w) }
+    }
+
+    /// μ and m by maximum likelihood of the beta-binomial over members with orders.
+    /// Degenerate populations (no orders, none or all qualifying) give μ = 0 or 1 with
+    /// infinite strength: every member gets the population's share.
+    static func fitPrior(k: [Int], n: [Int]) -> (mu: Double, strength: Double) {
+        var groups: [[Int]: Double] = [:]
+        var hits = 0, total = 0
+        for (ki, ni) in zip(k, n) where ni > 0 {
+            groups[[ki, ni], default: 0] += 1
+            hits += ki; total += ni
+        }
+        guard total > 0 else { return (0, .infinity) }
+        guard hits > 0, hits < total else { return (Double(hits) / Double(total), .infinity) }
+        let rows = groups.sorted { ($0.key[1], $0.key[0]) < ($1.key[1], $1.key[0]) }
+        func negativeLL(_ p: [Double]) -> Double {
+            guard abs(p[0]) < 30, abs(p[1]) < 20 else { return .infinity }
+            let mu = 1 / (1 + exp(-p[0])), m = exp(p[1])
+            let a = mu * m, b = (1 - mu) * m
+            let lbetaAB = lgamma(a) + lgamma(b) - lgamma(a + b)
+            var total = 0.0
+            for (key, count) in rows {
+                let ki = Double(key[0]), ni = Double(key[1])
+                total += count * (lgamma(ki + a) + lgamma(ni - ki + b) - lgamma(ni + a + b) - lbetaAB)
+            }
+            return -total
+        }
+        let pooled = Double(hits) / Double(total)
+        let best = NelderMead().minimize(start: [log(pooled / (1 - pooled)), log(2)], negativeLL)
+        return (1 / (1 + exp(-best.point[0])), exp(best.point[1]))
+    }
+}

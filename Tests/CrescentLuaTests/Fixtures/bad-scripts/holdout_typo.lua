@@ -1,0 +1,8 @@
+-- expect: validation line 4
+-- problem: unknown field `holdot`, did you mean `holdout`?
+segment "everyone" { where = function(m) return true end }
+playbook "holdout_typo" {
+  goal = "care", audience = "everyone", channels = { "sms" },
+  when = { at = "2026-01-01 10:00" },
+  holdot = 0.1,
+}
