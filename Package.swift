@@ -94,7 +94,8 @@ let package = Package(
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.
         .target(name: "CrescentTestSupport", path: "Tests/CrescentTestSupport"),
-        .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent", "CrescentTestSupport"]),
+        .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent", "CrescentTestSupport"],
+                    exclude: ["Snapshots"]),
         // Depends on the CLI too: the SIGKILL test runs the built `crescent serve`.
         .testTarget(
             name: "CrescentServerTests",

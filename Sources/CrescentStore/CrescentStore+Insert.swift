@@ -47,15 +47,15 @@ extension CrescentStore {
     /// The order insert, reusable inside a caller's transaction (the benchmark skips items).
     static func insert(orders: [Order], in db: Database, withItems: Bool, ignoringExisting: Bool = false) throws {
         let s = try RawStatement(db, """
-            INSERT \(ignoringExisting ? "OR IGNORE " : "")INTO orders (id, member_id, time, store, amount, quantity, discount)
-            VALUES (?,?,?,?,?,?,?)
+            INSERT \(ignoringExisting ? "OR IGNORE " : "")INTO orders (id, member_id, time, store, amount, quantity, discount, reference)
+            VALUES (?,?,?,?,?,?,?,?)
             """)
         let item = try RawStatement(db, """
             INSERT INTO order_items (order_id, line, sku, category, quantity, amount) VALUES (?,?,?,?,?,?)
             """)
         for (i, o) in orders.enumerated() {
             s.bind(1, o.id); s.bind(2, o.memberId); s.bind(3, o.time.seconds); s.bind(4, o.store)
-            s.bind(5, o.amount.minorUnits); s.bind(6, o.quantity); s.bind(7, o.discount.minorUnits)
+            s.bind(5, o.amount.minorUnits); s.bind(6, o.quantity); s.bind(7, o.discount.minorUnits); s.bind(8, o.reference)
             do {
                 try s.run(db)
                 // An ignored (existing) order keeps its items too.

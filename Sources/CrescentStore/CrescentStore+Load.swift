@@ -20,7 +20,7 @@ extension CrescentStore {
     private func loadOrders(_ db: Database) throws -> [Order] {
         var orders: [Order] = []
         orders.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0)
-        let o = try RawStatement(db, "SELECT id, member_id, time, store, amount, quantity, discount FROM orders ORDER BY id")
+        let o = try RawStatement(db, "SELECT id, member_id, time, store, amount, quantity, discount, reference FROM orders ORDER BY id")
         while try o.step(db) {
             // Written by an older version or by hand: refuse with the row, instead of letting
             // every later stats or dry-run trap on date arithmetic.
@@ -30,7 +30,7 @@ extension CrescentStore {
             }
             orders.append(Order(id: o.int(0), memberId: o.int(1), time: time,
                                 store: o.text(3), amount: Money(minorUnits: o.int(4)), quantity: Int(o.int(5)),
-                                discount: Money(minorUnits: o.int(6))))
+                                discount: Money(minorUnits: o.int(6)), reference: o.text(7)))
         }
         // Merge join: both sides ascend by order id.
         let it = try RawStatement(db, "SELECT order_id, sku, category, quantity, amount FROM order_items ORDER BY order_id, line")

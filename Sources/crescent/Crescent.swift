@@ -9,7 +9,7 @@ struct Crescent: ParsableCommand {
         commandName: "crescent",
         abstract: "Write, check and dry-run member-marketing playbooks in Lua.",
         discussion: """
-        Every script runs in a sandbox: no files, no network, no clock but the host's, and
+        Every script runs in a sandbox: no files, no network, no clock but the host's, and \
         limits on instructions, memory and time.
 
         Start here:

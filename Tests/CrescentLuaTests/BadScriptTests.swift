@@ -5,14 +5,15 @@ import Testing
 
 /// One hostile or broken script from `Fixtures/bad-scripts`, with what it must end in.
 /// The first line says it: `-- expect: budget` or `-- expect: syntax line 4` or `-- expect: ok`.
-/// Declaration fixtures say `-- expect: validation line 3`, load through the `crm` API, and
-/// list what must be among their problems, one `-- problem: text` line each.
+/// Declaration fixtures say `-- expect: validation`, load through the `crm` API, and list
+/// every problem with the line it must be reported on (the offending field's own line), one
+/// `-- problem at 12: text` line each.
 struct BadScript: CustomTestStringConvertible, Sendable {
     let name: String
     let source: String
     let expectedKind: ScriptError.Kind?
     let expectedLine: Int?
-    let expectedProblems: [String]
+    let expectedProblems: [(line: Int, text: String)]
 
     var testDescription: String { name }
 
@@ -27,8 +28,12 @@ struct BadScript: CustomTestStringConvertible, Sendable {
             let words = header.replacingOccurrences(of: "-- expect:", with: "").split(separator: " ")
             let kind = words.first.flatMap { $0 == "ok" ? nil : ScriptError.Kind(rawValue: String($0)) }
             let line = words.count == 3 && words[1] == "line" ? Int(words[2]) : nil
-            let problems = source.split(separator: "\n").filter { $0.hasPrefix("-- problem: ") }
-                .map { String($0.dropFirst("-- problem: ".count)) }
+            let problems = source.split(separator: "\n").filter { $0.hasPrefix("-- problem at ") }.compactMap { line in
+                let rest = line.dropFirst("-- problem at ".count)
+                return rest.firstIndex(of: ":").flatMap { colon in
+                    Int(rest[..<colon]).map { ($0, String(rest[rest.index(colon, offsetBy: 2)...])) }
+                }
+            }
             return BadScript(name: name, source: source, expectedKind: kind, expectedLine: line, expectedProblems: problems)
         }
     }()
@@ -95,9 +100,9 @@ return #table.concat(t)
             Issue.record("\(script.name) loaded without a problem")
         } catch {
             #expect(error.problems.allSatisfy { $0.kind == .validation && $0.file == script.name }, "\(error)")
-            if let line = script.expectedLine { #expect(error.problems.allSatisfy { $0.line == line }, "\(error)") }
             for expected in script.expectedProblems {
-                #expect(error.problems.contains { $0.message.contains(expected) }, "\(script.name) lacks \"\(expected)\" in:\n\(error)")
+                #expect(error.problems.contains { $0.message.contains(expected.text) && $0.line == expected.line },
+                        "\(script.name) lacks \"\(expected.text)\" on line \(expected.line) in:\n\(error)")
             }
             #expect(error.problems.count == script.expectedProblems.count, "\(script.name): \(error)")
         }

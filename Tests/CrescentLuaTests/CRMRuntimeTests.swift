@@ -85,7 +85,7 @@ playbook "winback" {
         } catch {
             let text = error.description
             #expect(text.contains("typo.lua:7: coupon: unknown field `min_spent`, did you mean `min_spend`?"))
-            #expect(text.contains("typo.lua:2: playbook \"p\": field `goal`: unknown goal \"win_bak\", did you mean \"win_back\"?"))
+            #expect(text.contains("typo.lua:3: playbook \"p\": field `goal`: unknown goal \"win_bak\", did you mean \"win_back\"?"))
             #expect(text.contains("unknown segment \"al\", did you mean \"all\"?"))
             #expect(text.contains("unknown variable `{{nmae}}`, did you mean `{{name}}`?"))
             #expect(error.problems.allSatisfy { $0.kind == .validation && $0.file == "typo.lua" })
@@ -150,7 +150,7 @@ playbook "winback" {
             let p = try CRMRuntime().load(source: script, chunkName: "c.lua")
             Issue.record("expected problems, got \(p.playbooks.count) playbooks")
         } catch {
-            #expect(error.description.contains("c.lua:2: playbook \"p\": unknown channel \"sns\", did you mean \"sms\"?"))
+            #expect(error.description.contains("c.lua:4: playbook \"p\": unknown channel \"sns\", did you mean \"sms\"?"))
             #expect(error.description.contains("unknown condition \"not_opened\""))
         }
     }

@@ -207,9 +207,9 @@ enum ExampleMembers {
         } catch {
             let problem = error.problems.first { $0.message.contains("min_spent") }
             #expect(problem?.message.contains("did you mean `min_spend`") == true, "\(error)")
-            #expect(problem?.line == 5, "\(error)")
+            #expect(problem?.line == 7, "\(error)")   // the key's own line, not the constructor's
             #expect(problem?.file == "typo.lua")
-            #expect(error.description.contains("typo.lua:5:"), "\(error)")
+            #expect(error.description.contains("typo.lua:7:"), "\(error)")
         }
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CrescentCore
 import CrescentServer
 import CrescentStore
+import CrescentTestSupport
 import Foundation
 import XCTest
 
@@ -38,6 +39,43 @@ final class LiveServerTests: XCTestCase {
         try await client.waitUntilProcessed(db)
         XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 7"), 1)
         XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE id = 1"), 1)
+    }
+
+    /// "SO-2026-0001"-style ids: imported, posted to the API and redeemed, kept as text, each
+    /// idempotency key unique.
+    func testTextOrderIdsRoundTripThroughImportTheAPIAndRedeem() async throws {
+        let file = NSTemporaryDirectory() + "orders-\(UUID().uuidString).json"
+        try #"[{"id":"SO-2026-0001","member_id":8,"time":"2026-11-20 10:00","amount":"30.00","quantity":1}]"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try BuiltCLI.run(["import", file, "--db", db, "--kind", "orders"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE reference = 'SO-2026-0001' AND id < 0"), 1)
+        let again = try BuiltCLI.run(["import", file, "--db", db, "--kind", "orders"])
+        XCTAssertNotEqual(again.status, 0, "a second import of the same text id must be refused")
+
+        let body = #"{"id":"SO-2026-0002","member_id":7,"time":"2026-11-23 01:30","amount":"60.00","quantity":1}"#
+        let posted = try await client.request(.POST, "/v1/orders", body: body)
+        XCTAssertEqual(posted.status, 202, posted.body)
+        try await client.waitUntilProcessed(db)
+        let status = try await client.request(.GET, "/v1/events/order:SO-2026-0002")
+        XCTAssertTrue(status.body.contains("thanks_for_paying: issued 1"), status.body)
+        let replay = try await client.request(.POST, "/v1/orders", body: body)
+        XCTAssertTrue(replay.body.contains(#""duplicate_ids":["order:SO-2026-0002"]"#), replay.body)
+        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE reference = 'SO-2026-0002'"), 1)
+
+        let coupon = try ServerFixtures.count(db, "SELECT id FROM coupon_ledger WHERE member_id = 7")
+        let order = #"{"id":"SO-2026-0003","member_id":7,"time":"2026-11-24 10:00","items":[{"sku":"m1","category":"beauty","amount":60}]}"#
+        let redeemed = try BuiltCLI.run(["redeem", "--db", db, "--coupon", "\(coupon)", "--order", order])
+        XCTAssertEqual(redeemed.status, 0, redeemed.stderr)
+        XCTAssertTrue(redeemed.stdout.contains("on order SO-2026-0003: discount 5.00"), redeemed.stdout)
+        let replayed = try BuiltCLI.run(["redeem", "--db", db, "--coupon", "\(coupon)", "--order", order])
+        XCTAssertTrue(replayed.stdout.contains("nothing changed"), replayed.stdout + replayed.stderr)
+        XCTAssertEqual(try ServerFixtures.count(db, """
+            SELECT count(*) FROM coupon_events WHERE idempotency_key = 'redeem/\(coupon)/SO-2026-0003'
+            """), 1)
+        XCTAssertEqual(try ServerFixtures.count(db, """
+            SELECT count(*) FROM coupon_ledger WHERE id = \(coupon) AND redeemed_order_reference = 'SO-2026-0003'
+            """), 1)
     }
 
     func testANewMemberFiresSignupAndAnUpdateDoesNot() async throws {

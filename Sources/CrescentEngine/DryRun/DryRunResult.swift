@@ -37,6 +37,10 @@ public struct PlaybookDryRun: Sendable {
     public var renderedMessages: RenderedSample
     public var expectations: [ExpectationResult]
     public var journeys: JourneySummary
+    /// The members targeted (indices into the context's views), for comparing two versions.
+    public var audience: Bitset = Bitset(capacity: 0)
+    /// The offer (id in the program's offers) and channel each member index was given.
+    public var offered: [Int32: (offer: Int, channel: String)] = [:]
 }
 
 /// How the journeys went over the horizon: entries, exits by reason, skipped and deferred steps.

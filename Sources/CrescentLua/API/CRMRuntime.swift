@@ -28,6 +28,8 @@ public final class CRMRuntime: @unchecked Sendable {
     /// Registry references of the private keys a member's nested tables are stored under.
     private var nestedKeyRefs: [String: Int32] = [:]
     private var knownOffers = 0
+    /// Where the loaded script's declarations and fields are, to report problems on their lines.
+    private var sourceMap: ScriptSourceMap?
 
     public init(limits: SandboxLimits = SandboxLimits(), clock: any CrescentCore.Clock = FixedClock(Timestamp(seconds: 0)),
                 seed: Int64 = 1) {
@@ -78,6 +80,9 @@ public final class CRMRuntime: @unchecked Sendable {
             _ = try sandbox.load(program: source, chunkName: chunkName)
         } catch { throw ScriptProblems([error]) }
         var parser = DeclarationParser(chunkName: chunkName)
+        let sourceMap = ScriptSourceMap(source: source)
+        self.sourceMap = sourceMap
+        parser.checkStatically(sourceMap)
         let described: LuaValue
         do {
             described = try callInternalReading("describe", chunkName: chunkName) { lua_rawgeti(L, registry, lua_Integer(declarationsRef)); return 1 }
@@ -123,8 +128,10 @@ public final class CRMRuntime: @unchecked Sendable {
         }
         let segmentNames = segments.map(\.name)
         for s in segments {
-            for ref in s.union + s.intersect + s.exclude where !segmentNames.contains(ref) {
-                parser.problem(s.line, "segment \"\(s.name)\"", unknownSegment(ref, segmentNames))
+            for (field, refs) in [("union", s.union), ("intersect", s.intersect), ("exclude", s.exclude)] {
+                for ref in refs where !segmentNames.contains(ref) {
+                    parser.problem(s.line, "segment \"\(s.name)\"", "field `\(field)`: " + unknownSegment(ref, segmentNames))
+                }
             }
         }
         for p in playbooks {
@@ -135,7 +142,7 @@ public final class CRMRuntime: @unchecked Sendable {
         var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:],
                                  tierLadder: tierLadder, pointsRule: pointsRule, economics: economics)
         do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
-        if !parser.problems.isEmpty { throw ScriptProblems(parser.problems) }
+        if !parser.problems.isEmpty { throw ScriptProblems(sourceMap.locate(parser.problems)) }
         self.program = program
         return program
     }
@@ -265,7 +272,7 @@ public final class CRMRuntime: @unchecked Sendable {
         var parser = DeclarationParser(chunkName: program.chunkName)
         do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
         self.program = program
-        if !parser.problems.isEmpty { throw ScriptProblems(parser.problems) }
+        if !parser.problems.isEmpty { throw ScriptProblems(sourceMap?.locate(parser.problems) ?? parser.problems) }
         return ids
     }
 

@@ -7,9 +7,12 @@ struct DeclarationParser {
     var knownChannels: [String] = Schemas.channels
     var problems: [ScriptError] = []
 
+    /// Every problem goes through here. It keeps the declaration's line; `ScriptSourceMap.locate`
+    /// later moves it to the line of the field the site names.
     mutating func problem(_ line: Int, _ what: String, _ message: String) {
         problems.append(ScriptError(kind: .validation, file: chunkName, line: line > 0 ? line : nil,
-                                    message: "\(what): \(message)"))
+                                    message: "\(what): \(message)",
+                                    site: FieldSite.inferred(subject: what, message: message)))
     }
 
     mutating func check(_ schema: FieldSchema, _ spec: [String: LuaValue], line: Int, what: String) {
@@ -154,10 +157,7 @@ struct DeclarationParser {
                 problem(line, what, tooBig)
                 continue
             }
-            for name in MessageTemplate.variables(in: text) where !templateVariableNames.contains(name) {
-                let hint = closest(to: name, in: templateVariableNames).map { ", did you mean `{{\($0)}}`?" } ?? ""
-                problem(line, what, "message uses unknown variable `{{\(name)}}`\(hint)")
-            }
+            for message in MessageTemplate.unknownVariables(in: text) { problem(line, what, message) }
         }
         return template
     }

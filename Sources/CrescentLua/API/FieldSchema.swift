@@ -21,9 +21,15 @@ public struct FieldSchema: Sendable {
     }
 
     /// Problems in `spec` (field → value), each naming the field.
-    public func problems(in spec: [String: LuaValue]) -> [String] {
+    /// - parameter runtimeFields: fields present whose values are known only when the script
+    ///   runs (a static look at the source): their names are checked, their types are not.
+    public func problems(in spec: [String: LuaValue], runtimeFields: Set<String> = []) -> [String] {
         var out: [String] = []
-        for name in required where spec[name] == nil {
+        for name in runtimeFields.sorted() where fields[name] == nil {
+            let hint = closest(to: name, in: Array(fields.keys)).map { ", did you mean `\($0)`?" } ?? ""
+            out.append("unknown field `\(name)`\(hint)")
+        }
+        for name in required where spec[name] == nil && !runtimeFields.contains(name) {
             out.append("missing field `\(name)`")
         }
         for (name, value) in spec.sorted(by: { $0.key < $1.key }) {

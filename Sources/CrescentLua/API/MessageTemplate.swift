@@ -55,6 +55,14 @@ public struct MessageTemplate: Sendable, Equatable {
         return names
     }
 
+    /// One problem per placeholder no message can fill, with a suggestion.
+    static func unknownVariables(in text: String) -> [String] {
+        variables(in: text).filter { !templateVariableNames.contains($0) }.map { name in
+            let hint = closest(to: name, in: templateVariableNames).map { ", did you mean `{{\($0)}}`?" } ?? ""
+            return "message uses unknown variable `{{\(name)}}`\(hint)"
+        }
+    }
+
     /// Fills placeholders. A variable with no value is an error naming it; so is a message
     /// that would grow past `maxRenderedBytes` (naming the placeholder that made it too long).
     public static func render(_ text: String, _ variables: [String: String]) throws(TemplateError) -> String {

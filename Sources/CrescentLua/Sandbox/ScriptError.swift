@@ -26,9 +26,15 @@ public struct ScriptError: Error, Equatable, Sendable, CustomStringConvertible {
     public var line: Int?
     public var message: String
     public var memberId: Int64?
+    /// The column of the offending key, when the source map placed the problem.
+    public var column: Int?
+    /// The declaration field a validation problem is about (`playbook "p"` `budget.platform_share`).
+    public var site: FieldSite?
 
-    public init(kind: Kind, file: String, line: Int? = nil, message: String, memberId: Int64? = nil) {
+    public init(kind: Kind, file: String, line: Int? = nil, message: String, memberId: Int64? = nil,
+                column: Int? = nil, site: FieldSite? = nil) {
         self.kind = kind; self.file = file; self.line = line; self.message = message; self.memberId = memberId
+        self.column = column; self.site = site
     }
 
     public var description: String {

@@ -27,8 +27,11 @@ struct RecordDecoder {
     }
 
     mutating func order(_ r: FieldRecord) throws -> Order {
-        let id = try r.int("id", in: FieldLimits.id) ?? { throw r.fail("id", "is required") }()
-        guard orderIds.insert(id).inserted else { throw r.fail("id", "duplicate order id \(id)") }
+        let text = try r.required("id")
+        guard let (id, reference) = OrderIdentity.parse(text.trimmedSpaces()) else {
+            throw r.fail("id", "\"\(text)\" is not an order id (a number, or up to \(OrderIdentity.maxReferenceBytes) bytes of text without spaces)")
+        }
+        guard orderIds.insert(id).inserted else { throw r.fail("id", "duplicate order id \(reference ?? String(id))") }
         let items = try r.items("items")
         // Items hold at most 10^4 × 10^6 units: the sum cannot overflow, but can leave the range.
         let itemUnits = items.reduce(Int64(0)) { $0 + Int64($1.quantity) }
@@ -41,7 +44,7 @@ struct RecordDecoder {
             time: try r.time("time") ?? { throw r.fail("time", "is required") }(),
             store: try r.text("store"),
             amount: try r.money("amount") ?? { throw r.fail("amount", "is required") }(),
-            quantity: Int(quantity), items: items, discount: try r.money("discount") ?? .zero)
+            quantity: Int(quantity), items: items, discount: try r.money("discount") ?? .zero, reference: reference)
     }
 
     mutating func event(_ r: FieldRecord) throws -> BehaviorEvent {

@@ -40,7 +40,8 @@ public struct Redeemer: Sendable {
     /// - throws: ``UnknownCoupon``, `DatabaseError`.
     public func redeem(coupon id: Int64, order: Order, city: String? = nil, shippingFee: Money = .zero,
                        key: String? = nil) throws -> RedeemOutcome {
-        let key = key ?? "redeem/\(id)/\(order.id)"
+        // The order id as the shop wrote it: "SO-2026-0001" and 17 can never share a key.
+        let key = key ?? "redeem/\(id)/\(order.displayId)"
         return try store.writer.writeWithoutTransaction { db in
             var outcome = RedeemOutcome.refused(.alreadyRedeemed)
             try db.inTransaction(.immediate) {
@@ -70,9 +71,10 @@ public struct Redeemer: Sendable {
                     outcome = .refused(refusal)
                 case .success(let redemption):
                     try db.execute(sql: """
-                        UPDATE coupon_ledger SET state = 'redeemed', redeemed_order_id = ?, redeemed_at = ?, discount_minor = ?
+                        UPDATE coupon_ledger SET state = 'redeemed', redeemed_order_id = ?, redeemed_order_reference = ?,
+                          redeemed_at = ?, discount_minor = ?
                         WHERE id = ?
-                        """, arguments: [order.id, order.time.seconds, redemption.discount.minorUnits, id])
+                        """, arguments: [order.id, order.reference, order.time.seconds, redemption.discount.minorUnits, id])
                     try db.execute(sql: """
                         INSERT INTO coupon_events(idempotency_key, coupon_id, kind, member_id, channel, run_id, playbook,
                           order_id, discount_minor, time) VALUES (?, ?, 'redeem', ?, ?, ?, ?, ?, ?, ?)

@@ -14,7 +14,7 @@ public enum JournalEntry: Sendable, Equatable {
     public var eventId: String {
         switch self {
         case .event(let e): return e.id
-        case .order(let o): return "order:\(o.id)"
+        case .order(let o): return "order:\(o.displayId)"
         case .member(let p):
             let text = JournalPayload.encode(p.member) + p.fields.sorted().joined(separator: ",")
             return "member:\(p.member.id):\(String(JournalPayload.digest(text), radix: 16))"
@@ -165,7 +165,7 @@ extension CrescentStore {
         -> (kind: String, time: Timestamp, attributes: [String: String], payload: String?) {
         switch entry {
         case .event(let e): return (e.kind, e.time, e.attributes, nil)
-        case .order(let o): return (JournalKind.payment, o.time, ["order_id": String(o.id)], JournalPayload.encode(o))
+        case .order(let o): return (JournalKind.payment, o.time, ["order_id": o.displayId], JournalPayload.encode(o))
         case .member:
             return (JournalKind.memberUpsert, receivedAt, signup ? [JournalKind.signupAttribute: "true"] : [:],
                     JournalPayload.encode(merged!))

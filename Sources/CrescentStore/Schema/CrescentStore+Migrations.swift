@@ -92,6 +92,7 @@ extension CrescentStore {
         registerDeliveryMigration(&m)
         registerJourneyMigration(&m)
         registerEventFailureMigration(&m)
+        registerOrderReferenceMigration(&m)
         return m
     }
 }

@@ -10,9 +10,9 @@ struct BenchBacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Score baseline forecasts (uplift 1) over a grid of past campaigns against the actual orders.",
         discussion: """
-        For every as-of day × audience × minimum spend × window: the forecast redemptions and
-        revenue with their 90% intervals, the actual, the error, and the error of a textbook
-        BG/NBD forecast computed in the same run. Ends with summary lines per method:
+        For every as-of day × audience × minimum spend × window: the forecast redemptions and \
+        revenue with their 90% intervals, the actual, the error, and the error of a textbook \
+        BG/NBD forecast computed in the same run. Ends with summary lines per method: \
         mean absolute % error, bias and interval coverage.
         """)
 

@@ -10,10 +10,10 @@ struct BenchIssueCommand: ParsableCommand {
         commandName: "issue",
         abstract: "Time a batch run issuing coupons to synthetic members through all guards into SQLite.",
         discussion: """
-        Builds members (10% without consent, the rest on sms or push), a policy with quiet
-        hours, a frequency cap, an unused-coupon cap, a same-type period and an overlap check,
-        and a coupon with a per-member limit, stock for 80% of the members and a budget. Issues
-        with the journey engine (run-playbook's launch) into a fresh WAL file store
+        Builds members (10% without consent, the rest on sms or push), a policy with quiet \
+        hours, a frequency cap, an unused-coupon cap, a same-type period and an overlap check, \
+        and a coupon with a per-member limit, stock for 80% of the members and a budget. Issues \
+        with the journey engine (run-playbook's launch) into a fresh WAL file store \
         (synchronous=NORMAL), then launches again to time the no-op restart. Build with -c release for meaningful numbers.
         """)
 

@@ -8,8 +8,8 @@ struct BenchRFMCommand: ParsableCommand {
         commandName: "rfm",
         abstract: "Time RFM scores and lifecycle stages against an SQLite GROUP BY on the same orders.",
         discussion: """
-        Generates a synthetic population (no item lines), computes DerivedViews, loads the
-        same orders into an in-memory SQLite store and runs the GROUP BY in docs/PERFORMANCE.md.
+        Generates a synthetic population (no item lines), computes DerivedViews, loads the \
+        same orders into an in-memory SQLite store and runs the GROUP BY in docs/PERFORMANCE.md. \
         Build with -c release for meaningful numbers.
         """)
 

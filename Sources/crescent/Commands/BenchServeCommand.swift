@@ -9,14 +9,14 @@ struct BenchServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Load-test crescent serve on loopback with wrk: events/s accepted, latency percentiles, processing rate.",
         discussion: """
-        Builds a scratch store of --members members and a script with a `payment` playbook,
-        starts `crescent serve` on a free port as a child process, and drives it with wrk
-        (Debian's `wrk`, a C load generator: `apt-get install wrk`) over --connections
-        connections for --seconds: one event per request, every tenth an order, which issues
-        a coupon. wrk keeps every connection busy (closed loop), so the figures are the
-        server's sustained capacity and its latency at that rate. Then waits for the outbox
-        to drain and prints the processing rate, and checks every accepted event was processed.
-        Why a separate generator: on two cores an in-process Swift client takes half the CPU
+        Builds a scratch store of --members members and a script with a `payment` playbook, \
+        starts `crescent serve` on a free port as a child process, and drives it with wrk \
+        (Debian's `wrk`, a C load generator: `apt-get install wrk`) over --connections \
+        connections for --seconds: one event per request, every tenth an order, which issues \
+        a coupon. wrk keeps every connection busy (closed loop), so the figures are the \
+        server's sustained capacity and its latency at that rate. Then waits for the outbox \
+        to drain and prints the processing rate, and checks every accepted event was processed. \
+        Why a separate generator: on two cores an in-process Swift client takes half the CPU \
         the server is being measured on.
         """)
 

@@ -8,6 +8,7 @@ enum CommandRegistry {
         SegmentCommand.self,
         DryRunCommand.self,
         ExplainCommand.self,
+        DiffCommand.self,
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,

@@ -10,11 +10,11 @@ struct DeliverCommand: ParsableCommand {
         commandName: "deliver",
         abstract: "Send pending deliveries through the channel plugins (resume after a crash).",
         discussion: """
-        Reads the store's pending deliveries in id order, renders each member's message from
-        the script's playbook (the same templates and variables as the dry-run, with the offer
-        recorded when it was issued), and sends it through the plugin for its channel. Every
-        attempt is recorded in delivery_attempts; a delivery moves to sent or failed. A key
-        that reached sent is never sent again, so running it twice is safe. Deliveries of
+        Reads the store's pending deliveries in id order, renders each member's message from \
+        the script's playbook (the same templates and variables as the dry-run, with the offer \
+        recorded when it was issued), and sends it through the plugin for its channel. Every \
+        attempt is recorded in delivery_attempts; a delivery moves to sent or failed. A key \
+        that reached sent is never sent again, so running it twice is safe. Deliveries of \
         playbooks not in FILE, or for channels with no plugin, stay pending.
 
           crescent deliver scripts/winback_silent.lua --db crm.sqlite --plugins plugins --run-id 2026-12-01

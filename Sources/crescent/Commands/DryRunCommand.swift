@@ -10,16 +10,16 @@ struct DryRunCommand: ParsableCommand {
         commandName: "dryrun",
         abstract: "Run playbooks against a population with no side effects and forecast the result.",
         discussion: """
-        Nothing is written to a store and nothing is sent. Writes a self-contained HTML report
-        and a JSON report per playbook into --out. With --assert, the playbooks' `expect`
+        Nothing is written to a store and nothing is sent. Writes a self-contained HTML report \
+        and a JSON report per playbook into --out. With --assert, the playbooks' `expect` \
         figures are checked: a miss exits 1 and is written to JUnit XML (--junit).
 
           crescent dryrun scripts/winback_silent.lua --data data/cdnow_sample.txt --seed 42
           crescent dryrun scripts/winback_silent.lua --data synthetic:100000 --assert
 
-        With --plugins, up to --route-sample rendered messages per channel then go through the
-        real plugin code against local fake servers (an HTTP gateway or an SMTP sink on
-        127.0.0.1): nothing leaves the machine. Per channel it prints routed, sent and failed
+        With --plugins, up to --route-sample rendered messages per channel then go through the \
+        real plugin code against local fake servers (an HTTP gateway or an SMTP sink on \
+        127.0.0.1): nothing leaves the machine. Per channel it prints routed, sent and failed \
         with the first failure, and writes NAME.routing.json; with --assert a failure exits 1.
 
           crescent dryrun scripts/winback_silent.lua --plugins plugins --route-sample 20
@@ -53,6 +53,9 @@ struct DryRunCommand: ParsableCommand {
     @Option(name: .customLong("route-sample"), help: "With --plugins: rendered messages per channel to route.")
     var routeSample: Int = 50
 
+    @Option(help: "text, or json: the playbooks' JSON reports as one array on stdout (still written to --out).")
+    var format: OutputFormat = .text
+
     func validate() throws {
         if routeSample < 0 { throw ValidationError("--route-sample must be 0 or more") }
         if let days, !(1...3_660).contains(days) { throw ValidationError("--days must be from 1 to 3660") }
@@ -74,10 +77,11 @@ struct DryRunCommand: ParsableCommand {
         var results: [ExpectationResult] = []
         var routingFailures: [String] = []
         // The tiers the playbooks' audiences were chosen on, when the script declares a ladder.
-        if let tiers = context.tiers, let ladder = context.program.tierLadder {
+        if format == .text, let tiers = context.tiers, let ladder = context.program.tierLadder {
             print(tiers.summary(ladderName: ladder.name) + "\n")
         }
         var fileNames = ReportFileNames()
+        var reports: [String] = []
         for name in names {
             Progress.shared.step("dry-running \(name)")
             let result: PlaybookDryRun
@@ -87,15 +91,17 @@ struct DryRunCommand: ParsableCommand {
             Progress.shared.done()
             let base = (out as NSString).appendingPathComponent(fileNames.stem(for: name))
             try result.report.html().write(toFile: base + ".html", atomically: true, encoding: .utf8)
-            try result.report.jsonString().write(toFile: base + ".json", atomically: true, encoding: .utf8)
-            print(DryRunSummary.text(result, htmlPath: base + ".html"))
+            let json = try result.report.jsonString()
+            try json.write(toFile: base + ".json", atomically: true, encoding: .utf8)
+            reports.append(json.hasSuffix("\n") ? String(json.dropLast()) : json)
+            if format == .text { print(DryRunSummary.text(result, htmlPath: base + ".html")) }
             results += result.expectations
             if delivery.plugins != nil {
                 let sample = result.renderedMessages
                 let routing = try runAsync {
                     await DryRunRouter.route(sample, playbook: name, plugins: plugins, settings: settings) { byId[$0] }
                 }
-                print(DryRunSummary.routing(routing, perChannel: routeSample))
+                if format == .text { print(DryRunSummary.routing(routing, perChannel: routeSample)) }
                 try DryRunSummary.routingJSON(routing).write(toFile: base + ".routing.json", atomically: true, encoding: .utf8)
                 for (channel, t) in routing.byChannel.sorted(by: { $0.key < $1.key }) where t.failed > 0 {
                     routingFailures.append("\(name) \(channel): \(t.failed) of \(t.routed) routed messages failed"
@@ -103,6 +109,7 @@ struct DryRunCommand: ParsableCommand {
                 }
             }
         }
+        if format == .json { print("[\n" + reports.joined(separator: ",\n") + "\n]") }
         if let junit { try JUnitWriter.xml(results, suite: file).write(toFile: junit, atomically: true, encoding: .utf8) }
         let failed = results.filter { !$0.passed }
         if assertExpectations && !(failed.isEmpty && routingFailures.isEmpty) {

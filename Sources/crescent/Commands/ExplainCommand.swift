@@ -11,16 +11,13 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain what each playbook does to one member at a moment, and why.",
         discussion: """
-        For the member and each playbook: every audience segment they are in or out of with the
-        first condition that failed, the offer the formula chose, every guard's verdict in the
-        pipeline's order, the channel picked and why the ones before it were skipped, the
-        rendered message, and the journey state with the next due step. Nothing is written.
+        For the member and each playbook: every audience segment they are in or out of with the first condition that failed, the offer the formula chose, every guard's verdict in the pipeline's order, the channel picked and why the ones before it were skipped, the rendered message, and the journey state with the next due step. Nothing is written.
 
-        With --db the member's journeys and guard history (issues, caps, budget spent) are read
-        from that store; without it the guards see no history.
+        With --db the member's journeys and guard history (issues, caps, budget spent) are read from that store; without it the guards see no history.
 
-          crescent explain scripts/winback_silent.lua --data synthetic:20000 --member 17
-          crescent explain scripts/birthday_gift.lua --data crm.sqlite --db crm.sqlite --member 42 --at "2026-03-01 10:00"
+          crescent explain scripts/winback_silent.lua --member 17
+          crescent explain scripts/birthday_gift.lua --data crm.sqlite \\
+            --db crm.sqlite --member 42 --at "2026-03-01 10:00"
         """)
 
     @Argument(help: "The script with the playbooks.")

@@ -8,10 +8,10 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import members, orders, events (CSV or JSON) or CDNOW transactions into a store.",
         discussion: """
-        The whole file is checked before anything is written: one bad row and nothing is
+        The whole file is checked before anything is written: one bad row and nothing is \
         imported, and the error names the file, line and column, e.g.
           orders.csv:17: column "amount": "12,x" is not an amount
-        The kind is taken from the CSV header or JSON keys (.txt/.dat files are CDNOW)
+        The kind is taken from the CSV header or JSON keys (.txt/.dat files are CDNOW) \
         unless --kind says otherwise. A refused file exits 2 and creates no store.
         """)
 

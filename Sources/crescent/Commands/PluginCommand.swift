@@ -14,9 +14,9 @@ struct PluginCommand: ParsableCommand {
             commandName: "test",
             abstract: "Send a plugin's fixture messages to a local server and print what it received.",
             discussion: """
-            Starts an HTTP gateway or SMTP sink on 127.0.0.1 (random port), points the plugin's
-            URLs and allowed hosts at it, sends plugins/NAME/fixtures.json through the dispatcher
-            (retries, rate limit, idempotency) and prints each request and outcome. Secret config
+            Starts an HTTP gateway or SMTP sink on 127.0.0.1 (random port), points the plugin's \
+            URLs and allowed hosts at it, sends plugins/NAME/fixtures.json through the dispatcher \
+            (retries, rate limit, idempotency) and prints each request and outcome. Secret config \
             values are redacted; unset secrets get stand-in values.
             """)
 

@@ -9,12 +9,13 @@ struct RedeemCommand: ParsableCommand {
         commandName: "redeem",
         abstract: "Apply an issued coupon to an order under its restrictions.",
         discussion: """
-        The order is JSON, amounts in yuan; `time` defaults to now, `city` and `shipping_fee`
-        are optional. A refusal prints the reason and exits 1. Replaying a redemption with
-        the same --key (default redeem/<coupon>/<order id>) changes nothing.
+        The order is JSON, amounts in yuan; `time` defaults to now, `city` and `shipping_fee` \
+        are optional. A refusal prints the reason and exits 1. Replaying a redemption with \
+        the same --key (default redeem/<coupon>/<order id>) changes nothing. Order ids are numbers or text ("SO-2026-0001").
 
-          crescent redeem --db crm.sqlite --coupon 17 --order '{"id": 9001, "time": "2026-12-03 12:00",
-            "store": "sh01", "city": "Shanghai", "items": [{"sku": "m1", "category": "beauty", "amount": 320}]}'
+          crescent redeem --db crm.sqlite --coupon 17 --order '{"id": "SO-2026-0001",
+            "time": "2026-12-03 12:00", "store": "sh01", "city": "Shanghai",
+            "items": [{"sku": "m1", "category": "beauty", "amount": 320}]}'
         """)
 
     @Option(help: "The store (.sqlite).") var db: String
@@ -34,7 +35,7 @@ struct RedeemCommand: ParsableCommand {
         } catch let unknown as UnknownCoupon { throw ScriptFailure(description: unknown.description) }
         switch outcome {
         case .redeemed(let r):
-            print("redeemed coupon \(coupon) on order \(parsed.order.id): discount \(r.discount), pays \(r.paidAmount)"
+            print("redeemed coupon \(coupon) on order \(parsed.order.displayId): discount \(r.discount), pays \(r.paidAmount)"
                   + (r.giftSku.map { ", gift \($0)" } ?? ""))
         case .replayed(let discount):
             print("already redeemed under this key (discount \(discount)): nothing changed")
@@ -81,10 +82,14 @@ enum OrderJSON {
         guard items.count <= 10_000 else { throw UsageError(message: "--order: at most 10000 items") }
         // Bounded items (<= 10^12 minor units each, <= 10,000 of them) cannot overflow these sums.
         let amount = try money(object["amount"], "amount") ?? items.reduce(Money.zero) { $0 + $1.amount }
-        let order = Order(id: try integer(object["id"], "id") ?? 0,
-                          memberId: try integer(object["member_id"], "member_id") ?? 0, time: time,
+        // A number or text ("SO-2026-0001"), as the importers and the API take it.
+        let idText = try (object["id"] as? String) ?? integer(object["id"], "id").map { String($0) }
+        guard let idText, let (id, reference) = OrderIdentity.parse(idText) else {
+            throw UsageError(message: "--order needs an `id`: a number or text such as \"SO-2026-0001\"")
+        }
+        let order = Order(id: id, memberId: try integer(object["member_id"], "member_id") ?? 0, time: time,
                           store: object["store"] as? String, amount: amount,
-                          quantity: items.reduce(0) { $0 + $1.quantity }, items: items)
+                          quantity: items.reduce(0) { $0 + $1.quantity }, items: items, reference: reference)
         return (order, object["city"] as? String, try money(object["shipping_fee"], "shipping_fee") ?? .zero)
     }
 }

@@ -13,14 +13,14 @@ struct RunPlaybookCommand: ParsableCommand {
         discussion: """
         Loads the population from the store; the playbook's audience enters its journey (run id = entry), and every step due by --now runs: offers, every guard against the store's history, coupons, points, pending deliveries and suppressions, in batched transactions that also move each journey. Each (member, step) is written once per run id: run the same command again after a crash to finish the run, or later with a later --now to send the reminders that have come due (members who paid or redeemed are skipped as the playbook says). `crescent serve` runs due steps by itself.
 
-        Without --plugins nothing is sent: the deliveries stay pending. With --plugins, the
-        run's pending deliveries are then sent through the channel plugins (every attempt
-        recorded in delivery_attempts) and a per-channel summary is printed; `crescent deliver`
+        Without --plugins nothing is sent: the deliveries stay pending. With --plugins, the \
+        run's pending deliveries are then sent through the channel plugins (every attempt \
+        recorded in delivery_attempts) and a per-channel summary is printed; `crescent deliver` \
         resumes sending after a crash.
 
           crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01
-          crescent run-playbook scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01 \\
-            --plugins plugins --plugin-config plugins.toml
+          crescent run-playbook scripts/winback_silent.lua --db crm.sqlite \\
+            --run-id 2026-12-01 --plugins plugins --plugin-config plugins.toml
         """)
 
     @Argument(help: "The script with the playbooks.")

@@ -12,12 +12,19 @@ struct SegmentPreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Size of every segment, its share of the population, how segments overlap, and the tiers a declared tier_ladder gives.",
-        discussion: "  crescent segment preview scripts/winback_silent.lua --data data/cdnow_sample.txt")
+        discussion: """
+          crescent segment preview scripts/winback_silent.lua \\
+            --data data/cdnow_sample.txt
+          crescent segment preview scripts/winback_silent.lua --data crm.sqlite --format json
+        """)
 
     @Argument(help: "The script declaring the segments.")
     var file: String
 
     @OptionGroup var data: DataOptions
+
+    @Option(help: "text, or json (on stdout).")
+    var format: OutputFormat = .text
 
     func run() throws {
         let context: CampaignContext
@@ -27,6 +34,14 @@ struct SegmentPreviewCommand: ParsableCommand {
         do { segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll() }
         catch { throw ScriptFailure(description: error.description) }
         Progress.shared.done()
+        if format == .json {
+            let ladder = context.tiers.map { t in
+                Dictionary(uniqueKeysWithValues: t.distribution.map { ($0.tier, SegmentPreview.TierCount(stored: $0.stored, evaluated: $0.evaluated)) })
+            }
+            print(try OutputFormat.json(SegmentPreview(segments, population: context.views.count,
+                                                       asOf: context.asOf.description, tiers: ladder)))
+            return
+        }
         print(SegmentPreview.text(segments, population: context.views.count, asOf: context.asOf.description))
         // A declared ladder decides the tiers segments see: show what it did.
         if let tiers = context.tiers, let ladder = context.program.tierLadder {
@@ -35,8 +50,32 @@ struct SegmentPreviewCommand: ParsableCommand {
     }
 }
 
-/// The preview table and overlap matrix, aligned for a terminal.
-enum SegmentPreview {
+/// Segment sizes and overlaps: aligned for a terminal (`text`), or as JSON (the value itself).
+struct SegmentPreview: Encodable {
+    struct Segment: Encodable { var name: String; var members: Int; var share: Double }
+    struct TierCount: Encodable { var stored: Int; var evaluated: Int }
+
+    var population: Int
+    var asOf: String
+    var segments: [Segment]
+    /// Members in both, for every pair of segments: `overlap[a][b]`.
+    var overlap: [String: [String: Int]]
+    /// Members per tier as stored and as the script's tier_ladder evaluates them.
+    var tiers: [String: TierCount]?
+
+    init(_ segments: [(name: String, members: Bitset)], population: Int, asOf: String, tiers: [String: TierCount]?) {
+        self.population = population
+        self.asOf = asOf
+        self.segments = segments.map {
+            Segment(name: $0.name, members: $0.members.count,
+                    share: population > 0 ? Double($0.members.count) / Double(population) : 0)
+        }
+        overlap = Dictionary(uniqueKeysWithValues: segments.map { a in
+            (a.name, Dictionary(uniqueKeysWithValues: segments.map { b in (b.name, a.members.intersectionCount(b.members)) }))
+        })
+        self.tiers = tiers
+    }
+
     static func text(_ segments: [(name: String, members: Bitset)], population: Int, asOf: String) -> String {
         let width = max(7, segments.map(\.name.count).max() ?? 0)
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }

@@ -11,18 +11,18 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the live engine: event API, playbook triggers, scheduler, metrics.",
         discussion: """
-        Accepted events, orders and member upserts are written to the store's outbox before
-        the answer (202), then processed in order: each event scene runs the playbooks whose
-        `when.trigger` names it; scheduled playbooks run when `when.at` (and `every`) come due.
-        Scripts are reloaded when their files change; a broken edit is rejected and the
+        Accepted events, orders and member upserts are written to the store's outbox before \
+        the answer (202), then processed in order: each event scene runs the playbooks whose \
+        `when.trigger` names it; scheduled playbooks run when `when.at` (and `every`) come due. \
+        Scripts are reloaded when their files change; a broken edit is rejected and the \
         running version stays. SIGTERM or SIGINT drains in-flight work and stops.
 
           crescent import data/cdnow_sample.txt --db crm.sqlite
           crescent serve --db crm.sqlite --scripts scripts --token s3cret
-          curl -H 'Authorization: Bearer s3cret' -d '{"id":"e1","member_id":1,"kind":"app_open","time":"2026-11-23 10:00"}' \\
-               http://127.0.0.1:8080/v1/events
+          curl -H 'Authorization: Bearer s3cret' http://127.0.0.1:8080/v1/events \\
+            -d '{"id":"e1","member_id":1,"kind":"app_open","time":"2026-11-23 10:00"}'
 
-        Endpoints: POST /v1/events, /v1/orders, /v1/members, /v1/scripts/reload;
+        Endpoints: POST /v1/events, /v1/orders, /v1/members, /v1/scripts/reload; \
         GET /v1/events/{id}, /v1/scripts, /v1/segments?script=F, /v1/playbooks, /health, /metrics.
         """)
 

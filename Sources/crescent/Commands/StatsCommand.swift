@@ -8,10 +8,10 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Summarise a population: lifecycle stages, RFM scores, tiers, consent, order value.",
         discussion: """
-        POP is a store (.sqlite), CSV, JSON, CDNOW .txt, or synthetic:N (with --seed).
-        Only orders before --as-of count; the default is the day after the last order.
-        Lifecycle defaults: new = first order < 30 days ago, silent = none for 90 days,
-        churned = none for 365 days; otherwise the last 90 days' order rate against the
+        POP is a store (.sqlite), CSV, JSON, CDNOW .txt, or synthetic:N (with --seed). \
+        Only orders before --as-of count; the default is the day after the last order. \
+        Lifecycle defaults: new = first order < 30 days ago, silent = none for 90 days, \
+        churned = none for 365 days; otherwise the last 90 days' order rate against the \
         year before decides rising (≥ 1.25×), declining (≤ 0.75×) or mature.
         """)
 
@@ -21,6 +21,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "RFM window in days.") var windowDays: Int = 365
     @Option(help: "Frequency counts: orders | distinct_days.") var frequency: String = "orders"
     @Flag(help: "Print how long loading and computing took.") var timing = false
+    @Option(help: "text, or json (on stdout).") var format: OutputFormat = .text
 
     func run() throws {
         var day: Day? = nil
@@ -43,6 +44,10 @@ struct StatsCommand: ParsableCommand {
                                          config: DerivedViewsConfig(windowDays: windowDays, frequencyCounting: counting))
         }
         if timing { print("loaded in \(loading.timingText) s, derived views in \(computing.timingText) s\n") }
-        print(StatsReport(population: population, views: views, source: data).text, terminator: "")
+        let report = StatsReport(population: population, views: views, source: data)
+        switch format {
+        case .text: print(report.text, terminator: "")
+        case .json: print(try OutputFormat.json(report))
+        }
     }
 }

@@ -1,47 +1,86 @@
 import CrescentCore
 
-/// The text `crescent stats` prints: aligned tables, one per breakdown.
-struct StatsReport {
-    let population: Population
-    let views: DerivedViews
-    let source: String
+/// What `crescent stats` reports: counted once, printed as aligned tables or as JSON.
+struct StatsReport: Encodable {
+    struct Value: Encodable {
+        var orders: Int, revenueMinor: Int64, units: Int
+        var activeCustomers: Int, newCustomers: Int, returningCustomers: Int
+        var aovMinor: Int64, upt: Double, aspuMinor: Int64, purchaseFrequency: Double
+        var valuePerCustomerMinor: Int64
+        /// AOV × frequency × (new + returning).
+        var annualTargetMinor: Int64
+    }
 
-    var text: String {
-        let n = population.members.count
-        var out = "\(source): \(n) members, \(population.orders.count) orders, as of \(views.asOf) "
-            + "(RFM window \(views.config.windowDays) days, frequency by \(views.config.frequencyCounting.rawValue))\n\n"
+    var source: String
+    var members: Int
+    var orders: Int
+    var asOf: String
+    var windowDays: Int
+    var frequencyCounting: String
+    /// Members per lifecycle stage, every stage listed.
+    var lifecycle: [String: Int]
+    /// Members per score 0...5 (0: a prospect with no orders) for each of r, f and m.
+    var rfm: [String: [Int]]
+    /// Members per stored tier.
+    var tiers: [String: Int]
+    var consent: [String: Int]
+    var value: Value
 
-        var stages: [LifecycleStage: Int] = [:]
-        for m in views.metrics { stages[m.lifecycle, default: 0] += 1 }
-        out += Self.table(["lifecycle", "members", "share"],
-                          LifecycleStage.allCases.map { [$0.name, "\(stages[$0] ?? 0)", Self.share(stages[$0] ?? 0, n)] })
-
+    init(population: Population, views: DerivedViews, source: String) {
+        self.source = source
+        members = population.members.count
+        orders = population.orders.count
+        asOf = views.asOf.description
+        windowDays = views.config.windowDays
+        frequencyCounting = views.config.frequencyCounting.rawValue
+        lifecycle = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0.name, 0) })
         var r = [Int](repeating: 0, count: 6), f = r, m = r
-        for x in views.metrics { r[x.r] += 1; f[x.f] += 1; m[x.m] += 1 }
-        out += Self.table(["score", "R", "F", "M"],
-                          (0...5).reversed().map { [$0 == 0 ? "- (prospect)" : "\($0)", "\(r[$0])", "\(f[$0])", "\(m[$0])"] })
-
+        for x in views.metrics {
+            lifecycle[x.lifecycle.name, default: 0] += 1
+            r[x.r] += 1; f[x.f] += 1; m[x.m] += 1
+        }
+        rfm = ["r": r, "f": f, "m": m]
         var tiers: [String: Int] = [:], consent: [String: Int] = [:]
         for member in population.members {
             tiers[member.tier, default: 0] += 1
             for c in member.consent { consent[c, default: 0] += 1 }
         }
+        self.tiers = tiers
+        self.consent = consent
+        let s = views.summary
+        value = Value(
+            orders: s.orders, revenueMinor: s.revenue.minorUnits, units: s.units,
+            activeCustomers: s.activeCustomers, newCustomers: s.newCustomers, returningCustomers: s.returningCustomers,
+            aovMinor: s.aov.minorUnits, upt: s.upt, aspuMinor: s.aspu.minorUnits, purchaseFrequency: s.purchaseFrequency,
+            valuePerCustomerMinor: s.valuePerCustomer.minorUnits,
+            annualTargetMinor: CustomerValueSummary.annualTarget(
+                aov: s.aov, frequency: s.purchaseFrequency, newCustomers: s.newCustomers,
+                returningCustomers: s.returningCustomers).minorUnits)
+    }
+
+    var text: String {
+        let n = members
+        var out = "\(source): \(n) members, \(orders) orders, as of \(asOf) "
+            + "(RFM window \(windowDays) days, frequency by \(frequencyCounting))\n\n"
+        out += Self.table(["lifecycle", "members", "share"],
+                          LifecycleStage.allCases.map { [$0.name, "\(lifecycle[$0.name] ?? 0)", Self.share(lifecycle[$0.name] ?? 0, n)] })
+        let (r, f, m) = (rfm["r"]!, rfm["f"]!, rfm["m"]!)
+        out += Self.table(["score", "R", "F", "M"],
+                          (0...5).reversed().map { [$0 == 0 ? "- (prospect)" : "\($0)", "\(r[$0])", "\(f[$0])", "\(m[$0])"] })
         out += Self.table(["tier", "members", "share"],
                           tiers.sorted { $0.value > $1.value || $0.value == $1.value && $0.key < $1.key }
                             .map { [$0.key, "\($0.value)", Self.share($0.value, n)] })
         out += Self.table(["consent", "members", "share"],
                           consent.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)", Self.share($0.value, n)] })
-
-        let s = views.summary
-        let target = CustomerValueSummary.annualTarget(aov: s.aov, frequency: s.purchaseFrequency,
-                                                       newCustomers: s.newCustomers, returningCustomers: s.returningCustomers)
+        let v = value
+        func money(_ minor: Int64) -> String { "\(Money(minorUnits: minor))" }
         out += Self.table(["value (window)", ""], [
-            ["orders", "\(s.orders)"], ["revenue", "\(s.revenue)"], ["units", "\(s.units)"],
-            ["active customers", "\(s.activeCustomers)"], ["  new", "\(s.newCustomers)"],
-            ["  returning", "\(s.returningCustomers)"],
-            ["AOV", "\(s.aov)"], ["UPT", Self.fixed(s.upt)], ["ASPU", "\(s.aspu)"],
-            ["purchase frequency", Self.fixed(s.purchaseFrequency)], ["value per customer", "\(s.valuePerCustomer)"],
-            ["AOV × freq × (new + returning) ≈", "\(target)"],
+            ["orders", "\(v.orders)"], ["revenue", money(v.revenueMinor)], ["units", "\(v.units)"],
+            ["active customers", "\(v.activeCustomers)"], ["  new", "\(v.newCustomers)"],
+            ["  returning", "\(v.returningCustomers)"],
+            ["AOV", money(v.aovMinor)], ["UPT", Self.fixed(v.upt)], ["ASPU", money(v.aspuMinor)],
+            ["purchase frequency", Self.fixed(v.purchaseFrequency)], ["value per customer", money(v.valuePerCustomerMinor)],
+            ["AOV × freq × (new + returning) ≈", money(v.annualTargetMinor)],
         ])
         return out
     }

@@ -1,5 +1,5 @@
--- expect: validation line 4
--- problem: field `holdout` must be a share from 0 up to (not including) 1, e.g. 0.1
+-- expect: validation
+-- problem at 7: field `holdout` must be a share from 0 up to (not including) 1, e.g. 0.1
 segment "everyone" { where = function(m) return true end }
 playbook "holdout_share" {
   goal = "care", audience = "everyone", channels = { "sms" },

@@ -1,5 +1,5 @@
--- expect: validation line 4
--- problem: unknown field `holdot`, did you mean `holdout`?
+-- expect: validation
+-- problem at 7: unknown field `holdot`, did you mean `holdout`?
 segment "everyone" { where = function(m) return true end }
 playbook "holdout_typo" {
   goal = "care", audience = "everyone", channels = { "sms" },

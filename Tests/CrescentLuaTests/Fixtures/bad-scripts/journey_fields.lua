@@ -1,7 +1,7 @@
--- expect: validation line 6
--- problem: field `reentry`: unknown value "aftr_exit", did you mean "after_exit"?
--- problem: field `exit_on`: unknown event "paymnt", did you mean "payment"?
--- problem: field `quiet_hours`: unknown value "wait"
+-- expect: validation
+-- problem at 9: field `reentry`: unknown value "aftr_exit", did you mean "after_exit"?
+-- problem at 10: field `exit_on`: unknown event "paymnt", did you mean "payment"?
+-- problem at 11: field `quiet_hours`: unknown value "wait"
 segment "everyone" { where = function(m) return true end }
 playbook "journey_typos" {
   goal = "retain", audience = "everyone", channels = { "sms" },

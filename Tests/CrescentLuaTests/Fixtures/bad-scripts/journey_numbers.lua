@@ -1,7 +1,7 @@
--- expect: validation line 6
--- problem: field `timezone`: unknown time zone "Mars/Olympus"
--- problem: field `when.days_before` must be a whole number of days from 0 to 3650
--- problem: field `reentry.after_days` must be a whole number of days from 1 to 3650
+-- expect: validation
+-- problem at 9: field `timezone`: unknown time zone "Mars/Olympus"
+-- problem at 8: field `when.days_before` must be a whole number of days from 0 to 3650
+-- problem at 10: field `reentry.after_days` must be a whole number of days from 1 to 3650
 segment "everyone" { where = function(m) return true end }
 playbook "journey_numbers" {
   goal = "care", audience = "everyone", channels = { "sms" },

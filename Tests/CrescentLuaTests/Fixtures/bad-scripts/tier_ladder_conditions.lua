@@ -1,8 +1,8 @@
--- expect: validation line 6
--- problem: tier "gold" entry rfm: unknown field `mm`, did you mean `m`?
--- problem: field `rfm.r` must be a score 0...5, got 6
--- problem: field `renewal` takes exactly one condition, got 2
--- problem: field `within_days` is the window of `spend`, which is missing
+-- expect: validation
+-- problem at 10: tier "gold" entry rfm: unknown field `mm`, did you mean `m`?
+-- problem at 10: field `rfm.r` must be a score 0...5, got 6
+-- problem at 11: field `renewal` takes exactly one condition, got 2
+-- problem at 9: field `within_days` is the window of `spend`, which is missing
 tier_ladder "club" {
   tiers = {
     { name = "basic", entry = { registration = true } },

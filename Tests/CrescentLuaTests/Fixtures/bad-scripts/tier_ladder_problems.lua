@@ -1,10 +1,10 @@
--- expect: validation line 9
--- problem: tier "silver": unknown field `validty_days`, did you mean `validity_days`?
--- problem: tier "gold" entry: field `single_order` must be a number, got a string
--- problem: field `tiers`: tier "gold" is declared twice
--- problem: tiers out of order: "platinum" entry `spend` 1000.00 is not above "gold"'s 5000.00
--- problem: unknown benefit "free_shiping", did you mean "free_shipping"?
--- problem: tier #5: missing field `name`
+-- expect: validation
+-- problem at 12: tier "silver": unknown field `validty_days`, did you mean `validity_days`?
+-- problem at 13: tier "gold" entry: field `single_order` must be a number, got a string
+-- problem at 10: field `tiers`: tier "gold" is declared twice
+-- problem at 9: tiers out of order: "platinum" entry `spend` 1000.00 is not above "gold"'s 5000.00
+-- problem at 13: unknown benefit "free_shiping", did you mean "free_shipping"?
+-- problem at 15: tier #5: missing field `name`
 -- One ladder, six mistakes: all of them are reported, each naming the tier and field.
 tier_ladder "club" {
   tiers = {

@@ -1,4 +1,4 @@
--- expect: validation line 4
+-- expect: validation line 7
 -- problem: playbook "p": field `budget` is infinite
 segment "everyone" { where = function(m) return true end }
 playbook "p" {

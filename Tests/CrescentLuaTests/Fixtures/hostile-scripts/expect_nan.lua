@@ -1,4 +1,4 @@
--- expect: validation line 4
+-- expect: validation line 7
 -- problem: playbook "p": expect.roi: write a comparison such as ">= 1.5"
 segment "everyone" { where = function(m) return true end }
 playbook "p" {

@@ -1,4 +1,4 @@
--- expect: validation line 4
+-- expect: validation line 7
 -- problem: playbook "p" step 1: message has 4000 placeholders; a template holds at most 100
 segment "everyone" { where = function(m) return true end }
 playbook "p" {

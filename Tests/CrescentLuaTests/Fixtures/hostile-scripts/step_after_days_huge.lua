@@ -1,4 +1,4 @@
--- expect: validation line 5
+-- expect: validation line 8
 -- problem: playbook "p" step 2: field `after_days` must be from 0 to 3650
 -- problem: playbook "p" step 3: field `after_days` is not a number (NaN
 segment "everyone" { where = function(m) return true end }

@@ -1,4 +1,4 @@
--- expect: validation line 3
+-- expect: validation line 6
 -- problem: tier "gold" entry: field `within_days` must be at most 36500, got 1000000000000
 tier_ladder "club" {
   tiers = {

@@ -1,4 +1,4 @@
--- expect: validation line 4
+-- expect: validation line 7
 -- problem: playbook "p": field `uplift` is not a number (NaN
 segment "everyone" { where = function(m) return true end }
 playbook "p" {

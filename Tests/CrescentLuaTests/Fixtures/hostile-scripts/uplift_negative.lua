@@ -1,4 +1,4 @@
--- expect: validation line 4
+-- expect: validation line 7
 -- problem: playbook "p": field `uplift` must be at least 0, got -2
 segment "everyone" { where = function(m) return true end }
 playbook "p" {

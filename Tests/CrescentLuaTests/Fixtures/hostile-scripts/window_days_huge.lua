@@ -1,4 +1,4 @@
--- expect: validation line 4
+-- expect: validation line 7
 -- problem: playbook "p": field `window_days` must be at most 36500, got 1000000000000
 segment "everyone" { where = function(m) return true end }
 playbook "p" {
