@@ -1,10 +1,10 @@
--- expect: validation line 9
--- problem: economics: unknown field `point_valu`, did you mean `point_value`?
--- problem: economics: field `margin` must be a share from 0 to 1, got 35.0
--- problem: economics message_cost: unknown channel "smss", did you mean "sms"?
--- problem: economics: field `message_cost.email` must be a finite cost >= 0, got -0.002
--- problem: economics: field `message_cost.push` must be a finite cost >= 0, got inf
--- problem: economics: field `message_cost.wechat` must be a number, got a string
+-- expect: validation
+-- problem at 12: economics: unknown field `point_valu`, did you mean `point_value`?
+-- problem at 10: economics: field `margin` must be a share from 0 to 1, got 35.0
+-- problem at 11: economics message_cost: unknown channel "smss", did you mean "sms"?
+-- problem at 11: economics: field `message_cost.email` must be a finite cost >= 0, got -0.002
+-- problem at 11: economics: field `message_cost.push` must be a finite cost >= 0, got inf
+-- problem at 11: economics: field `message_cost.wechat` must be a number, got a string
 segment "everyone" { where = function(m) return true end }
 economics {
   margin = 35,
