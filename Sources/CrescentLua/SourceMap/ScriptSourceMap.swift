@@ -26,6 +26,8 @@ public struct ScriptSourceMap {
 
     static let declarationKinds: Set<String> = ["segment", "playbook", "tier_ladder", "points_rule"]
     static let offerKinds: Set<String> = ["coupon", "points", "red_packet", "call_task", "content"]
+    /// Declared once per programme, so without a name: `economics { … }`.
+    static let namelessDeclarationKinds: Set<String> = ["economics"]
 
     private(set) var declarations: [Declaration] = []
     private(set) var offers: [OfferConstructor] = []
@@ -49,6 +51,10 @@ public struct ScriptSourceMap {
                 if symbol(j, "(") { j += 1 }
                 guard symbol(j, "{") else { continue }
                 declarations.append(Declaration(kind: t.text, name: name, position: t.position, table: reader.table(at: j).0))
+            } else if Self.namelessDeclarationKinds.contains(t.text) {
+                let j = symbol(i + 1, "(") ? i + 2 : i + 1
+                guard symbol(j, "{") else { continue }
+                declarations.append(Declaration(kind: t.text, name: "", position: t.position, table: reader.table(at: j).0))
             } else if Self.offerKinds.contains(t.text) {
                 let j = symbol(i + 1, "(") ? i + 2 : i + 1
                 guard symbol(j, "{") else { continue }
@@ -76,6 +82,10 @@ public struct ScriptSourceMap {
         let rootPosition: SourcePosition
         if let name = site.name {
             guard let d = declarations.first(where: { $0.kind == site.kind && $0.name == name }) else { return nil }
+            (root, rootPosition) = (d.table, d.position)
+        } else if Self.namelessDeclarationKinds.contains(site.kind) {
+            // The one on the line Lua reported: a second declaration is reported on its own line.
+            guard let line, let d = declarations.first(where: { $0.kind == site.kind && $0.position.line == line }) else { return nil }
             (root, rootPosition) = (d.table, d.position)
         } else {
             guard let line, let o = offers.first(where: { $0.kind == site.kind && $0.position.line == line }) else { return nil }
