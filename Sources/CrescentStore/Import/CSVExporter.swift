@@ -26,7 +26,7 @@ public enum CSVExporter {
         var out = orderHeader + "\n"
         for o in orders {
             let items = o.items.map { "\($0.sku)|\($0.category)|\($0.quantity)|\($0.amount)" }.joined(separator: ";")
-            let fields = [String(o.id), String(o.memberId), o.time.description, o.store ?? "", o.amount.description,
+            let fields = [o.displayId, String(o.memberId), o.time.description, o.store ?? "", o.amount.description,
                           String(o.quantity), o.discount.description, items]
             out += fields.map(CSVReader.escape).joined(separator: ",") + "\n"
         }
