@@ -14,18 +14,11 @@ extension SVGChart {
         let left = 64.0, right = 64.0, top = 24.0, bottom = 30.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maximum = columns.map { $0.perStep.reduce(0, +) }.max() ?? 0
-        let step = niceStep(max(maximum, 1))
-        let ceiling = max(step, (maximum / step).rounded(.up) * step)
+        let (ceiling, grid) = valueGrid(maximum: max(maximum, 1), top: top, plotH: plotH, left: left, right: width - right)
         let spendMax = max(columns.last?.cumulativeSpend ?? 0, 1)
         let y = { (v: Double) in top + plotH - max(0, v) / ceiling * plotH }
         let ySpend = { (v: Double) in top + plotH - max(0, v) / spendMax * plotH }
-        var svg = open(width, height, title)
-        var tick = 0.0
-        while tick <= ceiling + step / 2 {
-            svg += "<line class=\"grid\" x1=\"\(c(left))\" y1=\"\(c(y(tick)))\" x2=\"\(c(width - right))\" y2=\"\(c(y(tick)))\"/>\n"
-            svg += "<text class=\"tick\" x=\"\(c(left - 8))\" y=\"\(c(y(tick) + 4))\" text-anchor=\"end\">\(e(ReportText.compact(tick)))</text>\n"
-            tick += step
-        }
+        var svg = open(width, height, title) + grid
         let slot = plotW / Double(max(columns.count, 1))
         let barW = max(1, slot * 0.7)
         var line: [String] = []

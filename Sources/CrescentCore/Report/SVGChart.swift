@@ -74,20 +74,30 @@ enum SVGChart {
     }
 
     /// Vertical bars on a ticked axis, with interval whiskers: cost against revenue.
+    /// A rounded ceiling for values up to `maximum`, and the horizontal grid lines with their
+    /// labels from 0 to it, for a plot `plotH` high starting at `top`, from x `left` to `right`.
+    static func valueGrid(maximum: Double, top: Double, plotH: Double, left: Double,
+                          right: Double) -> (ceiling: Double, svg: String) {
+        let step = niceStep(maximum)
+        let ceiling = max(step, (maximum / step).rounded(.up) * step)
+        let y = { (v: Double) in top + plotH - max(0, v) / ceiling * plotH }
+        var svg = ""
+        var tick = 0.0
+        while tick <= ceiling + step / 2 {
+            svg += "<line class=\"grid\" x1=\"\(c(left))\" y1=\"\(c(y(tick)))\" x2=\"\(c(right))\" y2=\"\(c(y(tick)))\"/>\n"
+            svg += "<text class=\"tick\" x=\"\(c(left - 8))\" y=\"\(c(y(tick) + 4))\" text-anchor=\"end\">\(e(ReportText.compact(tick)))</text>\n"
+            tick += step
+        }
+        return (ceiling, svg)
+    }
+
     static func verticalBars(_ bars: [Bar], title: String, width: Double = 940, height: Double = 280) -> String {
         let left = 64.0, right = 16.0, top = 24.0, bottom = 30.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maximum = bars.map { max($0.value, $0.high ?? 0) }.max() ?? 0
-        let step = niceStep(maximum)
-        let ceiling = max(step, (maximum / step).rounded(.up) * step)
+        let (ceiling, grid) = valueGrid(maximum: maximum, top: top, plotH: plotH, left: left, right: width - right)
         let y = { (v: Double) in top + plotH - max(0, v) / ceiling * plotH }
-        var svg = open(width, height, title)
-        var tick = 0.0
-        while tick <= ceiling + step / 2 {
-            svg += "<line class=\"grid\" x1=\"\(c(left))\" y1=\"\(c(y(tick)))\" x2=\"\(c(width - right))\" y2=\"\(c(y(tick)))\"/>\n"
-            svg += "<text class=\"tick\" x=\"\(c(left - 8))\" y=\"\(c(y(tick) + 4))\" text-anchor=\"end\">\(e(ReportText.compact(tick)))</text>\n"
-            tick += step
-        }
+        var svg = open(width, height, title) + grid
         let slot = plotW / Double(max(bars.count, 1))
         let barW = min(72, slot * 0.56)
         for (i, bar) in bars.enumerated() {
