@@ -9,23 +9,15 @@ import Testing
 struct DeliveryCLITests {
     typealias F = DeliveryFixtures
 
-    static func run(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let r = try BuiltCLI.run(arguments)
+        return (r.status, r.output)
     }
 
     @Test("run-playbook --plugins sends the run's deliveries; deliver afterwards finds nothing pending",
           .timeLimit(.minutes(1)))
     func runPlaybookThenDeliver() throws {
-        let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
+        _ = try #require(BuiltCLI.path, "build the CLI first: swift build")
         let gateway = try FakeHTTPGateway.start()
         defer { gateway.shutdown() }
         let dir = try F.scratchDir()
@@ -45,7 +37,7 @@ struct DeliveryCLITests {
         try CrescentStore(path: db).insert(members: F.members(9))
 
         let plugins = ["--plugins", dir + "/plugins", "--plugin-config", dir + "/plugins.toml"]
-        let issued = try Self.run(binary, ["run-playbook", dir + "/welcome.lua", "--db", db, "--run-id", F.runId,
+        let issued = try Self.run(["run-playbook", dir + "/welcome.lua", "--db", db, "--run-id", F.runId,
                                            "--now", "2026-11-01 03:00"] + plugins)
         #expect(issued.status == 0, "\(issued.output)")
         #expect(issued.output.contains("issued 9 (sms 9)"))
@@ -54,7 +46,7 @@ struct DeliveryCLITests {
         #expect(gateway.acceptedKeys.count == 8)
         #expect(Set(gateway.acceptedKeys).count == 8)
 
-        let resumed = try Self.run(binary, ["deliver", dir + "/welcome.lua", "--db", db] + plugins)
+        let resumed = try Self.run(["deliver", dir + "/welcome.lua", "--db", db] + plugins)
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("nothing pending to deliver"))
         #expect(gateway.requests.count == 8)
@@ -62,7 +54,7 @@ struct DeliveryCLITests {
         #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'sent'") == 8)
         #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'failed'") == 1)
 
-        let bad = try Self.run(binary, ["deliver", dir + "/welcome.lua", "--db", db])
+        let bad = try Self.run(["deliver", dir + "/welcome.lua", "--db", db])
         #expect(bad.status == 2)
     }
 }

@@ -7,17 +7,8 @@ import Testing
 /// a trap (a signal) or a file outside `--out`.
 @Suite(.serialized) struct HostileCLITests {
     static func run(_ arguments: [String]) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
-        let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, p.terminationReason, String(decoding: data, as: UTF8.self))
+        let r = try BuiltCLI.run(arguments)
+        return (r.status, r.reason, r.output)
     }
 
     static func scratch() throws -> String {

@@ -3,8 +3,13 @@ import Foundation
 /// What a run of the built CLI printed and how it ended.
 public struct CLIRun: Sendable {
     public var status: Int32
+    /// `.uncaughtSignal` when it crashed or was killed, whatever `status` says.
+    public var reason: Process.TerminationReason
     public var stdout: String
     public var stderr: String
+
+    /// Both streams, for tests that only look for a message wherever it was printed.
+    public var output: String { stdout + stderr }
 }
 
 extension BuiltCLI {
@@ -28,7 +33,7 @@ extension BuiltCLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         while !errData.done { usleep(1000) }
-        return CLIRun(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        return CLIRun(status: p.terminationStatus, reason: p.terminationReason, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData.value, as: UTF8.self))
     }
 }
