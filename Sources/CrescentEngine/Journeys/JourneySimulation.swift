@@ -71,6 +71,12 @@ struct JourneySimulation {
             for at in entries where at >= dayStart && at < dayEnd {
                 try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
             }
+            // An event scene other than payment is not simulated: the members it holds for
+            // now (the audience) enter on the first day, as the events that put them there.
+            if d == 0, case .event(let scene) = plan.entry, scene != "payment" {
+                let at = dayStart.adding(seconds: Int64(plan.playbook.schedule.secondOfDay))
+                try engine.enter(audience.indices, at: at, entryKey: { id in "event:sim:\(scene):\(id)" })
+            }
             if case .date(let scene) = plan.entry {
                 let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
                 let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
@@ -128,6 +134,7 @@ struct JourneySimulation {
         if let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id] {
             engine.recorder.recordRedemption(of: j, at: time)
         }
+        try engine.observe(event: "redeem", member: id, at: time)
     }
 
     /// The day's purchases drawn from the model: every audience member when purchases can
@@ -136,7 +143,7 @@ struct JourneySimulation {
     /// member's chance that a purchase day meets its minimum spend (`QualifyingSpend`).
     private mutating func drawOrders(on day: Day, daily: [Double], uplift: Double,
                                      reminderUplift: Double) -> [(member: Int32, time: Timestamp, amount: Money?)] {
-        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty
+        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty || plan.waits(for: "payment")
             || plan.steps.contains { $0.condition == .purchased || $0.condition == .notPurchased }
         let members: [Int32] = everyone ? audience.indices : holding.keys.sorted()
         var out: [(Int32, Timestamp, Money?)] = []
