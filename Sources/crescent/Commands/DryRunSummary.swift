@@ -26,10 +26,15 @@ enum DryRunSummary {
             "  targeted     \(rep.total.targeted)",
             journeys,
         ]
-        for s in r.steps {
+        for (k, s) in r.steps.enumerated() {
             let ch = s.byChannel.keys.sorted().map { "\($0) \(s.byChannel[$0]!)" }.joined(separator: ", ")
+            if let wait = r.playbook.steps.indices.contains(k) ? r.playbook.steps[k].wait : nil {
+                let answered = r.journeys.branches["\(s.name): event"] ?? 0, timedOut = r.journeys.branches["\(s.name): timeout"] ?? 0
+                lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) waits \(wait.withinDays) day(s) for \(wait.event): \(answered) did, \(timedOut) timed out")
+                continue
+            }
             if s.eligible == 0 {
-                lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) not reached (a wait, or no member got this far)")
+                lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) not reached")
                 continue
             }
             let days = s.lastDay.map { "\(s.day)…\($0)" } ?? "\(s.day)"
