@@ -93,19 +93,31 @@ struct JourneySimulation {
             }
             // Everything that happens at one instant is applied before the steps due at that
             // instant run, as `serve` processes the events it accepted before its due steps.
+            // Steps are decided at their own due time, so they can wait and run in one batch
+            // (one offer-formula call for many members), unless an event is about to touch a
+            // journey that is already due: then the steps due before the event run first.
             var k = 0
             while k < orders.count {
                 let time = orders[k].time
-                try engine.advance(to: time.adding(seconds: -1))
-                while k < orders.count && orders[k].time == time {
-                    try apply(orders[k].member, at: time, amount: orders[k].amount)
-                    k += 1
+                var end = k
+                while end < orders.count && orders[end].time == time { end += 1 }
+                if try orders[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
+                    try engine.advance(to: time.adding(seconds: -1))
                 }
-                try engine.advance(to: time)
+                for o in orders[k..<end] { try apply(o.member, at: time, amount: o.amount) }
+                k = end
             }
             try engine.advance(to: dayEnd.adding(seconds: -1))
             noteOffers(through: day)
         }
+    }
+
+    /// True when the member's open journey has a step due before `time` that has not run.
+    private func dueBefore(_ time: Timestamp, member i: Int32) throws -> Bool {
+        let id = context.views[Int(i)].member.id
+        guard let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id], j.isOpen,
+              let due = j.nextDue else { return false }
+        return due < time
     }
 
     /// Members whose offer was just issued start holding it (valid for its validity days).
