@@ -66,6 +66,14 @@ struct JourneySimulation {
         let tz = plan.playbook.journey.utcOffsetSeconds
         let calendar = DateSceneCalendar(scene: plan.entry.dateScene ?? "", schedule: plan.playbook.schedule,
                                          pointsExpiries: context.population.pointsExpiries)
+        // Each audience member's scene days over the horizon, worked out once.
+        var sceneDays: [Day: [Int32]] = [:]
+        if plan.entry.dateScene != nil {
+            let horizon = context.asOf...context.asOf.adding(days: days - 1)
+            for i in audience.indices {
+                for day in calendar.occurrences(for: context.views[Int(i)], in: horizon) { sceneDays[day, default: []].append(i) }
+            }
+        }
         for d in 0..<days {
             let day = context.asOf.adding(days: d)
             let dayStart = Timestamp(day: day), dayEnd = dayStart.adding(seconds: 86_400)
@@ -79,8 +87,7 @@ struct JourneySimulation {
                 let at = dayStart.adding(seconds: Int64(plan.playbook.schedule.secondOfDay))
                 try engine.enter(audience.indices, at: at, entryKey: { id in "event:sim:\(scene):\(id)" })
             }
-            if case .date(let scene) = plan.entry {
-                let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
+            if case .date(let scene) = plan.entry, let members = sceneDays[day] {
                 let at = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule, utcOffsetSeconds: tz)
                 try engine.enter(members, at: at, entryKey: { _ in "date:\(scene):\(day)" })
             }
