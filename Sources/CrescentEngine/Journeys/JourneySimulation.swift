@@ -30,6 +30,10 @@ struct JourneySimulation {
     /// Per minimum spend: each member's chance that a purchase day meets it (built on first use).
     private var qualifying: [Money: QualifyingSpend] = [:]
     private(set) var redeemed = Set<Int32>()
+    /// An event other than an order arriving for a member (a spec's `event { … }`).
+    struct FixtureEvent { var member: Int32; var time: Timestamp; var kind: String }
+    /// Events by day, applied with the day's orders in time order (specs; empty in dry-runs).
+    var events: [Day: [FixtureEvent]] = [:]
     /// Revenue of the redeeming orders (replayed amounts; simulated orders count their minimum spend).
     private(set) var revenueMinor: Int64 = 0
 
@@ -85,14 +89,17 @@ struct JourneySimulation {
                 try engine.advance(to: dayStart.adding(seconds: 14 * 3_600))
                 orders = drawOrders(on: day, daily: daily, uplift: uplift, reminderUplift: reminderUplift)
             }
+            let arrivals = Self.arrivals(orders: orders, events: events[day] ?? [])
             // Everything that happens at one instant is applied before the steps due at that
             // instant run, as `serve` processes the events it accepted before its due steps.
             var k = 0
-            while k < orders.count {
-                let time = orders[k].time
+            while k < arrivals.count {
+                let time = arrivals[k].time
                 try engine.advance(to: time.adding(seconds: -1))
-                while k < orders.count && orders[k].time == time {
-                    try apply(orders[k].member, at: time, amount: orders[k].amount)
+                while k < arrivals.count && arrivals[k].time == time {
+                    let a = arrivals[k]
+                    if let kind = a.event { try arrive(kind, member: a.member, at: time) }
+                    else { try apply(a.member, at: time, amount: a.amount) }
                     k += 1
                 }
                 try engine.advance(to: time)
@@ -108,6 +115,28 @@ struct JourneySimulation {
             guard let offer = context.runtime.offers[given.offer] else { continue }
             let economics = OfferEconomics(offer: offer)
             holding[i] = (day.adding(days: economics.validDays), economics.minSpend)
+        }
+    }
+
+    /// Orders and events of one day in time order (orders first at the same instant, then
+    /// member, then as given): what the loop applies.
+    static func arrivals(orders: [(member: Int32, time: Timestamp, amount: Money?)],
+                         events: [FixtureEvent]) -> [(member: Int32, time: Timestamp, amount: Money?, event: String?)] {
+        let all = orders.map { ($0.member, $0.time, $0.amount, String?.none) }
+            + events.map { ($0.member, $0.time, Money?.none, Optional($0.kind)) }
+        guard !events.isEmpty else { return all }
+        return all.enumerated().sorted { a, b in
+            (a.element.1, a.element.3 == nil ? 0 : 1, a.element.0, a.offset) < (b.element.1, b.element.3 == nil ? 0 : 1, b.element.0, b.offset)
+        }.map(\.element)
+    }
+
+    /// A fixture event (not an order): it ends journeys that exit on it and enters
+    /// journeys it triggers, as `serve` does when the event is posted.
+    private mutating func arrive(_ kind: String, member i: Int32, at time: Timestamp) throws {
+        let id = context.views[Int(i)].member.id
+        try engine.observe(event: kind, member: id, at: time)
+        if plan.entry == .event(kind), audience.contains(Int(i)) {
+            try engine.enter([i], at: time, entryKey: { _ in "event:sim:\(kind):\(id):\(time.seconds)" })
         }
     }
 
