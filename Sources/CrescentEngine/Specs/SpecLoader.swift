@@ -65,8 +65,8 @@ private final class SpecCollector {
         let at = try f.time(atText, field: "at", offset: offset)
         let days = try f.int("days")
         if let days, !(1...3_650).contains(days) { throw HostError("spec: field `days` must be 1 to 3650") }
-        let script = URL(fileURLWithPath: script, relativeTo: URL(fileURLWithPath: file).deletingLastPathComponent()).path
-        header = PlaybookSpec(file: file, line: f.line, script: script, playbook: try f.string("playbook"), at: at,
+        let resolved = script.hasPrefix("/") ? script : (((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(script))
+        header = PlaybookSpec(file: file, line: f.line, script: resolved, playbook: try f.string("playbook"), at: at,
                               utcOffsetSeconds: offset, days: days, policy: try Self.policy(&f), members: [], orders: [],
                               events: [], expectations: [])
     }
@@ -189,6 +189,7 @@ private final class SpecCollector {
         }
         if let d = try f.int("day") { claims.append(.day(d)) }
         let playbook = try f.string("playbook"), step = try f.string("step")
+        try f.refuseUnknown()   // a misspelt claim is named before "nothing to check"
         guard !claims.isEmpty else {
             throw HostError("expect: nothing to check; give in_segment, not_in_segment, enters, offer, channel, sent, suppressed, message, message_contains, exits or day")
         }

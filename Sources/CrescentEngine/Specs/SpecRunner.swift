@@ -109,7 +109,7 @@ struct PlaybookRun {
                         + (closest(to: name, in: Array(segments.keys)).map { ", did you mean \"\($0)\"?" } ?? ""))
                 }
                 let verdict = try SegmentEvaluator(runtime: context.runtime).explain(name, member: i, segments: segments)
-                try add(want ? "in segment \"\(name)\"" : "not in segment \"\(name)\"", set.contains(i) == want,
+                add(want ? "in segment \"\(name)\"" : "not in segment \"\(name)\"", set.contains(i) == want,
                         expected: want ? "in \"\(name)\"" : "out of \"\(name)\"",
                         actual: "\(verdict.member ? "in" : "out of") \"\(name)\" — \(verdict.reason)")
             case .enters(let want):
@@ -120,7 +120,7 @@ struct PlaybookRun {
                 try add("\(stepLabel) gives " + (name.map { "\"\($0)\"" } ?? "no offer"), given == name,
                         expected: name.map { "offer \"\($0)\"" } ?? "no offer", actual: try stepStory(e.member, i, k, decision, journey))
             case .channel(let channel):
-                try add("\(stepLabel) is sent on \(channel)", decision?.decision == .issue(channel),
+                try add("\(stepLabel) is sent on \(channel)", decision?.decision == .issue(channel: channel),
                         expected: "sent on \(channel)", actual: try stepStory(e.member, i, k, decision, journey))
             case .sent(let want):
                 try add(want ? "\(stepLabel) is sent" : "\(stepLabel) is not sent", (decision?.decision.isIssue ?? false) == want,

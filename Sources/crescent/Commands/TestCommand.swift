@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrescentCore
 import CrescentEngine
 import CrescentLua
 import Foundation
