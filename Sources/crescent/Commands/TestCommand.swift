@@ -20,7 +20,7 @@ struct TestCommand: ParsableCommand {
           crescent test scripts/tests/winback_silent_spec.lua --junit out/specs.xml
         """)
 
-    @Argument(help: "Spec files or folders (default: scripts/tests).")
+    @Argument(help: "Spec files or folders.")
     var paths: [String] = ["scripts/tests"]
 
     @Option(help: "Also write the results as JUnit XML to this file.")
