@@ -32,8 +32,9 @@ struct JourneySimulation {
     private(set) var redeemed = Set<Int32>()
     /// An event other than an order arriving for a member (a spec's `event { … }`).
     struct FixtureEvent { var member: Int32; var time: Timestamp; var kind: String }
-    /// Events by day, applied with the day's orders in time order (specs; empty in dry-runs).
-    var events: [Day: [FixtureEvent]] = [:]
+    /// Events by day, applied with the day's orders in time order (a spec's). Nil in dry-runs:
+    /// there an event scene's audience enters on the first day instead.
+    var fixtureEvents: [Day: [FixtureEvent]]?
     /// Revenue of the redeeming orders (replayed amounts; simulated orders count their minimum spend).
     private(set) var revenueMinor: Int64 = 0
 
@@ -75,6 +76,13 @@ struct JourneySimulation {
             for at in entries where at >= dayStart && at < dayEnd {
                 try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
             }
+            // An event scene other than payment is not simulated: the members it holds for
+            // now (the audience) enter on the first day, as the events that put them there
+            // (unless fixture events say exactly who gets which event when).
+            if d == 0, fixtureEvents == nil, case .event(let scene) = plan.entry, scene != "payment" {
+                let at = dayStart.adding(seconds: Int64(plan.playbook.schedule.secondOfDay))
+                try engine.enter(audience.indices, at: at, entryKey: { id in "event:sim:\(scene):\(id)" })
+            }
             if case .date(let scene) = plan.entry {
                 let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
                 let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
@@ -89,24 +97,37 @@ struct JourneySimulation {
                 try engine.advance(to: dayStart.adding(seconds: 14 * 3_600))
                 orders = drawOrders(on: day, daily: daily, uplift: uplift, reminderUplift: reminderUplift)
             }
-            let arrivals = Self.arrivals(orders: orders, events: events[day] ?? [])
+            let arrivals = Self.arrivals(orders: orders, events: fixtureEvents?[day] ?? [])
             // Everything that happens at one instant is applied before the steps due at that
             // instant run, as `serve` processes the events it accepted before its due steps.
+            // Steps are decided at their own due time, so they can wait and run in one batch
+            // (one offer-formula call for many members), unless an event is about to touch a
+            // journey that is already due: then the steps due before the event run first.
             var k = 0
             while k < arrivals.count {
                 let time = arrivals[k].time
-                try engine.advance(to: time.adding(seconds: -1))
-                while k < arrivals.count && arrivals[k].time == time {
-                    let a = arrivals[k]
+                var end = k
+                while end < arrivals.count && arrivals[end].time == time { end += 1 }
+                if try arrivals[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
+                    try engine.advance(to: time.adding(seconds: -1))
+                }
+                for a in arrivals[k..<end] {
                     if let kind = a.event { try arrive(kind, member: a.member, at: time) }
                     else { try apply(a.member, at: time, amount: a.amount) }
-                    k += 1
                 }
-                try engine.advance(to: time)
+                k = end
             }
             try engine.advance(to: dayEnd.adding(seconds: -1))
             noteOffers(through: day)
         }
+    }
+
+    /// True when the member's open journey has a step due before `time` that has not run.
+    private func dueBefore(_ time: Timestamp, member i: Int32) throws -> Bool {
+        let id = context.views[Int(i)].member.id
+        guard let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id], j.isOpen,
+              let due = j.nextDue else { return false }
+        return due < time
     }
 
     /// Members whose offer was just issued start holding it (valid for its validity days).
@@ -157,6 +178,7 @@ struct JourneySimulation {
         if let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id] {
             engine.recorder.recordRedemption(of: j, at: time)
         }
+        try engine.observe(event: "redeem", member: id, at: time)
     }
 
     /// The day's purchases drawn from the model: every audience member when purchases can
@@ -165,7 +187,7 @@ struct JourneySimulation {
     /// member's chance that a purchase day meets its minimum spend (`QualifyingSpend`).
     private mutating func drawOrders(on day: Day, daily: [Double], uplift: Double,
                                      reminderUplift: Double) -> [(member: Int32, time: Timestamp, amount: Money?)] {
-        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty
+        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty || plan.waits(for: "payment")
             || plan.steps.contains { $0.condition == .purchased || $0.condition == .notPurchased }
         let members: [Int32] = everyone ? audience.indices : holding.keys.sorted()
         var out: [(Int32, Timestamp, Money?)] = []

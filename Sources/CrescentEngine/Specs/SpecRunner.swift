@@ -67,6 +67,7 @@ struct PlaybookRun {
         var sim = JourneySimulation(context: context, plan: plan, audience: audience, days: days, policy: spec.policy,
                                     seed: 1, samplePerChannel: Int.max)
         sim.engine.log.decisions = []
+        sim.fixtureEvents = [:]          // only the fixture's events happen
         let first = Timestamp(day: context.asOf), end = first.adding(seconds: Int64(days) * 86_400)
         for e in spec.events {
             guard e.time >= first && e.time < end else {
@@ -74,7 +75,7 @@ struct PlaybookRun {
                                   message: "event at \(e.time) UTC is outside the simulated days \(first.day) to \(end.day.adding(days: -1)); set spec { days = … }")
             }
             guard let i = sim.engine.index(of: e.member) else { continue }
-            sim.events[e.time.day, default: []].append(.init(member: i, time: e.time, kind: e.kind))
+            sim.fixtureEvents?[e.time.day, default: []].append(.init(member: i, time: e.time, kind: e.kind))
         }
         try sim.run(.replay(context.fullPopulation))
         log = sim.log
@@ -184,9 +185,12 @@ struct PlaybookRun {
             }
         }
         guard let j else { return try journeyStory(member, i) }
-        if j.state == .exited, j.step <= k { return "not run: the journey ended before it (\(j.exitReason ?? "exited"))" }
-        if j.step > k, let condition = plan.steps[k].condition { return "skipped: only_if \(condition.rawValue) did not hold" }
-        if j.step > k { return "not run: the formula chose no offer" }
+        if j.state == .exited { return "not run: the journey ended before it (\(j.exitReason ?? "exited"))" }
+        if let condition = plan.steps[k].condition, j.state == .done || j.step != k {
+            return "not run: only_if \(condition.rawValue) did not hold, or the journey went another way"
+        }
+        if j.state == .done { return "not run: the journey finished without it (another branch)" }
+        if j.step != k { return "not run: the journey is at step \"\(plan.steps[j.step].name)\"" + (j.nextDue.map { ", due \($0) UTC" } ?? "") }
         return "not run within the simulated days" + (j.nextDue.map { " (due \($0) UTC)" } ?? "")
     }
 
