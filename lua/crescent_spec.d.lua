@@ -77,6 +77,7 @@
 ---@field in_segment? string The member is in this segment
 ---@field not_in_segment? string The member is not in this segment
 ---@field enters? boolean The member enters the playbook's journey (or never does)
+---@field entries? integer The member enters the journey this many times over the simulated days (re-entry)
 ---@field offer? string|false The step gives this offer (by name), or none
 ---@field channel? crm.Channel The step is sent on this channel
 ---@field sent? boolean The step is sent (or not)

@@ -6,14 +6,14 @@ spec {
   script   = "../birthday_gift.lua",
   at       = "2026-03-01 10:00",
   timezone = "Asia/Shanghai",          -- `at` and the days below are Shanghai days
-  days     = 10,                       -- simulate 1–10 March
+  days     = 370,                      -- a year and a bit: every birthday comes round again
 }
 
 member { id = 1, name = "Amy Tan", birthday = "1990-03-05", consent = { "wechat", "sms" } }
 member { id = 2, name = "Ben Ho", tier = "gold", birthday = "1985-03-08", consent = { "sms" } }
 member { id = 3, name = "Pia Lam", tier = "platinum", birthday = "1970-03-04", consent = { "inapp" } }
 member { id = 4, name = "Cal Ng", consent = { "wechat" } }                          -- no birthday on file
-member { id = 5, name = "Dee Ko", birthday = "1999-03-20", consent = { "wechat" } } -- after the ten days
+member { id = 5, name = "Dee Ko", birthday = "1999-03-20", consent = { "wechat" } }
 member { id = 6, name = "Eve Sy", birthday = "1988-03-06" }                         -- no consent at all
 
 -- WHO
@@ -37,5 +37,9 @@ expect { member = 3, message_contains = "Happy birthday, Pia!" }
 expect { member = 3, day = 0 }                 -- birthday 4 March
 expect { member = 1, day = 1 }                 -- birthday 5 March
 expect { member = 2, day = 4 }                 -- birthday 8 March
-expect { member = 5, enters = false }          -- 20 March: the scene falls on the 17th, after the run
+expect { member = 5, day = 16 }                -- birthday 20 March
 expect { member = 1, exits = false }           -- one step, finished, nothing ends it early
+
+-- Once a year (reentry = { after_days = 300 }): the next birthday enters again, a year on.
+expect { member = 1, entries = 2 }
+expect { member = 6, entries = 0 }

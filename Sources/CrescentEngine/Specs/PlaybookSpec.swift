@@ -40,6 +40,8 @@ public struct SpecExpectation: Sendable {
     public enum Claim: Sendable, Equatable {
         case inSegment(String, Bool)
         case enters(Bool)
+        /// The member entered the journey this many times over the simulated days (re-entry).
+        case entries(Int)
         /// The step gives this offer (by name); nil: it gives none.
         case offer(String?)
         case channel(String)

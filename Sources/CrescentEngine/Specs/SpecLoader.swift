@@ -166,6 +166,10 @@ private final class SpecCollector {
         if let s = try f.string("in_segment") { claims.append(.inSegment(s, true)) }
         if let s = try f.string("not_in_segment") { claims.append(.inSegment(s, false)) }
         if let b = try f.bool("enters") { claims.append(.enters(b)) }
+        if let n = try f.int("entries") {
+            guard n >= 0 else { throw HostError("expect: field `entries` must be 0 or more") }
+            claims.append(.entries(n))
+        }
         if let offer = f.raw("offer") {
             if offer == .bool(false) { claims.append(.offer(nil)) }
             else if let name = offer.stringValue { claims.append(.offer(name)) }
@@ -191,7 +195,7 @@ private final class SpecCollector {
         let playbook = try f.string("playbook"), step = try f.string("step")
         try f.refuseUnknown()   // a misspelt claim is named before "nothing to check"
         guard !claims.isEmpty else {
-            throw HostError("expect: nothing to check; give in_segment, not_in_segment, enters, offer, channel, sent, suppressed, message, message_contains, exits or day")
+            throw HostError("expect: nothing to check; give in_segment, not_in_segment, enters, entries, offer, channel, sent, suppressed, message, message_contains, exits or day")
         }
         spec.expectations.append(SpecExpectation(line: f.line, member: Int64(member), playbook: playbook, step: step, claims: claims))
         header = spec

@@ -69,6 +69,10 @@ struct PlaybookRun {
         sim.engine.log.decisions = []
         sim.fixtureEvents = [:]          // only the fixture's events happen
         let first = Timestamp(day: context.asOf), end = first.adding(seconds: Int64(days) * 86_400)
+        for o in spec.orders where o.time >= end {
+            throw ScriptError(kind: .validation, file: spec.file, line: spec.line,
+                              message: "an order of member \(o.memberId) at \(o.time) UTC is after the simulated days (to \(end.day.adding(days: -1))); set spec { days = … }")
+        }
         for e in spec.events {
             guard e.time >= first && e.time < end else {
                 throw ScriptError(kind: .validation, file: spec.file, line: e.line,
@@ -116,6 +120,11 @@ struct PlaybookRun {
             case .enters(let want):
                 try add(want ? "enters \(plan.name)" : "does not enter \(plan.name)", (journey != nil) == want,
                         expected: want ? "enters the journey" : "never enters", actual: try journeyStory(e.member, i))
+            case .entries(let n):
+                let entered = journeys[e.member] ?? []
+                try add("enters \(plan.name) \(n) time\(n == 1 ? "" : "s")", entered.count == n, expected: "\(n) entr\(n == 1 ? "y" : "ies")",
+                        actual: entered.isEmpty ? try journeyStory(e.member, i)
+                            : "\(entered.count) entr\(entered.count == 1 ? "y" : "ies"), on day " + entered.map { String(dayNumber($0.enteredAt)) }.joined(separator: ", "))
             case .offer(let name):
                 let given = decision.flatMap { d -> String? in d.decision.isIssue && d.offer != 0 ? offerName(d.offer) : nil }
                 try add("\(stepLabel) gives " + (name.map { "\"\($0)\"" } ?? "no offer"), given == name,
