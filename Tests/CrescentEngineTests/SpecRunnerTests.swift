@@ -83,6 +83,23 @@ import Testing
         #expect(failure.actual.hasPrefix("suppressed: holdout on day 0"), "\(failure.actual)")
     }
 
+    @Test func anOrderOrEventPastTheSimulatedDaysIsASpecMistake() throws {
+        let base = """
+        spec { script = "guarded.lua", at = "2026-03-01 10:00", days = 2 }
+        member { id = 1, consent = { "push" } }
+        expect { member = 1, enters = true }
+        """
+        for (extra, line, message) in [("order { member = 1, day = 2, amount = 10 }", 1, "is after the simulated days (to 2026-03-02)"),
+                                        ("event { member = 1, kind = \"signup\", day = 5 }", 4, "is outside the simulated days")] {
+            #expect {
+                _ = try Self.run(base + "\n" + extra)
+            } throws: { error in
+                guard let e = error as? ScriptError else { return false }
+                return e.line == line && e.message.contains(message)
+            }
+        }
+    }
+
     @Test func fixturesBecomeMembersAndOrdersInTheSpecsTimeZone() throws {
         let spec = try SpecLoader().load(source: """
         spec { script = "../x.lua", at = "2026-03-01 10:00", timezone = "Asia/Shanghai", days = 3 }
