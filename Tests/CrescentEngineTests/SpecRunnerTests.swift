@@ -144,4 +144,38 @@ import Testing
             #expect(error.message.contains(message), "\(error)")
         }
     }
+
+    /// lua/crescent_spec.d.lua (what the editor offers) and the loader (what runs) agree:
+    /// every documented field of `member { … }` and `expect { … }` is accepted.
+    @Test func theLuaLSDefinitionsNameOnlyFieldsTheLoaderAccepts() throws {
+        let defs = try String(contentsOf: repoRoot.appendingPathComponent("lua/crescent_spec.d.lua"), encoding: .utf8)
+        func fields(of cls: String) -> [String] {
+            let lines = defs.split(separator: "\n")
+            guard let start = lines.firstIndex(where: { $0.hasPrefix("---@class \(cls)") }) else { return [] }
+            return lines[(start + 1)...].prefix { $0.hasPrefix("---@field") }
+                .compactMap { $0.split(separator: " ").dropFirst().first.map { String($0).replacingOccurrences(of: "?", with: "") } }
+        }
+        let samples: [String: String] = [
+            "member": "1", "playbook": "\"p\"", "step": "\"s\"", "in_segment": "\"s\"", "not_in_segment": "\"s\"",
+            "enters": "true", "entries": "1", "offer": "\"o\"", "channel": "\"sms\"", "sent": "true",
+            "suppressed": "\"holdout\"", "message": "\"m\"", "message_contains": "\"m\"", "exits": "\"payment\"", "day": "0",
+            "id": "2", "name": "\"Ann\"", "joined": "\"2025-01-01\"", "tier": "\"gold\"", "points": "5",
+            "birthday": "\"1990-01-01\"", "tags": "{ \"vip\" }", "consent": "{ \"sms\" }", "attributes": "{ a = 1 }",
+            "city": "\"Shanghai\"", "gender": "\"f\"", "phone": "\"1\"", "email": "\"a@b\"", "timezone": "\"UTC\"",
+            "orders": "{ { at = \"2025-06-01\", amount = 5 } }",
+        ]
+        let expectFields = fields(of: "crm.SpecExpectation"), memberFields = fields(of: "crm.SpecMember")
+        #expect(expectFields.count >= 15 && memberFields.count >= 15)
+        for (declaration, names) in [("expect", expectFields), ("member", memberFields)] {
+            for field in names {
+                let value = try #require(samples[field], "no sample for \(declaration).\(field)")
+                let extra = ["member", "id"].contains(field) ? "" : ", \(field) = \(value)"
+                let call = declaration == "expect" ? "expect { member = 1, enters = true\(extra) }" : "member { id = 2\(extra) }"
+                let source = "spec { script = \"x.lua\", at = \"2026-03-01 10:00\" }\nmember { id = 1 }\n\(call)\n"
+                    + (declaration == "member" ? "expect { member = 1, enters = true }\n" : "")
+                do { _ = try SpecLoader().load(source: source, file: "defs_spec.lua") }
+                catch { Issue.record("\(declaration).\(field) is documented but refused: \(error)") }
+            }
+        }
+    }
 }
