@@ -41,6 +41,10 @@
 ---@field category? crm.Category What was bought (`m.bought.<category>`)
 ---@field quantity? integer Units (default 1)
 
+---@class crm.SpecPointsLot
+---@field on string "YYYY-MM-DD" the lot expires
+---@field points? integer Points in the lot (default the whole balance)
+
 ---@class crm.SpecMember
 ---@field id integer The member's id
 ---@field name? string Full name (`{{first_name}}` is its first word)
@@ -57,6 +61,7 @@
 ---@field email? string
 ---@field timezone? string The member's own time zone for quiet hours (default the spec's)
 ---@field orders? crm.SpecOrder[] History (and later orders, replayed on their day)
+---@field points_expiring? crm.SpecPointsLot[] Points lots that expire (the `points_expiring` scene comes from them)
 
 ---@class crm.SpecLaterOrder: crm.SpecOrder
 ---@field member integer Whose order: it is replayed on its day (a `payment`: triggers, `exit_on`, redemptions)

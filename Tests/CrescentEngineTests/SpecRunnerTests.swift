@@ -162,7 +162,7 @@ import Testing
             "id": "2", "name": "\"Ann\"", "joined": "\"2025-01-01\"", "tier": "\"gold\"", "points": "5",
             "birthday": "\"1990-01-01\"", "tags": "{ \"vip\" }", "consent": "{ \"sms\" }", "attributes": "{ a = 1 }",
             "city": "\"Shanghai\"", "gender": "\"f\"", "phone": "\"1\"", "email": "\"a@b\"", "timezone": "\"UTC\"",
-            "orders": "{ { at = \"2025-06-01\", amount = 5 } }",
+            "orders": "{ { at = \"2025-06-01\", amount = 5 } }", "points_expiring": "{ { on = \"2026-03-15\", points = 5 } }",
         ]
         let expectFields = fields(of: "crm.SpecExpectation"), memberFields = fields(of: "crm.SpecMember")
         #expect(expectFields.count >= 15 && memberFields.count >= 15)

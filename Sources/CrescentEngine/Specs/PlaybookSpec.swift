@@ -23,6 +23,8 @@ public struct PlaybookSpec: Sendable {
     /// Every order, history and later ones alike (the as-of day splits them).
     public var orders: [Order]
     public var events: [Event]
+    /// Points lots that expire, per member and day (the `points_expiring` scene's source).
+    public var pointsExpiries: [PointsExpiry] = []
     public var expectations: [SpecExpectation]
 
     /// An event other than an order arriving for a member (`event { kind = "signup", … }`).

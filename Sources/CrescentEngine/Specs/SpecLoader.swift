@@ -122,6 +122,15 @@ private final class SpecCollector {
             email: try f.string("email"), city: try f.string("city"), joinDate: joined, tier: try f.string("tier") ?? "basic",
             pointsBalance: Int64(try f.int("points") ?? 0), tags: try f.strings("tags") ?? [],
             consent: Set(try f.strings("consent") ?? []), attributes: attributes, utcOffsetMinutes: offset / 60)
+        // `points_expiring = { { on = "2026-03-15", points = 800 } }`: lots that expire (points
+        // default to the whole balance), from which the engine generates the date scene.
+        for var lot in try f.list("points_expiring") {
+            guard let on = try lot.string("on") else { throw HostError("\(lot.what): field `on` (the expiry day) is required") }
+            let points = try lot.int("points") ?? Int(member.pointsBalance)
+            guard points > 0 else { throw HostError("\(lot.what): field `points` must be more than 0") }
+            spec.pointsExpiries.append(PointsExpiry(member: member.id, day: try lot.day(on, field: "on"), points: Int64(points)))
+            try lot.refuseUnknown()
+        }
         for var o in try f.list("orders") {
             spec.orders.append(try order(&o, member: member.id, spec: spec))
             try o.refuseUnknown()

@@ -20,7 +20,8 @@ public struct SpecRunner {
     ///   expectation names a playbook, step or segment the script does not have (a spec that
     ///   cannot run, not a failing one).
     public func run(_ spec: PlaybookSpec, scriptSource: String, scriptName: String) throws -> SpecResult {
-        let population = Population(members: spec.members, orders: spec.orders)
+        var population = Population(members: spec.members, orders: spec.orders)
+        population.pointsExpiries = spec.pointsExpiries
         let context = try CampaignContext(script: scriptSource, chunkName: scriptName, population: population,
                                           dataSource: spec.file, seed: 1, asOf: spec.at.day, shards: 1,
                                           limits: { _ in SandboxLimits() })
