@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 
 /// Parses a file of any supported format and writes it to a store in one transaction.
