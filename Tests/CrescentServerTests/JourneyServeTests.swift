@@ -165,7 +165,7 @@ final class JourneyServeTests: XCTestCase {
         let clock = SteppedClock(t0)
         let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts), clock: clock)
         try await engine.tick()
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM deliveries WHERE step = 0"), 3)
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).deliveries.filter { $0.step == 0 }.count, 3)
 
         // Day 1: member 2 pays; the thank-you goes out with the event, not at the next tick.
         clock.set(t0.adding(seconds: 86_400))
@@ -173,7 +173,7 @@ final class JourneyServeTests: XCTestCase {
         _ = try store.journal([[.order(Order(id: 901, memberId: 2, time: clock.now(), amount: Money(major: 30), quantity: 1))]],
                               receivedAt: clock.now())
         try await engine.processPending()
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM deliveries WHERE step = 3"), ["2"])
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).deliveries.filter { $0.step == 3 }.map(\.member), [2])
 
         // Day 3: the wait ends for the others, who get the nudge; then nothing more is due.
         clock.set(t0.adding(seconds: 3 * 86_400))
@@ -181,10 +181,9 @@ final class JourneyServeTests: XCTestCase {
         clock.set(t0.adding(seconds: 5 * 86_400))
         try await engine.tick()
         engine.stop()
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM deliveries WHERE step = 2 ORDER BY member_id"),
-                       ["1,3"])
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM deliveries WHERE step = 3"), 1)
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id || ' ' || state FROM journeys ORDER BY member_id"),
-                       ["1 done", "2 done", "3 done"])
+        let deliveries = try ServerFixtures.snapshot(ws.db).deliveries
+        XCTAssertEqual(deliveries.filter { $0.step == 2 }.map(\.member).sorted(), [1, 3])
+        XCTAssertEqual(deliveries.filter { $0.step == 3 }.count, 1)
+        XCTAssertEqual(try Self.journeys(ws.db).map { "\($0.member) \($0.state.rawValue)" }, ["1 done", "2 done", "3 done"])
     }
 }
