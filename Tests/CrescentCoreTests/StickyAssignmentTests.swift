@@ -88,4 +88,37 @@ import Testing
         #expect(held == (Int64(1)...5_000).filter { StickyAssignment.isHeldOut(memberId: $0, playbook: "winback", share: 0.2) })
         #expect(SuppressionReason(code: "holdout") == .holdout)
     }
+
+    @Test func theControlGroupIsTheSameMembersForEveryPlaybookAndComesFirst() {
+        let now = Timestamp(day: Day(year: 2026, month: 1, day: 5), hour: 10)
+        func suppressed(campaign: String, controlGroup: Double, holdout: Double) -> [Int64: SuppressionReason] {
+            var request = GuardRequest(campaign: campaign, businessLine: "beauty", channels: ["sms"])
+            request.controlGroup = controlGroup
+            request.holdout = holdout
+            let pipeline = GuardPipeline(policy: GuardPolicy(), request: request)
+            var state = InMemoryGuardState()
+            var out: [Int64: SuppressionReason] = [:]
+            for id in Int64(1)...8_000 {
+                let member = Member(id: id, joinDate: Day(year: 2025, month: 1, day: 1))
+                if case .suppress(let reason) = pipeline.decide(member: member, at: now, state: &state),
+                   reason == .controlGroup || reason == .holdout { out[id] = reason }
+            }
+            return out
+        }
+        let winback = suppressed(campaign: "winback", controlGroup: 0.05, holdout: 0.1)
+        let welcome = suppressed(campaign: "welcome", controlGroup: 0.05, holdout: 0)
+        let control = Set(winback.filter { $0.value == .controlGroup }.keys)
+        // One control group for the programme: the same members whatever the playbook.
+        #expect(control == Set(welcome.filter { $0.value == .controlGroup }.keys))
+        #expect(abs(Double(control.count) / 8_000 - 0.05) < 0.01)
+        #expect(control == Set((Int64(1)...8_000).filter { StickyAssignment.isInControlGroup(memberId: $0, share: 0.05) }))
+        // A member in both is recorded as control group, the guard that comes first.
+        let both = (Int64(1)...8_000).filter {
+            StickyAssignment.isInControlGroup(memberId: $0, share: 0.05) && StickyAssignment.isHeldOut(memberId: $0, playbook: "winback", share: 0.1)
+        }
+        #expect(!both.isEmpty && both.allSatisfy { winback[$0] == .controlGroup })
+        // A transactional playbook (control group share 0) reaches everyone.
+        #expect(suppressed(campaign: "receipt", controlGroup: 0, holdout: 0).isEmpty)
+        #expect(SuppressionReason(code: "control_group") == .controlGroup)
+    }
 }
