@@ -45,6 +45,17 @@ import Testing
         #expect(LiftStatistics.minimumDetectableEffect(baseRate: 0.1, treated: 10, control: 0) == nil)
     }
 
+    @Test func measurableLiftComparesTheExpectedLiftWithTheSmallestDetectable() throws {
+        let small = try #require(MeasurableLift(treated: 9_000, holdout: 1_000, controlGroup: 0, baselineRate: 0.1, expectedLift: 0.02))
+        #expect(abs(small.minimumDetectableEffect! - 0.028_016) < 1e-5 && !small.detectable)
+        #expect(small.summary.contains("too small to detect"))
+        let big = try #require(MeasurableLift(treated: 9_000, holdout: 500, controlGroup: 500, baselineRate: 0.1, expectedLift: 0.05))
+        #expect(big.detectable && big.heldOut == 1_000 && big.summary.contains("detectable."))
+        #expect(MeasurableLift(treated: 100, holdout: 0, controlGroup: 0, baselineRate: 0.1, expectedLift: 0.1) == nil)
+        let empty = try #require(MeasurableLift(treated: 0, holdout: 5, controlGroup: 0, baselineRate: 0.1, expectedLift: 0))
+        #expect(empty.minimumDetectableEffect == nil && !empty.detectable)
+    }
+
     @Test func rateDifferenceIntervalsHoldTheTrueLiftAbout95PercentOfTheTime() throws {
         var g = SeededGenerator(seed: 15)
         var covered = 0

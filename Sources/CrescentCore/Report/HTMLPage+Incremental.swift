@@ -28,6 +28,7 @@ extension HTMLPage {
         if let e = report.economics {
             html += "<p class=\"lede\">" + esc(EconomicsText.assumptions(e, messages: report.messages ?? [:])) + "</p>\n"
         }
+        if let m = report.measurable { html += "<p class=\"lede\">" + esc(m.summary) + "</p>\n" }
         appendRaw(html + "</section>\n")
     }
 }
