@@ -13,8 +13,8 @@ struct MeasureCommand: ParsableCommand {
         discussion: """
         Reads who entered each playbook's journeys, who the first guards held out (the playbook's holdout and the programme's control group), and what everyone bought after entering. Treated is everyone else who entered (intention to treat). Per playbook: purchase and redemption rates treated vs held out, revenue per member and incremental revenue with 95% intervals, and the realised incremental profit and ROI at the script's economics on what the run paid (redeemed discounts, messages issued, points awarded).
 
-          crescent measure scripts/winback_silent.lua --db crm.sqlite --run-id 2026-12-01
-          crescent measure scripts/winback_silent.lua --db crm.sqlite --format html --out lift.html
+          crescent measure winback.lua --db crm.sqlite --run-id 2026-12-01
+          crescent measure winback.lua --db crm.sqlite --format html --out lift.html
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
