@@ -74,10 +74,26 @@ public struct PlaybookMeasurement: Hashable, Sendable, Codable {
         public var roi: LiftStatistics.Difference?
     }
 
+    /// The best treated arm (by revenue per member) against the runner-up.
+    public struct Ranking: Hashable, Sendable, Codable {
+        public var best: String
+        public var runnerUp: String
+        /// Best − runner-up revenue per member.
+        public var revenuePerMember: LiftStatistics.Difference?
+        /// Best − runner-up purchase rate.
+        public var purchaseRate: LiftStatistics.Difference?
+        /// `best`, only when its revenue per member beats the runner-up's significantly.
+        public var winner: String?
+    }
+
     public var playbook: String
     public var arms: [Arm]
     /// Every treated arm pooled against every held-out arm; nil when either side is empty.
     public var lift: Comparison?
+    /// With several treated arms (variants): each against the held-out arms.
+    public var variants: [Comparison] = []
+    /// With several treated arms: which is best, and a winner only when significant.
+    public var ranking: Ranking?
     public var realised: Return
     public var costs: RealisedCosts
 }
@@ -110,11 +126,29 @@ public enum LiftMeasurement {
         let margin = lift?.incrementalRevenue.map { scale($0, by: economics.margin) }
         let profit = margin.map { shift($0, by: -cost) }
         let roi = cost > 0 ? profit.map { scale($0, by: 1 / cost) } : nil
-        return PlaybookMeasurement(
+        var measured = PlaybookMeasurement(
             playbook: playbook, arms: arms, lift: lift,
             realised: .init(subsidy: subsidy, messageCost: messageCost, pointsLiability: points, margin: economics.margin,
                             cost: cost, incrementalGrossMargin: margin, incrementalProfit: profit, roi: roi),
             costs: costs)
+        if treated.count > 1 {
+            measured.variants = treated.compactMap { compare(treated: [$0], control: control, byArm) }
+            measured.ranking = rank(arms.filter { !heldOutArms.contains($0.arm) }, byArm)
+        }
+        return measured
+    }
+
+    /// The treated arm with the most revenue per member against the next one. A winner is
+    /// named only when the difference between the two is significant at 95 %.
+    static func rank(_ treated: [PlaybookMeasurement.Arm], _ byArm: [String: [MeasuredMember]]) -> PlaybookMeasurement.Ranking? {
+        let ordered = treated.sorted { ($0.revenuePerMember, $1.arm) > ($1.revenuePerMember, $0.arm) }
+        guard ordered.count > 1 else { return nil }
+        let best = byArm[ordered[0].arm]!, next = byArm[ordered[1].arm]!
+        let revenue = LiftStatistics.meanDifference(treated: best.map(\.revenue.major), control: next.map(\.revenue.major))
+        let purchase = LiftStatistics.rateDifference(treated: (best.count { $0.orders > 0 }, best.count),
+                                                     control: (next.count { $0.orders > 0 }, next.count))
+        return .init(best: ordered[0].arm, runnerUp: ordered[1].arm, revenuePerMember: revenue, purchaseRate: purchase,
+                     winner: revenue?.significant == true ? ordered[0].arm : nil)
     }
 
     /// `treated` arms pooled against `control` arms; nil when either side has no member.

@@ -100,7 +100,18 @@ enum MeasureText {
             "  incr. gross margin   \(money(r.incrementalGrossMargin, currency))",
             "  incr. profit         \(money(r.incrementalProfit, currency))",
             "  incr. ROI            \(ratio(r.roi))",
-        ]
+        ] + variantLines(p, currency: currency)
+    }
+
+    static func variantLines(_ p: PlaybookMeasurement, currency: String) -> [String] {
+        guard let rank = p.ranking else { return [] }
+        var lines = p.variants.map { v in
+            "variant \(v.treated.joined()) vs held out: revenue per member \(money(v.revenuePerMember, currency)), "
+                + "purchase rate \(rate(v.purchaseRate))"
+        }
+        lines.append("\(rank.best) vs \(rank.runnerUp): revenue per member \(money(rank.revenuePerMember, currency)); "
+            + (rank.winner.map { "winner \($0)" } ?? "no winner: the difference is not significant"))
+        return lines
     }
 }
 
