@@ -118,6 +118,7 @@ playbook "upsell" {
         #expect(json.contains("\"measurable\"") && json.contains("\"minimumDetectableEffect\"") && json.contains("\"expectedLift\""))
         #expect(report.html().contains("Measurable lift: \(m.treated) treated vs \(m.heldOut) held out"))
         #expect(m.summary.contains("95% confidence, 80% power"))
+        #expect(EconomicsText.assumptions(try #require(report.economics), messages: [:]).contains("; control group 5.0%."))
         // No holdout and no control group: nothing to measure, no section.
         let plain = try DryRun(context: try context(), seed: 5).run(playbook: "winback").report
         #expect(plain.measurable == nil && !plain.html().contains("Measurable lift"))

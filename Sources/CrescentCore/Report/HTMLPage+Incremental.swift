@@ -41,6 +41,8 @@ public enum EconomicsText {
         let costs = e.messageCost.keys.sorted().map { "\($0) \(ReportText.fixed(e.messageCost[$0]!, 3))" }.joined(separator: ", ")
         let sent = messages.keys.sorted().map { "\($0) \(messages[$0]!)" }.joined(separator: ", ")
         return "Economics: \(source). Margin \(ReportText.percent(e.margin)); message cost per message: \(costs); "
-            + "point value \(ReportText.fixed(e.pointValue, 3)). Messages issued: \(sent.isEmpty ? "none" : sent)."
+            + "point value \(ReportText.fixed(e.pointValue, 3))"
+            + (e.controlGroup.map { "; control group \(ReportText.percent($0))" } ?? "")
+            + ". Messages issued: \(sent.isEmpty ? "none" : sent)."
     }
 }
