@@ -178,6 +178,13 @@ import Testing
         #expect(unknown.status == 2 && unknown.stderr.contains("did you mean \"lift\"?"))
         let badDay = try BuiltCLI.run(["measure", script, "--db", path, "--since", "yesterday"])
         #expect(badDay.status == 2 && badDay.stderr.contains("--since \"yesterday\" is not a date"))
+        let backwards = try BuiltCLI.run(["measure", script, "--db", path, "--since", "2026-12-02", "--until", "2026-12-01"])
+        #expect(backwards.status == 2 && backwards.stderr.contains("--until must be after --since"))
+        let broken = dir + "/broken.lua"
+        try Self.script.replacingOccurrences(of: "control_group = 0.05", with: "control_grup = 0.05")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let invalid = try BuiltCLI.run(["measure", broken, "--db", path])
+        #expect(invalid.status == 1 && invalid.stderr.contains("did you mean `control_group`?"))
         let noStore = try BuiltCLI.run(["measure", script, "--db", dir + "/missing.sqlite"])
         #expect(noStore.status == 2 && noStore.stderr.contains("no store at"))
     }
