@@ -172,7 +172,7 @@ import Testing
         let html = dir + "/lift.html"
         let page = try BuiltCLI.run(["measure", script, "--db", path, "--format", "html", "--out", html])
         let written = try String(contentsOfFile: html, encoding: .utf8)
-        #expect(page.status == 0 && written.contains("<h2>lift</h2>"))
+        #expect(page.status == 0 && written.contains("<h2>lift</h2>") && written.contains("<td class=\"name\">Incremental ROI</td>"))
         // Bad input: a clear error and exit code 2.
         let unknown = try BuiltCLI.run(["measure", script, "--db", path, "--playbook", "lfit"])
         #expect(unknown.status == 2 && unknown.stderr.contains("did you mean \"lift\"?"))

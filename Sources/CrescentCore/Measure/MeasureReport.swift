@@ -135,9 +135,7 @@ extension MeasureReport {
                     + "<td class=\"n\">\(ReportText.percent(a.purchaseRate))</td><td class=\"n\">\(ReportText.percent(a.redemptionRate))</td>"
                     + "<td class=\"n\">\(e(ReportText.money(a.revenuePerMember, currency: currency)))</td></tr>\n"
             }
-            out += "</tbody>\n</table>\n"
-            for line in MeasureText.liftLines(p, currency: currency) { out += "<p class=\"lede\">\(e(line))</p>\n" }
-            out += "</section>\n"
+            out += "</tbody>\n</table>\n" + liftTable(p) + "</section>\n"
         }
         out += "<section>\n<p class=\"lede\">"
             + e("Treated is everyone who reached the playbook's guards and was not held out (intention to treat); "
@@ -145,6 +143,41 @@ extension MeasureReport {
                 + ReportText.percent(economics.margin) + ", point value " + ReportText.fixed(economics.pointValue, 3)
                 + "; subsidy is the discount given on redeemed coupons.")
             + "</p>\n</section>\n</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    /// Lift and return as a table: figure, estimate, 95 % interval, significant or not.
+    func liftTable(_ p: PlaybookMeasurement) -> String {
+        let e = ReportText.escape
+        guard let l = p.lift else {
+            return "<p class=\"lede\">" + e(MeasureText.liftLines(p, currency: currency).joined(separator: " ")) + "</p>\n"
+        }
+        let r = p.realised
+        let pts = { (v: Double) in MeasureText.signed(v * 100) + " pts" }
+        let money = { (v: Double) in ReportText.money(v, currency: self.currency) }
+        let ratio = { (v: Double) in ReportText.fixed(v, 2) + "×" }
+        var rows: [(String, LiftStatistics.Difference?, (Double) -> String)] = [
+            ("Purchase rate", l.purchaseRate, pts), ("Redemption rate", l.redemptionRate, pts),
+            ("Revenue per member", l.revenuePerMember, money), ("Incremental revenue", l.incrementalRevenue, money),
+            ("Incremental gross margin at \(ReportText.percent(r.margin))", r.incrementalGrossMargin, money),
+            ("Incremental profit", r.incrementalProfit, money), ("Incremental ROI", r.roi, ratio),
+        ]
+        rows += p.variants.map { ("Variant \($0.treated.joined()): revenue per member", $0.revenuePerMember, money) }
+        var out = "<p class=\"lede\">" + e("\(l.treated.joined(separator: " + ")) (\(l.treatedMembers)) against "
+            + "\(l.control.joined(separator: " + ")) (\(l.controlMembers)); cost \(money(r.cost)) = subsidy \(money(r.subsidy)) + "
+            + "messages \(money(r.messageCost)) + points \(money(r.pointsLiability)).") + "</p>\n"
+        out += "<table>\n<thead><tr><th>Treated − held out</th><th class=\"n\">Estimate</th><th class=\"n\">95% interval</th>"
+            + "<th>Significant</th></tr></thead>\n<tbody>\n"
+        for (name, d, format) in rows {
+            let cells = d.map { "<td class=\"n\">\(e(format($0.estimate)))</td><td class=\"n\">\(e(format($0.low))) – \(e(format($0.high)))</td>"
+                + "<td>\($0.significant ? "yes" : "no")</td>" } ?? "<td class=\"n\">n/a</td><td class=\"n\">–</td><td>–</td>"
+            out += "<tr><td class=\"name\">\(e(name))</td>\(cells)</tr>\n"
+        }
+        out += "</tbody>\n</table>\n"
+        if let rank = p.ranking {
+            out += "<p class=\"lede\">" + e("\(rank.best) against \(rank.runnerUp): "
+                + (rank.winner.map { "winner \($0)." } ?? "no winner, the difference is not significant.")) + "</p>\n"
+        }
         return out
     }
 }
