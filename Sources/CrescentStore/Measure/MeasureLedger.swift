@@ -28,43 +28,43 @@ public struct MeasuredPlaybook: Sendable {
 extension CrescentStore {
     public func measured(_ scope: MeasureScope) throws -> [MeasuredPlaybook] {
         try writer.read { db in
-            let run = scope.runId, until = scope.until?.seconds
-            // Each member's first entry in scope, per playbook.
-            var entries: [String: [(member: Int64, since: Int64)]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT playbook, member_id, MIN(entered_at) AS since FROM journeys
-                WHERE (?1 IS NULL OR playbook = ?1) AND (?2 IS NULL OR entry_key = ?2)
-                  AND (?3 IS NULL OR entered_at >= ?3) AND (?4 IS NULL OR entered_at < ?4)
-                GROUP BY playbook, member_id ORDER BY playbook, member_id
-                """, arguments: [scope.playbook, run, scope.since?.seconds, until]) {
-                entries[row["playbook"], default: []].append((row["member_id"], row["since"]))
-            }
+            let args: StatementArguments = [scope.playbook, scope.runId, scope.since?.seconds, scope.until?.seconds]
             var heldOut: [String: [Int64: String]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT playbook, member_id, reason FROM suppressions
                 WHERE reason IN ('holdout', 'control_group') AND (?1 IS NULL OR playbook = ?1) AND (?2 IS NULL OR run_id = ?2)
-                """, arguments: [scope.playbook, run]) {
+                """, arguments: [scope.playbook, scope.runId]) {
                 heldOut[row["playbook"], default: [:]][row["member_id"]] = row["reason"]
             }
-            let orders = try db.makeStatement(sql: """
-                SELECT count(*), coalesce(sum(amount), 0) FROM orders
-                WHERE member_id = ?1 AND time >= ?2 AND (?3 IS NULL OR time < ?3)
-                """)
-            let redeemed = try db.makeStatement(sql: """
-                SELECT count(*) FROM coupon_ledger
-                WHERE member_id = ?1 AND state = 'redeemed' AND playbook = ?2 AND (?3 IS NULL OR run_id = ?3)
-                  AND redeemed_at >= ?4 AND (?5 IS NULL OR redeemed_at < ?5)
-                """)
-            return try entries.keys.sorted().map { playbook in
-                let held = heldOut[playbook] ?? [:]
-                let members = try entries[playbook]!.map { e -> MeasuredMember in
-                    let bought = try Row.fetchOne(orders, arguments: [e.member, e.since, until])!
-                    let redemptions = try Int.fetchOne(redeemed, arguments: [e.member, playbook, run, e.since, until]) ?? 0
-                    return MeasuredMember(memberId: e.member, arm: held[e.member] ?? "treated", orders: bought[0],
-                                          revenue: Money(minorUnits: bought[1]), redemptions: redemptions)
-                }
-                return MeasuredPlaybook(playbook: playbook, members: members,
-                                        costs: try Self.costs(db, playbook: playbook, scope: scope))
+            // Each member's first entry in scope per playbook, with their orders and the
+            // playbook's coupons they redeemed from then on (both served by member indexes).
+            var members: [String: [MeasuredMember]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                WITH entered AS (
+                  SELECT playbook, member_id, MIN(entered_at) AS since FROM journeys
+                  WHERE (?1 IS NULL OR playbook = ?1) AND (?2 IS NULL OR entry_key = ?2)
+                    AND (?3 IS NULL OR entered_at >= ?3) AND (?4 IS NULL OR entered_at < ?4)
+                  GROUP BY playbook, member_id)
+                SELECT e.playbook, e.member_id,
+                  (SELECT count(*) FROM orders o
+                   WHERE o.member_id = e.member_id AND o.time >= e.since AND (?4 IS NULL OR o.time < ?4)) AS orders,
+                  (SELECT coalesce(sum(o.amount), 0) FROM orders o
+                   WHERE o.member_id = e.member_id AND o.time >= e.since AND (?4 IS NULL OR o.time < ?4)) AS revenue,
+                  (SELECT count(*) FROM coupon_ledger c
+                   WHERE c.member_id = e.member_id AND c.state = 'redeemed' AND c.playbook = e.playbook
+                     AND (?2 IS NULL OR c.run_id = ?2) AND c.redeemed_at >= e.since
+                     AND (?4 IS NULL OR c.redeemed_at < ?4)) AS redemptions
+                FROM entered e ORDER BY e.playbook, e.member_id
+                """, arguments: args)
+            while let row = try rows.next() {
+                let playbook: String = row["playbook"], member: Int64 = row["member_id"]
+                members[playbook, default: []].append(MeasuredMember(
+                    memberId: member, arm: heldOut[playbook]?[member] ?? "treated", orders: row["orders"],
+                    revenue: Money(minorUnits: row["revenue"]), redemptions: row["redemptions"]))
+            }
+            return try members.keys.sorted().map { playbook in
+                MeasuredPlaybook(playbook: playbook, members: members[playbook]!,
+                                 costs: try Self.costs(db, playbook: playbook, scope: scope))
             }
         }
     }
