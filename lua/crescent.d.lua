@@ -199,6 +199,7 @@
 ---@field expect? crm.Expect QA expectations for the dry-run
 ---@field uplift? number Treated / baseline chance of a qualifying purchase (default 1.5; 1 = the offer changes nothing)
 ---@field holdout? number Sticky share of the audience that gets nothing, to measure lift, e.g. 0.1 (from 0 up to, not including, 1)
+---@field transactional? boolean A service message (receipt, statement) that also reaches the programme's control group (default false)
 ---@field window_days? integer Attribution window in days
 ---@field priority? integer Higher wins when playbooks compete
 ---@field resource? string WHAT, named (e.g. "coupon", "points", "content")
@@ -338,6 +339,7 @@
 ---@field margin? number Share of revenue kept as gross margin, 0 to 1 (default 0.30)
 ---@field message_cost? table<crm.Channel|string, number> Cost of one issued message or reminder per channel (>= 0)
 ---@field point_value? number What one awarded point costs (default 0.01, >= 0)
+---@field control_group? number Sticky share of all members no playbook touches except transactional ones, e.g. 0.05 (0 up to, not including, 1)
 
 -- ---------------------------------------------------------------------------------------
 -- Declarations: `segment "name" { … }` is `segment("name")({ … })`
@@ -363,7 +365,7 @@ function tier_ladder(name) end
 ---@return fun(spec: crm.PointsRuleSpec): string
 function points_rule(name) end
 
---- Declares the programme's economics, once: `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01 }`.
+--- Declares the programme's economics, once: `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01, control_group = 0.05 }`.
 ---@param spec crm.EconomicsSpec
 ---@return string
 function economics(spec) end

@@ -20,6 +20,25 @@ public enum LiftStatistics {
         public var low: Double
         public var high: Double
         public var significant: Bool { low > 0 || high < 0 }
+
+        public init(estimate: Double, low: Double, high: Double) {
+            self.estimate = estimate; self.low = low; self.high = high
+        }
+
+        enum CodingKeys: String, CodingKey { case estimate, low, high, significant }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(estimate: try c.decode(Double.self, forKey: .estimate), low: try c.decode(Double.self, forKey: .low),
+                      high: try c.decode(Double.self, forKey: .high))
+        }
+
+        /// `significant` is written too, so a reader of the JSON need not recompute it.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(estimate, forKey: .estimate); try c.encode(low, forKey: .low)
+            try c.encode(high, forKey: .high); try c.encode(significant, forKey: .significant)
+        }
     }
 
     /// Treated rate − control rate from (successes, size) of each group; nil when a group is empty.

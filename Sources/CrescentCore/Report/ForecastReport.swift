@@ -137,6 +137,8 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     public var economics: ProgrammeEconomics? = nil
     /// Messages and reminders issued per channel, what the message costs are paid on.
     public var messages: [String: Int]? = nil
+    /// With a holdout or a control group: the lift they can show (nil when no one is held out).
+    public var measurable: MeasurableLift? = nil
 
     public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
                 suppressions: [Suppression] = [], backtest: Backtest? = nil, timeline: [TimelineDay] = []) {

@@ -88,7 +88,18 @@ struct ReportAssembler {
                                     suppressions: suppressions, backtest: backtest)
         report.economics = programme
         report.messages = messages
+        report.measurable = measurableLift(candidates, incremental: outcome.totals.incremental)
         return report
+    }
+
+    /// What the holdout and control group will show: held-out members are those the two
+    /// first guards refused; the rest of those who entered are treated (intention to treat).
+    private func measurableLift(_ candidates: [ForecastCandidate], incremental: IncrementalFigures?) -> MeasurableLift? {
+        let holdout = simulation.tally[.holdout], control = simulation.tally[.controlGroup]
+        let treated = max(0, simulation.entered - holdout - control)
+        let baseline = candidates.isEmpty ? 0 : candidates.reduce(0) { $0 + $1.baselineProbability } / Double(candidates.count)
+        let lift = treated == 0 ? 0 : (incremental?.incrementalRedemptions.mean ?? 0) / Double(treated)
+        return MeasurableLift(treated: treated, holdout: holdout, controlGroup: control, baselineRate: baseline, expectedLift: lift)
     }
 
     /// Every issued message and reminder per channel, over all steps.

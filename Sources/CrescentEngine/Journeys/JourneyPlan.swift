@@ -137,6 +137,7 @@ public struct JourneyPlan: Sendable {
         var request = offer?.request(playbook, channels: channels)
             ?? GuardRequest(campaign: name, businessLine: playbook.businessLine, channels: channels)
         request.holdout = playbook.holdout
+        request.controlGroup = playbook.controlGroup
         return request
     }
 

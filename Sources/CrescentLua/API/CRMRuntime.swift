@@ -139,6 +139,10 @@ public final class CRMRuntime: @unchecked Sendable {
                 parser.problem(p.line, "playbook \"\(p.name)\"", "field `audience`: " + unknownSegment(ref, segmentNames))
             }
         }
+        // The control group is the programme's: every playbook but a transactional one leaves it alone.
+        for k in playbooks.indices where !playbooks[k].transactional {
+            playbooks[k].controlGroup = economics?.controlGroup ?? 0
+        }
         var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:],
                                  tierLadder: tierLadder, pointsRule: pointsRule, economics: economics)
         do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }

@@ -77,6 +77,7 @@ struct DeclarationParser {
             if (0..<1).contains(holdout) { declared.holdout = holdout }
             else { problem(line, what, "field `holdout` must be a share from 0 up to (not including) 1, e.g. 0.1") }
         }
+        declared.transactional = spec["transactional"]?.boolValue ?? false
         return declared
     }
 

@@ -104,6 +104,12 @@ public struct PlaybookDeclaration: Sendable {
     public var journey: PlaybookJourney = PlaybookJourney()
     /// Sticky share of the audience that gets nothing, to measure lift (0 ..< 1).
     public var holdout: Double = 0
+    /// `transactional = true`: a service message (an order receipt, a points statement) that
+    /// reaches the programme's control group too.
+    public var transactional = false
+    /// The programme's control group share this playbook leaves alone: `economics.control_group`,
+    /// or 0 for a transactional playbook. Set once the whole script is read.
+    public var controlGroup: Double = 0
 }
 
 /// How a playbook's offer is given: none, one fixed offer, or a Lua formula per member.

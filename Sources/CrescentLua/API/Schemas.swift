@@ -22,6 +22,7 @@ public enum Schemas {
         "description": .string, "goal": .string, "audience": .stringOrList, "business_line": .string,
         "when": .table, "channels": .stringOrList, "budget": .any, "offer": .functionOrOffer,
         "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number, "holdout": .number,
+        "transactional": .boolean,
         "window_days": .integer, "priority": .integer, "resource": .string,
         "reentry": .any, "exit_on": .stringOrList, "quiet_hours": .string, "timezone": .string,
     ], required: ["goal", "audience", "when", "channels"],

@@ -59,6 +59,7 @@ enum DryRunSummary {
             ]
             if let e = rep.economics { lines.append("  " + EconomicsText.assumptions(e, messages: rep.messages ?? [:])) }
         }
+        if let m = rep.measurable { lines.append("  " + m.summary) }
         if let b = rep.backtest {
             if let r = b.replay {
                 lines.append("  replay       on real orders: \(r.entered) entered, \(r.issued) issued, \(r.reminded) reminded, \(r.redeemed) redeemed, revenue \(String(format: "%.0f", r.revenue))")
