@@ -137,6 +137,10 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     public var economics: ProgrammeEconomics? = nil
     /// Messages and reminders issued per channel, what the message costs are paid on.
     public var messages: [String: Int]? = nil
+    /// One row per A/B variant, in declaration order, when the playbook has variants: its
+    /// `targeted` counts the members in it who reached the offer step, `deliverable` those
+    /// issued the variant's offer; its figures include the incremental ones.
+    public var variants: [Row]? = nil
 
     public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
                 suppressions: [Suppression] = [], backtest: Backtest? = nil, timeline: [TimelineDay] = []) {

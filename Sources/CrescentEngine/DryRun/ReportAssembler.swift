@@ -45,6 +45,7 @@ struct ReportAssembler {
             let subsidy = econ.subsidy(orderValue: value)
             let platform = CheckedNumber.clampedMoney(major: subsidy.major * playbook.platformShare)
             let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
+                + (simulation.variants[i].map { ["variant:" + $0] } ?? [])
             candidates.append(ForecastCandidate(
                 probability: min(1, base * lift), orderValue: value, merchantCost: subsidy - platform,
                 platformCost: platform, isSilent: view.lifecycle == "silent" || view.lifecycle == "churned", groups: groups,
@@ -58,7 +59,11 @@ struct ReportAssembler {
             }
         } ?? []
         let messages = Self.messagesByChannel(simulation.steps)
-        let incremental = IncrementalEconomics(margin: programme.margin, messageCost: programme.messageCost(messages))
+        let incremental = IncrementalEconomics(
+            margin: programme.margin, messageCost: programme.messageCost(messages),
+            groupMessageCost: Dictionary(uniqueKeysWithValues: variantNames.map {
+                ("variant:" + $0, programme.messageCost(simulation.variantMessages[$0] ?? [:]))
+            }))
         var rng = SeededGenerator(seed: seed)
         let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3)
             .run(candidates, scenarios: scenarios, economics: incremental, using: &rng)
@@ -88,7 +93,19 @@ struct ReportAssembler {
                                     suppressions: suppressions, backtest: backtest)
         report.economics = programme
         report.messages = messages
+        if !variantNames.isEmpty {
+            report.variants = variantNames.map { v in
+                let reach = simulation.variantReach[v] ?? (0, 0)
+                return ForecastReport.Row(name: v, targeted: reach.eligible, deliverable: reach.issued,
+                                          figures: outcome.groups["variant:" + v] ?? .empty)
+            }
+        }
         return report
+    }
+
+    /// The playbook's A/B variant names in declaration order (the playbook's, else its steps').
+    private var variantNames: [String] {
+        playbook.variants.map(\.name) + playbook.steps.flatMap { $0.variants.map(\.name) }
     }
 
     /// Every issued message and reminder per channel, over all steps.

@@ -9,6 +9,12 @@ public struct JourneyLog: Sendable {
     public var tally = SuppressionTally()
     /// Member index → (offer id, channel) of the step that gave them their offer.
     public var offered: [Int32: (offer: Int, channel: String)] = [:]
+    /// Member index → the A/B variant of the step that gave them their offer.
+    public var variants: [Int32: String] = [:]
+    /// Per variant: members who faced the guards with an offer, and those issued it.
+    public var variantReach: [String: (eligible: Int, issued: Int)] = [:]
+    /// Per variant: messages and reminders issued per channel (their message costs).
+    public var variantMessages: [String: [String: Int]] = [:]
     /// Member index → reminders (steps after the offer) received.
     public var reminders: [Int32: Int] = [:]
     public var entered = 0
@@ -50,10 +56,15 @@ public struct JourneyLog: Sendable {
     mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
         guard let decision = outcome.decision else { return }
         decisions?.append(JourneyDecision(playbook: outcome.journey.playbook, step: outcome.step,
-                                          member: outcome.member.id, at: at, decision: decision))
+                                          member: outcome.member.id, at: at, decision: decision, variant: outcome.variant))
         steps[outcome.step].eligible += 1
         tally.record(decision)
+        if let v = outcome.variant, outcome.offer != nil {
+            variantReach[v, default: (0, 0)].eligible += 1
+            if decision.isIssue { variantReach[v, default: (0, 0)].issued += 1 }
+        }
         guard case .issue(let channel) = decision else { return }
+        if let v = outcome.variant { variantMessages[v, default: [:]][channel, default: 0] += 1 }
         let k = outcome.step
         if steps[k].issued == 0 { steps[k].day = at.day }
         if at.day > steps[k].day { steps[k].lastDay = at.day }
@@ -64,7 +75,10 @@ public struct JourneyLog: Sendable {
         day.issuedByStep[k] += 1
         day.spentMinor += outcome.request?.costPerIssue.minorUnits ?? 0
         timeline[at.day] = day
-        if let offer = outcome.offer, offered[member] == nil { offered[member] = (offer.id, channel) }
+        if let offer = outcome.offer, offered[member] == nil {
+            offered[member] = (offer.id, channel)
+            variants[member] = outcome.variant
+        }
         else if outcome.offer == nil { reminders[member, default: 0] += 1 }
     }
 
@@ -78,6 +92,8 @@ public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
     public var member: Int64
     public var at: Timestamp
     public var decision: GuardDecision
+    /// The member's A/B variant at the step, when it has variants.
+    public var variant: String? = nil
 
     public var description: String {
         let verdict: String
@@ -85,6 +101,6 @@ public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
         case .issue(let channel): verdict = "issue \(channel)"
         case .suppress(let reason): verdict = "suppress \(reason.code)"
         }
-        return "\(playbook) step \(step) member \(member): \(verdict)"
+        return "\(playbook) step \(step) member \(member): \(verdict)" + (variant.map { " (variant \($0))" } ?? "")
     }
 }

@@ -24,6 +24,7 @@ public enum Schemas {
         "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number, "holdout": .number,
         "window_days": .integer, "priority": .integer, "resource": .string,
         "reentry": .any, "exit_on": .stringOrList, "quiet_hours": .string, "timezone": .string,
+        "variants": .table,
     ], required: ["goal", "audience", "when", "channels"],
     ranges: ["uplift": 0...100, "window_days": 1...CheckedNumber.days.upperBound])
 
@@ -42,7 +43,13 @@ public enum Schemas {
     public static let step = FieldSchema(kind: "step", fields: [
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
         "message": .stringOrTable, "only_if": .string, "name": .string, "after_hours": .integer,
+        "variants": .table,
     ], required: [])
+
+    /// One A/B variant of a playbook's or a step's offer.
+    public static let variant = FieldSchema(kind: "variant", fields: [
+        "name": .string, "weight": .number, "offer": .functionOrOffer,
+    ], required: ["name", "weight", "offer"], ranges: ["weight": 0...1])
 
     public static let coupon = FieldSchema(kind: "coupon", fields: [
         "name": .string, "off": .number, "min_spend": .number, "percent": .integer, "cap": .number,

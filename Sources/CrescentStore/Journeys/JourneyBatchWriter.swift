@@ -14,10 +14,13 @@ public struct JourneyWrite: Sendable {
     public var request: GuardRequest?
     /// The offer this step issues; nil for a reminder, which names the journey's offer.
     public var offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?
+    /// The member's A/B variant at the step, recorded on the ledger rows (nil: none).
+    public var variant: String?
 
     public init(journey: Journey, member: Member, step: Int, decision: GuardDecision?, request: GuardRequest?,
-                offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?) {
+                offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?, variant: String? = nil) {
         self.journey = journey; self.member = member; self.step = step; self.decision = decision; self.request = request; self.offer = offer
+        self.variant = variant
     }
 }
 
@@ -71,7 +74,7 @@ public final class JourneyBatchWriter {
                         var issue = try w.offer.map { try intern($0, db) } ?? IssueOffer()
                         if w.offer == nil { issue.variablesId = w.journey.offerVariablesId }
                         let fresh = try writer.write(db, member: w.member, request: request, offer: issue,
-                                                     decision: decision, at: now)
+                                                     decision: decision, at: now, variant: w.variant)
                         if !fresh && decision.isIssue && request.reserves {
                             state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
                         }

@@ -93,6 +93,7 @@ extension CrescentStore {
         registerJourneyMigration(&m)
         registerEventFailureMigration(&m)
         registerOrderReferenceMigration(&m)
+        registerVariantMigration(&m)
         return m
     }
 }
