@@ -153,6 +153,14 @@
 ---@field offer? crm.Offer|fun(m: crm.Member): crm.Offer? This step's own offer (default: the playbook's)
 ---@field message? crm.Message This step's copy
 ---@field only_if? "not_redeemed"|"not_purchased"|"purchased" Only members meeting this since they entered
+---@field variants? crm.Variant[] A/B variants of this step's own offer (instead of `offer`); not with the playbook's variants
+
+--- One A/B variant: members are split between variants by weight, sticky per member (the same
+--- variant in every dry-run and live), and get the variant's offer. Weights add up to 1.
+---@class crm.Variant
+---@field name string The variant's name, unique in the playbook; the ledgers and the report use it
+---@field weight number Share of the members, above 0 (e.g. 0.5); the variants' weights add up to 1
+---@field offer crm.Offer|fun(m: crm.Member): crm.Offer? The variant's offer: a fixed offer or a formula per member
 
 --- QA expectations the dry-run must meet: a comparison text, or a number meaning ">=".
 ---@class crm.Expect
@@ -190,6 +198,7 @@
 ---@field steps? crm.Step[] Several touches, e.g. day 0 coupon, day 3 reminder
 ---@field expect? crm.Expect QA expectations for the dry-run
 ---@field uplift? number Treated / baseline chance of a qualifying purchase (default 1.5; 1 = the offer changes nothing)
+---@field variants? crm.Variant[] A/B test: two or more offers split between members by weight (instead of `offer`)
 ---@field holdout? number Sticky share of the audience that gets nothing, to measure lift, e.g. 0.1 (from 0 up to, not including, 1)
 ---@field window_days? integer Attribution window in days
 ---@field priority? integer Higher wins when playbooks compete

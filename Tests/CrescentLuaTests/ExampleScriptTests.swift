@@ -157,6 +157,7 @@ enum ExampleMembers {
         ("when", Array(Schemas.when.fields.keys)),
         ("budget", Array(Schemas.budget.fields.keys)),
         ("step", Array(Schemas.step.fields.keys)),
+        ("variant", Array(Schemas.variant.fields.keys)),
         ("points", Array(Schemas.points.fields.keys)),
         ("red_packet", Array(Schemas.redPacket.fields.keys)),
         ("call_task", Array(Schemas.callTask.fields.keys)),
