@@ -31,10 +31,12 @@ struct ReportAssembler {
         let programme = context.program.economics ?? ProgrammeEconomics()
         let declaredPointValue = programme.declared.contains("point_value") ? programme.pointValue : nil
         for (i, given) in simulation.offered.sorted(by: { $0.key < $1.key }) {
-            guard let offer = context.runtime.offers[given.offer] else { continue }
-            let econ = economics[given.offer] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule,
-                                                                         pointValue: declaredPointValue)
-            economics[given.offer] = econ
+            // One offer per member: the one their A/B variant chose (the offer under test), else the first.
+            let offerId = simulation.variantOffers[i] ?? given.offer
+            guard let offer = context.runtime.offers[offerId] else { continue }
+            let econ = economics[offerId] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule,
+                                                            pointValue: declaredPointValue)
+            economics[offerId] = econ
             let spend = spends[econ.minSpend] ?? QualifyingSpend(context.population, before: cutoff, minSpend: econ.minSpend)
             spends[econ.minSpend] = spend
             let view = context.views[Int(i)]

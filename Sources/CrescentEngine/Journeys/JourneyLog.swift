@@ -9,8 +9,10 @@ public struct JourneyLog: Sendable {
     public var tally = SuppressionTally()
     /// Member index → (offer id, channel) of the step that gave them their offer.
     public var offered: [Int32: (offer: Int, channel: String)] = [:]
-    /// Member index → the A/B variant of the step that gave them their offer.
+    /// Member index → their A/B variant and its offer id, from the first step that gave them
+    /// an offer under a split (the first step for a playbook's variants, the step for a step's).
     public var variants: [Int32: String] = [:]
+    public var variantOffers: [Int32: Int] = [:]
     /// Per variant: members who faced the guards with an offer, and those issued it.
     public var variantReach: [String: (eligible: Int, issued: Int)] = [:]
     /// Per variant: messages and reminders issued per channel (their message costs).
@@ -75,9 +77,10 @@ public struct JourneyLog: Sendable {
         day.issuedByStep[k] += 1
         day.spentMinor += outcome.request?.costPerIssue.minorUnits ?? 0
         timeline[at.day] = day
-        if let offer = outcome.offer, offered[member] == nil {
-            offered[member] = (offer.id, channel)
-            variants[member] = outcome.variant
+        if let offer = outcome.offer, offered[member] == nil { offered[member] = (offer.id, channel) }
+        if let offer = outcome.offer, let v = outcome.variant, variants[member] == nil {
+            variants[member] = v
+            variantOffers[member] = offer.id
         }
         else if outcome.offer == nil { reminders[member, default: 0] += 1 }
     }
