@@ -55,6 +55,10 @@ extension DeclarationParser {
         if !p.variants.isEmpty, let k = stepped.first {
             problem(line, "\(what) step \(k + 1)", "field `variants`: the playbook already splits its members between variants; declare them on the playbook or on its steps, not both")
         }
+        // The playbook's variants replace the offer of the first step: one of its own would leave them unused.
+        if !p.variants.isEmpty, let first = p.steps.first, first.ownOffer, first.variants.isEmpty {
+            problem(line, "\(what) step 1", "field `offer`: the playbook's variants give the first step's offer; drop this `offer` or declare the variants on the step")
+        }
         var owner: [String: Int] = [:]
         for k in stepped {
             for v in p.steps[k].variants {
