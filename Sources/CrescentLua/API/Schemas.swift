@@ -43,6 +43,7 @@ public enum Schemas {
     public static let step = FieldSchema(kind: "step", fields: [
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
         "message": .stringOrTable, "only_if": .string, "name": .string, "after_hours": .integer,
+        "wait_for": .table, "on_event": .string, "on_timeout": .string, "next": .string,
         "variants": .table,
     ], required: [])
 
@@ -50,6 +51,9 @@ public enum Schemas {
     public static let variant = FieldSchema(kind: "variant", fields: [
         "name": .string, "weight": .number, "offer": .functionOrOffer,
     ], required: ["name", "weight", "offer"], ranges: ["weight": 0...1])
+
+    public static let waitFor = FieldSchema(kind: "wait_for", fields: ["event": .string, "within_days": .integer],
+                                            required: ["event", "within_days"])
 
     public static let coupon = FieldSchema(kind: "coupon", fields: [
         "name": .string, "off": .number, "min_spend": .number, "percent": .integer, "cap": .number,
