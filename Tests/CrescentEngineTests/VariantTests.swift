@@ -108,6 +108,10 @@ import Testing
         // "big" (20 off) costs more per redemption than "small" (5 or 8 off).
         let small = rows[0].figures, big = rows[1].figures
         #expect(big.cost.mean / max(big.redemptions.mean, 1e-9) > small.cost.mean / max(small.redemptions.mean, 1e-9))
+        // How big a difference the test can see, from the two variants' sizes and the forecast rate.
+        let mde = try #require(r.report.variantDetectableDifference)
+        let rate = try #require(r.report.total.figures.redemptionRate).mean
+        #expect(mde == LiftStatistics.minimumDetectableEffect(baseRate: rate, treated: rows[1].deliverable, control: rows[0].deliverable))
         let json = try r.report.jsonString()
         #expect(json.contains("\"variants\" : [") && json.contains("\"incrementalRevenue\""))
         let decoded = try ForecastReport(json: json)

@@ -141,6 +141,9 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     /// `targeted` counts the members in it who reached the offer step, `deliverable` those
     /// issued the variant's offer; its figures include the incremental ones.
     public var variants: [Row]? = nil
+    /// The smallest difference in redemption rate between the two smallest variants that the
+    /// test detects at 95 % confidence with 80 % power, at the forecast redemption rate.
+    public var variantDetectableDifference: Double? = nil
 
     public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
                 suppressions: [Suppression] = [], backtest: Backtest? = nil, timeline: [TimelineDay] = []) {

@@ -25,6 +25,12 @@ extension HTMLPage {
                 + cell(f.revenue, money) + cell(inc?.incrementalRevenue, money) + cell(inc?.profit, money)
                 + cell(inc?.roi, ratio) + "</tr>\n"
         }
-        appendRaw(html + "</tbody>\n</table>\n</section>\n")
+        html += "</tbody>\n</table>\n"
+        if let mde = report.variantDetectableDifference {
+            html += "<p class=\"lede\">" + esc("With these sizes the test detects a difference in redemption rate of "
+                + "\(ReportText.percent(mde, places: 2)) points or more between variants (95 % confidence, 80 % power); "
+                + "a smaller one needs more members.") + "</p>\n"
+        }
+        appendRaw(html + "</section>\n")
     }
 }

@@ -101,6 +101,12 @@ struct ReportAssembler {
                 return ForecastReport.Row(name: v, targeted: reach.eligible, deliverable: reach.issued,
                                           figures: outcome.groups["variant:" + v] ?? .empty)
             }
+            // Is the test big enough? The two smallest variants are the hardest to tell apart.
+            let sizes = (report.variants ?? []).map(\.deliverable).sorted()
+            if sizes.count >= 2, let rate = outcome.totals.redemptionRate?.mean {
+                report.variantDetectableDifference = LiftStatistics.minimumDetectableEffect(
+                    baseRate: rate, treated: sizes[0], control: sizes[1])
+            }
         }
         return report
     }

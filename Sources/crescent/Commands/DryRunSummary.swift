@@ -65,6 +65,9 @@ enum DryRunSummary {
                 + "redemptions \(est(vf.redemptions)), cost \(est(vf.cost)), incr. revenue \(est(inc?.incrementalRevenue)), "
                 + "incr. ROI \(est(inc?.roi, money: false))")
         }
+        if let mde = rep.variantDetectableDifference {
+            lines.append("  variants     detect a redemption-rate difference of \(String(format: "%.2f", mde * 100)) points or more (95% confidence, 80% power)")
+        }
         if let b = rep.backtest {
             if let r = b.replay {
                 lines.append("  replay       on real orders: \(r.entered) entered, \(r.issued) issued, \(r.reminded) reminded, \(r.redeemed) redeemed, revenue \(String(format: "%.0f", r.revenue))")
