@@ -28,7 +28,7 @@ extension HTMLPage {
         html += "</tbody>\n</table>\n"
         if let mde = report.variantDetectableDifference {
             html += "<p class=\"lede\">" + esc("With these sizes the test detects a difference in redemption rate of "
-                + "\(ReportText.percent(mde, places: 2)) points or more between variants (95 % confidence, 80 % power); "
+                + "\(ReportText.fixed(mde * 100, 2)) percentage points or more between variants (95 % confidence, 80 % power); "
                 + "a smaller one needs more members.") + "</p>\n"
         }
         appendRaw(html + "</section>\n")

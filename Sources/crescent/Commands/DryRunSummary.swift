@@ -66,7 +66,7 @@ enum DryRunSummary {
                 + "incr. ROI \(est(inc?.roi, money: false))")
         }
         if let mde = rep.variantDetectableDifference {
-            lines.append("  variants     detect a redemption-rate difference of \(String(format: "%.2f", mde * 100)) points or more (95% confidence, 80% power)")
+            lines.append("  variants     detect a redemption-rate difference of \(String(format: "%.2f", mde * 100)) percentage points or more (95% confidence, 80% power)")
         }
         if let b = rep.backtest {
             if let r = b.replay {
