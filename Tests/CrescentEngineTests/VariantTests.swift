@@ -208,6 +208,48 @@ import Testing
         #expect(e.variant == "big" && e.offer?.name == "big")
         #expect(e.text.contains("variant: big"))
     }
+
+    @Test("after a live run, the ledgers give each variant's rates; a winner is named only when it is significantly ahead")
+    func liveOutcomesCompareTheVariants() throws {
+        // Redeem the coupons of a known share of each variant's members: `share(variant)` in tenths.
+        func outcomes(_ share: [String: Int64]) throws -> [VariantOutcome] {
+            try Self.withStore { db, store in
+                let context = try CampaignContext(script: Self.script, chunkName: "ab.lua", data: db, seed: 3, asOf: Self.asOf)
+                let live = LiveJourneys(context: context, store: store)
+                _ = try live.launch(playbook: "ab", entryKey: "r1", at: Self.launch)
+                _ = try live.advance(playbook: "ab", at: Self.launch.adding(seconds: 8 * 3_600))
+                var expected: [String: (members: Int, redeemed: Int)] = [:]
+                var orders: [Order] = []
+                for row in try Self.rows(store, "SELECT id, member_id, variant FROM coupon_ledger WHERE playbook = 'ab'") {
+                    let id: Int64 = row["member_id"], variant: String = row["variant"]
+                    expected[variant, default: (0, 0)].members += 1
+                    guard id % 10 < share[variant]! else { continue }
+                    let order = Order(id: 1_000_000 + id, memberId: id, time: Self.launch.adding(seconds: 2 * 86_400),
+                                      amount: Money(major: 150), quantity: 1)
+                    orders.append(order)
+                    if case .redeemed = try Redeemer(store: store).redeem(coupon: row["id"], order: order) {
+                        expected[variant, default: (0, 0)].redeemed += 1
+                    }
+                }
+                try store.insert(orders: orders)
+                let found = try store.variantOutcomes(playbook: "ab", runId: "r1", windowDays: 14)
+                #expect(found.map(\.variant) == ["big", "small"])
+                for o in found {
+                    #expect(o.members == expected[o.variant]!.members && o.redeemed == expected[o.variant]!.redeemed)
+                    #expect(o.redeemed > 0 && o.purchased >= o.redeemed)
+                }
+                #expect(try store.variantOutcomes(playbook: "other", windowDays: 14).isEmpty)
+                return found
+            }
+        }
+        func comparison(_ found: [VariantOutcome]) -> VariantComparison {
+            VariantComparison(found.map { ($0.variant, $0.members, $0.redeemed) })
+        }
+        // "big" redeems three times as often: a clear winner.
+        let clear = comparison(try outcomes(["big": 3, "small": 1]))
+        #expect(clear.winner == "big" && clear.versus.first?.difference.low ?? 0 > 0)
+        // The same share in both: no winner, whichever leads by chance.
+        let even = comparison(try outcomes(["big": 1, "small": 1]))
+        #expect(even.winner == nil && even.leader != nil)
+    }
 }
-
-
