@@ -224,4 +224,27 @@ struct JourneyTests {
         #expect(engine.log.steps.map(\.issued) == [2, 1])
         #expect(engine.log.exits == [JourneyExit.event("payment"): 1])
     }
+    @Test("points_expiring enters each member days_before a day their points expire, once per lot day")
+    func pointsExpiringFromTheLedgersLots() throws {
+        let asOf = Day(year: 2026, month: 1, day: 1)
+        var population = Population(members: [Self.member(1), Self.member(2), Self.member(3)], orders: [])
+        population.pointsExpiries = [
+            PointsExpiry(member: 1, day: asOf.adding(days: 20), points: 500),
+            PointsExpiry(member: 1, day: asOf.adding(days: 200), points: 300),
+            PointsExpiry(member: 2, day: asOf.adding(days: 40), points: 800),
+        ]
+        let context = try CampaignContext(script: """
+            segment "all" { where = function(m) return true end }
+            playbook "points" {
+              goal = "retain", audience = "all", channels = "sms", when = { trigger = "points_expiring", days_before = 14 },
+              offer = coupon { off = 5, min_spend = 20, valid_days = 7 },
+            }
+            """, chunkName: "points.lua", population: population, dataSource: "test", seed: 1, asOf: asOf)
+        var sim = JourneySimulation(context: context, plan: JourneyPlan(context.program.playbook("points")!),
+                                    audience: Bitset(capacity: 3, indices: [0, 1, 2]), days: 60, policy: GuardPolicy(),
+                                    seed: 1, samplePerChannel: 0)
+        try sim.run(.model(daily: [0, 0, 0], uplift: 1, reminderUplift: 0))
+        let entries = sim.engine.recorder.allJourneys(playbook: "points").map { "\($0.member) \($0.entryKey)" }
+        #expect(entries == ["1 date:points_expiring:\(asOf.adding(days: 6))", "2 date:points_expiring:\(asOf.adding(days: 26))"])
+    }
 }

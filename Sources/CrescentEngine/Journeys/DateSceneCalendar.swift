@@ -9,13 +9,22 @@ import CrescentLua
 /// - `join_anniversary`: `days_before` each anniversary of the join date (not the join day);
 /// - `replenishment`: `days_after` the last purchase in `category`;
 /// - `holiday`: the script's `dates`;
-/// - `became_silent`: the day the last order becomes `silentAfterDays` old.
+/// - `became_silent`: the day the last order becomes `silentAfterDays` old;
+/// - `points_expiring`: `days_before` a day on which some of the member's points expire
+///   (lots replayed from the points ledger: `Population.pointsExpiries`).
 public struct DateSceneCalendar: Sendable {
     public let scene: String
     public let schedule: PlaybookSchedule
     public var silentAfterDays = DerivedViewsConfig().silentAfterDays
+    /// Member → the days their points lots expire (only for `points_expiring`).
+    private var expiries: [Int64: [Day]] = [:]
 
-    public init(scene: String, schedule: PlaybookSchedule) { self.scene = scene; self.schedule = schedule }
+    public init(scene: String, schedule: PlaybookSchedule, pointsExpiries: [PointsExpiry] = []) {
+        self.scene = scene; self.schedule = schedule
+        if scene == "points_expiring" {
+            for e in pointsExpiries where e.points > 0 { expiries[e.member, default: []].append(e.day) }
+        }
+    }
 
     /// True when the scene falls on local day `day` for the member `view` describes
     /// (`view.lastBoughtDaysAgo` and `lastOrder` as of `view.asOf`).
@@ -32,6 +41,8 @@ public struct DateSceneCalendar: Sendable {
             return view.asOf.adding(days: -ago).adding(days: schedule.daysAfter ?? 0) == day
         case "holiday":
             return schedule.dates.contains(day)
+        case "points_expiring":
+            return expiries[view.member.id]?.contains(target) ?? false
         case "became_silent":
             guard let last = view.lastOrder else { return false }
             return last.adding(days: silentAfterDays) == day

@@ -64,6 +64,8 @@ struct JourneySimulation {
         let entries = plan.entry == .scheduled ? scheduledEntries() : []
         let replayed = Self.ordersByDay(purchases, context: context, from: context.asOf, days: days)
         let tz = plan.playbook.journey.utcOffsetSeconds
+        let calendar = DateSceneCalendar(scene: plan.entry.dateScene ?? "", schedule: plan.playbook.schedule,
+                                         pointsExpiries: context.population.pointsExpiries)
         for d in 0..<days {
             let day = context.asOf.adding(days: d)
             let dayStart = Timestamp(day: day), dayEnd = dayStart.adding(seconds: 86_400)
@@ -78,7 +80,6 @@ struct JourneySimulation {
                 try engine.enter(audience.indices, at: at, entryKey: { id in "event:sim:\(scene):\(id)" })
             }
             if case .date(let scene) = plan.entry {
-                let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
                 let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
                 let at = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule, utcOffsetSeconds: tz)
                 try engine.enter(members, at: at, entryKey: { _ in "date:\(scene):\(day)" })
