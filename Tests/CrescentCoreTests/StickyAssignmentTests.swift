@@ -106,8 +106,10 @@ import Testing
         #expect(ids.prefix(1_000).allSatisfy {
             split.index(for: $0) == StickyAssignment.variant(memberId: $0, playbook: "winback", weights: [0.5, 0.3, 0.2])
         })
-        #expect(StickyAssignment.unit(memberId: 42, salt: "variant:winback/step:2")
-                == StickyAssignment.unit(memberId: 42, salt: "variant:winback/step:2"))
+        // A step's split salts with its 1-based step number, pinned too (computed independently).
+        #expect(StickyAssignment.unit(memberId: 42, salt: "variant:winback/step:2") == 0.466986972602375)
+        let second = VariantSplit(playbook: "winback", step: 1, names: ["a", "b"], weights: [0.5, 0.5])
+        #expect(second.name(for: 42) == "a" && second.name(for: 43) == "b")  // 0.467 and 0.647
     }
 
     @Test func aStepsSplitIsIndependentOfThePlaybooksAndOfOtherPlaybooks() {
