@@ -247,4 +247,23 @@ struct JourneyTests {
         let entries = sim.engine.recorder.allJourneys(playbook: "points").map { "\($0.member) \($0.entryKey)" }
         #expect(entries == ["1 date:points_expiring:\(asOf.adding(days: 6))", "2 date:points_expiring:\(asOf.adding(days: 26))"])
     }
+    @Test("a member's scene days over a horizon, worked out at once, are the days `occurs` names one by one",
+          arguments: ["birthday", "join_anniversary", "replenishment", "holiday", "became_silent", "points_expiring"])
+    func occurrencesAgreeWithOccurs(_ scene: String) throws {
+        let context = try CampaignContext(script: "", chunkName: "scenes.lua", data: "synthetic:1500", seed: 11, asOf: nil)
+        var schedule = PlaybookSchedule(trigger: scene, daysAfter: 30, daysBefore: scene == "join_anniversary" ? 0 : 3,
+                                        category: context.views.lazy.compactMap { $0.lastBoughtDaysAgo.keys.first }.first)
+        schedule.dates = [context.asOf.adding(days: 10), context.asOf.adding(days: 400)]
+        let calendar = DateSceneCalendar(scene: scene, schedule: schedule, pointsExpiries: context.population.pointsExpiries)
+        // From 60 days back over 900 days: both year ends and 29 February 2028 are inside.
+        let start = context.asOf.adding(days: -60), range = start...start.adding(days: 900)
+        let days = (0...900).map { start.adding(days: $0) }
+        var found = 0
+        for view in context.views {
+            let expected = days.filter { calendar.occurs(for: view, on: $0) }
+            #expect(calendar.occurrences(for: view, in: range) == expected, "member \(view.member.id)")
+            found += expected.count
+        }
+        #expect(found > 0, "the scene falls on some day for some member")
+    }
 }

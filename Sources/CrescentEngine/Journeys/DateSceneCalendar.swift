@@ -51,6 +51,36 @@ public struct DateSceneCalendar: Sendable {
         }
     }
 
+    /// The days of `range` on which the scene falls for the member: what `occurs` says day
+    /// by day, worked out in one step per member (a horizon of a year over a million members
+    /// would otherwise ask 365 million times).
+    public func occurrences(for view: MemberView, in range: ClosedRange<Day>) -> [Day] {
+        let before = schedule.daysBefore ?? 0
+        func inRange(_ days: [Day]) -> [Day] { days.filter { range.contains($0) } }
+        switch scene {
+        case "birthday", "join_anniversary":
+            guard let date = scene == "birthday" ? view.member.birthday : view.member.joinDate else { return [] }
+            let (_, m, d) = date.components
+            let first = range.lowerBound.adding(days: before).components.year, last = range.upperBound.adding(days: before).components.year
+            return inRange((first...last).compactMap { y -> Day? in
+                let target = Day.isValid(year: y, month: m, day: d) ? Day(year: y, month: m, day: d) : Day(year: y, month: 2, day: 28)
+                if scene == "join_anniversary" && target <= view.member.joinDate { return nil }
+                return target.adding(days: -before)
+            })
+        case "points_expiring":
+            return inRange((expiries[view.member.id] ?? []).map { $0.adding(days: -before) })
+        case "replenishment":
+            guard let category = schedule.category, let ago = view.lastBoughtDaysAgo[category] else { return [] }
+            return inRange([view.asOf.adding(days: -ago).adding(days: schedule.daysAfter ?? 0)])
+        case "holiday":
+            return inRange(schedule.dates)
+        case "became_silent":
+            return inRange(view.lastOrder.map { [$0.adding(days: silentAfterDays)] } ?? [])
+        default:
+            return []
+        }
+    }
+
     /// True when `day` is the yearly anniversary of `date` (29 February → 28 February off leap years).
     public static func isAnniversary(of date: Day, on day: Day) -> Bool {
         let (_, m, d) = date.components, (y, dm, dd) = day.components

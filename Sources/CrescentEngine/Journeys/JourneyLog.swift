@@ -64,7 +64,8 @@ public struct JourneyLog: Sendable {
     mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
         guard let decision = outcome.decision else { return }
         decisions?.append(JourneyDecision(playbook: outcome.journey.playbook, step: outcome.step,
-                                          member: outcome.member.id, at: at, decision: decision, variant: outcome.variant))
+                                          member: outcome.member.id, at: at, decision: decision,
+                                          offer: outcome.offer?.id ?? 0, variant: outcome.variant))
         steps[outcome.step].eligible += 1
         tally.record(decision)
         if let v = outcome.variant, outcome.offer != nil {
@@ -101,6 +102,9 @@ public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
     public var member: Int64
     public var at: Timestamp
     public var decision: GuardDecision
+    /// The offer the step gave or would have given (0: a reminder or message without one).
+    /// Left out of `description`, which compares runs whose offers are numbered apart.
+    public var offer: Int = 0
     /// The member's A/B variant at the step, when it has variants.
     public var variant: String? = nil
 
