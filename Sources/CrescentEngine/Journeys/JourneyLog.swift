@@ -85,11 +85,11 @@ public struct JourneyLog: Sendable {
         day.spentMinor += outcome.request?.costPerIssue.minorUnits ?? 0
         timeline[at.day] = day
         if let offer = outcome.offer, offered[member] == nil { offered[member] = (offer.id, channel) }
+        else if outcome.offer == nil { reminders[member, default: 0] += 1 }
         if let offer = outcome.offer, let v = outcome.variant, variants[member] == nil {
             variants[member] = v
             variantOffers[member] = offer.id
         }
-        else if outcome.offer == nil { reminders[member, default: 0] += 1 }
     }
 
     mutating func noteRedeemed(on day: Day) { timeline[day, default: TimelineDay()].redeemed += 1 }
