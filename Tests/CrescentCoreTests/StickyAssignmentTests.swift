@@ -186,3 +186,40 @@ import Testing
         #expect(even.winner == nil && even.revenuePerMember?.significant == false)
     }
 }
+
+@Suite struct VariantSplitTests {
+    @Test func theSplitIsStickyAndFollowsItsWeightsWithinBinomialTolerance() {
+        let split = VariantSplit(playbook: "winback", names: ["small", "big", "none"], weights: [0.5, 0.3, 0.2])
+        let ids = (1...40_000).map(Int64.init)
+        let first = ids.map { split.name(for: $0) }
+        // The same member gets the same variant every time (no draw per run).
+        #expect(first == ids.map { split.name(for: $0) })
+        for (k, w) in split.weights.enumerated() {
+            let n = Double(first.count { $0 == split.names[k] })
+            let sigma = (Double(ids.count) * w * (1 - w)).squareRoot()
+            #expect(abs(n - Double(ids.count) * w) < 4 * sigma, "\(split.names[k]): \(n)")
+        }
+        // The playbook's split is StickyAssignment's, pinned across releases.
+        #expect(ids.prefix(1_000).allSatisfy {
+            split.index(for: $0) == StickyAssignment.variant(memberId: $0, playbook: "winback", weights: [0.5, 0.3, 0.2])
+        })
+        // A step's split salts with its 1-based step number, pinned too (computed independently).
+        #expect(StickyAssignment.unit(memberId: 42, salt: "variant:winback/step:2") == 0.466986972602375)
+        let second = VariantSplit(playbook: "winback", step: 1, names: ["a", "b"], weights: [0.5, 0.5])
+        #expect(second.name(for: 42) == "a" && second.name(for: 43) == "b")  // 0.467 and 0.647
+    }
+
+    @Test func aStepsSplitIsIndependentOfThePlaybooksAndOfOtherPlaybooks() {
+        let weights = [0.5, 0.5]
+        let playbook = VariantSplit(playbook: "p", names: ["a", "b"], weights: weights)
+        let step = VariantSplit(playbook: "p", step: 1, names: ["c", "d"], weights: weights)
+        let other = VariantSplit(playbook: "q", names: ["a", "b"], weights: weights)
+        let ids = (1...20_000).map(Int64.init)
+        // Independent splits agree on about half the members, not all or none.
+        for s in [step, other] {
+            let same = ids.count { playbook.index(for: $0) == s.index(for: $0) }
+            #expect(abs(Double(same) / Double(ids.count) - 0.5) < 0.02)
+        }
+        #expect(step.index(for: 7) == StickyAssignment.variant(memberId: 7, playbook: "p", step: 1, weights: weights))
+    }
+}
