@@ -52,11 +52,7 @@ import Testing
                                 amount: amount, quantity: 1))
         }
         try store.insert(orders: orders)
-        let coupons = try store.writer.read { try String.fetchAll($0, sql: "SELECT member_id || ' ' || id FROM coupon_ledger") }
-        let couponOf = Dictionary(uniqueKeysWithValues: coupons.map { pair in
-            let parts = pair.split(separator: " ").map { Int64($0)! }
-            return (parts[0], parts[1])
-        })
+        let couponOf = Dictionary(uniqueKeysWithValues: try store.snapshot().coupons.map { ($0.member, $0.id) })
         let redeemer = Redeemer(store: store)
         for order in orders {
             if let coupon = couponOf[order.memberId] { _ = try redeemer.redeem(coupon: coupon, order: order) }
@@ -94,8 +90,8 @@ import Testing
         // What was paid, from the ledgers, priced with the script's economics.
         let r = m.realised
         #expect(r.subsidy == Double(redeemers) * 10)
-        let sms = try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE channel = 'sms'")
-        let push = try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE channel = 'push'")
+        let deliveries = try store.snapshot().deliveries
+        let sms = deliveries.filter { $0.channel == "sms" }.count, push = deliveries.filter { $0.channel == "push" }.count
         #expect(sms > 0 && m.costs.messages == ["sms": sms, "push": push].filter { $0.value > 0 })
         #expect(abs(r.messageCost - (Double(sms) * 0.05 + Double(push) * 0.01)) < 1e-9)
         let profit = try #require(r.incrementalProfit), roi = try #require(r.roi)

@@ -1,7 +1,7 @@
 import CrescentCore
 @testable import CrescentEngine
 import CrescentLua
-import CrescentStore
+@testable import CrescentStore
 import Foundation
 import GRDB
 import Testing
@@ -65,6 +65,7 @@ import Testing
         return try dry.run(playbook: context.program.playbooks[0].name)
     }
 
+    /// The variant columns are not in `StoreSnapshot` yet: read them directly (testable access).
     static func rows(_ store: CrescentStore, _ sql: String) throws -> [Row] {
         try store.writer.read { try Row.fetchAll($0, sql: sql) }
     }
@@ -154,6 +155,10 @@ import Testing
             let reminders = try Self.rows(store, "SELECT member_id, variant FROM deliveries WHERE step = 1")
             #expect(reminders.count > 1_000)
             #expect(reminders.allSatisfy { issued[$0["member_id"]] == ($0["variant"] as String?) })
+            // `crescent measure` compares the variants as arms of their own, beside the holdout.
+            let measured = try #require(try store.measured(MeasureScope(playbook: "ab", runId: "r1")).first)
+            #expect(Set(measured.members.map(\.arm)) == ["big", "small", "holdout"])
+            #expect(measured.members.filter { $0.arm != "holdout" }.allSatisfy { $0.arm == Self.split.name(for: $0.memberId) })
         }
     }
 

@@ -36,6 +36,17 @@ extension CrescentStore {
                 """, arguments: [scope.playbook, scope.runId]) {
                 heldOut[row["playbook"], default: [:]][row["member_id"]] = row["reason"]
             }
+            // Treated members of an A/B test are each in their variant's arm.
+            var variants: [String: [Int64: String]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT playbook, member_id, variant FROM deliveries
+                WHERE variant IS NOT NULL AND (?1 IS NULL OR playbook = ?1) AND (?2 IS NULL OR run_id = ?2)
+                UNION
+                SELECT playbook, member_id, variant FROM suppressions
+                WHERE variant IS NOT NULL AND (?1 IS NULL OR playbook = ?1) AND (?2 IS NULL OR run_id = ?2)
+                """, arguments: [scope.playbook, scope.runId]) {
+                variants[row["playbook"], default: [:]][row["member_id"]] = row["variant"]
+            }
             // Each member's first entry in scope per playbook, with their orders and the
             // playbook's coupons they redeemed from then on (both served by member indexes).
             var members: [String: [MeasuredMember]] = [:]
@@ -59,7 +70,7 @@ extension CrescentStore {
             while let row = try rows.next() {
                 let playbook: String = row["playbook"], member: Int64 = row["member_id"]
                 members[playbook, default: []].append(MeasuredMember(
-                    memberId: member, arm: heldOut[playbook]?[member] ?? "treated", orders: row["orders"],
+                    memberId: member, arm: heldOut[playbook]?[member] ?? variants[playbook]?[member] ?? "treated", orders: row["orders"],
                     revenue: Money(minorUnits: row["revenue"]), redemptions: row["redemptions"]))
             }
             return try members.keys.sorted().map { playbook in
