@@ -3,7 +3,8 @@ import PostgresNIO
 
 /// Where a PostgreSQL store lives, parsed from `postgres://user[:password]@host[:port]/database`
 /// (or `postgresql://`). A unix socket directory goes in the `host` query item, as libpq has it:
-/// `postgres://crescent@/crm?host=/var/run/postgresql`.
+/// `postgres://crescent@/crm?host=/var/run/postgresql`. `?search_path=SCHEMA` keeps the tables
+/// in one schema (several stores in one database; the tests use one schema per test).
 ///
 /// TLS is not negotiated (`sslmode` other than `disable` is refused): run the store on a
 /// private network or a socket, see docs/DEPLOY.md.
@@ -15,6 +16,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     /// A unix socket directory (the socket is `<dir>/.s.PGSQL.<port>`); nil: TCP to `host`.
     public var socketDirectory: String?
+    /// The schema the tables live in (nil: the server's default, `public`).
+    public var searchPath: String?
 
     /// True for the URLs this store takes (so a `--db` value can be routed here).
     public static func accepts(_ text: String) -> Bool {
@@ -34,9 +37,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             throw PostgresLocationError(url: text, problem: "no database name (postgres://user@host/DATABASE)")
         }
         var socket: String?
+        var searchPath: String?
         for item in c.queryItems ?? [] {
             switch (item.name, item.value ?? "") {
             case ("host", let dir) where dir.hasPrefix("/"): socket = dir
+            case ("search_path", let schema) where schema.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) && !schema.isEmpty:
+                searchPath = schema
+            case ("search_path", let schema):
+                throw PostgresLocationError(url: text, problem: "search_path \"\(schema)\" must be letters, digits and _")
             case ("sslmode", "disable"): break
             case ("sslmode", let mode):
                 throw PostgresLocationError(url: text, problem: "sslmode=\(mode) is not supported (only disable)")
@@ -54,12 +62,16 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.port = c.port ?? 5432
         self.database = database
         self.socketDirectory = socket
+        self.searchPath = searchPath
     }
 
     /// The URL without the password, for messages and logs.
     public var description: String {
-        let at = socketDirectory.map { "@/\(database)?host=\($0)" } ?? "@\(host):\(port)/\(database)"
-        return "postgres://\(user)\(password == nil ? "" : ":***")\(at)"
+        var query = [socketDirectory.map { "host=\($0)" }, searchPath.map { "search_path=\($0)" }].compactMap { $0 }
+            .joined(separator: "&")
+        if !query.isEmpty { query = "?" + query }
+        let at = socketDirectory == nil ? "@\(host):\(port)/\(database)" : "@/\(database)"
+        return "postgres://\(user)\(password == nil ? "" : ":***")\(at)\(query)"
     }
 
     var configuration: PostgresConnection.Configuration {
@@ -70,6 +82,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             config = .init(host: host, port: port, username: user, password: password, database: database, tls: .disable)
         }
         config.options.connectTimeout = .seconds(10)
+        if let searchPath { config.options.additionalStartupParameters = [("search_path", searchPath)] }
         return config
     }
 }

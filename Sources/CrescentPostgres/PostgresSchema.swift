@@ -235,6 +235,10 @@ enum PostgresSchema {
         for migration in migrations {
             let ran = try pool.transaction { s -> Bool in
                 try s.execute("SELECT pg_advisory_xact_lock(\(migrationLock))")
+                // The schema a `search_path` names (validated by PostgresLocation) is created here.
+                if let schema = pool.location.searchPath {
+                    try s.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""))
+                }
                 try s.execute("""
                     CREATE TABLE IF NOT EXISTS crescent_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                     """)

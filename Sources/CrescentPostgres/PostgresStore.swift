@@ -23,6 +23,7 @@ public final class PostgresStore: Sendable {
     public let claims: PostgresWorkClaims
     public let reservations: PostgresReservations
     public let issues: PostgresIssueLedger
+    public let journeys: PostgresJourneys
 
     /// Connects to `url` (`postgres://user@host[:port]/database`) and migrates.
     /// - throws: ``PostgresLocationError`` for a bad URL, ``PostgresStoreError`` when the server
@@ -36,6 +37,7 @@ public final class PostgresStore: Sendable {
         claims = PostgresWorkClaims(pool: pool)
         reservations = PostgresReservations(pool: pool)
         issues = PostgresIssueLedger(pool: pool)
+        journeys = PostgresJourneys(pool: pool)
         try PostgresSchema.migrate(pool)
     }
 
