@@ -59,9 +59,12 @@ struct PostgresClaimTests {
             let c = try stores[0].claims.claimDueJourneyMembers(now: t0.adding(seconds: 62), limit: 10, node: "c",
                                                                 leaseSeconds: 60)
             #expect(c["nurture"] == [2])
+            // Member 1 is due tomorrow, 2 is held by "c" and 3...5 by "b": nothing for "d".
+            #expect(try stores[1].claims.claimDueJourneyMembers(now: t0.adding(seconds: 100), limit: 10, node: "d",
+                                                                leaseSeconds: 60).isEmpty)
             let tomorrow = try stores[0].claims.claimDueJourneyMembers(now: t0.adding(seconds: 86_400), limit: 10,
-                                                                       node: "c", leaseSeconds: 60)
-            #expect(tomorrow["nurture"] == [1])
+                                                                       node: "d", leaseSeconds: 60)
+            #expect(tomorrow["nurture"] == [1, 2, 3, 4, 5])
         }
     }
 
@@ -92,10 +95,14 @@ struct PostgresClaimTests {
             #expect(try stores[0].claims.finishEvents(first.map { ($0.seq, true, "ok") }, node: "n0") == 2)
             let third = try stores[1].claims.claimEvents(limit: 10, now: t0, node: "n1", leaseSeconds: 30)
             #expect(third.map(\.id) == ["a2", "a3"])
-            // n1 dies; after its lease the rows come back one at a time (they were attempted).
+            // n1 dies; after its lease the rows come back oldest first, one at a time (they were
+            // attempted: one may be what took n1 down).
             let retry = try stores[0].claims.claimEvents(limit: 10, now: t0.adding(seconds: 31), node: "n0", leaseSeconds: 30)
-            #expect(retry.map(\.id) == ["c1"])
+            #expect(retry.map(\.id) == ["a2"])
             #expect(retry[0].attempts == 1)
+            _ = try stores[0].claims.finishEvents([(retry[0].seq, false, "dead-lettered")], node: "n0")
+            let next = try stores[0].claims.claimEvents(limit: 10, now: t0.adding(seconds: 31), node: "n0", leaseSeconds: 30)
+            #expect(next.map(\.id) == ["c1"])
         }
     }
 
@@ -122,16 +129,19 @@ struct PostgresClaimTests {
     /// expires; once done it is never started again.
     @Test func aScheduledRunStartsOnOneNode() throws {
         try TestPostgres.withStores(nodes: 2) { stores in
+            // Node i runs on store i % 2 (two processes' worth of connections).
             let begin: @Sendable (Int, Timestamp) throws -> Bool = { i, now in
-                try stores[i].claims.beginScheduledRun(runId: "schedule:winback:2026-11-02T10:00", script: "winback.lua",
-                                                       playbook: "winback", due: t0, at: now, node: "n\(i)", leaseSeconds: 120)
+                try stores[i % 2].claims.beginScheduledRun(runId: "schedule:winback:2026-11-02T10:00", script: "winback.lua",
+                                                           playbook: "winback", due: t0, at: now, node: "n\(i)",
+                                                           leaseSeconds: 120)
             }
-            let starts = try raceThreads(6) { i in try begin(i % 2, t0) }
+            let starts = try raceThreads(6) { i in try begin(i, t0) }
             #expect(starts.filter { $0 }.count == 1)
-            let winner = starts.firstIndex(of: true)! % 2
-            #expect(try begin(winner, t0.adding(seconds: 5)))          // the holder resumes its own run
-            #expect(try !begin(1 - winner, t0.adding(seconds: 100)))    // still leased
-            #expect(try begin(1 - winner, t0.adding(seconds: 126)))     // lease expired: taken over
+            let winner = starts.firstIndex(of: true)!
+            let other = (winner + 1) % 6
+            #expect(try begin(winner, t0.adding(seconds: 5)))       // the holder resumes its own run
+            #expect(try !begin(other, t0.adding(seconds: 100)))     // still leased
+            #expect(try begin(other, t0.adding(seconds: 126)))      // lease expired: taken over
             try stores[0].claims.finishScheduledRun(runId: "schedule:winback:2026-11-02T10:00", state: "done",
                                                     outcome: "issued 3", at: t0.adding(seconds: 130))
             #expect(try !begin(winner, t0.adding(seconds: 1_000)))
