@@ -36,10 +36,15 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         // Domain types and pure logic. Knows nothing of Lua or SQL.
         .target(name: "CrescentCore"),
-        // Persistence on SQLite through GRDB: schema, migrations, importers, ledgers.
+        // The store interface: repositories (members, issuing ledgers, guard state, journeys,
+        // deliveries, the event queue, scheduled runs), their value types and `StoreLocation`.
+        // No SQL and no database driver: every store implementation conforms to it.
+        .target(name: "CrescentPersistence", dependencies: ["CrescentCore"]),
+        // The default store, on SQLite through GRDB: schema, migrations, importers, ledgers.
+        // The only target (with the PostgreSQL store) that imports a driver or writes SQL.
         .target(
             name: "CrescentStore",
-            dependencies: ["CrescentCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CrescentCore", "CrescentPersistence", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The same store concepts on PostgreSQL through postgres-nio: migrations, idempotent
         // ledgers, conditional stock/budget updates and lease-based claiming for several nodes.
@@ -56,7 +61,7 @@ let package = Package(
         // The sandboxed runner and the marketer's `crm` API.
         .target(name: "CrescentLua", dependencies: ["CrescentCore", "CLuaShim"]),
         // Targeting, guards, issuing, dry-run simulation, forecast, backtest.
-        .target(name: "CrescentEngine", dependencies: ["CrescentCore", "CrescentStore", "CrescentLua"]),
+        .target(name: "CrescentEngine", dependencies: ["CrescentCore", "CrescentPersistence", "CrescentStore", "CrescentLua"]),
         // Channel plugins: manifest loader, sandboxed HTTP/SMTP transports, retry, rate limit,
         // the delivery ledger, and loopback fake servers (Testing/) for `crescent plugin test`.
         .target(
@@ -77,27 +82,26 @@ let package = Package(
         // the channel plugins, every attempt in the store's delivery ledger.
         .target(
             name: "CrescentDelivery",
-            dependencies: ["CrescentEngine", "CrescentChannels", "CrescentStore", "CrescentLua", "CrescentCore",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CrescentEngine", "CrescentChannels", "CrescentPersistence", "CrescentStore", "CrescentLua",
+                           "CrescentCore"]
         ),
         // The live engine (`crescent serve`): event ingestion API over an outbox, the event
         // processor, the scheduler, script reload and Prometheus metrics.
         .target(
             name: "CrescentServer",
             dependencies: [
-                "CrescentEngine", "CrescentChannels", "CrescentDelivery", "CrescentStore", "CrescentLua", "CrescentCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "CrescentEngine", "CrescentChannels", "CrescentDelivery", "CrescentPersistence", "CrescentStore", "CrescentLua",
+                "CrescentCore", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
             name: "crescent",
             dependencies: [
-                "CrescentEngine", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels", "CrescentDelivery",
-                "CrescentServer",
+                "CrescentEngine", "CrescentPersistence", "CrescentStore", "CrescentLua", "CrescentCore", "CrescentChannels",
+                "CrescentDelivery", "CrescentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,6 +2,7 @@ import CrescentCore
 import CrescentDelivery
 import CrescentEngine
 import CrescentLua
+import CrescentPersistence
 import CrescentStore
 import Foundation
 
@@ -50,7 +51,7 @@ public struct ScriptStatus: Sendable, Codable, Equatable {
 /// ```
 public final class LiveEngine: @unchecked Sendable {
     public let configuration: ServerConfiguration
-    public let store: CrescentStore
+    public let store: any DataStore
     public let metrics: ServerMetrics
     let clock: any CrescentCore.Clock
     private let worker = SerialWorker(name: "crescent-engine")
@@ -59,10 +60,10 @@ public final class LiveEngine: @unchecked Sendable {
     private(set) var scripts: LiveScripts!
     private var processor: EventProcessor!
     private var previews: [String: (version: Int, source: String, sizes: [SegmentSize])] = [:]
-    private var checkpointer: WALCheckpointer?
+    private var maintenance: (any StoreMaintenance)?
     private let previewGate = BusyFlag()
 
-    private init(configuration: ServerConfiguration, store: CrescentStore, clock: any CrescentCore.Clock,
+    private init(configuration: ServerConfiguration, store: any DataStore, clock: any CrescentCore.Clock,
                  metrics: ServerMetrics) {
         self.configuration = configuration; self.store = store; self.clock = clock; self.metrics = metrics
     }
@@ -75,11 +76,11 @@ public final class LiveEngine: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: configuration.scriptsFolder) else {
             throw EngineStartError(description: "no scripts folder at \(configuration.scriptsFolder)")
         }
-        let engine = LiveEngine(configuration: configuration, store: try CrescentStore(path: configuration.database),
+        let engine = LiveEngine(configuration: configuration, store: try configuration.store.open(),
                                 clock: clock, metrics: metrics)
         let problem: String? = try await engine.onWorker { try engine.setUp() }
         if let problem { throw EngineStartError(description: problem) }
-        engine.checkpointer = try WALCheckpointer(store: engine.store, path: configuration.database)
+        engine.maintenance = try engine.store.startMaintenance()
         return engine
     }
 
@@ -111,10 +112,8 @@ public final class LiveEngine: @unchecked Sendable {
     public func processPending(limit: Int = 256) async throws -> Int {
         try await onWorker { [self] in
             let started = ContinuousClock.now
-            let pending = try store.pendingEvents(limit: limit)
-            guard let first = pending.first else { return 0 }
-            let batch = first.attempts > 0 ? [first] : Array(pending.prefix { $0.attempts == 0 })
-            try store.beginEvents(batch.map(\.seq))
+            let batch = try store.claimEvents(limit: limit, lease: configuration.lease)
+            guard !batch.isEmpty else { return 0 }
             var tally = ProcessingTally()
             let finishes = batch.map { finish($0, tally: &tally) }
             try store.finishEvents(finishes)
@@ -173,7 +172,7 @@ public final class LiveEngine: @unchecked Sendable {
             guard let due = ScheduleOccurrence.latest(playbook.schedule, now: now) else { continue }
             let runId = ScheduleOccurrence.runId(playbook: playbook.name, due: due)
             guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
-                                              due: due, at: now) else { continue }
+                                              due: due, at: now, lease: configuration.lease) else { continue }
             do {
                 var live = script.journeys(try fullContext(script, asOf: asOfToday), store: store, clock: clock)
                 // Short write transactions keep the API's group commits waiting milliseconds, not seconds.
@@ -226,7 +225,7 @@ public final class LiveEngine: @unchecked Sendable {
         var rounds = 0
         while rounds < 100 {
             rounds += 1
-            let due = try store.dueJourneyMembers(now: now, limit: 2_000)
+            let due = try store.claimDueJourneyMembers(now: now, limit: 2_000, lease: configuration.lease)
             guard !due.isEmpty else { return }
             var progressed = false
             for (name, ids) in due.sorted(by: { $0.key < $1.key }) {
@@ -355,7 +354,7 @@ public final class LiveEngine: @unchecked Sendable {
     /// Stops the engine thread after queued work finishes, and checkpoints the WAL.
     public func stop() {
         worker.stop()
-        checkpointer?.stop()
+        maintenance?.stop()
     }
 
     /// Derived views are taken as of the end of today, so today's orders count.
@@ -381,11 +380,7 @@ extension LiveEngine {
     /// pump can render on other threads.
     func deliveryComposers() async throws -> [MessageComposer] {
         try await onWorker { [self] in
-            // Not DISTINCT: that makes SQLite walk the member index of every delivery instead
-            // of the small partial index of pending ones.
-            let ids = Set(try store.writer.read { db in
-                try Int64.fetchAll(db, sql: "SELECT member_id FROM deliveries WHERE state = 'pending'")
-            })
+            let ids = try store.pendingDeliveryMembers()
             guard !ids.isEmpty else { return [] }
             var views: [Int64: MemberView] = [:]
             for id in ids { if let one = members.single(id, asOf: asOfToday) { views[id] = one.views[0] } }

@@ -1,9 +1,10 @@
+import CrescentPersistence
 import Foundation
 
 /// How `crescent serve` runs: where its store and scripts are, and its limits. (Plugins are
 /// started by the caller and hooked in through `LiveServer`'s delivery callback.)
 public struct ServerConfiguration: Sendable {
-    public var database: String
+    public var store: StoreLocation
     public var scriptsFolder: String
     public var host = "127.0.0.1"
     public var port = 8080
@@ -19,9 +20,17 @@ public struct ServerConfiguration: Sendable {
     /// How often the scheduler looks for due playbooks and scripts for changes.
     public var tickSeconds: Double = 5
     public var seed: UInt64 = 42
+    /// This node's claims on shared work (events, due steps, scheduled runs). One node per
+    /// SQLite store; a shared store gives each node its own id.
+    public var lease = WorkLease.singleNode
 
-    public init(database: String, scriptsFolder: String) {
-        self.database = database
+    public init(store: StoreLocation, scriptsFolder: String) {
+        self.store = store
         self.scriptsFolder = scriptsFolder
+    }
+
+    /// A SQLite store at `database` (a path is always a file, never parsed as a URL).
+    public init(database: String, scriptsFolder: String) {
+        self.init(store: .sqlite(path: database), scriptsFolder: scriptsFolder)
     }
 }

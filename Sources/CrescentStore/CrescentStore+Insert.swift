@@ -1,14 +1,6 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
-
-/// A row the store refused, e.g. a duplicate id. `index` is the position in the inserted
-/// array, so importers can name the source line.
-public struct StoreInsertError: Error, CustomStringConvertible {
-    public var table: String
-    public var index: Int
-    public var message: String
-    public var description: String { "\(table) row \(index + 1): \(message)" }
-}
 
 extension CrescentStore {
     /// Inserts members in one transaction: all of them or, on any error, none.

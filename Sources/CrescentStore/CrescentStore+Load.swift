@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
 extension CrescentStore {
@@ -62,12 +63,4 @@ extension CrescentStore {
         }
         return events
     }
-}
-
-/// A stored row the store cannot load as it is, named by table and id.
-public struct StoredRowError: Error, CustomStringConvertible, Equatable {
-    public var table: String
-    public var id: String
-    public var message: String
-    public var description: String { "\(table) id \(id): \(message)" }
 }

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
 /// The embedded store: members, orders, events and the ledgers, in one SQLite database.
@@ -14,8 +15,10 @@ import GRDB
 /// let population = try store.loadPopulation()
 /// ```
 public final class CrescentStore: Sendable {
-    /// The GRDB connection, for modules that add their own queries (ledgers, reports).
-    public let writer: any DatabaseWriter
+    /// The GRDB connection. Internal: every query lives in this target, behind the
+    /// repositories of `CrescentPersistence` (`DataStore`).
+    let writer: any DatabaseWriter
+    public let location: StoreLocation
 
     /// Opens (creating if needed) a store file in WAL mode and migrates it.
     /// - throws: `DatabaseError` when the file cannot be opened or migrated.
@@ -27,12 +30,14 @@ public final class CrescentStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         writer = try DatabasePool(path: path, configuration: config)
+        location = .sqlite(path: path)
         try CrescentStore.migrator.migrate(writer)
     }
 
     /// A fresh private in-memory store, for tests and dry-runs.
     public init() throws {
         writer = try DatabaseQueue()
+        location = .sqlite(path: ":memory:")
         try CrescentStore.migrator.migrate(writer)
     }
 

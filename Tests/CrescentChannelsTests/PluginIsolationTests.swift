@@ -1,4 +1,5 @@
 @testable import CrescentChannels
+import CrescentCore
 import CrescentLua
 import Foundation
 import Testing

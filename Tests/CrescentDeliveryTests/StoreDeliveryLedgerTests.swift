@@ -1,3 +1,4 @@
+import CrescentCore
 import CrescentChannels
 import CrescentDelivery
 import CrescentStore

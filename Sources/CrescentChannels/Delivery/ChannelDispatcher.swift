@@ -1,3 +1,4 @@
+import CrescentCore
 import Foundation
 
 /// The end of one `send`: the last status, how many attempts it took, and why.

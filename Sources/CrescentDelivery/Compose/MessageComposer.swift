@@ -1,6 +1,7 @@
 import CrescentChannels
 import CrescentEngine
 import CrescentLua
+import CrescentPersistence
 
 /// Turns a pending delivery into the `ChannelMessage` a plugin sends: the step's message
 /// rendered for the member exactly as the dry-run renders it (``MessageVariables``), the

@@ -1,5 +1,6 @@
 import CrescentChannels
-import CrescentStore
+import CrescentCore
+import CrescentPersistence
 import Foundation
 
 /// Drains `pending` deliveries from the store through the channel plugins.
@@ -24,20 +25,23 @@ import Foundation
 /// summary.lines.forEach { print($0) }   // "sms: 120 sent, 3 failed (first failure: …)"
 /// ```
 public struct DeliveryOutbox: Sendable {
-    public let store: CrescentStore
+    public let store: any DeliveryStore
     public let dispatcher: ChannelDispatcher
     public let composer: MessageComposer
     /// Messages in flight at once; each plugin still sends one at a time on its own thread.
     public var concurrency = 16
     private let ledger: StoreDeliveryLedger
 
-    public init(store: CrescentStore, dispatcher: ChannelDispatcher, composer: MessageComposer) {
+    /// Who claims the pending deliveries (one sender per SQLite store: the default).
+    public var lease = WorkLease.singleNode
+
+    public init(store: any DeliveryStore, dispatcher: ChannelDispatcher, composer: MessageComposer) {
         self.store = store; self.dispatcher = dispatcher; self.composer = composer
         ledger = StoreDeliveryLedger(store: store)
     }
 
     /// Sends every pending delivery (of one run when `runId` is given), `batchSize` rows read at a time.
-    /// - throws: `DatabaseError` when the store cannot be read or a compose failure cannot be recorded.
+    /// - throws: the store's error when it cannot be read or a compose failure cannot be recorded.
     public func drain(runId: String? = nil, batchSize: Int = 500) async throws -> OutboxSummary {
         var summary = OutboxSummary()
         let routable = Set(await dispatcher.channels)
@@ -45,9 +49,8 @@ public struct DeliveryOutbox: Sendable {
         var afterId: Int64 = 0
         while true {
             let after = afterId
-            let batch = try await store.writer.read { db in
-                try PendingDelivery.fetch(db, afterId: after, runId: runId, playbooks: playbooks, limit: max(1, batchSize))
-            }
+            let batch = try await store.claimPendingDeliveries(afterId: after, runId: runId, playbooks: playbooks,
+                                                               limit: max(1, batchSize), lease: lease)
             guard let last = batch.last else { break }
             afterId = last.id
             for d in batch where !routable.contains(d.channel) { summary.byChannel[d.channel, default: ChannelTally()].unrouted += 1 }

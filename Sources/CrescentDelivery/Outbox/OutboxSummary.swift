@@ -1,3 +1,4 @@
+import CrescentCore
 import CrescentChannels
 
 /// What one channel's deliveries came to in a drain (or a dry-run's routing).

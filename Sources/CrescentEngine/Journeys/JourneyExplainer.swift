@@ -1,6 +1,6 @@
 import CrescentCore
 import CrescentLua
-import CrescentStore
+import CrescentPersistence
 
 /// Explains, for one member and each playbook, what the journey engine decides at a moment
 /// and why, without writing anything. It asks the engine's own parts rather than repeating
@@ -16,10 +16,10 @@ import CrescentStore
 /// ```
 public struct JourneyExplainer {
     public let context: CampaignContext
-    public let store: CrescentStore?
+    public let store: (any DataStore)?
     public var policy: GuardPolicy
 
-    public init(context: CampaignContext, store: CrescentStore? = nil, policy: GuardPolicy = GuardPolicy()) {
+    public init(context: CampaignContext, store: (any DataStore)? = nil, policy: GuardPolicy = GuardPolicy()) {
         self.context = context; self.store = store; self.policy = policy
     }
 

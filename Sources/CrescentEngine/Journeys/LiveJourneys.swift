@@ -1,6 +1,6 @@
 import CrescentCore
 import CrescentLua
-import CrescentStore
+import CrescentPersistence
 
 /// What one real-clock pass of a playbook's journeys did.
 public struct JourneyRunResult: Sendable {
@@ -42,7 +42,7 @@ public struct JourneyRunResult: Sendable {
 /// ```
 public struct LiveJourneys {
     public let context: CampaignContext
-    public let store: CrescentStore
+    public let store: any DataStore
     public var policy = GuardPolicy()
     public var batchSize = 5_000
     /// Interned offers shared across passes over the same script version.
@@ -51,7 +51,7 @@ public struct LiveJourneys {
     /// Real time for bookkeeping (rows' `updated_at`).
     public var clock: any CrescentCore.Clock = SystemClock()
 
-    public init(context: CampaignContext, store: CrescentStore) { self.context = context; self.store = store }
+    public init(context: CampaignContext, store: any DataStore) { self.context = context; self.store = store }
 
     /// The audience of a scheduled playbook enters with `entryKey` (the run id) at `at`, then
     /// every step due by `at` runs. Running it again with the same key enters no one (the

@@ -1,12 +1,12 @@
 import CrescentCore
-import CrescentStore
+import CrescentPersistence
 
 /// Journeys and decisions in the store: the recorder of `run-playbook` and `serve`.
-/// Every batch is one transaction (``JourneyBatchWriter``), so each (playbook, member,
+/// Every batch is one transaction (the store's ``JourneyBatchCommitter``), so each (playbook, member,
 /// entry, step) is written exactly once, across crashes and restarts.
 public struct StoreJourneyRecorder: JourneyRecorder {
-    public let store: CrescentStore
-    public let writer: JourneyBatchWriter
+    public let store: any DataStore
+    public let writer: any JourneyBatchCommitter
     /// Real time for the rows' `updated_at` (journeys keep their own due times).
     public var now: () -> Timestamp
     /// Names interned offers per script version, so a new version interns its own.
@@ -16,10 +16,10 @@ public struct StoreJourneyRecorder: JourneyRecorder {
 
     /// - parameter allHistory: read every member's guard history once (a campaign over many
     ///   members) rather than each batch's members (an event's one member).
-    public init(store: CrescentStore, allHistory: Bool, offers: OfferInternCache = OfferInternCache(),
+    public init(store: any DataStore, allHistory: Bool, offers: OfferInternCache = OfferInternCache(),
                 offerKeyPrefix: String = "", now: @escaping () -> Timestamp) {
         self.store = store
-        writer = JourneyBatchWriter(store: store, allHistory: allHistory, offers: offers)
+        writer = store.journeyBatch(allHistory: allHistory, offers: offers)
         self.offerKeyPrefix = offerKeyPrefix
         self.now = now
     }

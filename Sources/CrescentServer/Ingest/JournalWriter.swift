@@ -12,14 +12,14 @@ import Foundation
 /// request cannot fail the others.
 final class JournalWriter: @unchecked Sendable {
     private typealias Waiter = CheckedContinuation<[Bool], Error>
-    private let store: CrescentStore
+    private let store: any DataStore
     private let clock: any CrescentCore.Clock
     private let condition = NSCondition()
     private var queue: [(entries: [JournalEntry], waiter: Waiter)] = []
     private var stopped = false
     private let maxGroup = 1_024
 
-    init(store: CrescentStore, clock: any CrescentCore.Clock) {
+    init(store: any DataStore, clock: any CrescentCore.Clock) {
         self.store = store; self.clock = clock
         let thread = Thread { [self] in loop() }
         thread.name = "crescent-journal"

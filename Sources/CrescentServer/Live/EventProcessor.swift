@@ -26,12 +26,12 @@ struct ProcessingTally: Sendable {
 /// (file, line and member) and counted; it does not stop the engine or block later events.
 /// Confined to the engine thread.
 final class EventProcessor {
-    let store: CrescentStore
+    let store: any DataStore
     let members: LiveMembers
     let scripts: LiveScripts
     let clock: any CrescentCore.Clock
 
-    init(store: CrescentStore, members: LiveMembers, scripts: LiveScripts, clock: any CrescentCore.Clock) {
+    init(store: any DataStore, members: LiveMembers, scripts: LiveScripts, clock: any CrescentCore.Clock) {
         self.store = store; self.members = members; self.scripts = scripts; self.clock = clock
     }
 

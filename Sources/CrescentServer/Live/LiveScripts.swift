@@ -16,7 +16,7 @@ final class LiveScript {
     var program: CRMProgram { runtime.program }
 
     /// The journey engine for this version over `context`, recording in `store`.
-    func journeys(_ context: CampaignContext, store: CrescentStore, clock: any CrescentCore.Clock) -> LiveJourneys {
+    func journeys(_ context: CampaignContext, store: any DataStore, clock: any CrescentCore.Clock) -> LiveJourneys {
         var live = LiveJourneys(context: context, store: store)
         live.offers = offerCache
         // Interned offers are per version: an edited formula must not reuse the old rows.

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 
 /// Imports the CDNOW transaction data set (Fader & Hardie) in either shape:

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 
 /// Writes members, orders and events as CSV that `CSVImporter` reads back unchanged.
 ///

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 
 /// Imports members, orders or events from CSV with a header row.

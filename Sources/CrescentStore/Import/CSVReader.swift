@@ -1,3 +1,4 @@
+import CrescentPersistence
 /// An RFC 4180 CSV parser that remembers the line each record starts on.
 ///
 /// Quoted fields may hold commas, `""` and newlines; CRLF and LF both end a record; blank

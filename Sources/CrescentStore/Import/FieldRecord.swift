@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 
 /// One input record, format-neutral: CSV rows and JSON objects both become this, so the
 /// rules for what a valid member, order or event is live in one place (`RecordDecoder`).

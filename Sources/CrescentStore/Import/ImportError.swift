@@ -52,3 +52,4 @@ public struct ImportBatch: Sendable {
 }
 
 import CrescentCore
+import CrescentPersistence

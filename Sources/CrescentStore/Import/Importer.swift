@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 
 /// Parses a file of any supported format and writes it to a store in one transaction.
@@ -25,7 +26,7 @@ public enum Importer {
     /// - throws: `ImportError` for a bad row, including one the store refuses (e.g. an id
     ///   that already exists).
     @discardableResult
-    public static func importFile(_ path: String, into store: CrescentStore, kind: ImportKind? = nil) throws -> ImportBatch {
+    public static func importFile(_ path: String, into store: any MemberRepository, kind: ImportKind? = nil) throws -> ImportBatch {
         let batch = try parse(path: path, kind: kind)
         do {
             try store.insert(members: batch.members, orders: batch.orders, events: batch.events)
@@ -33,6 +34,16 @@ public enum Importer {
             throw batch.importError(for: refusal)
         }
         return batch
+    }
+
+    /// Imports `path` into the store at `location`: a SQLite file is created only when the
+    /// whole import is good (see ``importFile(_:intoStoreAt:kind:)``).
+    @discardableResult
+    public static func importFile(_ path: String, into location: StoreLocation, kind: ImportKind? = nil) throws -> ImportBatch {
+        switch location {
+        case .sqlite(let db): return try importFile(path, intoStoreAt: db, kind: kind)
+        case .postgres: return try importFile(path, into: try location.open(), kind: kind)
+        }
     }
 
     /// Imports `path` into the store file at `db`, creating it only when the whole file is

@@ -1,3 +1,4 @@
+import CrescentPersistence
 /// Finds the line and column where JSON text stops being valid, and bounds its nesting.
 ///
 /// Why: Foundation's parser on Linux only says "the data is not in the correct format", and

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 
 /// Loads a `Population` from any supported source without a store, for dry-runs

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 
 /// The rules for a valid member, order and event, shared by the CSV and JSON importers.
 /// Field names are the store's column names (`join_date`, `member_id`, …).

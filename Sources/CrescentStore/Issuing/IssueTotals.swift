@@ -1,24 +1,13 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
-/// What the store holds for one issuing scope: the members already decided (so a restart
-/// skips them) and the counts a report prints.
-///
-/// Both read the rows by their idempotency-key prefix, which the UNIQUE index serves,
-/// so no extra index slows the inserts down.
-public struct IssueTotals: Hashable, Sendable {
-    public var issued = 0
-    /// Issues per channel, sorted by channel.
-    public var issuedByChannel: [String: Int] = [:]
-    /// Suppressions per reason code.
-    public var suppressed: [String: Int] = [:]
-
-    public init() {}
-
-    public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
-
+/// Reads of one issuing scope: the members already decided (so a restart skips them) and
+/// the counts. Both read the rows by their idempotency-key prefix, which the UNIQUE index
+/// serves, so no extra index slows the inserts down.
+extension IssueTotals {
     /// Members of `scope` with an issue or a suppression row.
-    public static func decidedMembers(_ db: Database, scope: IssueScope) throws -> Set<Int64> {
+    static func decidedMembers(_ db: Database, scope: IssueScope) throws -> Set<Int64> {
         var out = Set<Int64>()
         let (lo, hi) = range(scope)
         for table in ["deliveries", "suppressions"] {
@@ -30,7 +19,7 @@ public struct IssueTotals: Hashable, Sendable {
     }
 
     /// The scope's counts as stored (across every restart of the run).
-    public static func read(_ db: Database, scope: IssueScope) throws -> IssueTotals {
+    static func read(_ db: Database, scope: IssueScope) throws -> IssueTotals {
         var t = IssueTotals()
         let (lo, hi) = range(scope)
         for row in try Row.fetchAll(db, sql: """

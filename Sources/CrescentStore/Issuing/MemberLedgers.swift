@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
 /// Points and tier ledgers of the store: every change a row with an idempotency key.
@@ -118,16 +119,5 @@ public struct MemberLedgers: Sendable {
             }
         }
         return ledger
-    }
-}
-
-/// A member's stored points rows that do not add up: a spend the earlier rows cannot cover.
-public struct PointsLedgerCorrupt: Error, CustomStringConvertible, Equatable {
-    public var member: Int64
-    /// The `points_ledger` row id of the spend.
-    public var row: Int64
-    public var problem: String
-    public var description: String {
-        "member \(member): points ledger row \(row) is a spend the earlier rows cannot cover (\(problem)); fix the ledger before issuing or redeeming points"
     }
 }

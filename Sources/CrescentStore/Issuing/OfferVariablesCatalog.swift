@@ -1,3 +1,4 @@
+import CrescentPersistence
 import Foundation
 import GRDB
 

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 
 extension CrescentStore {
     /// The guard history of `members` and the reservations of `campaigns` as they stand, read

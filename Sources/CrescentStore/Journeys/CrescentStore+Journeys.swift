@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
 /// Journey state through the store's own connections (the engine never holds a raw handle).

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
 /// The `journeys` table: journey state per (playbook, member, entry), read and written

@@ -1,16 +1,12 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
-
-/// Where a scheduled playbook run stands.
-public enum ScheduledRunState: String, Sendable {
-    case running, done, failed
-}
 
 extension CrescentStore {
     /// Records that a scheduled run starts; true when it was not already finished (so the
     /// scheduler should run or resume it), false when an earlier process finished it.
     public func beginScheduledRun(runId: String, script: String, playbook: String, due: Timestamp,
-                                  at now: Timestamp) throws -> Bool {
+                                  at now: Timestamp, lease: WorkLease) throws -> Bool {
         try writer.write { db in
             let state = try String.fetchOne(db, sql: "SELECT state FROM scheduled_runs WHERE run_id = ?",
                                             arguments: [runId])
@@ -30,14 +26,6 @@ extension CrescentStore {
                            arguments: [state.rawValue, outcome, now.seconds, runId])
         }
     }
-}
-
-/// What the store holds about one playbook's issues, for the status endpoint.
-public struct PlaybookActivity: Sendable, Codable, Equatable {
-    public init() {}
-    public var issued = 0
-    public var deliveriesByState: [String: Int] = [:]
-    public var suppressed: [String: Int] = [:]
 }
 
 extension CrescentStore {

@@ -1,3 +1,4 @@
+import CrescentPersistence
 import GRDB
 
 /// The schema, as an ordered list of migrations. Never edit a shipped migration: add one.

@@ -1,3 +1,4 @@
+import CrescentPersistence
 import GRDB
 
 extension CrescentStore {

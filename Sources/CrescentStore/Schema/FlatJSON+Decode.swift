@@ -1,3 +1,4 @@
+import CrescentPersistence
 extension FlatJSON {
     /// Parses a flat object of string values; nil if it is anything else.
     ///

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 
 /// Encodes and decodes flat JSON objects of strings (`{"income":"10k-20k"}`), the shape of
 /// member and event attributes. Hand-written because Foundation's JSON costs ~10 µs a row,

@@ -1,6 +1,7 @@
 import GRDB
 import GRDBSQLite
 import CrescentCore
+import CrescentPersistence
 
 /// A thin wrapper over a GRDB statement that binds and reads columns with the SQLite C API.
 ///

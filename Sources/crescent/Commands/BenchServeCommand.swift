@@ -88,8 +88,8 @@ struct BenchServeCommand: ParsableCommand {
         let drainStart = Date()
         while try store.pendingEventCount() > 0 { Thread.sleep(forTimeInterval: 0.05) }
         let drainTime = Date().timeIntervalSince(drainStart)
-        let events = try store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE state = 'done'") ?? 0 }
-        let coupons = try store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM coupon_ledger") ?? 0 }
+        let events = try store.processedEventCount()
+        let coupons = try store.couponCount()
 
         func line(_ prefix: String, absent: String? = nil) -> String {
             report.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }

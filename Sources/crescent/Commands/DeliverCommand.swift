@@ -23,8 +23,8 @@ struct DeliverCommand: ParsableCommand {
     @Argument(help: "The script with the playbooks whose messages to send.")
     var file: String
 
-    @Option(help: "The store (.sqlite) holding members and pending deliveries.")
-    var db: String
+    /// The store holding members and pending deliveries.
+    @OptionGroup var storeOption: StoreOption
 
     @Option(name: .customLong("run-id"), help: "Only this run's deliveries (default: every pending one).")
     var runId: String?
@@ -42,14 +42,14 @@ struct DeliverCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
+        let location = try storeOption.location()
+        let store = try StoreOption.openExisting(location)
         guard batchSize > 0 else { throw UsageError(message: "--batch-size must be positive") }
         let plugins = try LiveDelivery.start(delivery)
         defer { plugins.stop() }
         let source = try readScript(file)
-        let store = try CrescentStore(path: db)
         let context: CampaignContext
-        do { context = try CampaignContext(script: source, chunkName: file, data: db, seed: seed, asOf: nil) }
+        do { context = try CampaignContext(script: source, chunkName: file, data: location.description, seed: seed, asOf: nil) }
         catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         print("delivery" + (runId.map { " of run \($0)" } ?? "") + " through \(delivery.plugins!)")
         try LiveDelivery.drain(store: store, context: context, plugins: plugins, runId: runId, batchSize: batchSize)

@@ -31,8 +31,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The moment, e.g. \"2026-12-01 10:00\" (UTC). Default: 10:00 on the as-of day.")
     var at: String?
 
-    @Option(help: "A store (.sqlite) to read the member's journeys and guard history from.")
-    var db: String?
+    /// A store to read the member's journeys and guard history from.
+    @OptionGroup var storeOption: StoreOption
 
     @Option(help: "Only this playbook (default: all in the file).")
     var playbook: String?
@@ -47,8 +47,7 @@ struct ExplainCommand: ParsableCommand {
             guard let t = Timestamp(text) else { throw UsageError(message: "--at \"\(text)\" is not a time; use \"YYYY-MM-DD HH:MM\"") }
             return t
         }
-        if let db, !FileManager.default.fileExists(atPath: db) { throw UsageError(message: "no store at \(db)") }
-        let store = try db.map { try CrescentStore(path: $0) }
+        let store = try storeOption.optionalLocation().map(StoreOption.openExisting)
         let context: CampaignContext
         do {
             context = try CampaignContext(script: try readScript(file), chunkName: file, data: data.data, seed: data.seed,

@@ -18,8 +18,8 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The file to import (.csv, .json, or CDNOW .txt).")
     var file: String
 
-    @Option(help: "The store to import into (created if missing), e.g. crm.sqlite.")
-    var db: String
+    /// The store to import into; a SQLite file is created if missing.
+    @OptionGroup var storeOption: StoreOption
 
     @Option(help: "members | orders | events | cdnow (default: sniffed).")
     var kind: String?
@@ -32,9 +32,12 @@ struct ImportCommand: ParsableCommand {
             }
             parsedKind = k
         }
-        let batch = try Importer.importFile(file, intoStoreAt: db, kind: parsedKind)
+        let location = try storeOption.location()
+        let batch: ImportBatch
+        do { batch = try Importer.importFile(file, into: location, kind: parsedKind) }
+        catch let unavailable as StoreUnavailable { throw UsageError(message: unavailable.description) }
         let items = batch.orders.reduce(0) { $0 + $1.items.count }
         print("imported \(batch.members.count) members, \(batch.orders.count) orders (\(items) items), "
-              + "\(batch.events.count) events from \(file) into \(db)")
+              + "\(batch.events.count) events from \(file) into \(location)")
     }
 }

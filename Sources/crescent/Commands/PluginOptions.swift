@@ -44,7 +44,7 @@ enum LiveDelivery {
     }
 
     /// Drains pending deliveries (of `runId`, when given) and returns the summary lines.
-    static func drain(store: CrescentStore, context: CampaignContext, plugins: PluginDirectory,
+    static func drain(store: any DataStore, context: CampaignContext, plugins: PluginDirectory,
                       runId: String?, batchSize: Int) throws -> [String] {
         let composer = MessageComposer(context: context)
         let summary = try runAsync {

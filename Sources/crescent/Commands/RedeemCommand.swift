@@ -18,20 +18,19 @@ struct RedeemCommand: ParsableCommand {
             "items": [{"sku": "m1", "category": "beauty", "amount": 320}]}'
         """)
 
-    @Option(help: "The store (.sqlite).") var db: String
+    @OptionGroup var storeOption: StoreOption
     @Option(help: "The coupon's id in coupon_ledger.") var coupon: Int64
     @Option(help: "The order as JSON, or @FILE.") var order: String
     @Option(help: "The redemption's idempotency key.") var key: String?
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
+        let store = try StoreOption.openExisting(try storeOption.location())
         let text: String
         if order.hasPrefix("@") { text = try readScript(String(order.dropFirst())) } else { text = order }
         let parsed = try OrderJSON.parse(text)
         let outcome: RedeemOutcome
         do {
-            outcome = try Redeemer(store: try CrescentStore(path: db))
-                .redeem(coupon: coupon, order: parsed.order, city: parsed.city, shippingFee: parsed.shippingFee, key: key)
+            outcome = try store.redeem(coupon: coupon, order: parsed.order, city: parsed.city, shippingFee: parsed.shippingFee, key: key)
         } catch let unknown as UnknownCoupon { throw ScriptFailure(description: unknown.description) }
         switch outcome {
         case .redeemed(let r):

@@ -26,8 +26,8 @@ struct RunPlaybookCommand: ParsableCommand {
     @Argument(help: "The script with the playbooks.")
     var file: String
 
-    @Option(help: "The store (.sqlite) holding members and ledgers.")
-    var db: String
+    /// The store holding members and ledgers.
+    @OptionGroup var storeOption: StoreOption
 
     @Option(name: .customLong("run-id"), help: "The run's id; the same id resumes a run.")
     var runId: String
@@ -47,7 +47,8 @@ struct RunPlaybookCommand: ParsableCommand {
     @OptionGroup var delivery: PluginOptions
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
+        let location = try storeOption.location()
+        let store = try StoreOption.openExisting(location)
         guard batchSize > 0 else { throw UsageError(message: "--batch-size must be positive") }
         let at = try now.map { text in
             guard let t = Timestamp(text) else { throw UsageError(message: "--now \"\(text)\" is not a time") }
@@ -56,10 +57,9 @@ struct RunPlaybookCommand: ParsableCommand {
         let source = try readScript(file)
         let plugins = try delivery.plugins.map { _ in try LiveDelivery.start(delivery) }
         defer { plugins?.stop() }
-        let store = try CrescentStore(path: db)
         let context: CampaignContext
         do {
-            context = try CampaignContext(script: source, chunkName: file, data: db, seed: seed, asOf: at?.day)
+            context = try CampaignContext(script: source, chunkName: file, data: location.description, seed: seed, asOf: at?.day)
         } catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to run") }
@@ -81,7 +81,7 @@ struct RunPlaybookCommand: ParsableCommand {
     }
 
     /// This pass, then each step's counts as stored for the run (across restarts and passes).
-    static func summary(_ r: JourneyRunResult, runId: String, store: CrescentStore, plan: JourneyPlan) throws -> String {
+    static func summary(_ r: JourneyRunResult, runId: String, store: any DataStore, plan: JourneyPlan) throws -> String {
         var lines = ["run \(runId) · playbook \(r.playbook) at \(r.at)",
                      "  targeted \(r.targeted), entered now \(r.entered); this pass: \(r.summary)"]
         for step in plan.steps {

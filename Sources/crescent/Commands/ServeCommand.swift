@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrescentChannels
 import CrescentDelivery
+import CrescentPersistence
 import CrescentServer
 import Foundation
 import Logging
@@ -26,8 +27,8 @@ struct ServeCommand: ParsableCommand {
         GET /v1/events/{id}, /v1/scripts, /v1/segments?script=F, /v1/playbooks, /health, /metrics.
         """)
 
-    @Option(help: "The store (.sqlite); created if missing.")
-    var db: String
+    /// The store; a SQLite file is created if missing.
+    @OptionGroup var storeOption: StoreOption
 
     @Option(help: "The folder of playbook scripts (*.lua).")
     var scripts: String
@@ -62,7 +63,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         guard (0...65_535).contains(port) else { throw UsageError(message: "--port \(port) is not a port") }
         guard maxBody > 0, tick > 0 else { throw UsageError(message: "--max-body and --tick must be positive") }
-        var config = ServerConfiguration(database: db, scriptsFolder: scripts)
+        var config = ServerConfiguration(store: try storeOption.location(), scriptsFolder: scripts)
         config.host = host; config.port = port; config.maxBodyBytes = maxBody; config.tickSeconds = tick
         config.seed = seed
         config.openReads = openReads
@@ -80,6 +81,8 @@ struct ServeCommand: ParsableCommand {
             try runAsync { try await Self.serve(finalConfig, plugins: directory, logger: logger) }
         } catch let e as EngineStartError {
             throw ScriptFailure(description: e.description)
+        } catch let unavailable as StoreUnavailable {
+            throw UsageError(message: unavailable.description)
         }
     }
 

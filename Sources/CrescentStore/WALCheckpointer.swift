@@ -1,4 +1,4 @@
-import CrescentStore
+import CrescentPersistence
 import Foundation
 import GRDB
 
@@ -8,7 +8,7 @@ import GRDB
 /// so one API request in a few hundred paid for copying pages and syncing the database file:
 /// that was the p99. A PASSIVE checkpoint here never takes the write lock, so commits go on
 /// while it copies; the writer's own automatic checkpoint is switched off.
-final class WALCheckpointer: @unchecked Sendable {
+final class WALCheckpointer: StoreMaintenance, @unchecked Sendable {
     private let connection: DatabaseQueue
     private let condition = NSCondition()
     private var stopped = false

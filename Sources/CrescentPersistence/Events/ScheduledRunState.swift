@@ -1,0 +1,4 @@
+/// Where a scheduled playbook run stands.
+public enum ScheduledRunState: String, Sendable {
+    case running, done, failed
+}

@@ -1,0 +1,32 @@
+import CrescentCore
+
+/// Members, their orders (with items) and their behaviour events.
+///
+/// Every insert is one transaction: all of the rows or, on any error, none.
+public protocol MemberRepository: AnyObject, Sendable {
+    /// Inserts members, orders (with items) and events in ONE transaction.
+    /// - throws: ``StoreInsertError`` naming the first refused row (e.g. a duplicate id); then nothing was written.
+    func insert(members: [Member], orders: [Order], events: [BehaviorEvent]) throws
+    /// Every member with their orders, items and events, ready for the engine.
+    /// - throws: ``StoredRowError`` for a stored row that cannot be loaded as it is.
+    func loadPopulation() throws -> Population
+    /// Row counts of members, orders, order items and events, for summaries and tests.
+    func counts() throws -> (members: Int, orders: Int, items: Int, events: Int)
+    /// Members with a processed event of `kind` (so `first_app_open` fires once per member).
+    func membersWithEvent(kind: String) throws -> Set<Int64>
+    /// True when the member has an order in `[from, to)`.
+    func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool
+}
+
+extension MemberRepository {
+    /// Inserts members in one transaction: all of them or none.
+    public func insert(members: [Member]) throws { try insert(members: members, orders: [], events: []) }
+    /// Inserts orders and their items in one transaction: all of them or none.
+    public func insert(orders: [Order]) throws { try insert(members: [], orders: orders, events: []) }
+    /// Inserts behaviour events in one transaction: all of them or none.
+    public func insert(events: [BehaviorEvent]) throws { try insert(members: [], orders: [], events: events) }
+    /// Inserts a whole population in one transaction.
+    public func insert(population: Population) throws {
+        try insert(members: population.members, orders: population.orders, events: population.events)
+    }
+}

@@ -1,0 +1,120 @@
+/// Where a store lives, as `--db` (or `CRESCENT_DB`) names it: a SQLite file path, or a
+/// PostgreSQL URL `postgres://user[:password]@host[:port]/database`.
+///
+/// For example:
+/// ```swift
+/// try StoreLocation.parse("crm.sqlite")                        // .sqlite(path: "crm.sqlite")
+/// try StoreLocation.parse("postgres://crm@db.internal/crm")    // .postgres(PostgresURL(...))
+/// try StoreLocation.resolve(option: nil, environment: ["CRESCENT_DB": "crm.sqlite"])
+/// ```
+public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(PostgresURL)
+
+    /// The environment variable read when `--db` is absent.
+    public static let environmentVariable = "CRESCENT_DB"
+
+    /// Reads a `--db` value: a `postgres://` or `postgresql://` URL, else a SQLite path.
+    /// - throws: ``StoreLocationError`` for an empty value, a malformed URL or another scheme.
+    public static func parse(_ text: String) throws -> StoreLocation {
+        guard !text.isEmpty else { throw StoreLocationError(text: text, problem: "is empty") }
+        if let schemeEnd = text.range(of: "://") {
+            let scheme = text[..<schemeEnd.lowerBound].lowercased()
+            guard scheme == "postgres" || scheme == "postgresql" else {
+                throw StoreLocationError(text: text, problem: "has scheme \"\(scheme)\"; use a SQLite file path or postgres://user@host/db")
+            }
+            return .postgres(try PostgresURL(parsing: text, rest: String(text[schemeEnd.upperBound...])))
+        }
+        return .sqlite(path: text)
+    }
+
+    /// `--db` when given, else `CRESCENT_DB`.
+    /// - throws: ``StoreLocationError`` when neither names a store, or the one given is malformed.
+    public static func resolve(option: String?, environment: [String: String]) throws -> StoreLocation {
+        if let option { return try parse(option) }
+        if let value = environment[environmentVariable] { return try parse(value) }
+        throw StoreLocationError(text: "", problem: "no store given: pass --db FILE|postgres://user@host/db or set \(environmentVariable)")
+    }
+
+    /// The path of a SQLite store, or nil for PostgreSQL.
+    public var sqlitePath: String? {
+        if case .sqlite(let path) = self { return path }
+        return nil
+    }
+
+    /// As given, without a password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return path
+        case .postgres(let url): return url.description
+        }
+    }
+}
+
+/// A PostgreSQL connection URL's parts: `postgres://user[:password]@host[:port]/database`.
+public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
+    public var user: String
+    public var password: String?
+    public var host: String
+    public var port: Int
+    public var database: String
+
+    public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String) {
+        self.user = user; self.password = password; self.host = host; self.port = port; self.database = database
+    }
+
+    init(parsing text: String, rest: String) throws {
+        func fail(_ problem: String) -> StoreLocationError {
+            StoreLocationError(text: text, problem: problem + "; expected postgres://user@host/db")
+        }
+        // Query parameters (`?sslmode=…`) are not supported yet: refuse rather than ignore them.
+        guard !rest.contains("?"), !rest.contains("#") else { throw fail("has query parameters") }
+        guard let at = rest.lastIndex(of: "@") else { throw fail("names no user") }
+        let credentials = rest[..<at], place = rest[rest.index(after: at)...]
+        let userPart = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let user = userPart.first.map(String.init), !user.isEmpty else { throw fail("names no user") }
+        guard let slash = place.firstIndex(of: "/") else { throw fail("names no database") }
+        let hostPort = place[..<slash], database = String(place[place.index(after: slash)...])
+        guard !database.isEmpty, !database.contains("/") else { throw fail("names no database") }
+        var host = String(hostPort), port = 5432
+        if let colon = hostPort.lastIndex(of: ":"), !hostPort.hasSuffix("]") {
+            host = String(hostPort[..<colon])
+            guard let p = Int(hostPort[hostPort.index(after: colon)...]), (1...65_535).contains(p) else {
+                throw fail("has port \"\(hostPort[hostPort.index(after: colon)...])\", not 1...65535")
+            }
+            port = p
+        }
+        guard !host.isEmpty else { throw fail("names no host") }
+        self.init(user: user, password: userPart.count > 1 ? String(userPart[1]) : nil, host: host, port: port,
+                  database: database)
+    }
+
+    /// The URL without its password, for logs and messages.
+    public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+}
+
+/// A `--db` / `CRESCENT_DB` value that names no store, with what is wrong.
+public struct StoreLocationError: Error, CustomStringConvertible, Equatable {
+    public var text: String
+    public var problem: String
+    public var description: String {
+        text.isEmpty && problem.hasPrefix("no store") ? problem : "--db \"\(Self.redacted(text))\" \(problem)"
+    }
+
+    /// The value without a password, so it never reaches a log.
+    static func redacted(_ text: String) -> String {
+        guard let scheme = text.range(of: "://"), let at = text.lastIndex(of: "@"), at > scheme.upperBound else { return text }
+        let credentials = text[scheme.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return text }
+        return String(text[..<colon]) + ":***" + String(text[at...])
+    }
+}
+
+/// A store kind this build cannot open yet.
+public struct StoreUnavailable: Error, CustomStringConvertible, Equatable {
+    public var location: StoreLocation
+    public var description: String {
+        "\(location): PostgreSQL support not built yet; use a SQLite file path for --db"
+    }
+    public init(location: StoreLocation) { self.location = location }
+}
