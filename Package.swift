@@ -44,14 +44,16 @@ let package = Package(
         // The only target (with the PostgreSQL store) that imports a driver or writes SQL.
         .target(
             name: "CrescentStore",
-            dependencies: ["CrescentCore", "CrescentPersistence", .product(name: "GRDB", package: "GRDB.swift")]
+            // CrescentPostgres: `StoreLocation.open()` (here) opens either kind of store.
+            dependencies: ["CrescentCore", "CrescentPersistence", "CrescentPostgres",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The same store concepts on PostgreSQL through postgres-nio: migrations, idempotent
         // ledgers, conditional stock/budget updates and lease-based claiming for several nodes.
         .target(
             name: "CrescentPostgres",
             dependencies: [
-                "CrescentCore",
+                "CrescentCore", "CrescentPersistence",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -108,7 +110,9 @@ let package = Package(
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         // Runs against a real PostgreSQL named by CRESCENT_TEST_POSTGRES; skips without it.
-        .testTarget(name: "CrescentPostgresTests", dependencies: ["CrescentPostgres", "CrescentCore"]),
+        // The DataStore contract suites run over both stores.
+        .testTarget(name: "CrescentPostgresTests",
+                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore"]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore", "CrescentTestSupport"], exclude: ["Fixtures"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.

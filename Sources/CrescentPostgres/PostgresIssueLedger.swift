@@ -19,7 +19,7 @@ public enum IssueWriteOutcome: Hashable, Sendable {
 /// An issue that reserves (a coupon, or a cost) takes stock and budget by a conditional
 /// update in the same transaction; when the key turns out to be taken (another node wrote it
 /// first) the whole transaction rolls back, reservation included.
-public struct PostgresIssueLedger: Sendable {
+struct PostgresIssueLedger: Sendable {
     let pool: PostgresSessionPool
 
     /// The key the SQLite store's `IssueScope` gives the same decision.
@@ -37,7 +37,8 @@ public struct PostgresIssueLedger: Sendable {
         do {
             return try pool.transaction { s in
                 try Self.write(s, runId: runId, playbook: playbook, step: step, member: member, request: request,
-                               decision: decision, coupon: coupon, points: points, variablesId: variablesId, at: now)
+                               decision: decision, coupon: coupon, points: points, variablesId: variablesId,
+                               reserving: true, at: now)
             }
         } catch is KeyTaken {
             return .replayed
@@ -49,10 +50,14 @@ public struct PostgresIssueLedger: Sendable {
     struct KeyTaken: Error {}
 
     /// Writes one decision inside the caller's transaction.
-    /// - throws: ``KeyTaken`` when the delivery key was written concurrently (roll back).
+    /// - parameter reserving: take stock and budget here by a conditional update (a single
+    ///   claim); false when the caller's guard state reserved them (a journey batch, which
+    ///   releases them itself on `.replayed`).
+    /// - throws: ``KeyTaken`` when `reserving` and the delivery key was written concurrently
+    ///   (the caller rolls back, reservation included).
     static func write(_ s: PostgresSession, runId: String, playbook: String, step: Int, member: Member,
                       request: GuardRequest, decision: GuardDecision, coupon: (spec: CouponSpec, specId: Int64)?,
-                      points: (award: Int64, expiryDays: Int?)?, variablesId: Int64?,
+                      points: (award: Int64, expiryDays: Int?)?, variablesId: Int64?, reserving: Bool,
                       at now: Timestamp) throws -> IssueWriteOutcome {
         let key = Self.key(runId: runId, playbook: playbook, step: step, member: member.id)
         // A key decided before stays as it was: a replay never turns an issue into a suppression.
@@ -75,7 +80,7 @@ public struct PostgresIssueLedger: Sendable {
         case .suppress(let reason):
             return try suppress(reason)
         case .issue(let channel):
-            if request.reserves {
+            if reserving && request.reserves {
                 switch try PostgresReservations.reserve(s, campaign: request.campaign, stock: request.limits.stock,
                                                         budget: request.limits.budget, value: request.costPerIssue) {
                 case .reserved: break
@@ -92,7 +97,10 @@ public struct PostgresIssueLedger: Sendable {
                   \(Int64(localDay.index)), \(request.costPerIssue.minorUnits), \(variablesId))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """)
-            guard written == 1 else { throw KeyTaken() }
+            guard written == 1 else {
+                if reserving { throw KeyTaken() }
+                return .replayed
+            }
             if let (spec, specId) = coupon {
                 let issued = IssuedCoupon(spec: spec, member: member, issuedAt: now)
                 let validUntil = Timestamp(day: issued.expiresOn).adding(seconds: -Int64(member.utcOffsetMinutes) * 60)
@@ -115,18 +123,6 @@ public struct PostgresIssueLedger: Sendable {
                     """)
             }
             return .issued(channel: channel)
-        }
-    }
-
-    /// The id of `spec` in `coupon_specs`, interning it when new (same spec, same id: the JSON
-    /// has sorted keys, as on SQLite).
-    public func internCouponSpec(_ spec: CouponSpec) throws -> Int64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(spec), as: UTF8.self)
-        return try pool.withSession { s in
-            try s.execute("INSERT INTO coupon_specs(spec_json) VALUES (\(json)) ON CONFLICT (spec_json) DO NOTHING")
-            return try s.query("SELECT id FROM coupon_specs WHERE spec_json = \(json)")[0].decode(Int64.self)
         }
     }
 

@@ -4,7 +4,7 @@ import PostgresNIO
 /// Reserved stock and budget per campaign (`campaign_reservations`), moved only by
 /// conditional updates: the check and the consumption are one statement, so any number of
 /// nodes reserving at once never take more than the limits allow.
-public struct PostgresReservations: Sendable {
+struct PostgresReservations: Sendable {
     let pool: PostgresSessionPool
 
     /// Takes one unit of stock and `value` of budget from `campaign` when both stay within

@@ -236,7 +236,7 @@ enum PostgresSchema {
             let ran = try pool.transaction { s -> Bool in
                 try s.execute("SELECT pg_advisory_xact_lock(\(migrationLock))")
                 // The schema a `search_path` names (validated by PostgresLocation) is created here.
-                if let schema = pool.location.searchPath {
+                if let schema = pool.endpoint.searchPath {
                     try s.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""))
                 }
                 try s.execute("""

@@ -11,8 +11,8 @@ import PostgresNIO
 /// GRDB). The wait happens on the caller's thread, never on an event loop (NIO traps that),
 /// so callers run the store from their own threads or a blocking queue, as they do with GRDB.
 /// Connections run on their own event loop group, so waiting callers cannot starve them.
-public final class PostgresSessionPool: @unchecked Sendable {
-    public let location: PostgresLocation
+final class PostgresSessionPool: @unchecked Sendable {
+    let endpoint: PostgresEndpoint
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let maxConnections: Int
@@ -22,10 +22,11 @@ public final class PostgresSessionPool: @unchecked Sendable {
     private var open = 0
     private var closed = false
     private var nextId = 0
+    private let blockingQueue = DispatchQueue(label: "crescent.postgres.blocking", attributes: .concurrent)
 
     /// - parameter maxConnections: at most this many connections at once; a caller beyond it waits.
-    public init(location: PostgresLocation, maxConnections: Int = 8) {
-        self.location = location
+    init(endpoint: PostgresEndpoint, maxConnections: Int = 8) {
+        self.endpoint = endpoint
         self.maxConnections = max(1, maxConnections)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var logger = Logger(label: "crescent.postgres")
@@ -36,7 +37,7 @@ public final class PostgresSessionPool: @unchecked Sendable {
     deinit { try? group.syncShutdownGracefully() }
 
     /// Runs `body` on one connection (autocommit: each statement its own transaction).
-    public func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+    func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let connection = try checkOut()
         var healthy = true
         defer { checkIn(connection, healthy: healthy) }
@@ -53,7 +54,7 @@ public final class PostgresSessionPool: @unchecked Sendable {
     /// A deadlock or serialization failure (two nodes locking the same rows in another order)
     /// rolls back and runs `body` again, up to `retries` times: `body` must therefore only
     /// touch the store and values it computes afresh.
-    public func transaction<T>(retries: Int = 3, _ body: (PostgresSession) throws -> T) throws -> T {
+    func transaction<T>(retries: Int = 3, _ body: (PostgresSession) throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
@@ -74,8 +75,16 @@ public final class PostgresSessionPool: @unchecked Sendable {
         }
     }
 
+    /// Runs blocking store work for an `async` caller on a thread of its own, so a waiting
+    /// query never holds a thread of Swift's cooperative pool.
+    func async<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            blockingQueue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// Closes every connection; later calls throw.
-    public func close() {
+    func close() {
         condition.lock()
         closed = true
         let toClose = idle
@@ -101,11 +110,11 @@ public final class PostgresSessionPool: @unchecked Sendable {
         let id = nextId
         condition.unlock()
         do {
-            return try PostgresConnection.connect(on: group.next(), configuration: location.configuration, id: id,
+            return try PostgresConnection.connect(on: group.next(), configuration: endpoint.configuration, id: id,
                                                   logger: logger).wait()
         } catch {
             condition.lock(); open -= 1; condition.signal(); condition.unlock()
-            throw PostgresStoreError(operation: "connect to \(location)", error)
+            throw PostgresStoreError(operation: "connect to \(endpoint)", error)
         }
     }
 
@@ -123,20 +132,20 @@ public final class PostgresSessionPool: @unchecked Sendable {
 }
 
 /// One connection lent for the length of a call; statements run in order, blocking.
-public struct PostgresSession {
+struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
 
     /// Runs one statement and returns its rows.
     /// - throws: ``PostgresStoreError`` with the server's message and SQLSTATE.
     @discardableResult
-    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> [PostgresRow] {
+    func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> [PostgresRow] {
         try run(query, file: file, line: line).rows
     }
 
     /// Runs one statement and returns how many rows it wrote (INSERT/UPDATE/DELETE).
     @discardableResult
-    public func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> Int {
+    func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> Int {
         try run(query, file: file, line: line).metadata.rows ?? 0
     }
 

@@ -7,15 +7,16 @@ import PostgresNIO
 /// A claim stamps `claimed_by` and `lease_until` on the rows, chosen with `FOR UPDATE SKIP
 /// LOCKED` so concurrent claimers never wait on each other nor take the same row: a row is
 /// claimable when nobody holds it (`lease_until` NULL) or its lease expired (the node died or
-/// hung). Finishing the work clears the claim (``releaseJourneys(_:node:)``, ``finishEvents``).
+/// hung). Finishing the work clears the claim (saving a journey, finishing an event, recording a
+/// delivery attempt).
 /// Leases are about sharing the work; exactly-once comes from the ledgers' idempotency keys, so
 /// a step a lease expired on and another node redoes is written once all the same.
-public struct PostgresWorkClaims: Sendable {
+struct PostgresWorkClaims: Sendable {
     let pool: PostgresSessionPool
 
     /// Claims up to `limit` open journeys due by `now`, earliest first, for `node` until
     /// `now + leaseSeconds`; returns their members per playbook. Another claimer is not handed
-    /// them until the lease expires or ``releaseJourneys(_:node:)`` gives them back.
+    /// them until the lease expires or the journey is saved (its step written).
     public func claimDueJourneyMembers(now: Timestamp, limit: Int, node: String,
                                        leaseSeconds: Int64) throws -> [String: [Int64]] {
         let until = now.seconds + leaseSeconds
@@ -39,18 +40,6 @@ public struct PostgresWorkClaims: Sendable {
         }
         for k in out.keys { out[k]!.sort() }
         return out
-    }
-
-    /// Gives back `node`'s claims on the open journeys of these members (their steps were
-    /// written, or the node stops): the next claim may take them when they are due again.
-    public func releaseJourneys(_ members: [Int64], node: String) throws {
-        guard !members.isEmpty else { return }
-        try pool.withSession { s in
-            try s.execute("""
-                UPDATE journeys SET claimed_by = NULL, lease_until = NULL
-                WHERE member_id = ANY(\(members)) AND claimed_by = \(node)
-                """)
-        }
     }
 
     /// Claims up to `limit` pending events, oldest first, for `node`, and counts an attempt on
@@ -94,26 +83,6 @@ public struct PostgresWorkClaims: Sendable {
                                     attributes: attributes, receivedAt: Timestamp(seconds: receivedAt ?? 0),
                                     payload: payload, attempts: Int(attempts))
             }.sorted { $0.seq < $1.seq }
-        }
-    }
-
-    /// Marks claimed events processed (`done`) or dead-lettered (`failed`) with their outcome,
-    /// in one transaction, and clears their claim. Only `node`'s own claims are finished: a row
-    /// whose lease expired and that another node claimed since is left to that node.
-    /// Returns how many rows were finished.
-    @discardableResult
-    public func finishEvents(_ finishes: [(seq: Int64, succeeded: Bool, outcome: String)], node: String) throws -> Int {
-        guard !finishes.isEmpty else { return 0 }
-        return try pool.transaction { s in
-            var n = 0
-            for f in finishes {
-                n += try s.execute("""
-                    UPDATE events SET state = \(f.succeeded ? "done" : "failed"), outcome = \(f.outcome),
-                      claimed_by = NULL, lease_until = NULL
-                    WHERE seq = \(f.seq) AND state = 'pending' AND claimed_by = \(node)
-                    """)
-            }
-            return n
         }
     }
 
@@ -175,7 +144,7 @@ public struct PostgresWorkClaims: Sendable {
 }
 
 /// An accepted event handed to one node, as stored (the adapter decodes payloads).
-public struct ClaimedEvent: Sendable, Equatable {
+struct ClaimedEvent: Sendable, Equatable {
     public var seq: Int64
     public var id: String
     public var memberId: Int64

@@ -28,8 +28,8 @@ struct PostgresIssuingTests {
 
     @Test func replayingAnIssueKeyWritesNothingTwice() throws {
         try TestPostgres.withStore { store in
-            let specId = try store.issues.internCouponSpec(spec)
-            #expect(try store.issues.internCouponSpec(spec) == specId)
+            let specId = try store.internCouponSpec(spec)
+            #expect(try store.internCouponSpec(spec) == specId)
             let write = {
                 try store.issues.write(runId: "r1", playbook: "winback", step: 0, member: member(7), request: request(stock: 10),
                                        decision: .issue(channel: "sms"), coupon: (spec, specId), points: (50, 30), at: t0)
@@ -62,7 +62,7 @@ struct PostgresIssuingTests {
     /// stock; the loser's reservation is rolled back with its transaction.
     @Test func concurrentWritersOfOneKeyIssueOnce() throws {
         try TestPostgres.withStores(nodes: 2) { stores in
-            let specId = try stores[0].issues.internCouponSpec(spec)
+            let specId = try stores[0].internCouponSpec(spec)
             let outcomes = try raceThreads(12) { i in
                 try stores[i % 2].issues.write(runId: "entry-9", playbook: "winback", step: 0, member: member(9),
                                                request: request(stock: 100), decision: .issue(channel: "sms"),
@@ -79,7 +79,7 @@ struct PostgresIssuingTests {
     @Test(arguments: [(24, 7), (5, 9)])
     func theStockRaceEndsWithMinOfClaimersAndStock(claimers: Int, stock: Int) throws {
         try TestPostgres.withStores(nodes: 2) { stores in
-            let specId = try stores[0].issues.internCouponSpec(spec)
+            let specId = try stores[0].internCouponSpec(spec)
             let outcomes = try raceThreads(claimers) { i in
                 try stores[i % 2].issues.write(runId: "claim", playbook: "flash", step: 0, member: member(Int64(100 + i)),
                                                request: request(stock: stock), decision: .issue(channel: "sms"),

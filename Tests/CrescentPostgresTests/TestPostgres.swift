@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 import PostgresNIO
 import Testing
@@ -16,13 +17,19 @@ enum TestPostgres {
 
     /// Opens `nodes` stores on one fresh schema, each with its own connections as separate
     /// processes would have, runs `body`, then drops the schema.
-    static func withStores<T>(nodes: Int = 1, maxConnections: Int = 8, _ body: ([PostgresStore]) throws -> T) throws -> T {
-        let base = try #require(url)
+    static func withStores<T>(nodes: Int = 1, maxConnections: Int = 8, clock: (@Sendable () -> Timestamp)? = nil,
+                              _ body: ([PostgresStore]) throws -> T) throws -> T {
+        guard case .postgres(let parsed) = try StoreLocation.parse(try #require(url)) else {
+            throw PostgresStoreError(operation: "test setup", message: "CRESCENT_TEST_POSTGRES is not a postgres:// URL")
+        }
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let schemaURL = base + (base.contains("?") ? "&" : "?") + "search_path=" + schema
-        let stores = try (0..<nodes).map { _ in try PostgresStore(url: schemaURL, maxConnections: maxConnections) }
+        let endpoint = PostgresEndpoint(url: parsed, searchPath: schema)
+        let stores = try (0..<nodes).map { _ in
+            try clock.map { try PostgresStore(endpoint: endpoint, maxConnections: maxConnections, clock: $0) }
+                ?? PostgresStore(endpoint: endpoint, maxConnections: maxConnections)
+        }
         defer {
-            _ = try? stores[0].pool.withSession { try $0.execute(PostgresQueryText.dropSchema(schema)) }
+            _ = try? stores[0].pool.withSession { try $0.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")) }
             for s in stores { s.close() }
         }
         return try body(stores)
@@ -30,12 +37,6 @@ enum TestPostgres {
 
     static func withStore<T>(_ body: (PostgresStore) throws -> T) throws -> T {
         try withStores(nodes: 1) { try body($0[0]) }
-    }
-}
-
-enum PostgresQueryText {
-    static func dropSchema(_ name: String) -> PostgresQuery {
-        PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(name)\" CASCADE")
     }
 }
 
