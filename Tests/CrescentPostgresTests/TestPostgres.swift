@@ -15,10 +15,15 @@ enum TestPostgres {
         eval "$(.ci/postgres.sh start)" starts a throwaway cluster and sets it
         """
 
-    /// Opens `nodes` stores on one fresh schema, each with its own connections as separate
-    /// processes would have, runs `body`, then drops the schema.
-    static func withStores<T>(nodes: Int = 1, maxConnections: Int = 8, clock: (@Sendable () -> Timestamp)? = nil,
-                              _ body: ([PostgresStore]) throws -> T) throws -> T {
+    /// Stores opened on one fresh schema, each with its own connections as separate processes
+    /// would have; ``drop(_:)`` removes the schema.
+    struct Fresh {
+        var stores: [PostgresStore]
+        var schema: String
+        var store: PostgresStore { stores[0] }
+    }
+
+    static func openFresh(nodes: Int = 1, maxConnections: Int = 8, clock: (@Sendable () -> Timestamp)? = nil) throws -> Fresh {
         guard case .postgres(let parsed) = try StoreLocation.parse(try #require(url)) else {
             throw PostgresStoreError(operation: "test setup", message: "CRESCENT_TEST_POSTGRES is not a postgres:// URL")
         }
@@ -28,11 +33,22 @@ enum TestPostgres {
             try clock.map { try PostgresStore(endpoint: endpoint, maxConnections: maxConnections, clock: $0) }
                 ?? PostgresStore(endpoint: endpoint, maxConnections: maxConnections)
         }
-        defer {
-            _ = try? stores[0].pool.withSession { try $0.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")) }
-            for s in stores { s.close() }
+        return Fresh(stores: stores, schema: schema)
+    }
+
+    static func drop(_ fresh: Fresh) {
+        _ = try? fresh.store.pool.withSession {
+            try $0.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(fresh.schema)\" CASCADE"))
         }
-        return try body(stores)
+        for s in fresh.stores { s.close() }
+    }
+
+    /// Runs `body` on `nodes` stores of one fresh schema, then drops it.
+    static func withStores<T>(nodes: Int = 1, maxConnections: Int = 8, clock: (@Sendable () -> Timestamp)? = nil,
+                              _ body: ([PostgresStore]) throws -> T) throws -> T {
+        let fresh = try openFresh(nodes: nodes, maxConnections: maxConnections, clock: clock)
+        defer { drop(fresh) }
+        return try body(fresh.stores)
     }
 
     static func withStore<T>(_ body: (PostgresStore) throws -> T) throws -> T {
