@@ -84,7 +84,7 @@ let package = Package(
         // the channel plugins, every attempt in the store's delivery ledger.
         .target(
             name: "CrescentDelivery",
-            dependencies: ["CrescentEngine", "CrescentChannels", "CrescentPersistence", "CrescentStore", "CrescentLua",
+            dependencies: ["CrescentEngine", "CrescentChannels", "CrescentPersistence", "CrescentLua",
                            "CrescentCore"]
         ),
         // The live engine (`crescent serve`): event ingestion API over an outbox, the event
@@ -124,7 +124,7 @@ let package = Package(
             name: "CrescentServerTests",
             dependencies: [
                 "CrescentServer", "CrescentEngine", "CrescentDelivery", "CrescentStore", "CrescentCore", "CrescentLua", "crescent",
-                "CrescentTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "CrescentTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -141,8 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrescentDeliveryTests",
-            dependencies: ["CrescentDelivery", "crescent", "CrescentTestSupport",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CrescentDelivery", "crescent", "CrescentTestSupport"]
         ),
     ]
 )

@@ -51,8 +51,8 @@ struct DeliveryCLITests {
         #expect(resumed.output.contains("nothing pending to deliver"))
         #expect(gateway.requests.count == 8)
         let store = try CrescentStore(path: db)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'sent'") == 8)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'failed'") == 1)
+        #expect(try store.deliveryCount(state: .sent) == 8)
+        #expect(try store.deliveryCount(state: .failed) == 1)
 
         let bad = try Self.run(["deliver", dir + "/welcome.lua", "--db", db])
         #expect(bad.status == 2)

@@ -70,9 +70,5 @@ enum DeliveryFixtures {
         return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer(context))
     }
 
-    static func count(_ store: CrescentStore, _ sql: String) throws -> Int {
-        try store.writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
-    }
-
     static func key(_ member: Int64) -> String { IssueScope(runId: runId, playbook: "welcome_sms").key(member: member) }
 }

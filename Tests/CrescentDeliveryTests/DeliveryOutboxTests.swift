@@ -11,7 +11,7 @@ struct DeliveryOutboxTests {
     @Test("every pending delivery is sent exactly once; the gateway sees each key once; a member without a phone fails")
     func drainSendsEachPendingOnce() async throws {
         let (store, _, context) = try F.issuedStore(members: 9)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'pending'") == 9)
+        #expect(try store.deliveryCount(state: .pending) == 9)
         let gateway = try FakeHTTPGateway.start()
         defer { gateway.shutdown() }
         let sms = try await F.smsPlugin(gateway: gateway)
@@ -24,9 +24,9 @@ struct DeliveryOutboxTests {
         let expectedKeys = (1...9).filter { $0 != 4 }.map { F.key(Int64($0)) }.sorted()
         #expect(gateway.acceptedKeys.sorted() == expectedKeys)
         #expect(gateway.requests.count == 8)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'sent'") == 8)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'failed' AND member_id = 4 AND reason LIKE '%member 4%'") == 1)
-        #expect(try F.count(store, "SELECT count(*) FROM delivery_attempts WHERE status = 'sent'") == 8)
+        #expect(try store.deliveryCount(state: .sent) == 8)
+        #expect(try store.snapshot().deliveries.filter { $0.state == .failed && $0.member == 4 && $0.reason?.contains("member 4") == true }.count == 1)
+        #expect(try store.snapshot().attempts.filter { $0.status == .sent }.count == 8)
         // The message is the playbook's template filled for the member and the issued offer.
         let first = try #require(gateway.requests.first { $0.header("Idempotency-Key") == F.key(1) })
         #expect(first.body.contains("Member 1, 10 off over 50 is yours"))
@@ -48,7 +48,7 @@ struct DeliveryOutboxTests {
         _ = try await F.outbox(store, context, [sms]).drain()
         #expect(gateway.requests.count == 3)
         // As if a crash left a sent delivery's row pending: the attempts still say sent.
-        try await store.writer.write { try $0.execute(sql: "UPDATE deliveries SET state = 'pending' WHERE member_id = 1") }
+        try store.forceDeliveryState(member: 1, to: .pending)
 
         let reopened = try CrescentStore(path: path)
         let summary = try await F.outbox(reopened, context, [sms]).drain()
@@ -71,7 +71,7 @@ struct DeliveryOutboxTests {
         #expect(attempts.map(\.status) == [.retried, .sent])
         #expect(attempts.first?.reason?.contains("500") == true)
         #expect(gateway.acceptedKeys == [F.key(1)])
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'sent'") == 1)
+        #expect(try store.deliveryCount(state: .sent) == 1)
     }
 
     @Test("a plugin that errors fails every delivery with its reason")
@@ -96,8 +96,8 @@ struct DeliveryOutboxTests {
         let summary = try await F.outbox(store, context, [broken]).drain()
         #expect(summary.byChannel["sms"]?.failed == 3)
         #expect(summary.byChannel["sms"]?.failures.contains { $0.contains("template engine exploded") } == true)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'failed' AND reason LIKE '%exploded%'") == 3)
-        #expect(try F.count(store, "SELECT count(*) FROM delivery_attempts WHERE status = 'failed' AND plugin = 'sms'") == 3)
+        #expect(try store.snapshot().deliveries.filter { $0.state == .failed && $0.reason?.contains("exploded") == true }.count == 3)
+        #expect(try store.snapshot().attempts.filter { $0.status == .failed && $0.plugin == "sms" }.count == 3)
     }
 
     @Test("deliveries for a channel with no plugin stay pending for a later drain")
@@ -106,6 +106,6 @@ struct DeliveryOutboxTests {
         let summary = try await F.outbox(store, context, []).drain()
         #expect(summary.byChannel["sms"]?.unrouted == 3)
         #expect(summary.byChannel["sms"]?.routed == 0)
-        #expect(try F.count(store, "SELECT count(*) FROM deliveries WHERE state = 'pending'") == 3)
+        #expect(try store.deliveryCount(state: .pending) == 3)
     }
 }

@@ -2,7 +2,6 @@ import CrescentChannels
 import CrescentDelivery
 import CrescentEngine
 import CrescentStore
-import GRDB
 import Foundation
 import Testing
 
@@ -56,10 +55,7 @@ struct DryRunRoutingTests {
         let (store, _, context) = try F.issuedStore(members: 3)
         let rendered = try #require(try DryRun(context: context, seed: 1).run(playbook: "welcome_sms")
             .renderedMessages.all.first { $0.memberId == 2 })
-        let offer = try store.writer.read { db in
-            try OfferVariablesCatalog.variables(id: try #require(try Int64.fetchOne(db, sql:
-                "SELECT offer_variables_id FROM deliveries WHERE member_id = 2")), db)
-        }
+        let offer = try store.offerVariables(id: try #require(try store.snapshot().deliveries.first { $0.member == 2 }?.offerVariablesId))
         let pending = PendingDelivery(idempotencyKey: F.key(2), runId: F.runId, playbook: "welcome_sms", memberId: 2,
                                       channel: "sms", offer: offer)
         let message = try F.composer(context).compose(pending).get()

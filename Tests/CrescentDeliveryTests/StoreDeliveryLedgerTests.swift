@@ -3,19 +3,13 @@ import CrescentChannels
 import CrescentDelivery
 import CrescentStore
 import Foundation
-import GRDB
 import Testing
 
 @Suite("StoreDeliveryLedger")
 struct StoreDeliveryLedgerTests {
     static func pending(_ store: CrescentStore, _ keys: [String]) throws {
-        try store.writer.write { db in
-            for (i, key) in keys.enumerated() {
-                try db.execute(sql: """
-                    INSERT INTO deliveries(idempotency_key, run_id, playbook, member_id, channel, state, time)
-                    VALUES (?, 'r', 'p', ?, 'sms', 'pending', 0)
-                    """, arguments: [key, i + 1])
-            }
+        for (i, key) in keys.enumerated() {
+            try store.injectDelivery(key: key, runId: "r", playbook: "p", member: Int64(i + 1), channel: "sms", state: .pending)
         }
     }
 
@@ -26,10 +20,8 @@ struct StoreDeliveryLedgerTests {
 
     /// The delivery's state and reason.
     static func state(_ store: CrescentStore, _ key: String) throws -> [String?] {
-        try store.writer.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT state, reason FROM deliveries WHERE idempotency_key = ?", arguments: [key])
-            return [row?[0], row?[1]]
-        }
+        let row = try store.snapshot().deliveries.first { $0.idempotencyKey == key }
+        return [row?.state.rawValue, row?.reason]
     }
 
     @Test("retried keeps a delivery pending, sent moves it to sent, failed to failed; a restarted store still knows what was sent")

@@ -25,12 +25,13 @@ struct ClaimsConcurrencyTests {
         let issued = results.filter(\.isIssue).count
         #expect(issued == min(claimers, stock))
         #expect(results.filter { $0 == .suppress(.outOfStock) }.count == claimers - issued)
-        #expect(try IssuingFixtures.count(setup, "SELECT count(*) FROM coupon_ledger") == issued)
-        #expect(try IssuingFixtures.count(setup, "SELECT count(DISTINCT member_id) FROM coupon_ledger") == issued)
-        #expect(try IssuingFixtures.count(setup, "SELECT stock FROM campaign_reservations") == issued)
-        let budget = try IssuingFixtures.count(setup, "SELECT budget_minor FROM campaign_reservations")
-        #expect(budget == (try IssuingFixtures.count(setup, "SELECT sum(value_minor) FROM coupon_ledger")))
-        #expect(budget <= Int(spec.limits.budget!.minorUnits))
+        let rows = try setup.snapshot()
+        #expect(rows.coupons.count == issued)
+        #expect(Set(rows.coupons.map(\.member)).count == issued)
+        let reservation = try #require(rows.reservations.values.first)
+        #expect(reservation.stock == issued)
+        #expect(reservation.budget.minorUnits == rows.coupons.reduce(0) { $0 + $1.value.minorUnits })
+        #expect(reservation.budget <= spec.limits.budget!)
     }
 
     @Test("claiming again under the same key changes nothing")
@@ -40,9 +41,10 @@ struct ClaimsConcurrencyTests {
         let m = IssuingFixtures.members(1)[0]
         #expect(try IssuingFixtures.issue(store, [m], plan: plan, runId: "c", playbook: "p") == [.issue(channel: "sms")])
         try IssuingFixtures.issue(store, [m], plan: plan, runId: "c", playbook: "p")
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger") == 1)
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries") == 1)
-        #expect(try IssuingFixtures.count(store, "SELECT stock FROM campaign_reservations") == 1)
+        let rows = try store.snapshot()
+        #expect(rows.coupons.count == 1)
+        #expect(rows.deliveries.count == 1)
+        #expect(rows.reservations.values.map(\.stock) == [1])
     }
 }
 

@@ -37,7 +37,7 @@ enum IssuingFixtures {
 
     static func plan(_ store: CrescentStore, _ spec: CouponSpec, campaign: String = "camp",
                      policy: GuardPolicy = GuardPolicy()) throws -> IssuePlan {
-        let id = try store.writer.write { try CouponSpecCatalog.intern(spec, $0) }
+        let id = try store.internCouponSpec(spec)
         return IssuePlan(pipeline: GuardPipeline(policy: policy, request: GuardRequest(
             campaign: campaign, businessLine: "line", channels: ["sms", "push"], coupon: spec)),
             offer: IssueOffer(coupon: spec, specId: id))
@@ -48,8 +48,8 @@ enum IssuingFixtures {
     /// - returns: each member's verdict, or nil when the member's key was written before.
     @discardableResult
     static func issue(_ store: CrescentStore, _ members: [Member], plan: IssuePlan, runId: String, playbook: String,
-                      at now: Timestamp = now, writer: JourneyBatchWriter? = nil) throws -> [GuardDecision?] {
-        let writer = writer ?? JourneyBatchWriter(store: store, allHistory: false)
+                      at now: Timestamp = now, writer: (any JourneyBatchCommitter)? = nil) throws -> [GuardDecision?] {
+        let writer = writer ?? store.journeyBatch(allHistory: false, offers: OfferInternCache())
         var verdicts: [GuardDecision?] = []
         let grant: OfferGrant = plan.offer.coupon.map { .coupon($0.spec) } ?? .message
         try writer.commit(members: members.map(\.id), at: now, campaigns: [plan.pipeline.request.campaign]) { state in
@@ -65,7 +65,4 @@ enum IssuingFixtures {
         return verdicts
     }
 
-    static func count(_ store: CrescentStore, _ sql: String) throws -> Int {
-        try store.writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
-    }
 }

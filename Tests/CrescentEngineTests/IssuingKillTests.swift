@@ -48,25 +48,22 @@ struct IssuingKillTests {
 
     /// Each member issued at most once, stock and budget never exceeded, reservations match the rows.
     static func checkInvariants(_ store: CrescentStore) throws {
-        let rows = try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger")
-        #expect(rows == (try IssuingFixtures.count(store, "SELECT count(DISTINCT member_id) FROM coupon_ledger")))
+        let s = try store.snapshot()
+        let rows = s.coupons.count
+        #expect(rows == Set(s.coupons.map(\.member)).count)
         #expect(rows <= 12_000)
-        #expect(try IssuingFixtures.count(store, "SELECT coalesce(max(stock), 0) FROM campaign_reservations") == rows)
-        let budget = try IssuingFixtures.count(store, "SELECT coalesce(max(budget_minor), 0) FROM campaign_reservations")
+        #expect((s.reservations.values.map(\.stock).max() ?? 0) == rows)
+        let budget = s.reservations.values.map(\.budget.minorUnits).max() ?? 0
         #expect(budget <= 5_500_000)
-        #expect(budget == (try IssuingFixtures.count(store, "SELECT coalesce(sum(value_minor), 0) FROM coupon_ledger")))
+        #expect(budget == s.coupons.reduce(0) { $0 + $1.value.minorUnits })
         // Each (step, member) decided once: never both issued and suppressed, never twice.
-        let decided = try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries")
-            + (try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions"))
-        #expect(decided == (try IssuingFixtures.count(store, """
-            SELECT count(*) FROM (SELECT step, member_id FROM deliveries UNION SELECT step, member_id FROM suppressions)
-            """)))
+        struct Decided: Hashable { var step: Int; var member: Int64 }
+        let decided = s.deliveries.map { Decided(step: $0.step, member: $0.member) }
+            + s.suppressions.map { Decided(step: $0.step, member: $0.member) }
+        #expect(decided.count == Set(decided).count)
         // A journey moves in the transaction that writes its step: the rows and the journeys agree.
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE step = 1")
-                + (try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions WHERE step = 1"))
-                == (try IssuingFixtures.count(store, "SELECT count(*) FROM journeys WHERE state = 'done'")))
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE step = 0")
-                == (try IssuingFixtures.count(store, "SELECT count(*) FROM journeys WHERE step >= 1")))
+        #expect(decided.filter { $0.step == 1 }.count == s.journeys.filter { $0.state == .done }.count)
+        #expect(s.deliveries.filter { $0.step == 0 }.count == s.journeys.filter { $0.step >= 1 }.count)
     }
 
     /// Runs `now`'s pass, SIGKILLed after each delay, then once to the end; returns what was
@@ -81,8 +78,8 @@ struct IssuingKillTests {
             if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
             p.waitUntilExit()
             try checkInvariants(store)
-            decidedAfterKills.append(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries")
-                + (try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions")))
+            let s = try store.snapshot()
+            decidedAfterKills.append(s.deliveries.count + s.suppressions.count)
         }
         let finish = try start(binary, script: script, db: db, now: now)
         finish.waitUntilExit()
@@ -106,7 +103,7 @@ struct IssuingKillTests {
         clean.waitUntilExit()
         let duration = Date().timeIntervalSince(began)
         #expect(clean.terminationStatus == 0)
-        let expected = try a.writer.read { try IssueTotals.read($0, scope: Self.scope) }
+        let expected = try a.issueTotals(Self.scope)
         #expect(expected.issued == 11_000)
         #expect(expected.suppressed == ["no_consent": 2_000, "budget_exhausted": 7_000])
 
@@ -116,7 +113,7 @@ struct IssuingKillTests {
         let reminderDuration = Date().timeIntervalSince(remindersBegan)
         #expect(cleanReminders.terminationStatus == 0)
         let reminderScope = IssueScope(runId: Self.scope.runId, playbook: Self.scope.playbook, step: 1)
-        let expectedReminders = try a.writer.read { try IssueTotals.read($0, scope: reminderScope) }
+        let expectedReminders = try a.issueTotals(reminderScope)
         #expect(expectedReminders.issued == 11_000)
         try Self.checkInvariants(a)
 
@@ -124,7 +121,7 @@ struct IssuingKillTests {
         let b = try Self.makeStore(dbB)
         let launch = try Self.killRepeatedly(binary, script: script, db: dbB, now: Self.launch,
                                              delays: [0.05, 0.2, 0.6] + [0.6, 0.75, 0.9].map { $0 * duration }, store: b)
-        #expect(try b.writer.read { try IssueTotals.read($0, scope: Self.scope) } == expected)
+        #expect(try b.issueTotals(Self.scope) == expected)
         #expect(launch.killed > 0)
         // At least one kill must have landed between two batches of the issuing phase.
         #expect(launch.decided.contains { $0 > 0 && $0 < Self.members },
@@ -133,8 +130,8 @@ struct IssuingKillTests {
         // The reminder pass three days later, killed too: no reminder twice, none skipped.
         let reminders = try Self.killRepeatedly(binary, script: script, db: dbB, now: Self.reminders,
                                                 delays: [0.6, 0.75, 0.9].map { $0 * reminderDuration }, store: b)
-        #expect(try b.writer.read { try IssueTotals.read($0, scope: reminderScope) } == expectedReminders)
+        #expect(try b.issueTotals(reminderScope) == expectedReminders)
         #expect(reminders.killed > 0)
-        #expect(try IssuingFixtures.count(b, "SELECT count(*) FROM journeys WHERE state = 'done'") == 11_000)
+        #expect(try b.snapshot().journeys.filter { $0.state == .done }.count == 11_000)
     }
 }

@@ -21,7 +21,7 @@ struct IssuingLedgersTests {
         let expired = try ledgers.expire(member: 7, asOf: d5.adding(days: 60))
         #expect(expired.map(\.points) == [30])
         #expect(try ledgers.points(member: 7).balance == 0)
-        #expect(try IssuingFixtures.count(store, "SELECT sum(delta) FROM points_ledger WHERE member_id = 7") == 0)
+        #expect(try store.snapshot().points.filter { $0.member == 7 }.reduce(0) { $0 + $1.delta } == 0)
         #expect(throws: PointsError.self) { try ledgers.spend(member: 7, points: 1, on: d10, reason: "x", key: "s2") }
     }
 
@@ -32,12 +32,8 @@ struct IssuingLedgersTests {
         let d1 = Day(year: 2026, month: 1, day: 1)
         try ledgers.earn(member: 8, points: 10, on: d1, expiresOn: nil, reason: "order:1", key: "e1")
         // A spend of 500 written behind the ledger's back (a bad migration, a hand edit).
-        try store.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO points_ledger(idempotency_key, member_id, kind, delta, reason, time) VALUES ('bad', 8, 'spend', -500, 'x', 0)
-                """)
-        }
-        let row = try store.writer.read { try Int64.fetchOne($0, sql: "SELECT id FROM points_ledger WHERE idempotency_key = 'bad'") }
+        try store.injectPointsRow(member: 8, kind: "spend", delta: -500, key: "bad")
+        let row = try store.snapshot().points.first { $0.idempotencyKey == "bad" }?.id
         #expect(throws: PointsLedgerCorrupt.self) { try ledgers.points(member: 8) }
         do {
             _ = try ledgers.spend(member: 8, points: 5, on: d1, reason: "order:2", key: "s1")
@@ -45,6 +41,6 @@ struct IssuingLedgersTests {
         } catch let corrupt as PointsLedgerCorrupt {
             #expect(corrupt.member == 8 && corrupt.row == row)
         }
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM points_ledger WHERE idempotency_key LIKE 's1%'") == 0)
+        #expect(try store.snapshot().points.filter { $0.idempotencyKey.hasPrefix("s1") }.count == 0)
     }
 }

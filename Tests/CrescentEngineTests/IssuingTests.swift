@@ -9,7 +9,7 @@ struct IssuingTests {
         let store = try CrescentStore()
         let members = IssuingFixtures.members(1_000)
         let plan = try IssuingFixtures.plan(store, IssuingFixtures.coupon(stock: 300))
-        let writer = JourneyBatchWriter(store: store, allHistory: true)
+        let writer = store.journeyBatch(allHistory: true, offers: OfferInternCache())
         for start in stride(from: 0, to: members.count, by: 100) {
             try IssuingFixtures.issue(store, Array(members[start..<start + 100]), plan: plan, runId: "r1", playbook: "p",
                                       writer: writer)
@@ -18,10 +18,10 @@ struct IssuingTests {
         let totals = try store.issueTotals(IssueScope(runId: "r1", playbook: "p"))
         #expect(totals.issued == 300)
         #expect(totals.suppressed == ["no_consent": 100, "out_of_stock": 600])
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger") == 300)
-        #expect(try IssuingFixtures.count(store, "SELECT count(DISTINCT member_id) FROM coupon_ledger") == 300)
-        #expect(try IssuingFixtures.count(store, "SELECT stock FROM campaign_reservations") == 300)
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM deliveries WHERE state = 'pending'") == 300)
+        #expect(try store.snapshot().coupons.count == 300)
+        #expect(try Set(store.snapshot().coupons.map(\.member)).count == 300)
+        #expect(try store.snapshot().reservations.values.map(\.stock) == [300])
+        #expect(try store.deliveryCount(state: .pending) == 300)
     }
 
     @Test("the guards see the store's history: claim limits, same type, unused coupons")
@@ -53,7 +53,7 @@ struct IssuingTests {
                                                 policy: GuardPolicy(maxUnusedCRMCoupons: 1, sameTypePeriod: .days(30)))
         let t4 = try run(sameType, "r4", "c", at: later)
         #expect(t4.suppressed == ["same_type_recently": members.count])
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM suppressions") == 3 * members.count)
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_events WHERE kind = 'expire'") == members.count)
+        #expect(try store.snapshot().suppressions.count == 3 * members.count)
+        #expect(try store.snapshot().couponEvents.filter { $0.kind == "expire" }.count == members.count)
     }
 }

@@ -14,7 +14,7 @@ struct RedemptionLedgerTests {
         let plan = try IssuingFixtures.plan(store, spec, campaign: playbook)
         let member = IssuingFixtures.members(1)[0]
         try IssuingFixtures.issue(store, [member], plan: plan, runId: "r", playbook: playbook)
-        return try Int64(IssuingFixtures.count(store, "SELECT max(id) FROM coupon_ledger"))
+        return try #require(try store.snapshot().coupons.last?.id)
     }
 
     func order(_ id: Int64, amount: Int64 = 120, category: String = "beauty", sku: String = "m1",
@@ -35,7 +35,7 @@ struct RedemptionLedgerTests {
         let outcome = try Redeemer(store: store).redeem(coupon: id, order: order(1), city: "Shanghai")
         guard case .refused(let why) = outcome else { Issue.record("expected a refusal, got \(outcome)"); return }
         #expect(why.code == code)
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger WHERE state = 'issued'") == 1)
+        #expect(try store.snapshot().coupons.filter { $0.state == "issued" }.count == 1)
     }
 
     @Test("not yet valid before usable_from")
@@ -54,8 +54,8 @@ struct RedemptionLedgerTests {
         #expect(r.discount == Money(major: 10))
         #expect(try redeemer.redeem(coupon: id, order: order(7)) == .replayed(discount: Money(major: 10)))
         #expect(try redeemer.redeem(coupon: id, order: order(8)) == .refused(.alreadyRedeemed))
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_events WHERE kind = 'redeem'") == 1)
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger WHERE state = 'redeemed'") == 1)
+        #expect(try store.snapshot().couponEvents.filter { $0.kind == "redeem" }.count == 1)
+        #expect(try store.snapshot().coupons.filter { $0.state == "redeemed" }.count == 1)
     }
 
     @Test("an expired coupon is refused and recorded as expired")
@@ -64,8 +64,8 @@ struct RedemptionLedgerTests {
         let late = IssuingFixtures.now.adding(seconds: 10 * 86_400)
         let outcome = try Redeemer(store: store).redeem(coupon: id, order: order(3, at: late))
         guard case .refused(.expired) = outcome else { Issue.record("expected expired, got \(outcome)"); return }
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_ledger WHERE state = 'expired'") == 1)
-        #expect(try IssuingFixtures.count(store, "SELECT count(*) FROM coupon_events WHERE kind = 'expire'") == 1)
+        #expect(try store.snapshot().coupons.filter { $0.state == "expired" }.count == 1)
+        #expect(try store.snapshot().couponEvents.filter { $0.kind == "expire" }.count == 1)
         #expect(try Redeemer(store: store).redeem(coupon: id, order: order(4, at: late)) == .refused(.expired(on: Day(year: 2026, month: 12, day: 4))))
     }
 }

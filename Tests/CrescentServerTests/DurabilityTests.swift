@@ -30,7 +30,7 @@ final class DurabilityTests: XCTestCase {
     }
 
     private func coupons(_ member: Int, _ playbook: String) throws -> Int {
-        try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger WHERE member_id = \(member) AND playbook = '\(playbook)'")
+        try ServerFixtures.coupons(ws.db, member: Int64(member), playbook: playbook)
     }
 
     func testAnAcceptedNewMemberGetsTheWelcomeCouponAfterACrash() async throws {
@@ -38,9 +38,7 @@ final class DurabilityTests: XCTestCase {
         let engine = try await restart()
         defer { engine.stop() }
         XCTAssertEqual(try coupons(9001, "welcome"), 1)
-        let id: String? = try await engine.store.writer.read {
-            try String.fetchOne($0, sql: "SELECT id FROM events WHERE kind = 'member_upsert'")
-        }
+        let id = try engine.store.snapshot().events.first { $0.kind == "member_upsert" }?.id
         let status = try XCTUnwrap(try engine.store.eventStatus(id: try XCTUnwrap(id)))
         XCTAssertEqual(status.state, "done")
         XCTAssertEqual(status.outcome, "welcome: issued 1")
@@ -61,18 +59,14 @@ final class DurabilityTests: XCTestCase {
             try accept(#"{"id":"v\#(n)","member_id":\#(n),"kind":"birthday","time":"2026-11-23 01:00"}"#, as: .events)
         }
         // v1 was in flight when the process died twice; v3 three times (as if it killed it).
-        try await CrescentStore(path: ws.db).writer.write { db in
-            try db.execute(sql: "UPDATE events SET attempts = 2 WHERE id = 'v1'")
-        }
+        try CrescentStore(path: ws.db).setEventAttempts(id: "v1", 2)
         let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts),
                                                clock: FixedClock(ServerFixtures.now))
         defer { engine.stop() }
         let first = try await engine.processPending()
         XCTAssertEqual(first, 1, "a row attempted before runs alone")
         XCTAssertEqual(try engine.store.eventStatus(id: "v1")?.state, "done")
-        try await CrescentStore(path: ws.db).writer.write { db in
-            try db.execute(sql: "UPDATE events SET attempts = 3 WHERE id = 'v3'")
-        }
+        try CrescentStore(path: ws.db).setEventAttempts(id: "v3", 3)
         while try await engine.processPending() > 0 {}
         XCTAssertEqual(try engine.store.eventStatus(id: "v2")?.outcome, "birthday_gift: issued 1")
         let v3 = try XCTUnwrap(try engine.store.eventStatus(id: "v3"))

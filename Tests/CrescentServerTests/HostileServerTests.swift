@@ -3,7 +3,6 @@ import CrescentCore
 import CrescentServer
 import CrescentStore
 import Foundation
-import GRDB
 import XCTest
 
 /// Hostile and careless input against `crescent serve`: poison records, replays that
@@ -86,14 +85,11 @@ final class HostileServerTests: XCTestCase {
         // Rows an older version journaled unchecked, and a payload that does not decode,
         // found by the next start.
         try await stop()
-        try await CrescentStore(path: ws.db).writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO events (id, member_id, kind, time, attributes, state, received_at, payload) VALUES
-                  ('old-poison', 1, 'birthday', 9223372036854775807, '{}', 'pending', 0, NULL),
-                  ('order:77', 1, 'payment', 1795400000, '{}', 'pending', 0, '{"id": "not an order"}'),
-                  ('after-restart', 16, 'birthday', 1795400000, '{}', 'pending', 0, NULL)
-                """)
-        }
+        let older = try CrescentStore(path: ws.db)
+        try older.injectPendingEvent(id: "old-poison", member: 1, kind: "birthday", timeSeconds: .max, payload: nil)
+        try older.injectPendingEvent(id: "order:77", member: 1, kind: "payment", timeSeconds: 1_795_400_000,
+                                     payload: #"{"id": "not an order"}"#)
+        try older.injectPendingEvent(id: "after-restart", member: 16, kind: "birthday", timeSeconds: 1_795_400_000, payload: nil)
         try await start()
         try await client.waitUntilProcessed(ws.db)
         try await check()
@@ -101,7 +97,7 @@ final class HostileServerTests: XCTestCase {
         XCTAssertTrue(old.contains(#""state":"failed""#) && old.contains("outside 0001-01-01"), old)
         let unreadable = try await state("order:77")
         XCTAssertTrue(unreadable.contains(#""state":"failed""#) && unreadable.contains("unreadable order payload"), unreadable)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 1"), 0,
+        XCTAssertEqual(try ServerFixtures.coupons(ws.db, member: 1), 0,
                        "an unreadable order must not fire `payment`")
         let s3 = try await state("after-restart")
         XCTAssertTrue(s3.contains("birthday_gift: issued 1"), s3)
@@ -110,21 +106,22 @@ final class HostileServerTests: XCTestCase {
     }
 
     func testAPartialMemberUpsertChangesOnlyTheFieldsItNames() async throws {
-        try await CrescentStore(path: ws.db).writer.write { db in
-            try db.execute(sql: "UPDATE members SET tier = 'gold', points_balance = 900, email = 'm6@example.com' WHERE id = 6")
-        }
+        var six = try XCTUnwrap(try ServerFixtures.member(ws.db, 6))
+        six.tier = "gold"; six.pointsBalance = 900; six.email = "m6@example.com"
+        try CrescentStore(path: ws.db).overwriteMember(six)
         let patch = try await client.request(.POST, "/v1/members", body: #"{"id":6,"join_date":"2023-01-01","consent":["email"]}"#)
         XCTAssertEqual(patch.status, 202, patch.body)
         try await client.waitUntilProcessed(ws.db)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, """
-            SELECT count(*) FROM members WHERE id = 6 AND name = 'Member 6' AND phone = '13800006' AND tier = 'gold'
-              AND points_balance = 900 AND email = 'm6@example.com' AND consent = 'email' AND join_date = '2023-01-01'
-            """), 1)
+        let patched = try XCTUnwrap(try ServerFixtures.member(ws.db, 6))
+        XCTAssertEqual(patched.name, "Member 6"); XCTAssertEqual(patched.phone, "13800006"); XCTAssertEqual(patched.tier, "gold")
+        XCTAssertEqual(patched.pointsBalance, 900); XCTAssertEqual(patched.email, "m6@example.com")
+        XCTAssertEqual(patched.consent, ["email"]); XCTAssertEqual(patched.joinDate, Day(year: 2023, month: 1, day: 1))
         // null clears an optional field; the live engine sees the merged member too.
         _ = try await client.request(.POST, "/v1/members", body: #"{"id":6,"join_date":"2023-01-01","email":null}"#)
         try await client.waitUntilProcessed(ws.db)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM members WHERE id = 6 AND email IS NULL AND tier = 'gold'"), 1)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 6"), 0,
+        let cleared = try XCTUnwrap(try ServerFixtures.member(ws.db, 6))
+        XCTAssertNil(cleared.email); XCTAssertEqual(cleared.tier, "gold")
+        XCTAssertEqual(try ServerFixtures.coupons(ws.db, member: 6), 0,
                        "an update of a known member is no signup")
         try await stop()
         try await start()
@@ -155,7 +152,7 @@ final class HostileServerTests: XCTestCase {
         let mixed = try await client.request(.POST, "/v1/events", body: batch)
         XCTAssertEqual(mixed.status, 409, mixed.body)
         XCTAssertTrue(mixed.body.contains(#""record":2"#) && mixed.body.contains("member_id: 3 → 4"), mixed.body)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM events WHERE id = 'fresh'"), 0)
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).events.filter { $0.id == "fresh" }.count, 0)
     }
 
     func testEveryHostileRequestFixtureGetsItsAnswer() async throws {
@@ -172,7 +169,7 @@ final class HostileServerTests: XCTestCase {
             XCTAssertTrue(reply.body.contains(row[3]), "\(row[0]): \(reply.body.prefix(300))")
             XCTAssertLessThan(reply.body.utf8.count, 1_000, "\(row[0]): the error must not echo the input")
         }
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM events"), 0, "nothing of a refused request is written")
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).events.count, 0, "nothing of a refused request is written")
     }
 
     func testAClientThatGoesSilentMidRequestIsDisconnected() async throws {

@@ -2,7 +2,6 @@ import CrescentCore
 @testable import CrescentDelivery
 @testable import CrescentEngine
 import CrescentStore
-import GRDB
 @testable import CrescentServer
 import Foundation
 import XCTest
@@ -115,22 +114,12 @@ final class JourneyParityTests: XCTestCase {
         let program = try XCTUnwrap(running.first)
         engine.stop()
 
-        let live = try await store.writer.read { db in
-            let issued = try Row.fetchAll(db, sql: "SELECT playbook, step, member_id, channel FROM deliveries").map {
-                "\($0[0] as String) step \($0[1] as Int) member \($0[2] as Int64): issue \($0[3] as String)"
-            }
-            let suppressed = try Row.fetchAll(db, sql: "SELECT playbook, step, member_id, reason FROM suppressions").map {
-                "\($0[0] as String) step \($0[1] as Int) member \($0[2] as Int64): suppress \($0[3] as String)"
-            }
-            let journeys = try Row.fetchAll(db, sql: "SELECT * FROM journeys").map { row in
-                Self.describe(Journey(playbook: row["playbook"], member: row["member_id"], entryKey: row["entry_key"],
-                                      enteredAt: Timestamp(seconds: row["entered_at"]), step: row["step"], nextDue: nil,
-                                      state: Journey.State(rawValue: row["state"])!, exitReason: row["exit_reason"]))
-            }
-            let pending = try PendingDelivery.fetch(db, afterId: 0, runId: nil, playbooks: program.playbooks.map(\.name),
-                                                    limit: 10_000)
-            return (issued + suppressed, journeys, pending)
-        }
+        let rows = try store.snapshot()
+        let issued = rows.deliveries.map { "\($0.playbook) step \($0.step) member \($0.member): issue \($0.channel)" }
+        let suppressed = rows.suppressions.map { "\($0.playbook) step \($0.step) member \($0.member): suppress \($0.reason)" }
+        let pending = try await store.claimPendingDeliveries(afterId: 0, runId: nil, playbooks: program.playbooks.map(\.name),
+                                                             limit: 10_000, lease: .singleNode)
+        let live = (issued + suppressed, rows.journeys.map(Self.describe), pending)
         let population = Population(members: Self.members, orders: [])
         let built = MemberViews.build(population, DerivedViews.compute(population, asOf: Self.day0))
         let views = Dictionary(uniqueKeysWithValues: built.map { ($0.member.id, $0) })
@@ -161,11 +150,9 @@ final class JourneyParityTests: XCTestCase {
         let context = try CampaignContext(script: Self.script, chunkName: "parity.lua", data: db, seed: 1, asOf: Self.day0)
         let launch = Timestamp(day: Self.day0, hour: 2)
         _ = try LiveJourneys(context: context, store: store).launch(playbook: "scheduled_hello", entryKey: "r1", at: launch)
-        let live = try store.writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT member_id, 'issue ' || channel FROM deliveries UNION ALL SELECT member_id, 'suppress ' || reason FROM suppressions
-                """).map { "scheduled_hello step 0 member \($0[0] as Int64): \($0[1] as String)" }
-        }
+        let rows = try store.snapshot()
+        let live = (rows.deliveries.map { ($0.member, "issue " + $0.channel) } + rows.suppressions.map { ($0.member, "suppress " + $0.reason) })
+            .map { "scheduled_hello step 0 member \($0.0): \($0.1)" }
         let dry = try Self.dryRun().decisions.filter { $0.hasPrefix("scheduled_hello step 0 ") }
         XCTAssertEqual(live.count, Self.members.count)
         XCTAssertEqual(live.sorted(), dry)

@@ -32,8 +32,10 @@ final class JourneyServeTests: XCTestCase {
                joinDate: Day(year: 2024, month: 3, day: 1), consent: consent, utcOffsetMinutes: 480)
     }
 
-    static func rows(_ db: String, _ sql: String) throws -> [String] {
-        try CrescentStore(path: db).writer.read { try String.fetchAll($0, sql: sql) }
+    /// Every journey, by member (then row order).
+    static func journeys(_ db: String) throws -> [Journey] {
+        try ServerFixtures.snapshot(db).journeys.enumerated().sorted { ($0.element.member, $0.offset) < ($1.element.member, $1.offset) }
+            .map(\.element)
     }
 
     // MARK: - Date scenes
@@ -62,9 +64,8 @@ final class JourneyServeTests: XCTestCase {
         let config = ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts)
         var engine = try await LiveEngine.open(config, clock: clock)
         try await engine.tick()
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger"), 0)
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id || ' ' || state FROM journeys ORDER BY member_id"),
-                       ["1 active", "4 active"])
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.count, 0)
+        XCTAssertEqual(try Self.journeys(ws.db).map { "\($0.member) \($0.state.rawValue)" }, ["1 active", "4 active"])
 
         clock.set(Timestamp(day: Day(year: 2026, month: 11, day: 23), hour: 2))   // 10:00 in Shanghai
         try await engine.tick()
@@ -72,14 +73,14 @@ final class JourneyServeTests: XCTestCase {
         engine.stop()
         engine = try await LiveEngine.open(config, clock: clock)                   // a restart changes nothing
         try await engine.tick()
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id FROM coupon_ledger ORDER BY member_id"), ["1"])
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id || ' ' || reason FROM suppressions"), ["4 no_consent"])
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.map(\.member).sorted(), [1])
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).suppressions.map { "\($0.member) \($0.reason)" }, ["4 no_consent"])
 
         // A month later (the engine was down meanwhile): member 2's scene day is caught up.
         clock.set(Timestamp(day: Day(year: 2026, month: 12, day: 22), hour: 3))
         try await engine.tick()
         engine.stop()
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id || ' ' || run_id FROM coupon_ledger ORDER BY member_id"),
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.sorted { $0.member < $1.member }.map { "\($0.member) \($0.runId)" },
                        ["1 date:birthday:2026-11-23", "2 date:birthday:2026-12-22"])
     }
 
@@ -109,19 +110,19 @@ final class JourneyServeTests: XCTestCase {
         let clock = SteppedClock(t0)
         let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts), clock: clock)
         try await engine.tick()
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger WHERE step = 0"), 6)
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.filter { $0.step == 0 }.count, 6)
 
         // Day 1: member 2 uses the coupon in store; member 3 pays (an order through the API's journal).
         clock.set(t0.adding(seconds: 86_400))
         let store = try CrescentStore(path: ws.db)
-        let coupon = try await store.writer.read { try Int64.fetchOne($0, sql: "SELECT id FROM coupon_ledger WHERE member_id = 2")! }
-        let redeemed = try Redeemer(store: store).redeem(
+        let coupon = try XCTUnwrap(try store.snapshot().coupons.first { $0.member == 2 }?.id)
+        let redeemed = try store.redeem(
             coupon: coupon, order: Order(id: 900, memberId: 2, time: clock.now(), amount: Money(major: 80), quantity: 1))
         XCTAssertEqual("\(redeemed)".hasPrefix("redeemed"), true, "\(redeemed)")
         _ = try store.journal([[.order(Order(id: 901, memberId: 3, time: clock.now(), amount: Money(major: 30), quantity: 1))]],
                               receivedAt: clock.now())
         try await engine.processPending()
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT state || ' ' || exit_reason FROM journeys WHERE member_id = 3"),
+        XCTAssertEqual(try Self.journeys(ws.db).filter { $0.member == 3 }.map { "\($0.state.rawValue) \($0.exitReason ?? "-")" },
                        ["exited event:payment"])
 
         for day in [3, 7] {
@@ -130,16 +131,13 @@ final class JourneyServeTests: XCTestCase {
             try await engine.tick()
         }
         engine.stop()
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM deliveries WHERE step = 1 ORDER BY member_id"),
-                       ["1,4,5,6"])
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM deliveries WHERE step = 2 ORDER BY member_id"),
-                       ["1,4,5,6"])
-        XCTAssertEqual(try Self.rows(ws.db, "SELECT DISTINCT channel FROM deliveries WHERE step = 1"), ["push"])
-        XCTAssertEqual(try Self.rows(ws.db, """
-            SELECT member_id || ' ' || state || ' ' || coalesce(exit_reason, '-') FROM journeys ORDER BY member_id
-            """), ["1 done -", "2 done -", "3 exited event:payment", "4 done -", "5 done -", "6 done -"])
+        let deliveries = try ServerFixtures.snapshot(ws.db).deliveries
+        XCTAssertEqual(deliveries.filter { $0.step == 1 }.map(\.member).sorted(), [1, 4, 5, 6])
+        XCTAssertEqual(deliveries.filter { $0.step == 2 }.map(\.member).sorted(), [1, 4, 5, 6])
+        XCTAssertEqual(Set(deliveries.filter { $0.step == 1 }.map(\.channel)), ["push"])
+        XCTAssertEqual(try Self.journeys(ws.db).map { "\($0.member) \($0.state.rawValue) \($0.exitReason ?? "-")" },
+                       ["1 done -", "2 done -", "3 exited event:payment", "4 done -", "5 done -", "6 done -"])
         // Every step's rows are keyed once per member: no duplicates anywhere.
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM deliveries"),
-                       try ServerFixtures.count(ws.db, "SELECT count(DISTINCT idempotency_key) FROM deliveries"))
+        XCTAssertEqual(deliveries.count, Set(deliveries.map(\.idempotencyKey)).count)
     }
 }

@@ -37,8 +37,8 @@ final class LiveServerTests: XCTestCase {
         XCTAssertEqual(replay.status, 200)
         XCTAssertTrue(replay.body.contains(#""duplicate_ids":["order:1"]"#), replay.body)
         try await client.waitUntilProcessed(db)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 7"), 1)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE id = 1"), 1)
+        XCTAssertEqual(try ServerFixtures.coupons(db, member: 7), 1)
+        XCTAssertEqual(try CrescentStore(path: db).loadPopulation().orders.filter { $0.id == 1 }.count, 1)
     }
 
     /// "SO-2026-0001"-style ids: imported, posted to the API and redeemed, kept as text, each
@@ -49,7 +49,7 @@ final class LiveServerTests: XCTestCase {
             .write(toFile: file, atomically: true, encoding: .utf8)
         let imported = try BuiltCLI.run(["import", file, "--db", db, "--kind", "orders"])
         XCTAssertEqual(imported.status, 0, imported.stderr)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE reference = 'SO-2026-0001' AND id < 0"), 1)
+        XCTAssertEqual(try CrescentStore(path: db).loadPopulation().orders.filter { $0.reference == "SO-2026-0001" && $0.id < 0 }.count, 1)
         let again = try BuiltCLI.run(["import", file, "--db", db, "--kind", "orders"])
         XCTAssertNotEqual(again.status, 0, "a second import of the same text id must be refused")
 
@@ -61,21 +61,17 @@ final class LiveServerTests: XCTestCase {
         XCTAssertTrue(status.body.contains("thanks_for_paying: issued 1"), status.body)
         let replay = try await client.request(.POST, "/v1/orders", body: body)
         XCTAssertTrue(replay.body.contains(#""duplicate_ids":["order:SO-2026-0002"]"#), replay.body)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM orders WHERE reference = 'SO-2026-0002'"), 1)
+        XCTAssertEqual(try CrescentStore(path: db).loadPopulation().orders.filter { $0.reference == "SO-2026-0002" }.count, 1)
 
-        let coupon = try ServerFixtures.count(db, "SELECT id FROM coupon_ledger WHERE member_id = 7")
+        let coupon = try XCTUnwrap(try ServerFixtures.snapshot(db).coupons.first { $0.member == 7 }?.id)
         let order = #"{"id":"SO-2026-0003","member_id":7,"time":"2026-11-24 10:00","items":[{"sku":"m1","category":"beauty","amount":60}]}"#
         let redeemed = try BuiltCLI.run(["redeem", "--db", db, "--coupon", "\(coupon)", "--order", order])
         XCTAssertEqual(redeemed.status, 0, redeemed.stderr)
         XCTAssertTrue(redeemed.stdout.contains("on order SO-2026-0003: discount 5.00"), redeemed.stdout)
         let replayed = try BuiltCLI.run(["redeem", "--db", db, "--coupon", "\(coupon)", "--order", order])
         XCTAssertTrue(replayed.stdout.contains("nothing changed"), replayed.stdout + replayed.stderr)
-        XCTAssertEqual(try ServerFixtures.count(db, """
-            SELECT count(*) FROM coupon_events WHERE idempotency_key = 'redeem/\(coupon)/SO-2026-0003'
-            """), 1)
-        XCTAssertEqual(try ServerFixtures.count(db, """
-            SELECT count(*) FROM coupon_ledger WHERE id = \(coupon) AND redeemed_order_reference = 'SO-2026-0003'
-            """), 1)
+        XCTAssertEqual(try ServerFixtures.snapshot(db).couponEvents.filter { $0.idempotencyKey == "redeem/\(coupon)/SO-2026-0003" }.count, 1)
+        XCTAssertEqual(try ServerFixtures.snapshot(db).coupons.filter { $0.id == coupon && $0.redeemedOrderReference == "SO-2026-0003" }.count, 1)
     }
 
     func testANewMemberFiresSignupAndAnUpdateDoesNot() async throws {
@@ -85,8 +81,8 @@ final class LiveServerTests: XCTestCase {
         let updated = try await client.request(.POST, "/v1/members", body: body.replacingOccurrences(of: "Li Lei", with: "Li L."))
         XCTAssertEqual(updated.status, 202, updated.body)
         try await client.waitUntilProcessed(db)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 9001 AND playbook = 'welcome'"), 1)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM members WHERE id = 9001 AND name = 'Li L.'"), 1)
+        XCTAssertEqual(try ServerFixtures.coupons(db, member: 9001, playbook: "welcome"), 1)
+        XCTAssertEqual(try ServerFixtures.member(db, 9001)?.name, "Li L.")
     }
 
     func testBadRequestsGetA4xxNamingTheField() async throws {
@@ -100,7 +96,7 @@ final class LiveServerTests: XCTestCase {
         let missing = try await client.request(.POST, "/v1/events", body: batch)
         XCTAssertEqual(missing.status, 400)
         XCTAssertTrue(missing.body.contains(#""record":2"#) && missing.body.contains(#""field":"time""#), missing.body)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM events WHERE id = 'ok'"), 0,
+        XCTAssertEqual(try ServerFixtures.snapshot(db).events.filter { $0.id == "ok" }.count, 0,
                        "nothing of a bad batch is written")
 
         let notJSON = try await client.request(.POST, "/v1/events", body: "{nope")
@@ -132,7 +128,7 @@ final class LiveServerTests: XCTestCase {
 
         _ = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: 2, member: 8))
         try await client.waitUntilProcessed(db)
-        XCTAssertEqual(try ServerFixtures.count(db, "SELECT count(*) FROM coupon_ledger WHERE member_id = 8"), 1,
+        XCTAssertEqual(try ServerFixtures.coupons(db, member: 8), 1,
                        "the old version still issues")
     }
 

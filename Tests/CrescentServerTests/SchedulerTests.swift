@@ -43,8 +43,8 @@ final class SchedulerTests: XCTestCase {
             try await engine.tick()
             engine.stop()
         }
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger WHERE playbook = 'monday_note'"), 20)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM scheduled_runs WHERE state = 'done'"), 1)
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.filter { $0.playbook == "monday_note" }.count, 20)
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).scheduledRuns.values.filter { $0 == .done }.count, 1)
     }
 
     func testABrokenScriptAtStartUpStopsTheEngineWithTheProblem() async throws {

@@ -43,7 +43,7 @@ final class ServeKillTests: XCTestCase {
         defer { process.terminate() }
         try await client.waitUntilProcessed(ws.db)
         for member in accepted.sorted() {
-            XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM events WHERE id = 'order:\(member)' AND state = 'done'"),
+            XCTAssertEqual(try ServerFixtures.snapshot(ws.db).events.filter { $0.id == "order:\(member)" && $0.state == "done" }.count,
                            1, "accepted order \(member) was lost")
         }
         // Clients retry what got no 202: a replay of something already journaled is a no-op.
@@ -52,9 +52,10 @@ final class ServeKillTests: XCTestCase {
             XCTAssertTrue([200, 202].contains(reply.status), reply.body)
         }
         try await client.waitUntilProcessed(ws.db)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM coupon_ledger"), Self.members)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(DISTINCT member_id) FROM coupon_ledger"), Self.members)
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM orders"), Self.members)
+        let coupons = try ServerFixtures.snapshot(ws.db).coupons
+        XCTAssertEqual(coupons.count, Self.members)
+        XCTAssertEqual(Set(coupons.map(\.member)).count, Self.members)
+        XCTAssertEqual(try CrescentStore(path: ws.db).counts().orders, Self.members)
     }
 
     /// A real SIGKILL right after the 202, one record of each kind: after the restart each
@@ -82,11 +83,9 @@ final class ServeKillTests: XCTestCase {
         defer { process.terminate() }
         try await client.waitUntilProcessed(ws.db)
         for record in records {
-            XCTAssertEqual(try ServerFixtures.count(ws.db, """
-                SELECT count(*) FROM coupon_ledger WHERE member_id = \(record.member) AND playbook = '\(record.playbook)'
-                """), 1, "\(record.path) answered 202 and then killed")
+            XCTAssertEqual(try ServerFixtures.coupons(ws.db, member: Int64(record.member), playbook: record.playbook), 1, "\(record.path) answered 202 and then killed")
         }
-        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM events WHERE state != 'done'"), 0)
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).events.filter { $0.state != "done" }.count, 0)
     }
 
     /// One order per member over eight connections, recording which got a 202.

@@ -82,8 +82,17 @@ enum ServerFixtures {
         return (server, running, TestClient(base: "http://127.0.0.1:\(bound)", client: .shared))
     }
 
-    static func count(_ db: String, _ sql: String) throws -> Int {
-        try CrescentStore(path: db).writer.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    /// Every ledger row of the store at `db`.
+    static func snapshot(_ db: String) throws -> StoreSnapshot { try CrescentStore(path: db).snapshot() }
+
+    /// Coupons issued to `member`, optionally of `playbook`.
+    static func coupons(_ db: String, member: Int64, playbook: String? = nil) throws -> Int {
+        try snapshot(db).coupons.filter { $0.member == member && (playbook == nil || $0.playbook == playbook) }.count
+    }
+
+    /// The stored member `id`, if any.
+    static func member(_ db: String, _ id: Int64) throws -> Member? {
+        try CrescentStore(path: db).loadPopulation().members.first { $0.id == id }
     }
 
     static func orderJSON(id: Int, member: Int) -> String {
@@ -112,7 +121,7 @@ struct TestClient: Sendable {
     /// Waits until the store has processed every accepted event.
     func waitUntilProcessed(_ db: String, timeout: Double = 20) async throws {
         let deadline = Date().addingTimeInterval(timeout)
-        while try ServerFixtures.count(db, "SELECT count(*) FROM events WHERE state = 'pending'") > 0 {
+        while try CrescentStore(path: db).pendingEventCount() > 0 {
             guard Date() < deadline else { throw XCTSkip("events still pending after \(timeout) s") }
             try await Task.sleep(for: .milliseconds(20))
         }

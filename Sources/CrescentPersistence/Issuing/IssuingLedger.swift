@@ -62,3 +62,10 @@ public protocol GuardStateStore: AnyObject, Sendable {
     /// The guard history of `members` and the reservations of `campaigns` at `now`.
     func guardState(members: [Int64], campaigns: [String], at now: Timestamp) throws -> StoreGuardState
 }
+
+extension CouponRedemptions {
+    /// Applies coupon `id` to `order` with no city, no shipping fee and the default key.
+    public func redeem(coupon id: Int64, order: Order) throws -> RedeemOutcome {
+        try redeem(coupon: id, order: order, city: nil, shippingFee: .zero, key: nil)
+    }
+}

@@ -41,12 +41,16 @@ extension CrescentStore {
                 SELECT idempotency_key, member_id, channel, plugin, status, attempt, reason, provider_id,
                        playbook, run_id, at
                 FROM delivery_attempts WHERE idempotency_key = ? ORDER BY id
-                """, arguments: [key]).map { row in
-                DeliveryRecord(idempotencyKey: row[0], memberId: row[1], channel: row[2], plugin: row[3],
-                               status: DeliveryStatus(rawValue: row[4]) ?? .failed, attempt: row[5], reason: row[6],
-                               providerId: row[7], playbook: row[8], runId: row[9], at: row[10])
-            }
+                """, arguments: [key]).map(Self.deliveryRecord)
         }
+    }
+
+    /// A `delivery_attempts` row selected as (key, member, channel, plugin, status, attempt,
+    /// reason, provider id, playbook, run id, at).
+    static func deliveryRecord(_ row: Row) -> DeliveryRecord {
+        DeliveryRecord(idempotencyKey: row[0], memberId: row[1], channel: row[2], plugin: row[3],
+                       status: DeliveryStatus(rawValue: row[4]) ?? .failed, attempt: row[5], reason: row[6],
+                       providerId: row[7], playbook: row[8], runId: row[9], at: row[10])
     }
 
     public func deliveryCount(state: DeliveryState) throws -> Int {

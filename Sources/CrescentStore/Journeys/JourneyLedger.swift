@@ -49,6 +49,11 @@ public enum JourneyLedger {
         try fetch(db, "SELECT * FROM journeys WHERE member_id = ? ORDER BY entered_at DESC, id DESC", [member])
     }
 
+    /// Every journey, in row order (for ``StoreSnapshot``).
+    static func everything(_ db: Database) throws -> [Journey] {
+        try fetch(db, "SELECT * FROM journeys ORDER BY id", [])
+    }
+
     /// Starts journeys; an existing (playbook, member, entry) is left as it is.
     public static func begin(_ db: Database, _ journeys: [Journey], at now: Timestamp) throws {
         let statement = try db.cachedStatement(sql: """
