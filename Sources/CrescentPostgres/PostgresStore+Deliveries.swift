@@ -85,14 +85,16 @@ extension PostgresStore {
             try s.query("""
                 SELECT idempotency_key, member_id, channel, plugin, status, attempt, reason, provider_id, playbook, run_id, at
                 FROM delivery_attempts WHERE idempotency_key = \(key) ORDER BY id
-                """).map { row in
-                let (key, member, channel, plugin, status, attempt, reason, provider, playbook, runId, at) =
-                    try row.decode((String, Int64, String, String, String, Int64, String?, String?, String?, String?, Double).self)
-                return DeliveryRecord(idempotencyKey: key, memberId: member, channel: channel, plugin: plugin,
-                                      status: DeliveryStatus(rawValue: status) ?? .failed, attempt: Int(attempt),
-                                      reason: reason, providerId: provider, playbook: playbook, runId: runId, at: at)
-            }
+                """).map(Self.deliveryRecord)
         }
+    }
+
+    static func deliveryRecord(_ row: PostgresRow) throws -> DeliveryRecord {
+        let (key, member, channel, plugin, status, attempt, reason, provider, playbook, runId, at) =
+            try row.decode((String, Int64, String, String, String, Int64, String?, String?, String?, String?, Double).self)
+        return DeliveryRecord(idempotencyKey: key, memberId: member, channel: channel, plugin: plugin,
+                              status: DeliveryStatus(rawValue: status) ?? .failed, attempt: Int(attempt),
+                              reason: reason, providerId: provider, playbook: playbook, runId: runId, at: at)
     }
 
     public func deliveryCount(state: DeliveryState) throws -> Int {
