@@ -135,6 +135,8 @@ struct StoreContractTests {
             let first = try store.issueTotals(scope)
             #expect(first.issued == 3 && first.suppressed == ["out_of_stock": 2])
             #expect(try store.couponCount() == 3)
+            let variablesId = try #require(try store.journeys(member: 1).first?.offerVariablesId)
+            #expect(try store.offerVariables(id: variablesId) == ["coupon_value": "20"])
             try runBatch()
             #expect(try store.issueTotals(scope) == first)
             #expect(try store.couponCount() == 3)
@@ -142,8 +144,6 @@ struct StoreContractTests {
             #expect(state.reservedStock(campaign: GuardKey(request.campaign)) == 3)
             #expect(state.claims(member: 1, campaign: GuardKey(request.campaign)) == 1)
             #expect(try store.journeys(member: 1).first?.state == .done)
-            let variablesId = try #require(try store.journeys(member: 1).first?.offerVariablesId)
-            #expect(try store.offerVariables(id: variablesId) == ["coupon_value": "20"])
             #expect(try store.playbookActivity()["winback"]?.issued == 3)
         }
     }
