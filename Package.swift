@@ -110,9 +110,14 @@ let package = Package(
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
         // Runs against a real PostgreSQL named by CRESCENT_TEST_POSTGRES; skips without it.
-        // The DataStore contract suites run over both stores.
+        // The DataStore contract suites run over both stores; the two-node kill test runs the built
+        // `crescent serve` twice on one PostgreSQL.
         .testTarget(name: "CrescentPostgresTests",
-                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore"]),
+                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore", "crescent",
+                                   "CrescentTestSupport",
+                                   .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore", "CrescentTestSupport"], exclude: ["Fixtures"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.
