@@ -173,21 +173,27 @@ extension PostgresStore {
         let all = members == nil
         let only = members ?? []
         var keys: [String: GuardKey] = [:]
-        for row in try s.query("""
+        // Two statements rather than `$1 OR member_id = ANY($2)`, which no index can serve.
+        let issues: PostgresQuery = all ? """
             SELECT member_id, campaign, business_line, coupon_type, source, channel, time, local_day, value_minor
-            FROM deliveries WHERE \(all) OR member_id = ANY(\(only)) ORDER BY id
-            """) {
+            FROM deliveries ORDER BY id
+            """ : """
+            SELECT member_id, campaign, business_line, coupon_type, source, channel, time, local_day, value_minor
+            FROM deliveries WHERE member_id = ANY(\(only)) ORDER BY id
+            """
+        for row in try s.query(issues) {
             let (member, campaign, line, type, source, channel, time, day, value) =
                 try row.decode((Int64, String, String, String?, String, String, Int64, Int64, Int64).self)
             state.replay(StoredIssueRow(member: member, campaign: campaign, businessLine: line, couponType: type,
                                         source: source, channel: channel, time: time, localDay: day, value: value),
                          keys: &keys)
         }
-        for row in try s.query("""
-            SELECT member_id FROM coupon_ledger
-            WHERE (\(all) OR member_id = ANY(\(only))) AND source = 'crm'
-              AND (state <> 'issued' OR (valid_until IS NOT NULL AND valid_until <= \(now.seconds)))
-            """) {
+        let spent = """
+            source = 'crm' AND (state <> 'issued' OR (valid_until IS NOT NULL AND valid_until <= \(now.seconds)))
+            """
+        let used: PostgresQuery = all ? "SELECT member_id FROM coupon_ledger WHERE \(unescaped: spent)"
+            : "SELECT member_id FROM coupon_ledger WHERE member_id = ANY(\(only)) AND \(unescaped: spent)"
+        for row in try s.query(used) {
             state.memory.couponUsedOrExpired(member: try row.decode(Int64.self))
         }
         return state

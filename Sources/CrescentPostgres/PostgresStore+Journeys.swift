@@ -8,12 +8,15 @@ import PostgresNIO
 extension PostgresStore {
     public func dueJourneys(playbook: String, now: Timestamp, limit: Int, members: [Int64]?) throws -> [Journey] {
         try pool.withSession { s in
-            try s.query("""
-                SELECT \(unescaped: Self.journeyColumns) FROM journeys
-                WHERE state = 'active' AND next_due_at <= \(now.seconds) AND playbook = \(playbook)
-                  AND (\(members == nil) OR member_id = ANY(\(members ?? [])))
-                ORDER BY next_due_at, member_id LIMIT \(Int64(limit))
-                """).map(Self.journey)
+            let only = members.map { _ in "AND member_id = ANY($4)" } ?? ""
+            var binds = PostgresBindings()
+            binds.append(now.seconds); binds.append(playbook); binds.append(Int64(limit))
+            if let members { binds.append(members) }
+            return try s.query(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.journeyColumns) FROM journeys
+                WHERE state = 'active' AND next_due_at <= $1 AND playbook = $2 \(only)
+                ORDER BY next_due_at, member_id LIMIT $3
+                """, binds: binds)).map(Self.journey)
         }
     }
 

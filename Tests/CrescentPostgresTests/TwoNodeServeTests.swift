@@ -44,6 +44,8 @@ struct TwoNodeServeTests {
                 try await Task.sleep(for: .milliseconds(5))
             }
             kill(a.process.processIdentifier, SIGKILL)
+            // Requests in flight to "a" fail or time out; the lanes send nothing more to it.
+            outcome.markDown(a.client.base)
             await load
             #expect(outcome.count < members, "the kill landed after the load ended")
             // Clients retry what got no 202 on the node still up: a replay of a journaled order is a no-op.
@@ -94,6 +96,7 @@ struct TwoNodeServeTests {
                 group.addTask {
                     for member in stride(from: members.lowerBound + lane, through: members.upperBound, by: 8) {
                         let client = clients[member % clients.count]
+                        if outcome.isDown(client.base) { continue }
                         let reply = try? await client.request(.POST, "/v1/orders", timeout: 2, body: orderJSON(member))
                         if reply?.status == 202 { outcome.accept(member) }
                     }
@@ -215,10 +218,13 @@ struct NodeClient: Sendable {
     }
 }
 
-/// Which orders got a 202.
+/// Which orders got a 202, and which nodes were killed.
 final class AcceptedOrders: @unchecked Sendable {
     private let lock = NSLock()
     private var set: Set<Int> = []
+    private var down: Set<String> = []
+    func markDown(_ base: String) { lock.withLock { _ = down.insert(base) } }
+    func isDown(_ base: String) -> Bool { lock.withLock { down.contains(base) } }
     func accept(_ member: Int) { lock.withLock { _ = set.insert(member) } }
     var accepted: Set<Int> { lock.withLock { set } }
     var count: Int { lock.withLock { set.count } }
