@@ -7,26 +7,32 @@ extension CrescentStore: StoreSnapshotting {
     public func snapshot() throws -> StoreSnapshot {
         try writer.read { db in
             var s = StoreSnapshot()
-            s.coupons = try Row.fetchAll(db, sql: """
+            // The large tables are read with the C API (the kill tests snapshot tens of thousands of rows).
+            let c = try RawStatement(db, """
                 SELECT id, idempotency_key, run_id, playbook, step, member_id, campaign, state, value_minor,
                   redeemed_order_reference FROM coupon_ledger ORDER BY id
-                """).map {
-                StoreSnapshot.Coupon(id: $0[0], idempotencyKey: $0[1], runId: $0[2], playbook: $0[3], step: $0[4],
-                                     member: $0[5], campaign: $0[6], state: $0[7], value: Money(minorUnits: $0[8]),
-                                     redeemedOrderReference: $0[9])
+                """)
+            while try c.step(db) {
+                s.coupons.append(StoreSnapshot.Coupon(
+                    id: c.int(0), idempotencyKey: c.text(1) ?? "", runId: c.text(2) ?? "", playbook: c.text(3) ?? "",
+                    step: Int(c.int(4)), member: c.int(5), campaign: c.text(6) ?? "", state: c.text(7) ?? "",
+                    value: Money(minorUnits: c.int(8)), redeemedOrderReference: c.text(9)))
             }
-            s.deliveries = try Row.fetchAll(db, sql: """
+            let d = try RawStatement(db, """
                 SELECT idempotency_key, run_id, playbook, step, member_id, channel, state, reason, offer_variables_id
                 FROM deliveries ORDER BY id
-                """).map {
-                StoreSnapshot.Delivery(idempotencyKey: $0[0], runId: $0[1], playbook: $0[2], step: $0[3], member: $0[4],
-                                       channel: $0[5], state: try Self.deliveryState($0[6]), reason: $0[7],
-                                       offerVariablesId: $0[8])
+                """)
+            while try d.step(db) {
+                s.deliveries.append(StoreSnapshot.Delivery(
+                    idempotencyKey: d.text(0) ?? "", runId: d.text(1) ?? "", playbook: d.text(2) ?? "", step: Int(d.int(3)),
+                    member: d.int(4), channel: d.text(5) ?? "", state: try Self.deliveryState(d.text(6) ?? ""),
+                    reason: d.text(7), offerVariablesId: d.isNull(8) ? nil : d.int(8)))
             }
-            s.suppressions = try Row.fetchAll(db, sql: """
-                SELECT idempotency_key, playbook, step, member_id, reason FROM suppressions ORDER BY id
-                """).map {
-                StoreSnapshot.Suppression(idempotencyKey: $0[0], playbook: $0[1], step: $0[2], member: $0[3], reason: $0[4])
+            let x = try RawStatement(db, "SELECT idempotency_key, playbook, step, member_id, reason FROM suppressions ORDER BY id")
+            while try x.step(db) {
+                s.suppressions.append(StoreSnapshot.Suppression(
+                    idempotencyKey: x.text(0) ?? "", playbook: x.text(1) ?? "", step: Int(x.int(2)), member: x.int(3),
+                    reason: x.text(4) ?? ""))
             }
             s.couponEvents = try Row.fetchAll(db, sql: "SELECT idempotency_key, coupon_id, kind FROM coupon_events ORDER BY id").map {
                 StoreSnapshot.CouponEvent(idempotencyKey: $0[0], coupon: $0[1], kind: $0[2])

@@ -51,7 +51,19 @@ public enum JourneyLedger {
 
     /// Every journey, in row order (for ``StoreSnapshot``).
     static func everything(_ db: Database) throws -> [Journey] {
-        try fetch(db, "SELECT * FROM journeys ORDER BY id", [])
+        var out: [Journey] = []
+        let j = try RawStatement(db, """
+            SELECT playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id
+            FROM journeys ORDER BY id
+            """)
+        while try j.step(db) {
+            out.append(Journey(playbook: j.text(0) ?? "", member: j.int(1), entryKey: j.text(2) ?? "",
+                               enteredAt: Timestamp(seconds: j.int(3)), step: Int(j.int(4)),
+                               nextDue: j.isNull(5) ? nil : Timestamp(seconds: j.int(5)),
+                               state: Journey.State(rawValue: j.text(6) ?? "") ?? .exited, exitReason: j.text(7),
+                               offerVariablesId: j.isNull(8) ? nil : j.int(8)))
+        }
+        return out
     }
 
     /// Starts journeys; an existing (playbook, member, entry) is left as it is.

@@ -1,0 +1,59 @@
+import CrescentStore
+import Foundation
+import Testing
+
+@Suite("StoreLocation")
+struct StoreLocationTests {
+    @Test("a path is a SQLite store; postgres:// and postgresql:// URLs are PostgreSQL with their parts")
+    func parses() throws {
+        #expect(try StoreLocation.parse("crm.sqlite") == .sqlite(path: "crm.sqlite"))
+        #expect(try StoreLocation.parse("/var/lib/crescent/a b.sqlite") == .sqlite(path: "/var/lib/crescent/a b.sqlite"))
+        #expect(try StoreLocation.parse("postgres://crm@db.internal/crm")
+                == .postgres(PostgresURL(user: "crm", host: "db.internal", port: 5432, database: "crm")))
+        #expect(try StoreLocation.parse("postgresql://crm:s3cret@127.0.0.1:6543/crescent")
+                == .postgres(PostgresURL(user: "crm", password: "s3cret", host: "127.0.0.1", port: 6543, database: "crescent")))
+    }
+
+    @Test("a password never reaches a description or an error message")
+    func redactsPasswords() throws {
+        let location = try StoreLocation.parse("postgres://crm:s3cret@db/crm")
+        #expect(location.description == "postgres://crm@db:5432/crm")
+        #expect(!"\(StoreUnavailable(location: location))".contains("s3cret"))
+        let bad = #expect(throws: StoreLocationError.self) { try StoreLocation.parse("postgres://crm:s3cret@db:99999/crm") }
+        #expect(bad?.description.contains("s3cret") == false)
+        #expect(bad?.description.contains("crm:***@db") == true)
+    }
+
+    @Test("malformed values are refused, naming the value and what is missing",
+          arguments: [("", "is empty"), ("mysql://u@h/db", "has scheme \"mysql\""), ("postgres://db.internal/crm", "names no user"),
+                      ("postgres://crm@db.internal", "names no database"), ("postgres://crm@db.internal/", "names no database"),
+                      ("postgres://crm@/crm", "names no host"), ("postgres://crm@db:port/crm", "has port \"port\""),
+                      ("postgres://crm@db/crm?sslmode=require", "has query parameters")])
+    func refusesMalformed(text: String, problem: String) {
+        let error = #expect(throws: StoreLocationError.self) { try StoreLocation.parse(text) }
+        #expect(error?.problem.hasPrefix(problem) == true, "\(String(describing: error))")
+        #expect(error?.description.contains(problem) == true)
+    }
+
+    @Test("--db wins over CRESCENT_DB; CRESCENT_DB is used without --db; neither is a clear error")
+    func resolves() throws {
+        let env = ["CRESCENT_DB": "postgres://crm@db/crm"]
+        #expect(try StoreLocation.resolve(option: "a.sqlite", environment: env) == .sqlite(path: "a.sqlite"))
+        #expect(try StoreLocation.resolve(option: nil, environment: env).sqlitePath == nil)
+        let none = #expect(throws: StoreLocationError.self) { try StoreLocation.resolve(option: nil, environment: [:]) }
+        #expect(none?.description.contains("CRESCENT_DB") == true)
+        #expect(none?.description.contains("--db") == true)
+    }
+
+    @Test("opening a SQLite location gives a working store; PostgreSQL is refused until it is built in")
+    func opens() throws {
+        let files = try TestFiles()
+        let store = try StoreLocation.sqlite(path: files.dir + "/s.sqlite").open()
+        try store.insert(members: [])
+        #expect(try store.counts().members == 0)
+        #expect(store.location == .sqlite(path: files.dir + "/s.sqlite"))
+        let pg = try StoreLocation.parse("postgres://crm@db/crm")
+        let refused = #expect(throws: StoreUnavailable.self) { try pg.open() }
+        #expect(refused?.description.contains("PostgreSQL support not built yet") == true)
+    }
+}
