@@ -45,6 +45,8 @@ struct PostgresWorkClaims: Sendable {
     /// Claims up to `limit` pending events, oldest first, for `node`, and counts an attempt on
     /// each, committed before the caller processes them.
     ///
+    /// A node may claim again what it holds itself (a restart under the same `--node` resumes at
+    /// once instead of waiting out its own lease; the attempts count still isolates a poison row).
     /// A member's events are processed in order: an event is not handed out while an earlier
     /// pending event of the same member is held by another live lease. A row attempted before
     /// (it may take a process down) is claimed alone, so one poison row cannot sink a batch.
@@ -56,7 +58,8 @@ struct PostgresWorkClaims: Sendable {
             try s.execute("SELECT pg_advisory_xact_lock(\(Self.eventClaimLock))")
             let candidates = try s.query("""
                 SELECT e.seq, e.attempts FROM events e
-                WHERE e.state = 'pending' AND (e.lease_until IS NULL OR e.lease_until <= \(now.seconds))
+                WHERE e.state = 'pending'
+                  AND (e.lease_until IS NULL OR e.lease_until <= \(now.seconds) OR e.claimed_by = \(node))
                   AND NOT EXISTS (
                     SELECT 1 FROM events o
                     WHERE o.state = 'pending' AND o.member_id = e.member_id AND o.seq < e.seq
@@ -118,7 +121,8 @@ struct PostgresWorkClaims: Sendable {
 
     /// Claims up to `limit` pending deliveries after row `afterId`, in id order (optionally of
     /// one run and only of `playbooks`), for `node`: no other sender is handed them while the
-    /// lease holds. Returns the claimed rows' ids.
+    /// lease holds; the same node may take them again (`crescent deliver` rerun after a crash,
+    /// a later drain of a row left pending). Returns the claimed rows' ids.
     public func claimPendingDeliveries(afterId: Int64, runId: String?, playbooks: [String], limit: Int,
                                        now: Timestamp, node: String, leaseSeconds: Int64) throws -> [Int64] {
         let until = now.seconds + leaseSeconds
@@ -129,7 +133,7 @@ struct PostgresWorkClaims: Sendable {
                   WHERE state = 'pending' AND id > \(afterId)
                     AND (\(runId)::TEXT IS NULL OR run_id = \(runId))
                     AND (cardinality(\(playbooks)::TEXT[]) = 0 OR playbook = ANY(\(playbooks)))
-                    AND (lease_until IS NULL OR lease_until <= \(now.seconds))
+                    AND (lease_until IS NULL OR lease_until <= \(now.seconds) OR claimed_by = \(node))
                   ORDER BY id LIMIT \(Int64(limit))
                   FOR UPDATE SKIP LOCKED)
                 UPDATE deliveries d SET claimed_by = \(node), lease_until = \(until)

@@ -88,16 +88,23 @@ struct PostgresClaimTests {
             let second = try stores[1].claims.claimEvents(limit: 10, now: t0, node: "n1", leaseSeconds: 30)
             #expect(second.map(\.id) == ["c1"])
             try stores[0].finishEvents(first.map { EventFinish(seq: $0.seq, succeeded: true, outcome: "ok") })
+            try stores[1].finishEvents(second.map { EventFinish(seq: $0.seq, succeeded: true, outcome: "ok") })
             let third = try stores[1].claims.claimEvents(limit: 10, now: t0, node: "n1", leaseSeconds: 30)
             #expect(third.map(\.id) == ["a2", "a3"])
-            // n1 dies; after its lease the rows come back oldest first, one at a time (they were
-            // attempted: one may be what took n1 down).
+            // n1 dies while n0 is up: n0 gets nothing of member 1 until the lease expires...
+            #expect(try stores[0].claims.claimEvents(limit: 10, now: t0.adding(seconds: 1), node: "n0", leaseSeconds: 30).isEmpty)
+            // ...but n1 restarted under the same id resumes at once, attempted rows one at a time.
+            let resumed = try stores[1].claims.claimEvents(limit: 10, now: t0.adding(seconds: 1), node: "n1", leaseSeconds: 30)
+            #expect(resumed.map(\.id) == ["a2"])
+            #expect(resumed[0].attempts == 1)
+            // n1 dies for good; after its leases n0 takes the rows over, oldest first, one at a time.
             let retry = try stores[0].claims.claimEvents(limit: 10, now: t0.adding(seconds: 31), node: "n0", leaseSeconds: 30)
             #expect(retry.map(\.id) == ["a2"])
-            #expect(retry[0].attempts == 1)
+            #expect(retry[0].attempts == 2)
             try stores[0].finishEvents([EventFinish(seq: retry[0].seq, succeeded: false, outcome: "dead-lettered")])
             let next = try stores[0].claims.claimEvents(limit: 10, now: t0.adding(seconds: 31), node: "n0", leaseSeconds: 30)
-            #expect(next.map(\.id) == ["c1"])
+            #expect(next.map(\.id) == ["a3"])
+            #expect(try stores[0].eventStatus(id: "a2")?.state == "failed")
         }
     }
 
@@ -152,19 +159,24 @@ struct PostgresClaimTests {
                                                member: member(Int64(m)), request: request, decision: .issue(channel: "sms"),
                                                at: t0)
             }
+            // Each sender walks the outbox with a cursor, as `DeliveryOutbox.drain` does.
             let got = try raceThreads(2) { i in
                 var ids: [Int64] = []
                 while true {
-                    let batch = try stores[i].claims.claimPendingDeliveries(afterId: 0, runId: "r", playbooks: ["news"],
-                                                                            limit: 4, now: t0, node: "s\(i)", leaseSeconds: 30)
+                    let batch = try stores[i].claims.claimPendingDeliveries(afterId: ids.last ?? 0, runId: "r",
+                                                                            playbooks: ["news"], limit: 4, now: t0,
+                                                                            node: "s\(i)", leaseSeconds: 30)
                     if batch.isEmpty { return ids }
                     ids += batch
                 }
             }
             #expect(Set(got[0]).isDisjoint(with: got[1]))
             #expect(got[0].count + got[1].count == 30)
+            // Leased: another sender gets only the other playbook's 30; the holder may take its own again.
             #expect(try stores[0].claims.claimPendingDeliveries(afterId: 0, runId: nil, playbooks: [], limit: 100, now: t0,
                                                                 node: "s9", leaseSeconds: 30).count == 30)
+            #expect(try stores[0].claims.claimPendingDeliveries(afterId: 0, runId: "r", playbooks: ["news"], limit: 100,
+                                                                now: t0, node: "s0", leaseSeconds: 30) == got[0].sorted())
         }
     }
 }
