@@ -19,11 +19,11 @@ public struct IssueScope: Hashable, Sendable {
 
 /// What a member receives when the guards let an issue through.
 public struct IssueOffer: Hashable, Sendable {
-    /// A coupon with its interned spec id (``CouponSpecCatalog``).
+    /// A coupon with its spec id in the store's coupon spec catalog (`IssuingLedger.internCouponSpec`).
     public var coupon: (spec: CouponSpec, specId: Int64)?
     /// Points earned, and the days until they expire (nil: never).
     public var points: (award: Int64, expiryDays: Int?)?
-    /// The offer's message variables, interned by ``OfferVariablesCatalog`` (nil: none recorded).
+    /// The offer's message variables, interned by the store (nil: none recorded).
     public var variablesId: Int64?
 
     public init(coupon spec: CouponSpec, specId: Int64) { coupon = (spec, specId) }

@@ -7,9 +7,9 @@ import GRDB
 /// redemption can rebuild the exact coupon the member was given.
 ///
 /// Specs are stored as JSON with sorted keys: the same spec always gets the same id.
-public enum CouponSpecCatalog {
+enum CouponSpecCatalog {
     /// The id of `spec`, inserting it when new. Call inside a write.
-    public static func intern(_ spec: CouponSpec, _ db: Database) throws -> Int64 {
+    static func intern(_ spec: CouponSpec, _ db: Database) throws -> Int64 {
         let json = try json(spec)
         try db.execute(sql: "INSERT INTO coupon_specs(spec_json) VALUES (?) ON CONFLICT(spec_json) DO NOTHING",
                        arguments: [json])
@@ -17,7 +17,7 @@ public enum CouponSpecCatalog {
     }
 
     /// The spec stored under `id`, if any.
-    public static func spec(id: Int64, _ db: Database) throws -> CouponSpec? {
+    static func spec(id: Int64, _ db: Database) throws -> CouponSpec? {
         guard let json = try String.fetchOne(db, sql: "SELECT spec_json FROM coupon_specs WHERE id = ?",
                                              arguments: [id]) else { return nil }
         return try JSONDecoder().decode(CouponSpec.self, from: Data(json.utf8))

@@ -13,9 +13,9 @@ import GRDB
 /// let writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "r1", playbook: "winback"))
 /// let fresh = try writer.write(db, member: m, request: request, offer: offer, decision: d, at: now)
 /// ```
-public struct IssueLedgerWriter {
+struct IssueLedgerWriter {
     /// Where the next write goes; a journey batch sets it per member (each entry is its own run).
-    public var scope: IssueScope
+    var scope: IssueScope
     private let coupon: RawStatement
     private let delivery: RawStatement
     private let suppression: RawStatement
@@ -23,7 +23,7 @@ public struct IssueLedgerWriter {
     private let issuedBefore: RawStatement
     private let suppressedBefore: RawStatement
 
-    public init(_ db: Database, scope: IssueScope) throws {
+    init(_ db: Database, scope: IssueScope) throws {
         self.scope = scope
         issuedBefore = try RawStatement(db, "SELECT 1 FROM deliveries WHERE idempotency_key = ?1")
         suppressedBefore = try RawStatement(db, "SELECT 1 FROM suppressions WHERE idempotency_key = ?1")
@@ -52,7 +52,7 @@ public struct IssueLedgerWriter {
     /// Writes one decision. Returns false when the member's key was already written
     /// (the caller then releases what the guards reserved).
     @discardableResult
-    public func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
+    func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
                       decision: GuardDecision, at now: Timestamp) throws -> Bool {
         let key = scope.key(member: member.id)
         // A key decided before, either way, stays as it was: a replay never turns an issue into

@@ -6,9 +6,9 @@ import GRDB
 /// carries a small id and the message composed later names the offer actually issued.
 ///
 /// Variables are stored as JSON with sorted keys: the same variables always get the same id.
-public enum OfferVariablesCatalog {
+enum OfferVariablesCatalog {
     /// The id of `variables`, inserting them when new. Call inside a write.
-    public static func intern(_ variables: [String: String], _ db: Database) throws -> Int64 {
+    static func intern(_ variables: [String: String], _ db: Database) throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(variables), as: UTF8.self)
@@ -18,7 +18,7 @@ public enum OfferVariablesCatalog {
     }
 
     /// The variables stored under `id` (empty when there are none).
-    public static func variables(id: Int64, _ db: Database) throws -> [String: String] {
+    static func variables(id: Int64, _ db: Database) throws -> [String: String] {
         guard let json = try String.fetchOne(db, sql: "SELECT variables_json FROM offer_variables WHERE id = ?",
                                              arguments: [id]) else { return [:] }
         return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))

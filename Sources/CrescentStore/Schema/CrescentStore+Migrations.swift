@@ -8,7 +8,7 @@ import GRDB
 /// free-form attributes as a JSON object, so a loader reads one row per member.
 /// `orders.member_id` is not a foreign key: orders may be imported before their members.
 extension CrescentStore {
-    public static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1 members, orders, events") { db in
             try db.execute(sql: """
