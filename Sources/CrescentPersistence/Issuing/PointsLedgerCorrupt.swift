@@ -32,15 +32,8 @@ extension PointsLedger {
     public static func replay(_ rows: [StoredPointsRow], member: Int64) throws -> PointsLedger {
         var ledger = PointsLedger()
         for row in rows {
-            let day = row.time.day
-            switch row.kind {
-            case "earn": ledger.earn(row.delta, on: day, expiresOn: row.expiresOn)
-            case "spend":
-                do { _ = try ledger.spend(-row.delta, on: day) } catch {
-                    throw PointsLedgerCorrupt(member: member, row: row.id, problem: "\(error)")
-                }
-            default: _ = ledger.expire(asOf: day)
-            }
+            do { try ledger.replay(kind: row.kind, delta: row.delta, day: row.time.day, expiresOn: row.expiresOn) }
+            catch { throw PointsLedgerCorrupt(member: member, row: row.id, problem: "\(error)") }
         }
         return ledger
     }
