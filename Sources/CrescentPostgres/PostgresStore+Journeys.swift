@@ -95,6 +95,10 @@ extension PostgresStore {
         }
     }
 
+    public func redeemed(_ journeys: [(journey: Journey, before: Timestamp)]) throws -> [Bool] {
+        try journeys.map { try redeemed(journey: $0.journey, before: $0.before) }
+    }
+
     @discardableResult
     public func markSceneDay(playbook: String, day: Day, at now: Timestamp) throws -> Bool {
         try pool.withSession { s in

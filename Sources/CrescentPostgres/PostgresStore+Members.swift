@@ -60,7 +60,9 @@ extension PostgresStore {
                 return BehaviorEvent(id: id, memberId: member, kind: kind, time: Timestamp(seconds: time),
                                      attributes: FlatJSON.decode(attributes) ?? [:])
             }
-            return Population(members: members, orders: orders, events: events)
+            var population = Population(members: members, orders: orders, events: events)
+            population.pointsExpiries = try loadPointsExpiries()
+            return population
         }
     }
 
@@ -82,10 +84,30 @@ extension PostgresStore {
     }
 
     public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
+        try purchased([(member, from, to)])[0]
+    }
+
+    public func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool] {
+        guard !spans.isEmpty else { return [] }
+        return try pool.withSession { s in
+            try spans.map { span in
+                try s.query("""
+                    SELECT EXISTS(SELECT 1 FROM orders WHERE member_id = \(span.member) AND time >= \(span.from.seconds)
+                      AND time < \(span.to.seconds))
+                    """)[0].decode(Bool.self)
+            }
+        }
+    }
+
+    public func loadPointsExpiries() throws -> [PointsExpiry] {
         try pool.withSession { s in
-            try s.query("""
-                SELECT EXISTS(SELECT 1 FROM orders WHERE member_id = \(member) AND time >= \(from.seconds) AND time < \(to.seconds))
-                """)[0].decode(Bool.self)
+            var replay = PointsExpiryReplay()
+            for row in try s.query("SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id") {
+                let (member, kind, delta, time, expires) = try row.decode((Int64, String, Int64, Int64, String?).self)
+                replay.add(member: member, kind: kind, delta: delta, day: Timestamp(seconds: time).day,
+                           expiresOn: expires.flatMap { Day($0) })
+            }
+            return replay.finish()
         }
     }
 

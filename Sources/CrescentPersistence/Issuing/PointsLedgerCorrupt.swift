@@ -38,3 +38,31 @@ extension PointsLedger {
         return ledger
     }
 }
+
+/// Every member's points lots that will expire, from points rows read in (member, row) order:
+/// what a store's `loadPointsExpiries` returns, the same on every store.
+public struct PointsExpiryReplay {
+    private var out: [PointsExpiry] = []
+    private var member: Int64?
+    private var ledger = PointsLedger()
+
+    public init() {}
+
+    /// Adds one stored row; rows of one member must come together, in row order.
+    public mutating func add(member id: Int64, kind: String, delta: Int64, day: Day, expiresOn: Day?) {
+        if id != member {
+            if let m = member { out += PointsExpiry.of(ledger, member: m) }
+            member = id; ledger = PointsLedger()
+        }
+        do { try ledger.replay(kind: kind, delta: delta, day: day, expiresOn: expiresOn) } catch {
+            // A spend larger than the lots: nothing the member holds is left to expire.
+            // (Issuing and redeeming refuse such a ledger with `PointsLedgerCorrupt`.)
+            ledger = PointsLedger()
+        }
+    }
+
+    public func finish() -> [PointsExpiry] {
+        guard let m = member else { return out }
+        return out + PointsExpiry.of(ledger, member: m)
+    }
+}

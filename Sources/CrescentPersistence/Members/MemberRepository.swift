@@ -16,6 +16,11 @@ public protocol MemberRepository: AnyObject, Sendable {
     func membersWithEvent(kind: String) throws -> Set<Int64>
     /// True when the member has an order in `[from, to)`.
     func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool
+    /// `purchased(member:from:to:)` for many spans in one read.
+    func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool]
+    /// Every member's points lots that will expire, replayed from the points ledger
+    /// (the `points_expiring` scene's source).
+    func loadPointsExpiries() throws -> [PointsExpiry]
 }
 
 extension MemberRepository {
