@@ -26,6 +26,21 @@ extension PostgresStore {
         }
     }
 
+    /// Members, orders and events, and a generated population's opening points lots (earn rows
+    /// a year before they expire, keyed `opening:<member>:<day>` as on SQLite), in one transaction.
+    public func insert(population: Population) throws {
+        try insert(members: population.members, orders: population.orders, events: population.events)
+        guard !population.pointsExpiries.isEmpty else { return }
+        try pool.transaction { s in
+            for lot in population.pointsExpiries {
+                try Self.insertPoints(s, member: lot.member,
+                                      entry: PointsEntry(kind: .earn, points: lot.points, day: lot.day.adding(days: -365),
+                                                         expiresOn: lot.day, reason: "opening_balance"),
+                                      key: "opening:\(lot.member):\(lot.day)", runId: nil, playbook: nil, channel: nil)
+            }
+        }
+    }
+
     public func loadPopulation() throws -> Population {
         try pool.transaction { s in
             // One snapshot for the three reads.

@@ -16,10 +16,10 @@ import Testing
         return dir
     }
 
-    @Test("every command with --db reports a PostgreSQL store it cannot reach with one clear message, exit 2, no password shown",
+    @Test("every command with --db, the benchmarks too, reports a PostgreSQL store it cannot reach with one clear message, exit 2, no password shown",
           arguments: [["import", "members.csv"], ["run-playbook", "s.lua", "--run-id", "r1"], ["deliver", "s.lua", "--plugins", "."],
                       ["redeem", "--coupon", "1", "--order", "{}"], ["explain", "s.lua", "--member", "1"],
-                      ["serve", "--scripts", "."]])
+                      ["serve", "--scripts", "."], ["bench", "issue", "--members", "10"], ["bench", "journeys"]])
     func postgresUnreachable(command: [String]) throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

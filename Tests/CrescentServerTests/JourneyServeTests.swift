@@ -206,10 +206,10 @@ final class JourneyServeTests: XCTestCase {
         let clock = SteppedClock(Timestamp(day: today, hour: 11))
         let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts), clock: clock)
         try await engine.tick()
-        XCTAssertEqual(try CrescentStore(path: ws.db).snapshot().coupons.map(\.member), [1])
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.map(\.member), [1])
         clock.set(Timestamp(day: today.adding(days: 1), hour: 11))
         try await engine.tick()
         engine.stop()
-        XCTAssertEqual(try CrescentStore(path: ws.db).snapshot().coupons.map(\.member).sorted(), [1, 3])
+        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).coupons.map(\.member).sorted(), [1, 3])
     }
 }

@@ -30,7 +30,7 @@ public protocol JourneyStore: AnyObject, Sendable {
     func exitJourney(playbook: String, member: Int64, reason: String, at now: Timestamp) throws -> Bool
     /// True when a coupon the journey issued was redeemed before `before`.
     func redeemed(journey: Journey, before: Timestamp) throws -> Bool
-    /// `redeemed(journey:before:)` for many journeys in one read.
+    /// `redeemed(journey:before:)` for many journeys, in one read.
     func redeemed(_ journeys: [(journey: Journey, before: Timestamp)]) throws -> [Bool]
     /// Claims the date scenes of `day` for `playbook`: true the first time (on any node), false after.
     @discardableResult

@@ -7,6 +7,9 @@ public protocol MemberRepository: AnyObject, Sendable {
     /// Inserts members, orders (with items) and events in ONE transaction.
     /// - throws: ``StoreInsertError`` naming the first refused row (e.g. a duplicate id); then nothing was written.
     func insert(members: [Member], orders: [Order], events: [BehaviorEvent]) throws
+    /// Inserts a whole population: its members, orders and events in one transaction, then
+    /// its opening points lots (`pointsExpiries`) as earn rows keyed per member and day.
+    func insert(population: Population) throws
     /// Every member with their orders, items and events, ready for the engine.
     /// - throws: ``StoredRowError`` for a stored row that cannot be loaded as it is.
     func loadPopulation() throws -> Population
@@ -16,10 +19,9 @@ public protocol MemberRepository: AnyObject, Sendable {
     func membersWithEvent(kind: String) throws -> Set<Int64>
     /// True when the member has an order in `[from, to)`.
     func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool
-    /// `purchased(member:from:to:)` for many spans in one read.
+    /// `purchased(member:from:to:)` for many spans, in one read.
     func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool]
-    /// Every member's points lots that will expire, replayed from the points ledger
-    /// (the `points_expiring` scene's source).
+    /// Every member's points lots that will expire, replayed from the points ledger.
     func loadPointsExpiries() throws -> [PointsExpiry]
 }
 
@@ -30,8 +32,4 @@ extension MemberRepository {
     public func insert(orders: [Order]) throws { try insert(members: [], orders: orders, events: []) }
     /// Inserts behaviour events in one transaction: all of them or none.
     public func insert(events: [BehaviorEvent]) throws { try insert(members: [], orders: [], events: events) }
-    /// Inserts a whole population in one transaction.
-    public func insert(population: Population) throws {
-        try insert(members: population.members, orders: population.orders, events: population.events)
-    }
 }

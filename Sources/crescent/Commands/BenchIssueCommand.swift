@@ -23,6 +23,7 @@ struct BenchIssueCommand: ParsableCommand {
 
     func run() throws {
         guard members > 0 else { throw ValidationError("--members must be positive") }
+        let db = try StoreOption.scratchSQLitePath(db)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let store = try CrescentStore(path: db)
         let now = Timestamp(day: Day(year: 2026, month: 12, day: 1), hour: 3) // 11:00 at UTC+8

@@ -52,6 +52,7 @@ struct BenchJourneysCommand: ParsableCommand {
     }
 
     func run() throws {
+        _ = try StoreOption.scratchSQLitePath(db)   // a --db this build cannot use fails before the long part
         let clock = ContinuousClock()
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average \(Self.loadAverage())")
         var context: CampaignContext!
@@ -84,6 +85,7 @@ struct BenchJourneysCommand: ParsableCommand {
     /// Journeys of `after_payment` in flight for every live member, due at steps 1 and 2
     /// spread over one day, then the engine's hourly passes over that day.
     private func live(_ clock: ContinuousClock) throws {
+        let db = try StoreOption.scratchSQLitePath(db)
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {
             try FileManager.default.removeItem(atPath: db + suffix)
         }

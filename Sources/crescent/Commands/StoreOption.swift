@@ -30,6 +30,18 @@ struct StoreOption: ParsableArguments {
         return try open(location)
     }
 
+    /// The benchmarks' scratch store (deleted and recreated), parsed like every `--db`: a
+    /// SQLite file today, a kind not built yet refused with the same message.
+    static func scratchSQLitePath(_ text: String) throws -> String {
+        let location: StoreLocation
+        do { location = try StoreLocation.parse(text) }
+        catch let bad as StoreLocationError { throw UsageError(message: bad.description) }
+        guard let path = location.sqlitePath else {
+            throw UsageError(message: StoreUnavailable(location: location, reason: "the benchmarks run on a scratch SQLite file; give a file path").description)
+        }
+        return path
+    }
+
     /// Opens the store; a kind this build cannot open is a usage error.
     static func open(_ location: StoreLocation) throws -> any DataStore {
         do { return try location.open() }
