@@ -157,10 +157,18 @@
 ---@field on_event? string The step to go to when the event arrives in time, or "exit" (default: "exit")
 ---@field on_timeout? string The step to go to when the wait ends without it, or "exit" (default: the next step)
 ---@field next? string The step to go to after this one, or "exit" to end the journey (default: the next step)
+---@field variants? crm.Variant[] A/B variants of this step's own offer (instead of `offer`); not with the playbook's variants
 
 ---@class crm.WaitFor
 ---@field event "payment"|"order"|"redeem"|"signup"|"first_app_open"|"technician_note"|"tier_change"|"member_day"|"points_expiring" The event to wait for
 ---@field within_days integer How long to wait, from the moment the journey reaches the step (1…365)
+
+--- One A/B variant: members are split between variants by weight, sticky per member (the same
+--- variant in every dry-run and live), and get the variant's offer. Weights add up to 1.
+---@class crm.Variant
+---@field name string The variant's name, unique in the playbook; the ledgers and the report use it
+---@field weight number Share of the members, above 0 (e.g. 0.5); the variants' weights add up to 1
+---@field offer crm.Offer|fun(m: crm.Member): crm.Offer? The variant's offer: a fixed offer or a formula per member
 
 --- QA expectations the dry-run must meet: a comparison text, or a number meaning ">=".
 ---@class crm.Expect
@@ -198,7 +206,9 @@
 ---@field steps? crm.Step[] Several touches, e.g. day 0 coupon, day 3 reminder
 ---@field expect? crm.Expect QA expectations for the dry-run
 ---@field uplift? number Treated / baseline chance of a qualifying purchase (default 1.5; 1 = the offer changes nothing)
+---@field variants? crm.Variant[] A/B test: two or more offers split between members by weight (instead of `offer`)
 ---@field holdout? number Sticky share of the audience that gets nothing, to measure lift, e.g. 0.1 (from 0 up to, not including, 1)
+---@field transactional? boolean A service message (receipt, statement) that also reaches the programme's control group (default false)
 ---@field window_days? integer Attribution window in days
 ---@field priority? integer Higher wins when playbooks compete
 ---@field resource? string WHAT, named (e.g. "coupon", "points", "content")
@@ -338,6 +348,7 @@
 ---@field margin? number Share of revenue kept as gross margin, 0 to 1 (default 0.30)
 ---@field message_cost? table<crm.Channel|string, number> Cost of one issued message or reminder per channel (>= 0)
 ---@field point_value? number What one awarded point costs (default 0.01, >= 0)
+---@field control_group? number Sticky share of all members no playbook touches except transactional ones, e.g. 0.05 (0 up to, not including, 1)
 
 -- ---------------------------------------------------------------------------------------
 -- Declarations: `segment "name" { … }` is `segment("name")({ … })`
@@ -363,7 +374,7 @@ function tier_ladder(name) end
 ---@return fun(spec: crm.PointsRuleSpec): string
 function points_rule(name) end
 
---- Declares the programme's economics, once: `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01 }`.
+--- Declares the programme's economics, once: `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01, control_group = 0.05 }`.
 ---@param spec crm.EconomicsSpec
 ---@return string
 function economics(spec) end

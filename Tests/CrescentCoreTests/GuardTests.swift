@@ -183,7 +183,8 @@ import Testing
             .suppress(.claimLimitCampaign), .suppress(.tooManyUnusedCoupons), .suppress(.sameTypeRecently),
             .suppress(.outOfStock), .suppress(.budgetExhausted), .issue(channel: "sms"),
         ])
-        #expect(SuppressionReason.allCases.map(\.rawValue) == Array(0..<12))
-        #expect(SuppressionReason.allCases.first == .holdout) // before everything, see HoldoutGuardTests
+        #expect(SuppressionReason.allCases.map(\.rawValue) == Array(0..<13))
+        // Before everything, see HoldoutGuardTests: the control group, then the playbook's holdout.
+        #expect(Array(SuppressionReason.allCases.prefix(2)) == [.controlGroup, .holdout])
     }
 }

@@ -93,4 +93,22 @@ import Testing
         let writtenObject = try JSONSerialization.jsonObject(with: Data(written.utf8)) as? NSDictionary
         #expect(writtenObject == reports.first.map { $0 as NSDictionary })
     }
+
+    @Test func theABExampleShowsOneLinePerVariantInTheSummaryAndTheReports() throws {
+        let out = try Self.scratch().path
+        let script = repoRoot.appendingPathComponent("scripts/winback_ab_test.lua").path
+        let run = try BuiltCLI.run(["dryrun", script, "--data", cdnowPath, "--runs", "20", "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        for name in ["small", "big"] {
+            #expect(lines.contains { $0.hasPrefix("  variant \(name) ") && $0.contains("incr. revenue") && $0.contains("incr. ROI") },
+                    "no line for variant \(name) in:\n\(run.stdout)")
+        }
+        #expect(lines.contains { $0.hasPrefix("  variants     detect a redemption-rate difference of ") })
+        let json = try Self.object(try String(contentsOfFile: out + "/winback_ab.json", encoding: .utf8))
+        let rows = try #require(json["variants"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["name"] as? String } == ["small", "big"])
+        let html = try String(contentsOfFile: out + "/winback_ab.html", encoding: .utf8)
+        #expect(html.contains("<h2>A/B variants</h2>"))
+    }
 }

@@ -94,6 +94,36 @@ playbook "upsell" {
         #expect(abs(Double(a.held) / Double(a.targeted) - 0.25) < 0.08)
     }
 
+    @Test func theDryRunShowsTheLiftItsHoldoutAndControlGroupCanMeasure() throws {
+        let script = "economics { control_group = 0.05 }\n" + backtestScript.replacingOccurrences(
+            of: "  expect = { reach = \">= 100\", roi = \">= 1000\" },", with: "  holdout = 0.2,")
+        let ctx = try CampaignContext(script: script, chunkName: "measurable.lua", data: cdnowPath, seed: 5, asOf: Self.asOf)
+        let result = try DryRun(context: ctx, seed: 5).run(playbook: "winback")
+        let report = result.report
+        let m = try #require(report.measurable)
+        let suppressed = Dictionary(uniqueKeysWithValues: report.suppressions.map { ($0.reason, $0.count) })
+        // The control group is counted among the suppressions, next to the holdout.
+        #expect(m.controlGroup == suppressed["control_group"] && m.controlGroup > 0)
+        #expect(m.holdout == suppressed["holdout"] && m.holdout > 0)
+        #expect(m.treated + m.heldOut == result.journeys.entered)
+        let expectedMDE = try #require(LiftStatistics.minimumDetectableEffect(baseRate: m.baselineRate, treated: m.treated,
+                                                                              control: m.heldOut))
+        #expect(m.minimumDetectableEffect == expectedMDE && m.confidence == 0.95 && m.power == 0.8)
+        let incremental = try #require(report.total.figures.incremental).incrementalRedemptions.mean
+        #expect(abs(m.expectedLift - incremental / Double(m.treated)) < 1e-12 && m.expectedLift > 0)
+        #expect(m.baselineRate > 0 && m.baselineRate < 1)
+        #expect(m.detectable == (m.expectedLift >= expectedMDE))
+        // In every format.
+        let json = try report.jsonString()
+        #expect(json.contains("\"measurable\"") && json.contains("\"minimumDetectableEffect\"") && json.contains("\"expectedLift\""))
+        #expect(report.html().contains("Measurable lift: \(m.treated) treated vs \(m.heldOut) held out"))
+        #expect(m.summary.contains("95% confidence, 80% power"))
+        #expect(EconomicsText.assumptions(try #require(report.economics), messages: [:]).contains("; control group 5.0%."))
+        // No holdout and no control group: nothing to measure, no section.
+        let plain = try DryRun(context: try context(), seed: 5).run(playbook: "winback").report
+        #expect(plain.measurable == nil && !plain.html().contains("Measurable lift"))
+    }
+
     @Test func sameSeedSameBytesAndExpectationsAreChecked() throws {
         let a = try DryRun(context: try context(), seed: 7).run(playbook: "winback")
         let b = try DryRun(context: try context(), seed: 7).run(playbook: "winback")

@@ -250,7 +250,7 @@ struct JourneyTests {
     @Test("a member's scene days over a horizon, worked out at once, are the days `occurs` names one by one",
           arguments: ["birthday", "join_anniversary", "replenishment", "holiday", "became_silent", "points_expiring"])
     func occurrencesAgreeWithOccurs(_ scene: String) throws {
-        let context = try CampaignContext(script: "", chunkName: "scenes.lua", data: "synthetic:1500", seed: 11, asOf: nil)
+        let context = try CampaignContext(script: "", chunkName: "scenes.lua", data: "synthetic:300", seed: 11, asOf: nil)
         var schedule = PlaybookSchedule(trigger: scene, daysAfter: 30, daysBefore: scene == "join_anniversary" ? 0 : 3,
                                         category: context.views.lazy.compactMap { $0.lastBoughtDaysAgo.keys.first }.first)
         schedule.dates = [context.asOf.adding(days: 10), context.asOf.adding(days: 400)]

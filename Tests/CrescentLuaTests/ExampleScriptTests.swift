@@ -84,7 +84,7 @@ enum ExampleMembers {
             #expect(!p.audience.isEmpty, "playbook \(p.name) has no audience")
             #expect(!p.channels.isEmpty, "playbook \(p.name) has no channels")
             #expect(p.businessLine != "default", "playbook \(p.name) should name its business_line")
-            #expect(p.offer != .none, "playbook \(p.name) has no offer")
+            #expect(p.offer != .none || !p.variants.isEmpty, "playbook \(p.name) has no offer")
         }
         // Business lines keep examples from colliding: each playbook has its own.
         let lines = program.playbooks.map(\.businessLine)
@@ -106,8 +106,12 @@ enum ExampleMembers {
         let everyone = (0..<Int32(ExampleMembers.all.count)).map { $0 }
         for s in program.segments { _ = try runtime.evaluateSegment(s.name) }
         for p in program.playbooks {
-            let ids = try runtime.evaluateOffers(playbook: p.name, indices: everyone)
-            #expect(ids.contains { $0 != 0 }, "playbook \(p.name) gives no member an offer")
+            // A playbook with variants gives each variant's offer instead of its own.
+            let variants: [Int?] = p.variants.isEmpty ? [nil] : p.variants.indices.map { $0 }
+            for v in variants {
+                let ids = try runtime.evaluateOffers(playbook: p.name, variant: v, indices: everyone)
+                #expect(ids.contains { $0 != 0 }, "playbook \(p.name) (variant \(v.map(String.init) ?? "none")) gives no member an offer")
+            }
             for (i, step) in p.steps.enumerated() where step.ownOffer {
                 _ = try runtime.evaluateOffers(playbook: p.name, step: i, indices: everyone)
             }
@@ -157,6 +161,7 @@ enum ExampleMembers {
         ("when", Array(Schemas.when.fields.keys)),
         ("budget", Array(Schemas.budget.fields.keys)),
         ("step", Array(Schemas.step.fields.keys)),
+        ("variant", Array(Schemas.variant.fields.keys)),
         ("points", Array(Schemas.points.fields.keys)),
         ("red_packet", Array(Schemas.redPacket.fields.keys)),
         ("call_task", Array(Schemas.callTask.fields.keys)),

@@ -28,6 +28,27 @@ points_rule "club" {
 """
 
 @Suite struct ProgrammeDeclarationTests {
+    // MARK: - control group
+
+    @Test func theControlGroupReachesEveryPlaybookButTransactionalOnes() throws {
+        let script = """
+        segment "everyone" { where = function(m) return true end }
+        economics { margin = 0.35, control_group = 0.05 }
+        playbook "winback" { goal = "win_back", audience = "everyone", channels = "sms", when = { at = "2026-01-01 10:00" } }
+        playbook "receipt" { goal = "care", audience = "everyone", channels = "sms", when = { at = "2026-01-01 10:00" },
+                             transactional = true }
+        """
+        let program = try CRMRuntime().load(source: script, chunkName: "control.lua")
+        #expect(program.economics?.controlGroup == 0.05)
+        #expect(program.economics?.declared == ["control_group", "margin"])
+        #expect(program.playbook("winback")?.controlGroup == 0.05 && program.playbook("winback")?.transactional == false)
+        #expect(program.playbook("receipt")?.controlGroup == 0 && program.playbook("receipt")?.transactional == true)
+        // No control group declared: none.
+        let plain = try CRMRuntime().load(source: script.replacingOccurrences(of: ", control_group = 0.05", with: ""),
+                                          chunkName: "plain.lua")
+        #expect(plain.economics?.controlGroup == nil && plain.playbook("winback")?.controlGroup == 0)
+    }
+
     // MARK: - tier_ladder
 
     @Test func tierLadderBindsToCoreRulesLowestFirst() throws {

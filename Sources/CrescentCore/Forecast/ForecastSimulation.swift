@@ -84,15 +84,19 @@ public struct ForecastSimulation: Sendable {
                 if hit || baseHit, valueSpread > 0, value > 0 {
                     value = Int64(Sampling.logNormal(mean: Double(value), sigma: valueSpread, using: &g).rounded())
                 }
-                all.add(member, hit: hit, value: value)
-                if baseHit { all.baselineRedeemed += 1; all.baselineRevenue += value }
-                for k in groupsOf[c] { groups[k].add(member, hit: hit, value: value) }
+                all.add(member, hit: hit, baseHit: baseHit, value: value)
+                for k in groupsOf[c] { groups[k].add(member, hit: hit, baseHit: baseHit, value: value) }
             }
             totals.append(all)
             for k in 0..<keys.count { byGroup[k].append(groups[k]) }
         }
         var breakdown: [String: ForecastFigures] = [:]
-        for (k, key) in keys.enumerated() { breakdown[key] = figures(byGroup[k]) }
+        for (k, key) in keys.enumerated() {
+            breakdown[key] = figures(byGroup[k])
+            if let e = economics, let cost = e.groupMessageCost[key] {
+                breakdown[key]!.incremental = incremental(byGroup[k], IncrementalEconomics(margin: e.margin, messageCost: cost))
+            }
+        }
         var all = figures(totals)
         all.incremental = economics.map { incremental(totals, $0) }
         return ForecastOutcome(runs: runs, totals: all, groups: breakdown)
@@ -167,7 +171,8 @@ struct RunTotals {
     var revenue: Int64 = 0, merchant: Int64 = 0, platform: Int64 = 0, points: Int64 = 0
     var baselineRedeemed = 0, baselineRevenue: Int64 = 0
 
-    mutating func add(_ c: ForecastCandidate, hit: Bool, value: Int64) {
+    mutating func add(_ c: ForecastCandidate, hit: Bool, baseHit: Bool, value: Int64) {
+        if baseHit { baselineRedeemed += 1; baselineRevenue += value }
         candidates += 1
         if c.isSilent { silent += 1 }
         guard hit else { return }
@@ -204,7 +209,7 @@ public struct ForecastFigures: Sendable, Codable, Hashable {
     public var discountDepth: Estimate?
     public var redemptionRate: Estimate?
     public var silentRecallRate: Estimate?
-    /// Baseline and incremental figures (totals of a dry-run only).
+    /// Baseline and incremental figures (a dry-run's totals, and its A/B variants).
     public var incremental: IncrementalFigures? = nil
 }
 
@@ -214,7 +219,11 @@ public struct IncrementalEconomics: Hashable, Sendable {
     public var margin: Double
     /// Every issued message and reminder (major units): paid whether anyone redeems or not.
     public var messageCost: Double
-    public init(margin: Double, messageCost: Double) { self.margin = margin; self.messageCost = messageCost }
+    /// Groups that get incremental figures too (A/B variants), with their own message costs.
+    public var groupMessageCost: [String: Double]
+    public init(margin: Double, messageCost: Double, groupMessageCost: [String: Double] = [:]) {
+        self.margin = margin; self.messageCost = messageCost; self.groupMessageCost = groupMessageCost
+    }
 }
 
 /// What the offer adds over what the audience buys anyway.

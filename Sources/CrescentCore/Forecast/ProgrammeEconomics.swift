@@ -11,6 +11,9 @@ public struct ProgrammeEconomics: Hashable, Sendable, Codable {
     public var pointValue: Double
     /// Fields the script declared; the rest are defaults.
     public var declared: [String]
+    /// Sticky share of the programme's members that no playbook touches except transactional
+    /// ones (`control_group = 0.05`): what the whole programme is measured against. Nil: none.
+    public var controlGroup: Double? = nil
 
     public static let defaultMargin = 0.30
     public static let defaultMessageCost: [String: Double] = [
@@ -41,6 +44,9 @@ public struct ProgrammeEconomics: Hashable, Sendable, Codable {
         }
         for (channel, cost) in messageCost.sorted(by: { $0.key < $1.key }) where !(cost.isFinite && cost >= 0) {
             errors.append(.init(field: "message_cost.\(channel)", message: "must be a finite cost >= 0, got \(cost)"))
+        }
+        if let c = controlGroup, !(c.isFinite && (0..<1).contains(c)) {
+            errors.append(.init(field: "control_group", message: "must be a share from 0 up to (not including) 1, e.g. 0.05, got \(c)"))
         }
         if !(pointValue.isFinite && pointValue >= 0) {
             errors.append(.init(field: "point_value", message: "must be a finite value >= 0, got \(pointValue)"))

@@ -32,11 +32,13 @@ public enum StickyAssignment {
     }
 
     /// The index of the member's variant, with chances proportional to `weights`
-    /// (non-negative, not all zero); nil for no usable weights.
-    public static func variant(memberId: Int64, playbook: String, weights: [Double]) -> Int? {
+    /// (non-negative, not all zero); nil for no usable weights. `step` (0-based) salts a
+    /// step's own split, so it is independent of the playbook's and of other steps'.
+    public static func variant(memberId: Int64, playbook: String, step: Int? = nil, weights: [Double]) -> Int? {
         let total = weights.reduce(0) { $0 + max(0, $1) }
         guard total > 0 else { return nil }
-        let u = unit(memberId: memberId, salt: "variant:" + playbook) * total
+        let salt = "variant:" + playbook + (step.map { "/step:\($0 + 1)" } ?? "")
+        let u = unit(memberId: memberId, salt: salt) * total
         var cumulative = 0.0
         for (k, w) in weights.enumerated() where w > 0 {
             cumulative += w

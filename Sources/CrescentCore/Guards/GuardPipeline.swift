@@ -1,7 +1,9 @@
 /// The guards between a playbook's audience and an issue, applied in a fixed order.
 ///
 /// The order, and why:
-/// 0. `holdout` — the member is in the campaign's sticky holdout: nothing at all, so the
+/// 0. `control_group` — the member is in the programme's sticky control group, which no
+///    playbook but a transactional one touches: it measures the whole programme.
+///    `holdout` — the member is in the campaign's sticky holdout: nothing at all, so the
 ///    holdout measures the campaign against doing nothing.
 /// 1. `outside_claim_window` — the campaign cannot issue now at all.
 /// 2. `overlap` — another strategy of the same business line already acted on the
@@ -81,6 +83,11 @@ public struct GuardPipeline: Sendable {
 
     private func walk<S: GuardState, T: GuardTracing>(member: Member, at now: Timestamp, state: inout S,
                                                        trace: inout T) -> GuardDecision {
+        if request.controlGroup > 0, StickyAssignment.isInControlGroup(memberId: member.id, share: request.controlGroup) {
+            trace.verdict(.controlGroup, passed: false,
+                          "in the programme's \(request.controlGroup) control group (sticky per member, every playbook)")
+            return .suppress(.controlGroup)
+        }
         if request.holdout > 0,
            StickyAssignment.isHeldOut(memberId: member.id, playbook: request.campaign, share: request.holdout) {
             trace.verdict(.holdout, passed: false, "in the playbook's \(request.holdout) holdout share (sticky per member)")

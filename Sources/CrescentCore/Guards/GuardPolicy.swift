@@ -65,6 +65,9 @@ public struct GuardRequest: Hashable, Sendable {
     /// Sticky share of members held out of `campaign` to measure its lift: the same members
     /// every run (`StickyAssignment`, salted by the campaign name). 0 holds out no one.
     public var holdout: Double = 0
+    /// Sticky share of the whole programme no playbook touches (`StickyAssignment`, one salt for
+    /// every playbook); 0 for none and for transactional playbooks.
+    public var controlGroup: Double = 0
 
     public init(campaign: String, businessLine: String, channels: [ChannelCode],
                 couponType: String? = nil, source: CouponSource = .crm,

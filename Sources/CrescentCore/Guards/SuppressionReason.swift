@@ -8,7 +8,8 @@
 /// ```
 public enum SuppressionReason: Int, CaseIterable, Hashable, Sendable, Codable,
     CustomStringConvertible {
-    case holdout = 0
+    case controlGroup = 0
+    case holdout
     case outsideClaimWindow
     case overlap
     case noConsent
@@ -23,6 +24,7 @@ public enum SuppressionReason: Int, CaseIterable, Hashable, Sendable, Codable,
 
     public var code: String {
         switch self {
+        case .controlGroup: "control_group"
         case .holdout: "holdout"
         case .outsideClaimWindow: "outside_claim_window"
         case .overlap: "overlap"

@@ -37,6 +37,7 @@ struct HTMLPage {
         suppressions()
         costAndRevenue()
         incremental()
+        variants()
         segments()
         backtest()
         footer()

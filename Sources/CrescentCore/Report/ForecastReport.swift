@@ -137,6 +137,15 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     public var economics: ProgrammeEconomics? = nil
     /// Messages and reminders issued per channel, what the message costs are paid on.
     public var messages: [String: Int]? = nil
+    /// With a holdout or a control group: the lift they can show (nil when no one is held out).
+    public var measurable: MeasurableLift? = nil
+    /// One row per A/B variant, in declaration order, when the playbook has variants: its
+    /// `targeted` counts the members in it who reached the offer step, `deliverable` those
+    /// issued the variant's offer; its figures include the incremental ones.
+    public var variants: [Row]? = nil
+    /// The smallest difference in redemption rate between the two smallest variants that the
+    /// test detects at 95 % confidence with 80 % power, at the forecast redemption rate.
+    public var variantDetectableDifference: Double? = nil
 
     public init(header: Header, total: Row, channels: [Row] = [], segments: [Row] = [],
                 suppressions: [Suppression] = [], backtest: Backtest? = nil, timeline: [TimelineDay] = []) {

@@ -28,6 +28,7 @@ extension HTMLPage {
         if let e = report.economics {
             html += "<p class=\"lede\">" + esc(EconomicsText.assumptions(e, messages: report.messages ?? [:])) + "</p>\n"
         }
+        if let m = report.measurable { html += "<p class=\"lede\">" + esc(m.summary) + "</p>\n" }
         appendRaw(html + "</section>\n")
     }
 }
@@ -40,6 +41,8 @@ public enum EconomicsText {
         let costs = e.messageCost.keys.sorted().map { "\($0) \(ReportText.fixed(e.messageCost[$0]!, 3))" }.joined(separator: ", ")
         let sent = messages.keys.sorted().map { "\($0) \(messages[$0]!)" }.joined(separator: ", ")
         return "Economics: \(source). Margin \(ReportText.percent(e.margin)); message cost per message: \(costs); "
-            + "point value \(ReportText.fixed(e.pointValue, 3)). Messages issued: \(sent.isEmpty ? "none" : sent)."
+            + "point value \(ReportText.fixed(e.pointValue, 3))"
+            + (e.controlGroup.map { "; control group \(ReportText.percent($0))" } ?? "")
+            + ". Messages issued: \(sent.isEmpty ? "none" : sent)."
     }
 }

@@ -63,7 +63,7 @@ public struct DryRun {
         return PlaybookDryRun(playbook: playbook, report: report, steps: sim.log.steps,
                               sampleMessages: sim.log.sampleMessages, renderedMessages: sim.log.rendered,
                               expectations: expectations, journeys: JourneySummary(sim.log, days: horizon),
-                              audience: audience, offered: sim.log.offered)
+                              audience: audience, offered: sim.log.offered, variants: sim.log.variants)
     }
 
     /// The horizon when `--days` is not given: long enough for every step and for the

@@ -41,6 +41,8 @@ public struct PlaybookDryRun: Sendable {
     public var audience: Bitset = Bitset(capacity: 0)
     /// The offer (id in the program's offers) and channel each member index was given.
     public var offered: [Int32: (offer: Int, channel: String)] = [:]
+    /// The A/B variant of each member index given an offer, when the playbook has variants.
+    public var variants: [Int32: String] = [:]
 }
 
 /// How the journeys went over the horizon: entries, exits by reason, skipped and deferred steps.

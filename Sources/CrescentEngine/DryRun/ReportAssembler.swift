@@ -31,10 +31,12 @@ struct ReportAssembler {
         let programme = context.program.economics ?? ProgrammeEconomics()
         let declaredPointValue = programme.declared.contains("point_value") ? programme.pointValue : nil
         for (i, given) in simulation.offered.sorted(by: { $0.key < $1.key }) {
-            guard let offer = context.runtime.offers[given.offer] else { continue }
-            let econ = economics[given.offer] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule,
-                                                                         pointValue: declaredPointValue)
-            economics[given.offer] = econ
+            // One offer per member: the one their A/B variant chose (the offer under test), else the first.
+            let offerId = simulation.variantOffers[i] ?? given.offer
+            guard let offer = context.runtime.offers[offerId] else { continue }
+            let econ = economics[offerId] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule,
+                                                            pointValue: declaredPointValue)
+            economics[offerId] = econ
             let spend = spends[econ.minSpend] ?? QualifyingSpend(context.population, before: cutoff, minSpend: econ.minSpend)
             spends[econ.minSpend] = spend
             let view = context.views[Int(i)]
@@ -45,6 +47,7 @@ struct ReportAssembler {
             let subsidy = econ.subsidy(orderValue: value)
             let platform = CheckedNumber.clampedMoney(major: subsidy.major * playbook.platformShare)
             let groups = ["channel:" + given.channel] + playbook.audience.filter { segments[$0]?.contains(Int(i)) == true }.map { "segment:" + $0 }
+                + (simulation.variants[i].map { ["variant:" + $0] } ?? [])
             candidates.append(ForecastCandidate(
                 probability: min(1, base * lift), orderValue: value, merchantCost: subsidy - platform,
                 platformCost: platform, isSilent: view.lifecycle == "silent" || view.lifecycle == "churned", groups: groups,
@@ -58,7 +61,11 @@ struct ReportAssembler {
             }
         } ?? []
         let messages = Self.messagesByChannel(simulation.steps)
-        let incremental = IncrementalEconomics(margin: programme.margin, messageCost: programme.messageCost(messages))
+        let incremental = IncrementalEconomics(
+            margin: programme.margin, messageCost: programme.messageCost(messages),
+            groupMessageCost: Dictionary(uniqueKeysWithValues: variantNames.map {
+                ("variant:" + $0, programme.messageCost(simulation.variantMessages[$0] ?? [:]))
+            }))
         var rng = SeededGenerator(seed: seed)
         let outcome = ForecastSimulation(runs: runs, valueSpread: 0.3)
             .run(candidates, scenarios: scenarios, economics: incremental, using: &rng)
@@ -88,7 +95,36 @@ struct ReportAssembler {
                                     suppressions: suppressions, backtest: backtest)
         report.economics = programme
         report.messages = messages
+        report.measurable = measurableLift(candidates, incremental: outcome.totals.incremental)
+        if !variantNames.isEmpty {
+            report.variants = variantNames.map { v in
+                let reach = simulation.variantReach[v] ?? (0, 0)
+                return ForecastReport.Row(name: v, targeted: reach.eligible, deliverable: reach.issued,
+                                          figures: outcome.groups["variant:" + v] ?? .empty)
+            }
+            // Is the test big enough? The two smallest variants are the hardest to tell apart.
+            let sizes = (report.variants ?? []).map(\.deliverable).sorted()
+            if sizes.count >= 2, let rate = outcome.totals.redemptionRate?.mean {
+                report.variantDetectableDifference = LiftStatistics.minimumDetectableEffect(
+                    baseRate: rate, treated: sizes[0], control: sizes[1])
+            }
+        }
         return report
+    }
+
+    /// The playbook's A/B variant names in declaration order (the playbook's, else its steps').
+    private var variantNames: [String] {
+        playbook.variants.map(\.name) + playbook.steps.flatMap { $0.variants.map(\.name) }
+    }
+
+    /// What the holdout and control group will show: held-out members are those the two
+    /// first guards refused; the rest of those who entered are treated (intention to treat).
+    private func measurableLift(_ candidates: [ForecastCandidate], incremental: IncrementalFigures?) -> MeasurableLift? {
+        let holdout = simulation.tally[.holdout], control = simulation.tally[.controlGroup]
+        let treated = max(0, simulation.entered - holdout - control)
+        let baseline = candidates.isEmpty ? 0 : candidates.reduce(0) { $0 + $1.baselineProbability } / Double(candidates.count)
+        let lift = treated == 0 ? 0 : (incremental?.incrementalRedemptions.mean ?? 0) / Double(treated)
+        return MeasurableLift(treated: treated, holdout: holdout, controlGroup: control, baselineRate: baseline, expectedLift: lift)
     }
 
     /// Every issued message and reminder per channel, over all steps.

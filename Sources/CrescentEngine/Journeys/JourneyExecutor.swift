@@ -158,13 +158,11 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         noteExits(moved)
         guard !deciding.isEmpty else { return }
 
-        // Offers for the members at offer steps, one formula call per step (all shards at once).
+        // Offers for the members at offer steps, one formula call per step and variant (all shards at once).
         var chosen: [Int: [Int32: Int]] = [:]
         for k in Set(deciding.map(\.journey.step)) where plan.steps[k].givesOffer {
             let members = deciding.filter { $0.journey.step == k }.map(\.member)
-            chosen[k] = try context.runtime.evaluateOffers(
-                playbook: plan.name, step: plan.steps[k].formulaStep,
-                members: Bitset(capacity: context.views.count, indices: members))
+            chosen[k] = try plan.offers(step: k, members: members, context: context)
         }
         var work: [(journey: Journey, member: Int32, at: Timestamp, offer: ResolvedOffer?)] = []
         var noOffer: [Journey] = []
@@ -210,7 +208,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                     ? Self.closed(j, "suppressed:" + (decision.suppressionCode ?? ""))
                     : plan.moved(j, plan.steps[j.step].next, at: w.at)
                 outcomes.append(StepOutcome(journey: after, member: member, step: w.journey.step, decision: decision,
-                                            request: pipeline.request, offer: w.offer))
+                                            request: pipeline.request, offer: w.offer,
+                                            variant: plan.variant(step: w.journey.step, member: member.id)))
             }
             return outcomes
         }

@@ -75,9 +75,9 @@ public struct JourneyExplainer {
 
         // The offer, as the executor chooses it.
         var offer: ResolvedOffer?
+        e.variant = plan.variant(step: k, member: id)
         if plan.steps[k].givesOffer {
-            let chosen = try context.runtime.evaluateOffers(playbook: plan.name, step: plan.steps[k].formulaStep,
-                                                            members: Bitset(capacity: context.views.count, indices: [Int32(i)]))
+            let chosen = try plan.offers(step: k, members: [Int32(i)], context: context)
             let offerId = chosen[Int32(i)] ?? 0
             guard offerId != 0, let declaration = context.runtime.offers[offerId] else {
                 e.offerNote = "the formula chose no offer"

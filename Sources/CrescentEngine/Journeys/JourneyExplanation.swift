@@ -32,6 +32,8 @@ public struct JourneyExplanation: Sendable, Codable, Equatable {
     /// The step explained: the open journey's current step, else the first.
     public var step: Int
     public var stepName: String
+    /// The member's sticky A/B variant at the step, when the playbook or step has variants.
+    public var variant: String? = nil
     /// Why the step would not run at all (not in the audience, journey over, `only_if` fails), else nil.
     public var blocked: String?
     /// The offer the formula chose; nil with `offerNote` saying why (chose none, a reminder).
@@ -57,6 +59,7 @@ public struct JourneyExplanation: Sendable, Codable, Equatable {
             lines.append("  journey: none in the store")
         }
         lines.append("  step \(step) \"\(stepName)\"" + (blocked.map { ": not run — \($0)" } ?? ""))
+        if let variant { lines.append("  variant: \(variant) (sticky per member)") }
         if let offer { lines.append("  offer: \(offer.kind) \"\(offer.name)\" (#\(offer.id))") }
         if let offerNote { lines.append("  offer: \(offerNote)") }
         for g in guards { lines.append("  guard \(g.guardName): \(g.passed ? "pass" : "FAIL") — \(g.reason)") }

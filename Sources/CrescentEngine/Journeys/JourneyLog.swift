@@ -9,6 +9,14 @@ public struct JourneyLog: Sendable {
     public var tally = SuppressionTally()
     /// Member index → (offer id, channel) of the step that gave them their offer.
     public var offered: [Int32: (offer: Int, channel: String)] = [:]
+    /// Member index → their A/B variant and its offer id, from the first step that gave them
+    /// an offer under a split (the first step for a playbook's variants, the step for a step's).
+    public var variants: [Int32: String] = [:]
+    public var variantOffers: [Int32: Int] = [:]
+    /// Per variant: members who faced the guards with an offer, and those issued it.
+    public var variantReach: [String: (eligible: Int, issued: Int)] = [:]
+    /// Per variant: messages and reminders issued per channel (their message costs).
+    public var variantMessages: [String: [String: Int]] = [:]
     /// Member index → reminders (steps after the offer) received.
     public var reminders: [Int32: Int] = [:]
     public var entered = 0
@@ -57,10 +65,15 @@ public struct JourneyLog: Sendable {
         guard let decision = outcome.decision else { return }
         decisions?.append(JourneyDecision(playbook: outcome.journey.playbook, step: outcome.step,
                                           member: outcome.member.id, at: at, decision: decision,
-                                          offer: outcome.offer?.id ?? 0))
+                                          offer: outcome.offer?.id ?? 0, variant: outcome.variant))
         steps[outcome.step].eligible += 1
         tally.record(decision)
+        if let v = outcome.variant, outcome.offer != nil {
+            variantReach[v, default: (0, 0)].eligible += 1
+            if decision.isIssue { variantReach[v, default: (0, 0)].issued += 1 }
+        }
         guard case .issue(let channel) = decision else { return }
+        if let v = outcome.variant { variantMessages[v, default: [:]][channel, default: 0] += 1 }
         let k = outcome.step
         if steps[k].issued == 0 { steps[k].day = at.day }
         if at.day > steps[k].day { steps[k].lastDay = at.day }
@@ -73,6 +86,10 @@ public struct JourneyLog: Sendable {
         timeline[at.day] = day
         if let offer = outcome.offer, offered[member] == nil { offered[member] = (offer.id, channel) }
         else if outcome.offer == nil { reminders[member, default: 0] += 1 }
+        if let offer = outcome.offer, let v = outcome.variant, variants[member] == nil {
+            variants[member] = v
+            variantOffers[member] = offer.id
+        }
     }
 
     mutating func noteRedeemed(on day: Day) { timeline[day, default: TimelineDay()].redeemed += 1 }
@@ -88,6 +105,8 @@ public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
     /// The offer the step gave or would have given (0: a reminder or message without one).
     /// Left out of `description`, which compares runs whose offers are numbered apart.
     public var offer: Int = 0
+    /// The member's A/B variant at the step, when it has variants.
+    public var variant: String? = nil
 
     public var description: String {
         let verdict: String
@@ -95,6 +114,6 @@ public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
         case .issue(let channel): verdict = "issue \(channel)"
         case .suppress(let reason): verdict = "suppress \(reason.code)"
         }
-        return "\(playbook) step \(step) member \(member): \(verdict)"
+        return "\(playbook) step \(step) member \(member): \(verdict)" + (variant.map { " (variant \($0))" } ?? "")
     }
 }

@@ -27,6 +27,12 @@ public struct JourneyPlan: Sendable {
         /// The step index the offer formula is asked for (nil: the playbook's own `offer`).
         public var formulaStep: Int?
         public var condition: StepCondition?
+        /// The A/B split the step's rows are recorded under: the step's own variants, else the
+        /// playbook's (reminders included); nil when the playbook has none.
+        public var split: VariantSplit? = nil
+        /// True when the member's variant chooses this step's offer (its offer would otherwise
+        /// be the formula the variants replace).
+        public var variantChoosesOffer = false
         /// A step that waits for an event and branches; it sends nothing.
         public var wait: Wait?
         /// Where the journey goes once the step ran.
@@ -64,9 +70,11 @@ public struct JourneyPlan: Sendable {
         } else {
             entry = .scheduled
         }
+        let playbookSplit = Self.split(playbook.variants, playbook: playbook.name, step: nil)
         if playbook.steps.isEmpty {
             steps = [Step(index: 0, name: "send", delay: 0, channels: playbook.channels, givesOffer: true,
-                          formulaStep: nil, condition: nil, wait: nil, next: .done)]
+                          formulaStep: nil, condition: nil, split: playbookSplit, variantChoosesOffer: playbookSplit != nil,
+                          wait: nil, next: .done)]
         } else {
             let declared = playbook.steps
             func move(_ target: StepTarget, from k: Int, exit: String?) -> Move {
@@ -77,18 +85,51 @@ public struct JourneyPlan: Sendable {
                 }
             }
             steps = declared.enumerated().map { k, s in
-                Step(index: k, name: s.name, delay: s.delaySeconds,
-                     channels: s.channels.isEmpty ? playbook.channels : s.channels,
-                     givesOffer: s.wait == nil && (s.ownOffer || k == 0), formulaStep: k, condition: s.condition,
-                     wait: s.wait.map { w in
-                         Wait(event: w.event, seconds: Int64(w.withinDays) * 86_400,
-                              onEvent: move(w.onEvent, from: k, exit: JourneyExit.event(w.event)),
-                              onTimeout: move(w.onTimeout, from: k, exit: JourneyExit.waitTimeout), declaration: w)
-                     },
-                     next: move(s.next, from: k, exit: nil))
+                let givesOffer = s.wait == nil && (s.ownOffer || k == 0)
+                // A wait step sends nothing, so it has no variant to record.
+                let own = Self.split(s.variants, playbook: playbook.name, step: k)
+                return Step(index: k, name: s.name, delay: s.delaySeconds,
+                            channels: s.channels.isEmpty ? playbook.channels : s.channels,
+                            givesOffer: givesOffer, formulaStep: k, condition: s.condition,
+                            split: s.wait == nil ? own ?? playbookSplit : nil,
+                            variantChoosesOffer: own != nil || (playbookSplit != nil && givesOffer && !s.ownOffer),
+                            wait: s.wait.map { w in
+                                Wait(event: w.event, seconds: Int64(w.withinDays) * 86_400,
+                                     onEvent: move(w.onEvent, from: k, exit: JourneyExit.event(w.event)),
+                                     onTimeout: move(w.onTimeout, from: k, exit: JourneyExit.waitTimeout), declaration: w)
+                            },
+                            next: move(s.next, from: k, exit: nil))
             }
         }
     }
+
+    private static func split(_ variants: [VariantDeclaration], playbook: String, step: Int?) -> VariantSplit? {
+        guard !variants.isEmpty else { return nil }
+        return VariantSplit(playbook: playbook, step: step, names: variants.map(\.name), weights: variants.map(\.weight))
+    }
+
+    /// Offer ids (0: none) that step `k` gives `members` (context indices): the step's
+    /// formula, or, where the step's variants choose the offer, each member's variant's offer.
+    /// The executor and `explain` both ask here, so they cannot disagree.
+    public func offers(step k: Int, members: [Int32], context: CampaignContext) throws -> [Int32: Int] {
+        let step = steps[k]
+        let capacity = context.views.count
+        guard let split = step.split, step.variantChoosesOffer else {
+            return try context.runtime.evaluateOffers(playbook: name, step: step.formulaStep,
+                                                      members: Bitset(capacity: capacity, indices: members))
+        }
+        var byVariant = [[Int32]](repeating: [], count: split.names.count)
+        for i in members { byVariant[split.index(for: context.views[Int(i)].member.id)].append(i) }
+        var out: [Int32: Int] = [:]
+        for (v, group) in byVariant.enumerated() where !group.isEmpty {
+            out.merge(try context.runtime.evaluateOffers(playbook: name, step: step.formulaStep, variant: v,
+                                                         members: Bitset(capacity: capacity, indices: group))) { $1 }
+        }
+        return out
+    }
+
+    /// The variant member `id` is in at step `k`; nil when the step has no split.
+    public func variant(step k: Int, member id: Int64) -> String? { steps[k].split?.name(for: id) }
 
     public var name: String { playbook.name }
 
@@ -137,6 +178,7 @@ public struct JourneyPlan: Sendable {
         var request = offer?.request(playbook, channels: channels)
             ?? GuardRequest(campaign: name, businessLine: playbook.businessLine, channels: channels)
         request.holdout = playbook.holdout
+        request.controlGroup = playbook.controlGroup
         return request
     }
 

@@ -14,6 +14,8 @@ public struct StepOutcome: Sendable {
     public var request: GuardRequest?
     /// The offer this step issues; nil for a reminder or a message without an offer.
     public var offer: ResolvedOffer?
+    /// The member's A/B variant at this step (``JourneyPlan/variant(step:member:)``); nil without one.
+    public var variant: String? = nil
     public var channel: String? { if case .issue(let c)? = decision { c } else { nil } }
 }
 

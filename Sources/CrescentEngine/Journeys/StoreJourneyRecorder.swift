@@ -48,7 +48,8 @@ public struct StoreJourneyRecorder: JourneyRecorder {
             try decide(&state).map { o in
                 JourneyWrite(journey: o.journey, member: o.member, step: o.step, decision: o.decision, request: o.request,
                              offer: o.offer.map { ("\(prefix)\(o.journey.playbook)#\($0.id)", $0.kind,
-                                                   $0.declaration.templateVariables) })
+                                                   $0.declaration.templateVariables) },
+                             variant: o.variant)
             }
         }
     }

@@ -73,15 +73,17 @@ public final class PopulationRuntime: @unchecked Sendable {
         return try shard.runtime.explainSegment(name, index: Int32(index - shard.start))
     }
 
-    /// Global offer ids (0: none) for the members in `members`, by the playbook's formula.
-    public func evaluateOffers(playbook: String, step: Int? = nil, members: Bitset) throws(ScriptProblems) -> [Int32: Int] {
+    /// Global offer ids (0: none) for the members in `members`, by the playbook's formula
+    /// (or the step's, or with `variant` that variant's offer; see `CRMRuntime.evaluateOffers`).
+    public func evaluateOffers(playbook: String, step: Int? = nil, variant: Int? = nil,
+                               members: Bitset) throws(ScriptProblems) -> [Int32: Int] {
         let all = members.indices
         let perShard: [[(Int32, Int32)]]
         do {
             perShard = try parallel { runtime, start throws(ScriptProblems) in
                 let end = start + runtime.memberCount
                 let local = all.filter { Int($0) >= start && Int($0) < end }.map { $0 - Int32(start) }
-                let ids = try runtime.evaluateOffers(playbook: playbook, step: step, indices: local)
+                let ids = try runtime.evaluateOffers(playbook: playbook, step: step, variant: variant, indices: local)
                 return zip(local, ids).map { ($0.0 + Int32(start), $0.1) }
             }
         } catch let e as ScriptProblems { throw e } catch { throw ScriptProblems([]) }

@@ -414,11 +414,14 @@ enum CRMPrelude {
       return nil
     end
 
-    -- Offer ids for the given member indices: 0 = no offer.
-    function internal.eval_offers(d, playbook, members, indices, step)
+    -- Offer ids for the given member indices: 0 = no offer. With `variant`, the offer of that
+    -- variant (of the step's own variants, else the playbook's) replaces the formula.
+    function internal.eval_offers(d, playbook, members, indices, step, variant)
       local spec = d.by_kind.playbook[playbook]
-      local formula = spec.offer
-      if step then formula = spec.steps[step].offer or formula end
+      local s = step and spec.steps[step]
+      local formula
+      if variant then formula = ((s and s.variants) or spec.variants)[variant].offer
+      else formula = (s and s.offer) or spec.offer end
       local out = {}
       if type(formula) ~= "function" then
         local id = (genuine[formula] and formula["$id"]) or 0

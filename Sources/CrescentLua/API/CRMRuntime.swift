@@ -139,6 +139,10 @@ public final class CRMRuntime: @unchecked Sendable {
                 parser.problem(p.line, "playbook \"\(p.name)\"", "field `audience`: " + unknownSegment(ref, segmentNames))
             }
         }
+        // The control group is the programme's: every playbook but a transactional one leaves it alone.
+        for k in playbooks.indices where !playbooks[k].transactional {
+            playbooks[k].controlGroup = economics?.controlGroup ?? 0
+        }
         var program = CRMProgram(chunkName: chunkName, segments: segments, playbooks: playbooks, offers: [:],
                                  tierLadder: tierLadder, pointsRule: pointsRule, economics: economics)
         do { try collectNewOffers(into: &program, parser: &parser) } catch { throw ScriptProblems([error]) }
@@ -250,9 +254,11 @@ public final class CRMRuntime: @unchecked Sendable {
         }
     }
 
-    /// Offer ids (0: none) the playbook's formula gives each member in `indices` (0-based).
-    /// New offers are added to `program.offers`, validated.
-    public func evaluateOffers(playbook: String, step: Int? = nil, indices: [Int32]) throws(ScriptProblems) -> [Int32] {
+    /// Offer ids (0: none) the playbook's formula gives each member in `indices` (0-based):
+    /// the step's (0-based) own formula when it has one, and with `variant` (0-based) that
+    /// variant's offer instead. New offers are added to `program.offers`, validated.
+    public func evaluateOffers(playbook: String, step: Int? = nil, variant: Int? = nil,
+                               indices: [Int32]) throws(ScriptProblems) -> [Int32] {
         guard var program else { return [] }
         let ids: [Int32]
         do {
@@ -263,7 +269,8 @@ public final class CRMRuntime: @unchecked Sendable {
                     lua_rawgeti(L, registry, lua_Integer(membersRef))
                     sandbox.state.stack.push(int32Array: indices.map { $0 + 1 })
                     if let step { lua_pushinteger(L, lua_Integer(step + 1)) } else { lua_pushnil(L) }
-                    return 5
+                    if let variant { lua_pushinteger(L, lua_Integer(variant + 1)) } else { lua_pushnil(L) }
+                    return 6
                 }
                 defer { crescent_pop(L, 1) }
                 return sandbox.state.stack.int32Array(at: -1)

@@ -77,6 +77,9 @@ struct DeclarationParser {
             if (0..<1).contains(holdout) { declared.holdout = holdout }
             else { problem(line, what, "field `holdout` must be a share from 0 up to (not including) 1, e.g. 0.1") }
         }
+        declared.transactional = spec["transactional"]?.boolValue ?? false
+        declared.variants = variants(spec["variants"], hasOffer: spec["offer"] != nil, line: line, what: what)
+        checkVariantScopes(declared, line: line, what: what)
         return declared
     }
 
@@ -176,14 +179,16 @@ struct DeclarationParser {
             let days = t["after_days"]?.intValue ?? 0, hours = t["after_hours"]?.intValue ?? 0
             if !(0...3_650).contains(days) { problem(line, "\(what) step \(i + 1)", "field `after_days` must be from 0 to 3650") }
             if !(0...23).contains(hours) { problem(line, "\(what) step \(i + 1)", "field `after_hours` must be from 0 to 23") }
-            return PlaybookStep(
+            var step = PlaybookStep(
                 name: t["name"]?.stringValue ?? "step \(i + 1)", afterDays: Int(min(max(days, 0), 3_650)),
                 afterHours: Int(min(max(hours, 0), 23)),
-                channels: strings(t["channels"]), ownOffer: t["offer"] != nil,
+                channels: strings(t["channels"]), ownOffer: t["offer"] != nil || t["variants"] != nil,
                 message: message(t["message"], line: line, what: "\(what) step \(i + 1)"),
                 condition: t["only_if"]?.stringValue.flatMap(StepCondition.init(rawValue:)),
                 wait: wait(t, line: line, what: "\(what) step \(i + 1)"),
                 next: target(t["next"]?.stringValue, field: "next", line: line, what: "\(what) step \(i + 1)") ?? .following)
+            step.variants = variants(t["variants"], hasOffer: t["offer"] != nil, line: line, what: "\(what) step \(i + 1)")
+            return step
         }
         checkBranches(steps, line: line, what: what)
         return steps

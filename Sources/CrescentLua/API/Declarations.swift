@@ -60,6 +60,8 @@ public struct PlaybookStep: Sendable {
     public var wait: StepWait?
     /// Where the journey goes after this step (`next`): by default the following step.
     public var next: StepTarget = .following
+    /// The step's own A/B variants (each replaces the step's offer); empty for none.
+    public var variants: [VariantDeclaration] = []
 
     public init(name: String, afterDays: Int, afterHours: Int = 0, channels: [String], ownOffer: Bool,
                 message: MessageTemplate?, condition: StepCondition?, wait: StepWait? = nil, next: StepTarget = .following) {
@@ -104,6 +106,27 @@ public struct PlaybookDeclaration: Sendable {
     public var journey: PlaybookJourney = PlaybookJourney()
     /// Sticky share of the audience that gets nothing, to measure lift (0 ..< 1).
     public var holdout: Double = 0
+    /// `transactional = true`: a service message (an order receipt, a points statement) that
+    /// reaches the programme's control group too.
+    public var transactional = false
+    /// The programme's control group share this playbook leaves alone: `economics.control_group`,
+    /// or 0 for a transactional playbook. Set once the whole script is read.
+    public var controlGroup: Double = 0
+    /// A/B variants of the playbook's offer (each replaces `offer`); empty for none.
+    public var variants: [VariantDeclaration] = []
+}
+
+/// One A/B variant: `{ name = "a", weight = 0.5, offer = coupon { … } }`. Members are split
+/// between a playbook's (or a step's) variants by weight, sticky per member.
+public struct VariantDeclaration: Sendable, Equatable {
+    public var name: String
+    public var weight: Double
+    /// The variant's offer: one fixed offer or a formula, like a playbook's `offer`.
+    public var offer: OfferReference
+
+    public init(name: String, weight: Double, offer: OfferReference) {
+        self.name = name; self.weight = weight; self.offer = offer
+    }
 }
 
 /// How a playbook's offer is given: none, one fixed offer, or a Lua formula per member.

@@ -45,8 +45,9 @@ extension Schemas {
 }
 
 extension Schemas {
-    /// `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01 }`.
+    /// `economics { margin = 0.35, message_cost = { sms = 0.05 }, point_value = 0.01, control_group = 0.05 }`.
     public static let economics = FieldSchema(kind: "economics", fields: [
         "description": .string, "margin": .number, "message_cost": .table, "point_value": .number,
+        "control_group": .number,
     ], required: [])
 }

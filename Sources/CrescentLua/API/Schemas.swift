@@ -22,8 +22,10 @@ public enum Schemas {
         "description": .string, "goal": .string, "audience": .stringOrList, "business_line": .string,
         "when": .table, "channels": .stringOrList, "budget": .any, "offer": .functionOrOffer,
         "message": .stringOrTable, "steps": .table, "expect": .table, "uplift": .number, "holdout": .number,
+        "transactional": .boolean,
         "window_days": .integer, "priority": .integer, "resource": .string,
         "reentry": .any, "exit_on": .stringOrList, "quiet_hours": .string, "timezone": .string,
+        "variants": .table,
     ], required: ["goal", "audience", "when", "channels"],
     ranges: ["uplift": 0...100, "window_days": 1...CheckedNumber.days.upperBound])
 
@@ -43,7 +45,13 @@ public enum Schemas {
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
         "message": .stringOrTable, "only_if": .string, "name": .string, "after_hours": .integer,
         "wait_for": .table, "on_event": .string, "on_timeout": .string, "next": .string,
+        "variants": .table,
     ], required: [])
+
+    /// One A/B variant of a playbook's or a step's offer.
+    public static let variant = FieldSchema(kind: "variant", fields: [
+        "name": .string, "weight": .number, "offer": .functionOrOffer,
+    ], required: ["name", "weight", "offer"], ranges: ["weight": 0...1])
 
     public static let waitFor = FieldSchema(kind: "wait_for", fields: ["event": .string, "within_days": .integer],
                                             required: ["event", "within_days"])

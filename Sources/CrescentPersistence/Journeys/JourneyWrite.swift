@@ -13,10 +13,13 @@ public struct JourneyWrite: Sendable {
     public var request: GuardRequest?
     /// The offer this step issues; nil for a reminder, which names the journey's offer.
     public var offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?
+    /// The member's A/B variant at the step, recorded on the ledger rows (nil: none).
+    public var variant: String?
 
     public init(journey: Journey, member: Member, step: Int, decision: GuardDecision?, request: GuardRequest?,
-                offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?) {
+                offer: (cacheKey: String, grant: OfferGrant, variables: [String: String])?, variant: String? = nil) {
         self.journey = journey; self.member = member; self.step = step; self.decision = decision; self.request = request; self.offer = offer
+        self.variant = variant
     }
 }
 

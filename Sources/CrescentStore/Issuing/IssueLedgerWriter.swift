@@ -29,31 +29,32 @@ struct IssueLedgerWriter {
         suppressedBefore = try RawStatement(db, "SELECT 1 FROM suppressions WHERE idempotency_key = ?1")
         coupon = try RawStatement(db, """
             INSERT INTO coupon_ledger(idempotency_key, run_id, playbook, step, member_id, campaign, coupon_type,
-              channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'issued', ?10, ?11, ?12, ?13, ?14)
+              channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes, variant)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'issued', ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT(idempotency_key) DO NOTHING
             """)
         delivery = try RawStatement(db, """
             INSERT INTO deliveries(idempotency_key, run_id, playbook, step, member_id, channel, state, time,
-              campaign, business_line, coupon_type, source, local_day, value_minor, offer_variables_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+              campaign, business_line, coupon_type, source, local_day, value_minor, offer_variables_id, variant)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT(idempotency_key) DO NOTHING
             """)
         suppression = try RawStatement(db, """
-            INSERT INTO suppressions(idempotency_key, run_id, playbook, step, member_id, reason, time)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(idempotency_key) DO NOTHING
+            INSERT INTO suppressions(idempotency_key, run_id, playbook, step, member_id, reason, time, variant)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(idempotency_key) DO NOTHING
             """)
         points = try RawStatement(db, """
             INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, expires_on, run_id, playbook, channel,
-              kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'earn') ON CONFLICT(idempotency_key) DO NOTHING
+              kind, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'earn', ?10) ON CONFLICT(idempotency_key) DO NOTHING
             """)
     }
 
     /// Writes one decision. Returns false when the member's key was already written
     /// (the caller then releases what the guards reserved).
+    /// - parameter variant: the member's A/B variant, recorded on every row written (nil: none).
     @discardableResult
     func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
-                      decision: GuardDecision, at now: Timestamp) throws -> Bool {
+                      decision: GuardDecision, at now: Timestamp, variant: String? = nil) throws -> Bool {
         let key = scope.key(member: member.id)
         // A key decided before, either way, stays as it was: a replay never turns an issue into
         // a suppression (or back), whatever the guards say now.
@@ -66,6 +67,7 @@ struct IssueLedgerWriter {
             bindScope(suppression, key, member.id)
             suppression.bind(6, reason.code)
             suppression.bind(7, now.seconds)
+            suppression.bind(8, variant)
             try suppression.run(db)
             return db.changesCount > 0
         case .issue(let channel):
@@ -80,6 +82,7 @@ struct IssueLedgerWriter {
             delivery.bind(12, Int64(localDay.index))
             delivery.bind(13, request.costPerIssue.minorUnits)
             delivery.bind(14, offer.variablesId)
+            delivery.bind(15, variant)
             try delivery.run(db)
             guard db.changesCount > 0 else { return false }
             if let (spec, specId) = offer.coupon {
@@ -95,6 +98,7 @@ struct IssueLedgerWriter {
                 coupon.bind(12, request.costPerIssue.minorUnits)
                 coupon.bind(13, specId)
                 coupon.bind(14, member.utcOffsetMinutes)
+                coupon.bind(15, variant)
                 try coupon.run(db)
             }
             if let (award, days) = offer.points {
@@ -107,6 +111,7 @@ struct IssueLedgerWriter {
                 points.bind(7, scope.runId)
                 points.bind(8, scope.playbook)
                 points.bind(9, channel)
+                points.bind(10, variant)
                 try points.run(db)
             }
             return true

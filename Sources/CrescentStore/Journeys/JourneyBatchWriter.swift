@@ -43,7 +43,7 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
                         var issue = try w.offer.map { try intern($0, db) } ?? IssueOffer()
                         if w.offer == nil { issue.variablesId = w.journey.offerVariablesId }
                         let fresh = try writer.write(db, member: w.member, request: request, offer: issue,
-                                                     decision: decision, at: now)
+                                                     decision: decision, at: now, variant: w.variant)
                         if !fresh && decision.isIssue && request.reserves {
                             state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
                         }

@@ -94,6 +94,7 @@ extension CrescentStore {
         registerJourneyMigration(&m)
         registerEventFailureMigration(&m)
         registerOrderReferenceMigration(&m)
+        registerVariantMigration(&m)
         return m
     }
 }

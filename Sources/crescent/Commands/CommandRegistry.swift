@@ -16,6 +16,7 @@ enum CommandRegistry {
         RunPlaybookCommand.self,
         DeliverCommand.self,
         RedeemCommand.self,
+        MeasureCommand.self,
         ServeCommand.self,
         PluginCommand.self,
         BenchCommand.self,

@@ -59,6 +59,16 @@ enum DryRunSummary {
             ]
             if let e = rep.economics { lines.append("  " + EconomicsText.assumptions(e, messages: rep.messages ?? [:])) }
         }
+        if let m = rep.measurable { lines.append("  " + m.summary) }
+        for v in rep.variants ?? [] {
+            let vf = v.figures, inc = vf.incremental
+            lines.append("  variant \(v.name.padding(toLength: 8, withPad: " ", startingAt: 0)) issued \(v.deliverable) of \(v.targeted), "
+                + "redemptions \(est(vf.redemptions)), cost \(est(vf.cost)), incr. revenue \(est(inc?.incrementalRevenue)), "
+                + "incr. ROI \(est(inc?.roi, money: false))")
+        }
+        if let mde = rep.variantDetectableDifference {
+            lines.append("  variants     detect a redemption-rate difference of \(String(format: "%.2f", mde * 100)) percentage points or more (95% confidence, 80% power)")
+        }
         if let b = rep.backtest {
             if let r = b.replay {
                 lines.append("  replay       on real orders: \(r.entered) entered, \(r.issued) issued, \(r.reminded) reminded, \(r.redeemed) redeemed, revenue \(String(format: "%.0f", r.revenue))")
