@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System Lua 5.4 (Debian liblua5.4-dev), found through pkg-config.
@@ -43,7 +44,21 @@ let package = Package(
         // The only target (with the PostgreSQL store) that imports a driver or writes SQL.
         .target(
             name: "CrescentStore",
-            dependencies: ["CrescentCore", "CrescentPersistence", .product(name: "GRDB", package: "GRDB.swift")]
+            // CrescentPostgres: `StoreLocation.open()` (here) opens either kind of store.
+            dependencies: ["CrescentCore", "CrescentPersistence", "CrescentPostgres",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The same store concepts on PostgreSQL through postgres-nio: migrations, idempotent
+        // ledgers, conditional stock/budget updates and lease-based claiming for several nodes.
+        .target(
+            name: "CrescentPostgres",
+            dependencies: [
+                "CrescentCore", "CrescentPersistence",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The sandboxed runner and the marketer's `crm` API.
         .target(name: "CrescentLua", dependencies: ["CrescentCore", "CLuaShim"]),
@@ -94,6 +109,15 @@ let package = Package(
         ),
         .testTarget(name: "CrescentCoreTests", dependencies: ["CrescentCore"]),
         .testTarget(name: "CrescentLuaTests", dependencies: ["CrescentLua"], exclude: ["Fixtures"]),
+        // Runs against a real PostgreSQL named by CRESCENT_TEST_POSTGRES; skips without it.
+        // The DataStore contract suites run over both stores; the two-node kill test runs the built
+        // `crescent serve` twice on one PostgreSQL.
+        .testTarget(name: "CrescentPostgresTests",
+                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore", "crescent",
+                                   "CrescentTestSupport",
+                                   .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore", "CrescentTestSupport"], exclude: ["Fixtures"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.

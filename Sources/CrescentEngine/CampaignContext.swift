@@ -27,6 +27,14 @@ public final class CampaignContext: @unchecked Sendable {
                       asOf: asOf ?? Self.defaultAsOf(full, data: data), shards: shards, limits: limits)
     }
 
+    /// A context over a store's population, loaded by the caller from the store it opened
+    /// (`run-playbook`, `deliver`: SQLite or PostgreSQL alike); `asOf` defaults as for file data.
+    public convenience init(script source: String, chunkName: String, storePopulation full: Population,
+                            dataSource: String, seed: UInt64, asOf: Day?) throws {
+        try self.init(script: source, chunkName: chunkName, population: full, dataSource: dataSource, seed: seed,
+                      asOf: asOf ?? Self.defaultAsOf(full, data: dataSource))
+    }
+
     /// A context over a population already in memory; `dataSource` names it in reports.
     public convenience init(script source: String, chunkName: String, population full: Population, dataSource: String,
                             seed: UInt64, asOf day: Day, shards: Int = 0,

@@ -110,11 +110,11 @@ public struct StoreLocationError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// A store kind this build cannot open yet.
+/// A store that cannot be opened: the server does not answer, refuses the login, or a
+/// migration fails. `reason` is the store's own message (never the password).
 public struct StoreUnavailable: Error, CustomStringConvertible, Equatable {
     public var location: StoreLocation
-    public var description: String {
-        "\(location): PostgreSQL support not built yet; use a SQLite file path for --db"
-    }
-    public init(location: StoreLocation) { self.location = location }
+    public var reason: String
+    public var description: String { "cannot open \(location): \(reason)" }
+    public init(location: StoreLocation, reason: String) { self.location = location; self.reason = reason }
 }

@@ -21,7 +21,10 @@ public struct DeliveryPump: Sendable {
     public func drain() async {
         do {
             for composer in try await engine.deliveryComposers() {
-                let summary = try await DeliveryOutbox(store: engine.store, dispatcher: dispatcher, composer: composer).drain()
+                var outbox = DeliveryOutbox(store: engine.store, dispatcher: dispatcher, composer: composer)
+                // This node's claims: two nodes on one store never send the same delivery.
+                outbox.lease = engine.configuration.lease
+                let summary = try await outbox.drain()
                 for (channel, tally) in summary.byChannel {
                     for (status, n) in [("sent", tally.sent), ("failed", tally.failed), ("duplicate", tally.duplicate)] where n > 0 {
                         engine.metrics.delivery(channel: channel, status: status, count: n)

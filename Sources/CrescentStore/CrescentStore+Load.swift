@@ -24,27 +24,13 @@ extension CrescentStore {
     public func loadPointsExpiries() throws -> [PointsExpiry] { try writer.read { try loadPointsExpiries($0) } }
 
     private func loadPointsExpiries(_ db: Database) throws -> [PointsExpiry] {
-        var out: [PointsExpiry] = []
-        var member: Int64?
-        var ledger = PointsLedger()
+        var replay = PointsExpiryReplay()
         let rows = try RawStatement(db, "SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id")
         while try rows.step(db) {
-            let id = rows.int(0)
-            if id != member {
-                if let m = member { out += PointsExpiry.of(ledger, member: m) }
-                member = id; ledger = PointsLedger()
-            }
-            do {
-                try ledger.replay(kind: rows.text(1) ?? "", delta: rows.int(2), day: Timestamp(seconds: rows.int(3)).day,
-                                  expiresOn: rows.text(4).flatMap { Day($0) })
-            } catch {
-                // A spend larger than the lots: nothing the member holds is left to expire.
-                // (Issuing and redeeming refuse such a ledger with `PointsLedgerCorrupt`.)
-                ledger = PointsLedger()
-            }
+            replay.add(member: rows.int(0), kind: rows.text(1) ?? "", delta: rows.int(2),
+                       day: Timestamp(seconds: rows.int(3)).day, expiresOn: rows.text(4).flatMap { Day($0) })
         }
-        if let m = member { out += PointsExpiry.of(ledger, member: m) }
-        return out
+        return replay.finish()
     }
 
     private func loadOrders(_ db: Database) throws -> [Order] {

@@ -18,7 +18,7 @@ struct StoreLocationTests {
     func redactsPasswords() throws {
         let location = try StoreLocation.parse("postgres://crm:s3cret@db/crm")
         #expect(location.description == "postgres://crm@db:5432/crm")
-        #expect(!"\(StoreUnavailable(location: location))".contains("s3cret"))
+        #expect(!"\(StoreUnavailable(location: location, reason: "connection refused"))".contains("s3cret"))
         let bad = #expect(throws: StoreLocationError.self) { try StoreLocation.parse("postgres://crm:s3cret@db:99999/crm") }
         #expect(bad?.description.contains("s3cret") == false)
         #expect(bad?.description.contains("crm:***@db") == true)
@@ -45,15 +45,18 @@ struct StoreLocationTests {
         #expect(none?.description.contains("--db") == true)
     }
 
-    @Test("opening a SQLite location gives a working store; PostgreSQL is refused until it is built in")
+    @Test("opening a SQLite location gives a working store; a PostgreSQL server that does not answer is a clear error")
     func opens() throws {
         let files = try TestFiles()
         let store = try StoreLocation.sqlite(path: files.dir + "/s.sqlite").open()
         try store.insert(members: [])
         #expect(try store.counts().members == 0)
         #expect(store.location == .sqlite(path: files.dir + "/s.sqlite"))
-        let pg = try StoreLocation.parse("postgres://crm@db/crm")
+        // Nothing listens on port 1.
+        let pg = try StoreLocation.parse("postgres://crm:s3cret@127.0.0.1:1/crm")
         let refused = #expect(throws: StoreUnavailable.self) { try pg.open() }
-        #expect(refused?.description.contains("PostgreSQL support not built yet") == true)
+        #expect(refused?.description.hasPrefix("cannot open postgres://crm@127.0.0.1:1/crm: PostgreSQL connect") == true,
+                "\(String(describing: refused))")
+        #expect(refused?.description.contains("s3cret") == false)
     }
 }

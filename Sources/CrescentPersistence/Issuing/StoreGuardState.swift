@@ -58,3 +58,36 @@ public struct StoreGuardState: GuardState {
     public mutating func release(campaign: GuardKey, value: Money) { memory.release(campaign: campaign, value: value) }
     public mutating func recordIssue(_ issue: GuardIssue) { memory.recordIssue(issue) }
 }
+
+/// One stored issue (a `deliveries` row) as the guards replay it, the same on every store.
+public struct StoredIssueRow: Sendable {
+    public var member: Int64
+    public var campaign: String
+    public var businessLine: String
+    public var couponType: String?
+    public var source: String?
+    public var channel: String
+    public var time: Int64
+    public var localDay: Int64
+    public var value: Int64
+    public init(member: Int64, campaign: String, businessLine: String, couponType: String?, source: String?,
+                channel: String, time: Int64, localDay: Int64, value: Int64) {
+        self.member = member; self.campaign = campaign; self.businessLine = businessLine; self.couponType = couponType
+        self.source = source; self.channel = channel; self.time = time; self.localDay = localDay; self.value = value
+    }
+}
+
+extension StoreGuardState {
+    /// Replays a stored issue into the history; `keys` caches the guard keys of the names seen.
+    public mutating func replay(_ row: StoredIssueRow, keys: inout [String: GuardKey]) {
+        func key(_ name: String) -> GuardKey {
+            if let k = keys[name] { return k }
+            let k = GuardKey(name); keys[name] = k; return k
+        }
+        memory.recordIssue(GuardIssue(
+            member: row.member, campaign: key(row.campaign), businessLine: key(row.businessLine),
+            couponType: row.couponType.map(key), source: CouponSource(rawValue: row.source ?? "crm") ?? .crm,
+            channel: key(row.channel), at: Timestamp(seconds: row.time),
+            localDay: Day(index: Int32(truncatingIfNeeded: row.localDay)), value: Money(minorUnits: row.value)))
+    }
+}

@@ -32,6 +32,8 @@ public enum PopulationLoader {
             }
             return SyntheticPopulation.generate(members: n, seed: seed, asOf: asOf ?? defaultSyntheticAsOf)
         }
+        // `--data postgres://…`: the members of a PostgreSQL store (another scheme is refused by name).
+        if path.contains("://") { return try StoreLocation.parse(path).open().loadPopulation() }
         let file = (path as NSString).lastPathComponent
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw ImportError(file: file, line: 0, message: "cannot read \(path)")

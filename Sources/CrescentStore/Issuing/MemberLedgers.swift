@@ -98,22 +98,14 @@ public struct MemberLedgers: Sendable {
         return db.changesCount > 0
     }
 
-    /// Earns, spends and expiries in row order: FIFO spends per lot reproduce the lots.
-    /// - throws: `PointsLedgerCorrupt` when a stored spend cannot be replayed (more points
-    ///   than the lots held): the balance the next action depends on is unknown, so the
-    ///   action stops instead of building on a ledger that silently dropped the spend.
+    /// The member's rows replayed in row order (``PointsLedger/replay(_:member:)``).
     static func replay(_ db: Database, member: Int64) throws -> PointsLedger {
-        var ledger = PointsLedger()
-        for row in try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db, sql: """
             SELECT id, kind, delta, time, expires_on FROM points_ledger WHERE member_id = ? ORDER BY id
-            """, arguments: [member]) {
-            do {
-                try ledger.replay(kind: row["kind"], delta: row["delta"], day: Timestamp(seconds: row["time"]).day,
-                                  expiresOn: (row["expires_on"] as String?).flatMap { Day($0) })
-            } catch {
-                throw PointsLedgerCorrupt(member: member, row: row["id"], problem: "\(error)")
-            }
+            """, arguments: [member]).map { row in
+            StoredPointsRow(id: row["id"], kind: row["kind"], delta: row["delta"], time: Timestamp(seconds: row["time"]),
+                            expiresOn: (row["expires_on"] as String?).flatMap { Day($0) })
         }
-        return ledger
+        return try PointsLedger.replay(rows, member: member)
     }
 }

@@ -27,20 +27,14 @@ extension StoreGuardState {
         var state = StoreGuardState(memory: InMemoryGuardState(keepsLog: false, expectedMembers: expectedMembers))
         let filter = members.map { "WHERE member_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         var keys: [String: GuardKey] = [:]
-        func key(_ name: String) -> GuardKey {
-            if let k = keys[name] { return k }
-            let k = GuardKey(name); keys[name] = k; return k
-        }
         let d = try RawStatement(db, """
             SELECT member_id, campaign, business_line, coupon_type, source, channel, time, local_day, value_minor
             FROM deliveries \(filter) ORDER BY id
             """)
         while try d.step(db) {
-            state.memory.recordIssue(GuardIssue(
-                member: d.int(0), campaign: key(d.text(1) ?? ""), businessLine: key(d.text(2) ?? ""),
-                couponType: d.text(3).map(key), source: CouponSource(rawValue: d.text(4) ?? "crm") ?? .crm,
-                channel: key(d.text(5) ?? ""), at: Timestamp(seconds: d.int(6)),
-                localDay: Day(index: Int32(truncatingIfNeeded: d.int(7))), value: Money(minorUnits: d.int(8))))
+            state.replay(StoredIssueRow(member: d.int(0), campaign: d.text(1) ?? "", businessLine: d.text(2) ?? "",
+                                        couponType: d.text(3), source: d.text(4), channel: d.text(5) ?? "",
+                                        time: d.int(6), localDay: d.int(7), value: d.int(8)), keys: &keys)
         }
         let used = try RawStatement(db, """
             SELECT member_id FROM coupon_ledger

@@ -38,14 +38,13 @@ extension CrescentStore {
                         merged = patch.applied(to: stored)
                         signup = stored == nil
                     }
-                    let (kind, time, attributes, payload) = Self.outboxFields(entry, merged: merged, signup: signup,
-                                                                             receivedAt: receivedAt)
-                    event.bind(1, entry.eventId); event.bind(2, entry.memberId); event.bind(3, kind)
-                    event.bind(4, time.seconds); event.bind(5, FlatJSON.encode(attributes))
-                    event.bind(6, receivedAt.seconds); event.bind(7, payload)
+                    let row = JournalRow(entry, merged: merged, signup: signup, receivedAt: receivedAt)
+                    event.bind(1, entry.eventId); event.bind(2, entry.memberId); event.bind(3, row.kind)
+                    event.bind(4, row.time.seconds); event.bind(5, FlatJSON.encode(row.attributes))
+                    event.bind(6, receivedAt.seconds); event.bind(7, row.payload)
                     try event.run(db)
                     guard db.changesCount > 0 else {
-                        let differences = try Self.differences(entry, storedIn: db)
+                        let differences = try Self.storedRow(id: entry.eventId, in: db)?.differences(from: entry) ?? []
                         guard differences.isEmpty else {
                             throw JournalConflict(request: r, entry: n, eventId: entry.eventId, differences: differences)
                         }
@@ -65,51 +64,12 @@ extension CrescentStore {
         }
     }
 
-    /// `signup` marks a member the store did not hold when the upsert was accepted: the
-    /// `signup` scene must fire even when a restart has loaded the member from the store
-    /// before the row is processed (a 202 then a kill).
-    private static func outboxFields(_ entry: JournalEntry, merged: Member?, signup: Bool, receivedAt: Timestamp)
-        -> (kind: String, time: Timestamp, attributes: [String: String], payload: String?) {
-        switch entry {
-        case .event(let e): return (e.kind, e.time, e.attributes, nil)
-        case .order(let o): return (JournalKind.payment, o.time, ["order_id": o.displayId], JournalPayload.encode(o))
-        case .member:
-            return (JournalKind.memberUpsert, receivedAt, signup ? [JournalKind.signupAttribute: "true"] : [:],
-                    JournalPayload.encode(merged!))
-        }
-    }
-
-    /// How a replayed event or order differs from what was journaled under its id
-    /// (empty: a true replay). Member ids carry a digest of their content, so a different
-    /// member upsert is never a replay.
-    private static func differences(_ entry: JournalEntry, storedIn db: Database) throws -> [String] {
-        guard let row = try Row.fetchOne(db, sql: "SELECT member_id, kind, time, attributes, payload FROM events WHERE id = ?",
-                                         arguments: [entry.eventId]) else { return [] }
-        func compare(_ pairs: [(String, String, String)]) -> [String] {
-            pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \(FieldLimits.shortened($0.1)) → \(FieldLimits.shortened($0.2))" }
-        }
-        switch entry {
-        case .event(let e):
-            let storedAttributes = FlatJSON.decode(row["attributes"] ?? "{}") ?? [:]
-            return compare([("member_id", String(row["member_id"] as Int64), String(e.memberId)),
-                            ("kind", row["kind"] ?? "", e.kind),
-                            ("time", Timestamp(seconds: row["time"]).description, e.time.description),
-                            ("attributes", FlatJSON.encode(storedAttributes), FlatJSON.encode(e.attributes))])
-        case .order(let o):
-            guard let payload: String = row["payload"],
-                  let stored = try? JSONDecoder().decode(Order.self, from: Data(payload.utf8)) else {
-                return ["payload: unreadable → \(o.id)"]
-            }
-            func items(_ x: Order) -> String { x.items.map { "\($0.sku)|\($0.category)|\($0.quantity)|\($0.amount)" }.joined(separator: ";") }
-            return compare([("member_id", String(stored.memberId), String(o.memberId)),
-                            ("time", stored.time.description, o.time.description),
-                            ("store", stored.store ?? "", o.store ?? ""),
-                            ("amount", stored.amount.description, o.amount.description),
-                            ("quantity", String(stored.quantity), String(o.quantity)),
-                            ("discount", stored.discount.description, o.discount.description),
-                            ("items", items(stored), items(o))])
-        case .member:
-            return []
+    /// The outbox row journaled under `id`, if any.
+    private static func storedRow(id: String, in db: Database) throws -> JournalRow? {
+        try Row.fetchOne(db, sql: "SELECT member_id, kind, time, attributes, payload FROM events WHERE id = ?",
+                         arguments: [id]).map { row in
+            JournalRow(memberId: row["member_id"], kind: row["kind"], time: Timestamp(seconds: row["time"]),
+                       attributes: FlatJSON.decode(row["attributes"] ?? "{}") ?? [:], payload: row["payload"])
         }
     }
 
@@ -121,40 +81,10 @@ extension CrescentStore {
                 WHERE state = 'pending' AND rowid > ? ORDER BY rowid LIMIT ?
                 """, arguments: [seq, limit])
             return rows.map { r in
-                let kind: String = r[3]
-                var pending = PendingEvent(
-                    seq: r[0],
-                    event: BehaviorEvent(id: r[1], memberId: r[2], kind: kind, time: Timestamp(seconds: r[4]),
-                                         attributes: FlatJSON.decode(r[5]) ?? [:]),
-                    receivedAt: Timestamp(seconds: r[6] ?? 0), attempts: r[8])
-                // Rows written before ingest checked times (or by hand) may hold any integer.
-                if Timestamp(checkedSeconds: pending.event.time.seconds) == nil {
-                    pending.problem = "time \(pending.event.time.seconds) is outside 0001-01-01 ... 9999-12-31"
-                    return pending
-                }
-                let payload: String? = r[7]
-                do {
-                    switch kind {
-                    case JournalKind.payment:
-                        pending.order = try Self.decodePayload(Order.self, payload)
-                    case JournalKind.memberUpsert:
-                        pending.member = try Self.decodePayload(Member.self, payload)
-                    default: break
-                    }
-                } catch {
-                    // Never fire `payment` (or `signup`) without the record it stands for.
-                    pending.problem = "unreadable \(kind == JournalKind.payment ? "order" : "member") payload: \(error)"
-                }
-                return pending
+                PendingEvent(seq: r[0], id: r[1], memberId: r[2], kind: r[3], time: r[4], attributes: r[5],
+                             receivedAt: Timestamp(seconds: r[6] ?? 0), payload: r[7], attempts: r[8])
             }
         }
-    }
-
-    private struct MissingPayload: Error, CustomStringConvertible { var description: String { "no payload" } }
-
-    private static func decodePayload<T: Decodable>(_ type: T.Type, _ payload: String?) throws -> T {
-        guard let payload else { throw MissingPayload() }
-        return try JSONDecoder().decode(T.self, from: Data(payload.utf8))
     }
 
     /// Counts a processing attempt on each row before the engine starts on them, in its own

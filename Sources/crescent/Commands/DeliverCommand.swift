@@ -49,7 +49,10 @@ struct DeliverCommand: ParsableCommand {
         defer { plugins.stop() }
         let source = try readScript(file)
         let context: CampaignContext
-        do { context = try CampaignContext(script: source, chunkName: file, data: location.description, seed: seed, asOf: nil) }
+        do {
+            context = try CampaignContext(script: source, chunkName: file, storePopulation: try store.loadPopulation(),
+                                          dataSource: location.description, seed: seed, asOf: nil)
+        }
         catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         print("delivery" + (runId.map { " of run \($0)" } ?? "") + " through \(delivery.plugins!)")
         try LiveDelivery.drain(store: store, context: context, plugins: plugins, runId: runId, batchSize: batchSize)

@@ -59,7 +59,8 @@ struct RunPlaybookCommand: ParsableCommand {
         defer { plugins?.stop() }
         let context: CampaignContext
         do {
-            context = try CampaignContext(script: source, chunkName: file, data: location.description, seed: seed, asOf: at?.day)
+            context = try CampaignContext(script: source, chunkName: file, storePopulation: try store.loadPopulation(),
+                                          dataSource: location.description, seed: seed, asOf: at?.day)
         } catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to run") }

@@ -60,6 +60,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seed for the scripts' random choices.")
     var seed: UInt64 = 42
 
+    @Option(help: "This node's id in claims on shared work (default: HOST-PID). Several nodes on one PostgreSQL store each need their own.")
+    var node: String?
+
+    @Option(help: "Seconds a claim on events, due steps or scheduled runs holds; a dead node's work is taken over after it.")
+    var lease: Int64 = 120
+
     func run() throws {
         guard (0...65_535).contains(port) else { throw UsageError(message: "--port \(port) is not a port") }
         guard maxBody > 0, tick > 0 else { throw UsageError(message: "--max-body and --tick must be positive") }
@@ -67,10 +73,15 @@ struct ServeCommand: ParsableCommand {
         config.host = host; config.port = port; config.maxBodyBytes = maxBody; config.tickSeconds = tick
         config.seed = seed
         config.openReads = openReads
+        guard lease > 0 else { throw UsageError(message: "--lease must be a positive number of seconds") }
+        let nodeId = node ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        guard !nodeId.isEmpty else { throw UsageError(message: "--node must not be empty") }
+        config.lease = WorkLease(node: nodeId, seconds: lease)
         guard readTimeout > 0, readTimeout.isFinite else { throw ValidationError("--read-timeout must be a positive number of seconds") }
         config.readTimeoutSeconds = readTimeout
         config.writeToken = token ?? ProcessInfo.processInfo.environment["CRESCENT_WRITE_TOKEN"]
         let logger = Logger(label: "crescent.serve")
+        logger.info("node \(nodeId) on \(config.store), leases of \(lease) s")
         if config.writeToken == nil {
             logger.warning("no --token: the /v1 endpoints are open; only run this on loopback")
         }

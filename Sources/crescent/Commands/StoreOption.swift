@@ -36,7 +36,9 @@ struct StoreOption: ParsableArguments {
         let location: StoreLocation
         do { location = try StoreLocation.parse(text) }
         catch let bad as StoreLocationError { throw UsageError(message: bad.description) }
-        guard let path = location.sqlitePath else { throw UsageError(message: StoreUnavailable(location: location).description) }
+        guard let path = location.sqlitePath else {
+            throw UsageError(message: StoreUnavailable(location: location, reason: "the benchmarks run on a scratch SQLite file; give a file path").description)
+        }
         return path
     }
 

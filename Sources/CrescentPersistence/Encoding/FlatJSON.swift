@@ -1,5 +1,5 @@
+// Shared by every store: attributes are stored as the same flat JSON text on SQLite and PostgreSQL.
 import CrescentCore
-import CrescentPersistence
 
 /// Encodes and decodes flat JSON objects of strings (`{"income":"10k-20k"}`), the shape of
 /// member and event attributes. Hand-written because Foundation's JSON costs ~10 µs a row,

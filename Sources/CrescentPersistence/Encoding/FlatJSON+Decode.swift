@@ -1,4 +1,3 @@
-import CrescentPersistence
 extension FlatJSON {
     /// Parses a flat object of string values; nil if it is anything else.
     ///

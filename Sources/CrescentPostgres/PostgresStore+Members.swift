@@ -1,0 +1,188 @@
+import CrescentCore
+import CrescentPersistence
+import PostgresNIO
+
+/// Members, orders (with items) and events: the same columns and text encodings as SQLite
+/// (tags and consent comma-separated, attributes flat JSON).
+extension PostgresStore {
+    public func insert(members: [Member], orders: [Order], events: [BehaviorEvent]) throws {
+        try pool.transaction(retries: 0) { s in
+            for (i, m) in members.enumerated() {
+                do { try Self.insertMember(s, m, upsert: false) }
+                catch { throw StoreInsertError(table: "members", index: i, message: "\(error)") }
+            }
+            for (i, o) in orders.enumerated() {
+                do { try Self.insertOrder(s, o, ignoringExisting: false) }
+                catch { throw StoreInsertError(table: "orders", index: i, message: "\(error)") }
+            }
+            for (i, e) in events.enumerated() {
+                do {
+                    try s.execute("""
+                        INSERT INTO events (id, member_id, kind, time, attributes)
+                        VALUES (\(e.id), \(e.memberId), \(e.kind), \(e.time.seconds), \(FlatJSON.encode(e.attributes)))
+                        """)
+                } catch { throw StoreInsertError(table: "events", index: i, message: "\(error)") }
+            }
+        }
+    }
+
+    /// Members, orders and events, and a generated population's opening points lots (earn rows
+    /// a year before they expire, keyed `opening:<member>:<day>` as on SQLite), in one transaction.
+    public func insert(population: Population) throws {
+        try insert(members: population.members, orders: population.orders, events: population.events)
+        guard !population.pointsExpiries.isEmpty else { return }
+        try pool.transaction { s in
+            for lot in population.pointsExpiries {
+                try Self.insertPoints(s, member: lot.member,
+                                      entry: PointsEntry(kind: .earn, points: lot.points, day: lot.day.adding(days: -365),
+                                                         expiresOn: lot.day, reason: "opening_balance"),
+                                      key: "opening:\(lot.member):\(lot.day)", runId: nil, playbook: nil, channel: nil)
+            }
+        }
+    }
+
+    public func loadPopulation() throws -> Population {
+        try pool.transaction { s in
+            // One snapshot for the three reads.
+            try s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let members = try s.query("SELECT \(unescaped: Self.memberColumns) FROM members ORDER BY id").map(Self.member)
+            var orders: [Order] = []
+            for row in try s.query("SELECT id, member_id, time, store, amount, quantity, discount, reference FROM orders ORDER BY id") {
+                let (id, member, time, store, amount, quantity, discount, reference) =
+                    try row.decode((Int64, Int64, Int64, String?, Int64, Int64, Int64, String?).self)
+                guard let t = Timestamp(checkedSeconds: time) else {
+                    throw StoredRowError(table: "orders", id: String(id),
+                                         message: "time \(time) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
+                }
+                orders.append(Order(id: id, memberId: member, time: t, store: store, amount: Money(minorUnits: amount),
+                                    quantity: Int(quantity), discount: Money(minorUnits: discount), reference: reference))
+            }
+            // Merge join: both sides ascend by order id.
+            var k = 0
+            for row in try s.query("SELECT order_id, sku, category, quantity, amount FROM order_items ORDER BY order_id, line") {
+                let (id, sku, category, quantity, amount) = try row.decode((Int64, String, String, Int64, Int64).self)
+                while k < orders.count && orders[k].id < id { k += 1 }
+                guard k < orders.count, orders[k].id == id else { continue }
+                orders[k].items.append(OrderItem(sku: sku, category: category, quantity: Int(quantity),
+                                                 amount: Money(minorUnits: amount)))
+            }
+            let events = try s.query("""
+                SELECT id, member_id, kind, time, attributes FROM events
+                WHERE time BETWEEN \(Timestamp.validSeconds.lowerBound) AND \(Timestamp.validSeconds.upperBound)
+                ORDER BY member_id, time, id
+                """).map { row in
+                let (id, member, kind, time, attributes) = try row.decode((String, Int64, String, Int64, String).self)
+                return BehaviorEvent(id: id, memberId: member, kind: kind, time: Timestamp(seconds: time),
+                                     attributes: FlatJSON.decode(attributes) ?? [:])
+            }
+            var population = Population(members: members, orders: orders, events: events)
+            population.pointsExpiries = try loadPointsExpiries()
+            return population
+        }
+    }
+
+    public func counts() throws -> (members: Int, orders: Int, items: Int, events: Int) {
+        try pool.withSession { s in
+            let (m, o, i, e) = try s.query("""
+                SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM orders),
+                       (SELECT count(*) FROM order_items), (SELECT count(*) FROM events)
+                """)[0].decode((Int64, Int64, Int64, Int64).self)
+            return (Int(m), Int(o), Int(i), Int(e))
+        }
+    }
+
+    public func membersWithEvent(kind: String) throws -> Set<Int64> {
+        try pool.withSession { s in
+            Set(try s.query("SELECT DISTINCT member_id FROM events WHERE kind = \(kind) AND state = 'done'")
+                .map { try $0.decode(Int64.self) })
+        }
+    }
+
+    public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
+        try purchased([(member, from, to)])[0]
+    }
+
+    public func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool] {
+        guard !spans.isEmpty else { return [] }
+        return try pool.withSession { s in
+            try spans.map { span in
+                try s.query("""
+                    SELECT EXISTS(SELECT 1 FROM orders WHERE member_id = \(span.member) AND time >= \(span.from.seconds)
+                      AND time < \(span.to.seconds))
+                    """)[0].decode(Bool.self)
+            }
+        }
+    }
+
+    public func loadPointsExpiries() throws -> [PointsExpiry] {
+        try pool.withSession { s in
+            var replay = PointsExpiryReplay()
+            for row in try s.query("SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id") {
+                let (member, kind, delta, time, expires) = try row.decode((Int64, String, Int64, Int64, String?).self)
+                replay.add(member: member, kind: kind, delta: delta, day: Timestamp(seconds: time).day,
+                           expiresOn: expires.flatMap { Day($0) })
+            }
+            return replay.finish()
+        }
+    }
+
+    // MARK: - Rows
+
+    static let memberColumns = """
+        id, name, gender, birthday, phone, email, city, join_date, tier, points_balance,
+        tags, consent, attributes, utc_offset_minutes
+        """
+
+    /// Inserts a member; `upsert` replaces every column of an existing one (a merged patch).
+    static func insertMember(_ s: PostgresSession, _ m: Member, upsert: Bool) throws {
+        let onConflict = upsert ? """
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender,
+              birthday = excluded.birthday, phone = excluded.phone, email = excluded.email,
+              city = excluded.city, join_date = excluded.join_date, tier = excluded.tier,
+              points_balance = excluded.points_balance, tags = excluded.tags, consent = excluded.consent,
+              attributes = excluded.attributes, utc_offset_minutes = excluded.utc_offset_minutes
+            """ : ""
+        try s.execute("""
+            INSERT INTO members (\(unescaped: memberColumns))
+            VALUES (\(m.id), \(m.name), \(m.gender), \(m.birthday?.description), \(m.phone), \(m.email), \(m.city),
+              \(m.joinDate.description), \(m.tier), \(m.pointsBalance), \(m.tags.joined(separator: ",")),
+              \(m.consent.sorted().joined(separator: ",")), \(FlatJSON.encode(m.attributes)), \(Int64(m.utcOffsetMinutes)))
+            \(unescaped: onConflict)
+            """)
+    }
+
+    /// Inserts an order and its items; with `ignoringExisting` an order stored under the same
+    /// id (imported earlier) stays as it was, items included.
+    static func insertOrder(_ s: PostgresSession, _ o: Order, ignoringExisting: Bool) throws {
+        let written = try s.execute("""
+            INSERT INTO orders (id, member_id, time, store, amount, quantity, discount, reference)
+            VALUES (\(o.id), \(o.memberId), \(o.time.seconds), \(o.store), \(o.amount.minorUnits), \(Int64(o.quantity)),
+              \(o.discount.minorUnits), \(o.reference))
+            \(unescaped: ignoringExisting ? "ON CONFLICT DO NOTHING" : "")
+            """)
+        guard written == 1 else { return }
+        for (line, it) in o.items.enumerated() {
+            try s.execute("""
+                INSERT INTO order_items (order_id, line, sku, category, quantity, amount)
+                VALUES (\(o.id), \(Int64(line + 1)), \(it.sku), \(it.category), \(Int64(it.quantity)), \(it.amount.minorUnits))
+                """)
+        }
+    }
+
+    static func member(_ row: PostgresRow) throws -> Member {
+        let (id, name, gender, birthday, phone, email, city, joinDate, tier, points, tags, consent, attributes, offset) =
+            try row.decode((Int64, String, String?, String?, String?, String?, String?, String, String, Int64, String,
+                            String, String, Int64).self)
+        return Member(id: id, name: name, gender: gender, birthday: birthday.flatMap { Day($0) }, phone: phone,
+                      email: email, city: city, joinDate: Day(joinDate) ?? Day(index: 0), tier: tier, pointsBalance: points,
+                      tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
+                      consent: consent.isEmpty ? [] : Set(consent.split(separator: ",").map(String.init)),
+                      attributes: attributes == "{}" ? [:] : FlatJSON.decode(attributes) ?? [:],
+                      utcOffsetMinutes: Int(offset))
+    }
+
+    /// One stored member, or nil.
+    static func member(id: Int64, _ s: PostgresSession) throws -> Member? {
+        try s.query("SELECT \(unescaped: memberColumns) FROM members WHERE id = \(id)").first.map(member)
+    }
+}
