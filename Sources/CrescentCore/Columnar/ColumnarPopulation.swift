@@ -16,7 +16,7 @@
 /// c.appendOrder(seconds: 1_767_000_000, amount: 12_900, quantity: 1)
 /// c.orderCount(ofMemberAt: 0)   // 1
 /// ```
-public struct ColumnarPopulation: Sendable {
+public struct ColumnarPopulation: Sendable, Equatable {
     /// A text field the member has no value for (no city, no gender).
     public static let noCode: Int32 = -1
     /// A day the member has no value for (no birthday).
@@ -114,6 +114,14 @@ public struct ColumnarPopulation: Sendable {
         orderStart[orderStart.count - 1] += 1
     }
 
+    /// Replaces every order at once (loaders that read all members first).
+    /// `start` has one entry per member plus one, ascending from 0 to the number of orders.
+    public mutating func setOrders(start: [Int], seconds: [Int64], amount: [Int64], quantity: [Int32]) {
+        precondition(start.count == count + 1 && start.first == 0 && start.last == seconds.count
+                     && amount.count == seconds.count && quantity.count == seconds.count, "inconsistent order columns")
+        orderStart = start; orderSeconds = seconds; orderAmount = amount; orderQuantity = quantity
+    }
+
     /// Interning for loaders that read text fields themselves.
     public mutating func genderCode(_ s: String) -> Int32 { genders.code(s) }
     public mutating func cityCode(_ s: String) -> Int32 { cities.code(s) }
@@ -174,5 +182,6 @@ extension ColumnarPopulation {
 public struct ColumnarPopulationError: Error, CustomStringConvertible, Equatable {
     public var memberId: Int64
     public var message: String
+    public init(memberId: Int64, message: String) { self.memberId = memberId; self.message = message }
     public var description: String { "member \(memberId): \(message)" }
 }
