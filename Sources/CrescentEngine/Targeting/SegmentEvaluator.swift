@@ -41,7 +41,7 @@ public struct SegmentEvaluator {
             for u in s.union { set = set.union(try evaluate(u, memo: &memo, path: path + [name])) }
         }
         for i in s.intersect { set = set.intersection(try evaluate(i, memo: &memo, path: path + [name])) }
-        if s.hasConditions { set = set.intersection(try runtime.evaluateConditions(name)) }
+        if s.hasConditions { set = set.intersection(try runtime.evaluateConditions(name, within: set)) }
         for e in s.exclude { set = set.subtracting(try evaluate(e, memo: &memo, path: path + [name])) }
         memo[name] = set
         return set
