@@ -16,7 +16,7 @@ public final class PopulationRuntime: @unchecked Sendable {
     public var shardCount: Int { shards.count }
     private var offerIdsByContent: [OfferKey: Int] = [:]
     /// Each segment's declarative conditions compiled once (absent: Lua decides the segment).
-    private var nativeFilters: [String: NativeSegmentFilter] = [:]
+    private(set) var nativeFilters: [String: NativeSegmentFilter] = [:]
     /// The loaded members' fields as columns, for `nativeFilters` (nil: Lua decides every segment).
     public private(set) var segmentColumns: SegmentColumns?
 
