@@ -170,5 +170,12 @@ struct PhaseTable {
 
     mutating func skip(_ phase: String, _ why: String) { rows.append([phase, "-", "", "skipped: " + why]) }
 
-    var text: String { StatsReport.table(["phase", "time s", "peak RSS MiB", "note"], rows) }
+    /// Phase, time and peak aligned as `stats` aligns its tables; the note trails unpadded.
+    var text: String {
+        let aligned = StatsReport.table(["phase", "time s", "peak RSS MiB"], rows.map { Array($0.prefix(3)) })
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        return zip(aligned, [""] + [""] + rows.map { $0[3] }).map { line, note in
+            note.isEmpty ? String(line) : "\(line)  \(note)"
+        }.joined(separator: "\n")
+    }
 }
