@@ -32,14 +32,23 @@ import Testing
         let population = SyntheticPopulation.generate(members: 3_000, seed: 21, asOf: asOf)
         let config = DerivedViewsConfig(windowDays: window, frequencyCounting: counting)
         let views = DerivedViews.compute(population, asOf: Day(day)!, config: config)
-        let derived = DerivedColumns.compute(try ColumnarPopulation(population), asOf: Day(day)!, config: config)
+        let columns = try ColumnarPopulation(population)
+        let derived = DerivedColumns.compute(columns, asOf: Day(day)!, config: config)
         #expect(derived.count == views.metrics.count)
+        // Folded in several ranges at once: the same columns and totals.
+        let split = DerivedColumns.compute(columns, asOf: Day(day)!, config: config, parts: 3)
+        #expect(split.lifecycle == derived.lifecycle && split.r == derived.r && split.m == derived.m
+                && split.monetary == derived.monetary && split.summary == derived.summary)
         var mismatches = 0
         for i in views.metrics.indices where derived.metrics(at: i) != views.metrics[i] { mismatches += 1 }
         #expect(mismatches == 0)
         #expect(derived.summary == views.summary)
         // Every stage occurs on the main as-of day, so the comparison covers them all.
         if day == "2026-01-01" { #expect(Set(derived.lifecycle).count == LifecycleStage.allCases.count) }
+    }
+
+    @Test func lifecycleOrdinalsArePositionsInAllCases() {
+        #expect(LifecycleStage.allCases.enumerated().allSatisfy { Int($0.element.ordinal) == $0.offset })
     }
 
     @Test func membersWithoutOrdersOrFieldsAreProspectsWithEmptyColumns() throws {

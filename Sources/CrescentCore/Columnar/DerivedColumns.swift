@@ -1,3 +1,5 @@
+import Foundation
+
 /// `DerivedViews` for a `ColumnarPopulation`: the same RFM, scores, lifecycle and spend, by
 /// the same rules (`MemberOrderFold`, `QuintileScores`), kept as columns.
 ///
@@ -49,56 +51,111 @@ public struct DerivedColumns: Sendable {
             aov: Money(minorUnits: aov[i]), totalSpend: Money(minorUnits: totalSpend[i]), units: Int(units[i]))
     }
 
+    /// Members are folded on every core (a contiguous range each), then ranked for the scores.
     public static func compute(_ c: ColumnarPopulation, asOf: Day,
                                config: DerivedViewsConfig = DerivedViewsConfig()) -> DerivedColumns {
+        compute(c, asOf: asOf, config: config,
+                parts: max(1, min(ProcessInfo.processInfo.activeProcessorCount, c.count / 100_000 + 1)))
+    }
+
+    /// - parameter parts: contiguous ranges of members folded at once (tests vary it).
+    static func compute(_ c: ColumnarPopulation, asOf: Day, config: DerivedViewsConfig, parts: Int) -> DerivedColumns {
         let n = c.count
-        var out = DerivedColumns(
-            asOf: asOf, config: config, recencyDays: .init(repeating: noRecency, count: n),
-            frequency: .init(repeating: 0, count: n), monetary: .init(repeating: 0, count: n),
-            r: .init(repeating: 0, count: n), f: .init(repeating: 0, count: n), m: .init(repeating: 0, count: n),
-            lifecycle: .init(repeating: 0, count: n), orderCount: .init(repeating: 0, count: n),
-            totalSpend: .init(repeating: 0, count: n), aov: .init(repeating: 0, count: n),
-            units: .init(repeating: 0, count: n), firstOrderDay: .init(repeating: ColumnarPopulation.noDay, count: n),
-            lastOrderDay: .init(repeating: ColumnarPopulation.noDay, count: n),
-            summary: SummaryAccumulator().summary(windowDays: config.windowDays))
-        let stageIndex = Dictionary(uniqueKeysWithValues: stages.enumerated().map { ($0.element, UInt8($0.offset)) })
+        let size = (n + parts - 1) / parts
+        let results = Slots<(DerivedColumns, SummaryAccumulator)>(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = min(n, p * size), hi = min(n, lo + size)
+            results[p] = fold(c, lo..<hi, asOf: asOf, config: config)
+        }
+        var out = DerivedColumns(asOf: asOf, config: config, count: 0)
+        var acc = SummaryAccumulator()
+        for (part, partAcc) in results.values {
+            out.append(part)
+            acc.merge(partAcc)
+        }
+        out.summary = acc.summary(windowDays: config.windowDays)
+        out.assignScores()
+        return out
+    }
+
+    /// Empty columns for `count` members (all prospects).
+    private init(asOf: Day, config: DerivedViewsConfig, count n: Int) {
+        self.asOf = asOf; self.config = config
+        recencyDays = .init(repeating: Self.noRecency, count: n)
+        frequency = .init(repeating: 0, count: n); monetary = .init(repeating: 0, count: n)
+        r = .init(repeating: 0, count: n); f = r; m = r; lifecycle = r
+        orderCount = .init(repeating: 0, count: n); totalSpend = .init(repeating: 0, count: n)
+        aov = .init(repeating: 0, count: n); units = .init(repeating: 0, count: n)
+        firstOrderDay = .init(repeating: ColumnarPopulation.noDay, count: n); lastOrderDay = firstOrderDay
+        summary = SummaryAccumulator().summary(windowDays: config.windowDays)
+    }
+
+    private mutating func append(_ o: DerivedColumns) {
+        recencyDays += o.recencyDays; frequency += o.frequency; monetary += o.monetary
+        r += o.r; f += o.f; m += o.m; lifecycle += o.lifecycle
+        orderCount += o.orderCount; totalSpend += o.totalSpend; aov += o.aov; units += o.units
+        firstOrderDay += o.firstOrderDay; lastOrderDay += o.lastOrderDay
+    }
+
+    /// Members `range` of `c`, unscored.
+    private static func fold(_ c: ColumnarPopulation, _ range: Range<Int>, asOf: Day,
+                             config: DerivedViewsConfig) -> (DerivedColumns, SummaryAccumulator) {
+        var out = DerivedColumns(asOf: asOf, config: config, count: range.count)
         var acc = SummaryAccumulator()
         let fold = MemberOrderFold(asOf: asOf, config: config)
         c.orderSeconds.withUnsafeBufferPointer { seconds in
         c.orderAmount.withUnsafeBufferPointer { amount in
         c.orderQuantity.withUnsafeBufferPointer { quantity in
         c.orderStart.withUnsafeBufferPointer { start in
-            for i in 0..<n {
+            for (j, i) in range.enumerated() {
                 let base = start[i]
                 let mm = fold.metrics(count: start[i + 1] - base, seconds: { seconds[base + $0] },
                                       amount: { amount[base + $0] }, quantity: { Int(quantity[base + $0]) }, into: &acc)
-                out.lifecycle[i] = stageIndex[mm.lifecycle]!
+                out.lifecycle[j] = mm.lifecycle.ordinal
                 guard let recency = mm.recencyDays else { continue }
-                out.recencyDays[i] = Int32(clamping: recency)
-                out.frequency[i] = Int32(clamping: mm.frequency)
-                out.monetary[i] = mm.monetary.minorUnits
-                out.orderCount[i] = Int32(clamping: mm.orderCount)
-                out.totalSpend[i] = mm.totalSpend.minorUnits
-                out.aov[i] = mm.aov.minorUnits
-                out.units[i] = Int32(clamping: mm.units)
-                out.firstOrderDay[i] = mm.firstOrder!.index
-                out.lastOrderDay[i] = mm.lastOrder!.index
+                out.recencyDays[j] = Int32(clamping: recency)
+                out.frequency[j] = Int32(clamping: mm.frequency)
+                out.monetary[j] = mm.monetary.minorUnits
+                out.orderCount[j] = Int32(clamping: mm.orderCount)
+                out.totalSpend[j] = mm.totalSpend.minorUnits
+                out.aov[j] = mm.aov.minorUnits
+                out.units[j] = Int32(clamping: mm.units)
+                out.firstOrderDay[j] = mm.firstOrder!.index
+                out.lastOrderDay[j] = mm.lastOrder!.index
             }
         }}}}
-        out.summary = acc.summary(windowDays: config.windowDays)
-        out.assignScores()
-        return out
+        return (out, acc)
     }
 
     /// Ranks members who have ordered, as `DerivedViews.assignScores` does; prospects keep 0.
     private mutating func assignScores() {
-        var ranked: [Int32] = []
-        for i in 0..<count where recencyDays[i] != Self.noRecency { ranked.append(Int32(i)) }
-        let r = QuintileScores.lowerIsBetter(ranked.map { Int64(recencyDays[Int($0)]) })
-        let f = QuintileScores.higherIsBetter(ranked.map { Int64(frequency[Int($0)]) })
-        let m = QuintileScores.higherIsBetter(ranked.map { monetary[Int($0)] })
+        var members: [Int32] = []
+        for i in 0..<count where recencyDays[i] != Self.noRecency { members.append(Int32(i)) }
+        let ranked = members
+        let scores = Slots<[UInt8]>(3)
+        let columns = (recencyDays, frequency, monetary)
+        // The three sorts are independent: one per core.
+        DispatchQueue.concurrentPerform(iterations: 3) { k in
+            switch k {
+            case 0: scores[0] = QuintileScores.lowerIsBetter(ranked.map { Int64(columns.0[Int($0)]) })
+            case 1: scores[1] = QuintileScores.higherIsBetter(ranked.map { Int64(columns.1[Int($0)]) })
+            default: scores[2] = QuintileScores.higherIsBetter(ranked.map { columns.2[Int($0)] })
+            }
+        }
+        let (r, f, m) = (scores[0], scores[1], scores[2])
         for (j, i) in ranked.enumerated() {
             self.r[Int(i)] = r[j]; self.f[Int(i)] = f[j]; self.m[Int(i)] = m[j]
         }
     }
+}
+
+/// One result per worker of `concurrentPerform`, each slot written by one worker only.
+final class Slots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    init(_ count: Int) { slots = Array(repeating: nil, count: count) }
+    subscript(i: Int) -> T {
+        get { slots[i]! }
+        set { slots[i] = newValue }
+    }
+    var values: [T] { slots.map { $0! } }
 }
