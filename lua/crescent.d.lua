@@ -153,6 +153,14 @@
 ---@field offer? crm.Offer|fun(m: crm.Member): crm.Offer? This step's own offer (default: the playbook's)
 ---@field message? crm.Message This step's copy
 ---@field only_if? "not_redeemed"|"not_purchased"|"purchased" Only members meeting this since they entered
+---@field wait_for? crm.WaitFor Wait for an event instead of sending; then branch with on_event / on_timeout
+---@field on_event? string The step to go to when the event arrives in time, or "exit" (default: "exit")
+---@field on_timeout? string The step to go to when the wait ends without it, or "exit" (default: the next step)
+---@field next? string The step to go to after this one, or "exit" to end the journey (default: the next step)
+
+---@class crm.WaitFor
+---@field event "payment"|"order"|"redeem"|"signup"|"first_app_open"|"technician_note"|"tier_change"|"member_day"|"points_expiring" The event to wait for
+---@field within_days integer How long to wait, from the moment the journey reaches the step (1…365)
 
 --- QA expectations the dry-run must meet: a comparison text, or a number meaning ">=".
 ---@class crm.Expect

@@ -6,7 +6,7 @@
 -- WHAT  : coupon "20 off 99", valid 7 days after claim, one per member
 -- WHY   : acquire — turn a registered prospect into a paying customer
 -- WHO   : prospects (never ordered) who joined within the last 7 days
--- WHEN  : trigger = "signup" (fires once per new member)
+-- WHEN  : trigger = "signup" (fires once per new member); then waits 3 days for the first order
 -- WHERE : in-app message first, then SMS, then e-mail (fallback order)
 -- HOW   : one fixed coupon for everyone; copy mentions the threshold and validity
 -- HOW MUCH: budget 30,000 yuan, stock 5,000 coupons; expect ROI >= 1.2
@@ -41,6 +41,17 @@ playbook "welcome_new_members" {
   channels      = { "inapp", "sms", "email" },      -- WHERE, in fallback order
   budget        = { total = 30000, per_member = 20 },-- HOW MUCH (yuan)
   offer         = welcome_coupon,                   -- WHAT
-  message       = "Welcome, {{first_name}}! Here is {{coupon_value}} yuan off your first order over {{min_spend}}, valid {{valid_days}} days.",
+  -- The journey: the coupon, then wait up to 3 days for the first order. A member who
+  -- orders gets a thank-you at once; one who does not gets one nudge, then leaves.
+  steps = {
+    { name = "welcome",
+      message = "Welcome, {{first_name}}! Here is {{coupon_value}} yuan off your first order over {{min_spend}}, valid {{valid_days}} days." },
+    { name = "wait_first_order", wait_for = { event = "payment", within_days = 3 },
+      on_event = "thank_you", on_timeout = "nudge" },
+    { name = "nudge", channels = "sms", next = "exit",
+      message = "{{first_name}}, your {{coupon_value}} yuan welcome coupon is still waiting for you." },
+    { name = "thank_you", channels = "inapp",
+      message = "Thanks for your first order, {{first_name}}!" },
+  },
   expect        = { roi = ">= 1.2" },
 }

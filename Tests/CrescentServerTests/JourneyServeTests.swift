@@ -142,4 +142,51 @@ final class JourneyServeTests: XCTestCase {
         XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM deliveries"),
                        try ServerFixtures.count(ws.db, "SELECT count(DISTINCT idempotency_key) FROM deliveries"))
     }
+    // MARK: - Waiting for an event
+
+    static let waitScript = """
+    segment "everyone" { where = function(m) return true end }
+    playbook "first_order" {
+      goal = "activate", business_line = "live.first_order", audience = "everyone",
+      when = { at = "2026-11-23 02:00" }, channels = { "sms" },
+      offer = coupon { name = "5 off 20", off = 5, min_spend = 20, valid_days = 14 },
+      message = "{{coupon_value}} off for you",
+      steps = {
+        { name = "coupon" },
+        { name = "wait_order", wait_for = { event = "payment", within_days = 3 },
+          on_event = "thank_you", on_timeout = "nudge" },
+        { name = "nudge", message = "Your coupon is waiting", next = "exit" },
+        { name = "thank_you", message = "Thanks for your order" },
+      },
+    }
+    """
+
+    func testAWaitForPaymentBranchesLiveOnTheEventOrWhenTheWaitEnds() async throws {
+        let ws = try Self.workspace(script: Self.waitScript, members: (1...3).map { Self.member(Int64($0)) })
+        let t0 = Timestamp(day: Day(year: 2026, month: 11, day: 23), hour: 2)
+        let clock = SteppedClock(t0)
+        let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts), clock: clock)
+        try await engine.tick()
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM deliveries WHERE step = 0"), 3)
+
+        // Day 1: member 2 pays; the thank-you goes out with the event, not at the next tick.
+        clock.set(t0.adding(seconds: 86_400))
+        let store = try CrescentStore(path: ws.db)
+        _ = try store.journal([[.order(Order(id: 901, memberId: 2, time: clock.now(), amount: Money(major: 30), quantity: 1))]],
+                              receivedAt: clock.now())
+        try await engine.processPending()
+        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM deliveries WHERE step = 3"), ["2"])
+
+        // Day 3: the wait ends for the others, who get the nudge; then nothing more is due.
+        clock.set(t0.adding(seconds: 3 * 86_400))
+        try await engine.tick()
+        clock.set(t0.adding(seconds: 5 * 86_400))
+        try await engine.tick()
+        engine.stop()
+        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM deliveries WHERE step = 2 ORDER BY member_id"),
+                       ["1,3"])
+        XCTAssertEqual(try ServerFixtures.count(ws.db, "SELECT count(*) FROM deliveries WHERE step = 3"), 1)
+        XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id || ' ' || state FROM journeys ORDER BY member_id"),
+                       ["1 done", "2 done", "3 done"])
+    }
 }

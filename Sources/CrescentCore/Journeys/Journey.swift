@@ -55,4 +55,6 @@ public enum JourneyExit {
     public static let noOffer = "no_offer"
     /// `when.within_days` passed before the step was due.
     public static let expired = "within_days"
+    /// A `wait_for` step timed out with `on_timeout = "exit"`.
+    public static let waitTimeout = "wait_timeout"
 }

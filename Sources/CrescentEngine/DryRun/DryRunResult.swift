@@ -51,9 +51,11 @@ public struct JourneySummary: Sendable, Equatable {
     public var skipped: Int
     public var deferred: Int
     public var reminded: Int
+    /// Branches taken at `wait_for` steps ("step: event" / "step: timeout").
+    public var branches: [String: Int]
 
     init(_ log: JourneyLog, days: Int) {
         self.days = days; entered = log.entered; exits = log.exits; skipped = log.skipped
-        deferred = log.deferred; reminded = log.reminders.values.reduce(0, +)
+        deferred = log.deferred; reminded = log.reminders.values.reduce(0, +); branches = log.branches
     }
 }

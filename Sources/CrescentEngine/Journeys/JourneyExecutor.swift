@@ -71,12 +71,41 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         return fresh
     }
 
-    /// An event arrived for a member: journeys listening for it (`exit_on`) end.
+    /// An event arrived for a member: journeys listening for it end (`exit_on`), or take the
+    /// `on_event` branch of the `wait_for` step they are waiting at.
     public mutating func observe(event kind: String, member: Int64, at: Timestamp) throws {
-        guard plan.exits(on: kind) || (kind == "payment" && plan.exits(on: "order")) else { return }
-        if try recorder.exit(playbook: plan.name, member: member, reason: JourneyExit.event(kind), at: at) {
-            log.noteExit(JourneyExit.event(kind))
+        if plan.exits(on: kind) || (kind == "payment" && plan.exits(on: "order")) {
+            if try recorder.exit(playbook: plan.name, member: member, reason: JourneyExit.event(kind), at: at) {
+                log.noteExit(JourneyExit.event(kind))
+            }
+            return
         }
+        guard plan.waits(for: kind),
+              let j = try recorder.latestJourneys(playbook: plan.name, members: [member])[member], j.isOpen,
+              let wait = plan.steps[j.step].wait, wait.answered(by: kind),
+              let started = plan.waitStarted(j), let timeout = j.nextDue, at >= started, at < timeout
+        else { return }
+        try take(wait.onEvent, from: j, at: at, branch: "event")
+    }
+
+    /// A waiting journey takes a branch: the move is saved now, the step it leads to runs
+    /// when due (at once, if it is due already).
+    private mutating func take(_ move: JourneyPlan.Move, from j: Journey, at: Timestamp, branch: String) throws {
+        let next = plan.moved(j, move, at: at)
+        try recorder.save([next])
+        log.noteBranch(step: j.step, branch)
+        noteExits([next])
+    }
+
+    /// The `wait_for` step of `j` timed out at `at`. An event the engine did not see arrive
+    /// (an order imported in bulk, a redemption at the till) still counts if the ledgers hold it.
+    private func timedOut(_ j: Journey, _ wait: JourneyPlan.Wait, at: Timestamp) throws -> (JourneyPlan.Move, String) {
+        let started = plan.waitStarted(j) ?? j.enteredAt
+        let happened: Bool
+        if wait.answered(by: "payment") { happened = try recorder.purchased(member: j.member, from: started, to: at) }
+        else if wait.event == "redeem" { happened = try recorder.redeemed(journey: j, before: at) }
+        else { happened = false }
+        return happened ? (wait.onEvent, "event") : (wait.onTimeout, "timeout")
     }
 
     // MARK: - Steps
@@ -105,9 +134,15 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                 moved.append(Self.closed(j, JourneyExit.event("payment"))); continue
             }
             let step = plan.steps[j.step]
+            if let wait = step.wait {
+                let (move, branch) = try timedOut(j, wait, at: at)
+                moved.append(plan.moved(j, move, at: at))
+                log.noteBranch(step: j.step, branch)
+                continue
+            }
             if let condition = step.condition, try !recorder.holds(condition, j, at: at) {
                 log.skipped += 1
-                moved.append(Self.advanced(j, plan))
+                moved.append(plan.moved(j, step.next, at: at))
                 continue
             }
             deciding.append((j, i, at))
@@ -134,7 +169,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
             }
             let offerId = chosen[d.journey.step]?[d.member] ?? 0
             if offerId == 0 {
-                noOffer.append(d.journey.step == 0 ? Self.closed(d.journey, JourneyExit.noOffer) : Self.advanced(d.journey, plan))
+                noOffer.append(d.journey.step == 0 ? Self.closed(d.journey, JourneyExit.noOffer)
+                                                   : plan.moved(d.journey, step.next, at: d.at))
                 continue
             }
             work.append((d.journey, d.member, d.at, try resolved(offerId)))
@@ -164,7 +200,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                 if let offer = w.offer, decision.isIssue, j.offerId == 0 { j.offerId = offer.id }
                 // A first step refused by the guards ends the journey: no reminders of an offer never given.
                 let after = j.step == 0 && !decision.isIssue && w.offer != nil
-                    ? Self.closed(j, "suppressed:" + (decision.suppressionCode ?? "")) : Self.advanced(j, plan)
+                    ? Self.closed(j, "suppressed:" + (decision.suppressionCode ?? ""))
+                    : plan.moved(j, plan.steps[j.step].next, at: w.at)
                 outcomes.append(StepOutcome(journey: after, member: member, step: w.journey.step, decision: decision,
                                             request: pipeline.request, offer: w.offer))
             }
@@ -176,15 +213,6 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
             if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason) }
             if log.rendersMessages, let channel = outcome.channel { try render(w.member, outcome, channel: channel) }
         }
-    }
-
-    /// The journey moved past its current step: the next one's due time, or done.
-    static func advanced(_ j: Journey, _ plan: JourneyPlan) -> Journey {
-        var next = j
-        next.step += 1
-        if let due = plan.due(step: next.step, enteredAt: j.enteredAt) { next.nextDue = due }
-        else { next.nextDue = nil; next.state = .done }
-        return next
     }
 
     static func closed(_ j: Journey, _ reason: String) -> Journey {

@@ -18,6 +18,8 @@ public struct JourneyLog: Sendable {
     public var skipped = 0
     /// Steps moved out of quiet hours to the next allowed time.
     public var deferred = 0
+    /// Branches taken at `wait_for` steps: "step name: event" or "step name: timeout".
+    public var branches: [String: Int] = [:]
     /// Per day: entered, issued per step, redeemed, budget spent (minor units).
     public var timeline: [Day: TimelineDay] = [:]
     public var sampleMessages: [String] = []
@@ -46,6 +48,10 @@ public struct JourneyLog: Sendable {
     }
 
     mutating func noteExit(_ reason: String) { exits[reason, default: 0] += 1 }
+
+    mutating func noteBranch(step: Int, _ branch: String) {
+        branches["\(steps[step].name): \(branch)", default: 0] += 1
+    }
 
     mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
         guard let decision = outcome.decision else { return }

@@ -71,6 +71,12 @@ struct JourneySimulation {
             for at in entries where at >= dayStart && at < dayEnd {
                 try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
             }
+            // An event scene other than payment is not simulated: the members it holds for
+            // now (the audience) enter on the first day, as the events that put them there.
+            if d == 0, case .event(let scene) = plan.entry, scene != "payment" {
+                let at = dayStart.adding(seconds: Int64(plan.playbook.schedule.secondOfDay))
+                try engine.enter(audience.indices, at: at, entryKey: { id in "event:sim:\(scene):\(id)" })
+            }
             if case .date(let scene) = plan.entry {
                 let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
                 let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
@@ -87,19 +93,31 @@ struct JourneySimulation {
             }
             // Everything that happens at one instant is applied before the steps due at that
             // instant run, as `serve` processes the events it accepted before its due steps.
+            // Steps are decided at their own due time, so they can wait and run in one batch
+            // (one offer-formula call for many members), unless an event is about to touch a
+            // journey that is already due: then the steps due before the event run first.
             var k = 0
             while k < orders.count {
                 let time = orders[k].time
-                try engine.advance(to: time.adding(seconds: -1))
-                while k < orders.count && orders[k].time == time {
-                    try apply(orders[k].member, at: time, amount: orders[k].amount)
-                    k += 1
+                var end = k
+                while end < orders.count && orders[end].time == time { end += 1 }
+                if try orders[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
+                    try engine.advance(to: time.adding(seconds: -1))
                 }
-                try engine.advance(to: time)
+                for o in orders[k..<end] { try apply(o.member, at: time, amount: o.amount) }
+                k = end
             }
             try engine.advance(to: dayEnd.adding(seconds: -1))
             noteOffers(through: day)
         }
+    }
+
+    /// True when the member's open journey has a step due before `time` that has not run.
+    private func dueBefore(_ time: Timestamp, member i: Int32) throws -> Bool {
+        let id = context.views[Int(i)].member.id
+        guard let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id], j.isOpen,
+              let due = j.nextDue else { return false }
+        return due < time
     }
 
     /// Members whose offer was just issued start holding it (valid for its validity days).
@@ -128,6 +146,7 @@ struct JourneySimulation {
         if let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id] {
             engine.recorder.recordRedemption(of: j, at: time)
         }
+        try engine.observe(event: "redeem", member: id, at: time)
     }
 
     /// The day's purchases drawn from the model: every audience member when purchases can
@@ -136,7 +155,7 @@ struct JourneySimulation {
     /// member's chance that a purchase day meets its minimum spend (`QualifyingSpend`).
     private mutating func drawOrders(on day: Day, daily: [Double], uplift: Double,
                                      reminderUplift: Double) -> [(member: Int32, time: Timestamp, amount: Money?)] {
-        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty
+        let everyone = plan.entry == .event("payment") || !plan.playbook.journey.exitOn.isEmpty || plan.waits(for: "payment")
             || plan.steps.contains { $0.condition == .purchased || $0.condition == .notPurchased }
         let members: [Int32] = everyone ? audience.indices : holding.keys.sorted()
         var out: [(Int32, Timestamp, Money?)] = []

@@ -106,12 +106,13 @@ public struct LiveJourneys {
         return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
     }
 
-    /// An event for `member`: every journey of `playbook` listening for `kind` ends.
-    public func observe(playbook name: String, event kind: String, member: Int64, at: Timestamp) throws -> Bool {
+    /// An event for `member`: a journey of `playbook` listening for `kind` ends (`exit_on`)
+    /// or takes its `wait_for` step's `on_event` branch, whose step runs now if it is due.
+    public func observe(playbook name: String, event kind: String, member: Int64, at: Timestamp) throws -> JourneyRunResult {
         var engine = executor(try plan(name), members: [member], allHistory: false)
-        let before = engine.log.exits.values.reduce(0, +)
         try engine.observe(event: kind, member: member, at: at)
-        return engine.log.exits.values.reduce(0, +) > before
+        if !engine.log.branches.isEmpty { try engine.advance(to: at) }
+        return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
     }
 
     private func plan(_ name: String) throws -> JourneyPlan {

@@ -165,7 +165,7 @@ struct DeclarationParser {
 
     mutating func steps(_ v: LuaValue?, line: Int, what: String) -> [PlaybookStep] {
         guard let list = v?.arrayValue else { return [] }
-        return list.enumerated().map { i, item in
+        let steps = list.enumerated().map { i, item in
             let t = item.tableValue ?? [:]
             check(Schemas.step, t, line: line, what: "\(what) step \(i + 1)")
             checkChannels(strings(t["channels"]), line: line, what: "\(what) step \(i + 1)")
@@ -182,8 +182,12 @@ struct DeclarationParser {
                 afterHours: Int(min(max(hours, 0), 23)),
                 channels: strings(t["channels"]), ownOffer: t["offer"] != nil,
                 message: message(t["message"], line: line, what: "\(what) step \(i + 1)"),
-                condition: t["only_if"]?.stringValue.flatMap(StepCondition.init(rawValue:)))
+                condition: t["only_if"]?.stringValue.flatMap(StepCondition.init(rawValue:)),
+                wait: wait(t, line: line, what: "\(what) step \(i + 1)"),
+                next: target(t["next"]?.stringValue, field: "next", line: line, what: "\(what) step \(i + 1)") ?? .following)
         }
+        checkBranches(steps, line: line, what: what)
+        return steps
     }
 
     mutating func expectations(_ v: LuaValue?, line: Int, what: String) -> [Expectation] {

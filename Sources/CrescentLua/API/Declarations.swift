@@ -59,11 +59,16 @@ public struct PlaybookStep: Sendable {
     public var message: MessageTemplate?
     /// e.g. `.notRedeemed`: only members who have not used the journey's offer.
     public var condition: StepCondition?
+    /// `wait_for = { event, within_days }`: the step sends nothing; it waits, then branches.
+    public var wait: StepWait?
+    /// Where the journey goes after this step (`next`): by default the following step.
+    public var next: StepTarget = .following
 
     public init(name: String, afterDays: Int, afterHours: Int = 0, channels: [String], ownOffer: Bool,
-                message: MessageTemplate?, condition: StepCondition?) {
+                message: MessageTemplate?, condition: StepCondition?, wait: StepWait? = nil, next: StepTarget = .following) {
         self.name = name; self.afterDays = afterDays; self.afterHours = afterHours; self.channels = channels
         self.ownOffer = ownOffer; self.message = message; self.condition = condition
+        self.wait = wait; self.next = next
     }
 
     /// Seconds from the member's entry to this step.

@@ -32,6 +32,33 @@ public enum StepCondition: String, Sendable, Equatable, CaseIterable {
     case purchased
 }
 
+/// Where a journey goes from a step: the following step, a named later step, or out.
+public enum StepTarget: Sendable, Equatable {
+    case following
+    case step(String)
+    /// `"exit"`: the journey ends here.
+    case exit
+}
+
+/// A step that waits for an event (`wait_for = { event = "payment", within_days = 3 }`),
+/// then branches: `on_event` when the event arrives in time (default: leave the journey, the
+/// member did what it asked), `on_timeout` when it does not (default: the following step).
+public struct StepWait: Sendable, Equatable {
+    public var event: String
+    public var withinDays: Int
+    public var onEvent: StepTarget
+    public var onTimeout: StepTarget
+
+    public init(event: String, withinDays: Int, onEvent: StepTarget = .exit, onTimeout: StepTarget = .following) {
+        self.event = event; self.withinDays = withinDays; self.onEvent = onEvent; self.onTimeout = onTimeout
+    }
+
+    /// True when an event of `kind` answers the wait (an order is a payment).
+    public func answered(by kind: String) -> Bool {
+        kind == event || (event == "payment" && kind == "order") || (event == "order" && kind == "payment")
+    }
+}
+
 /// A playbook's journey fields: how members enter again, leave, and how quiet hours apply.
 public struct PlaybookJourney: Sendable, Equatable {
     public var reentry: Reentry
@@ -86,7 +113,7 @@ extension DeclarationParser {
             }
         }
         j.exitOn = strings(spec["exit_on"])
-        let exitKinds = Schemas.triggers + ["order", "redeem"]
+        let exitKinds = Self.journeyEventKinds
         for kind in j.exitOn where !exitKinds.contains(kind) {
             let hint = closest(to: kind, in: exitKinds).map { ", did you mean \"\($0)\"?" } ?? ""
             problem(line, what, "field `exit_on`: unknown event \"\(kind)\"\(hint)")

@@ -42,7 +42,11 @@ public enum Schemas {
     public static let step = FieldSchema(kind: "step", fields: [
         "after_days": .integer, "channels": .stringOrList, "offer": .functionOrOffer,
         "message": .stringOrTable, "only_if": .string, "name": .string, "after_hours": .integer,
+        "wait_for": .table, "on_event": .string, "on_timeout": .string, "next": .string,
     ], required: [])
+
+    public static let waitFor = FieldSchema(kind: "wait_for", fields: ["event": .string, "within_days": .integer],
+                                            required: ["event", "within_days"])
 
     public static let coupon = FieldSchema(kind: "coupon", fields: [
         "name": .string, "off": .number, "min_spend": .number, "percent": .integer, "cap": .number,

@@ -66,9 +66,9 @@ final class EventProcessor {
     /// `scene` triggers for the event's member, through the journey engine (entry key
     /// `event:<id>`: a replay after a crash enters and issues nothing twice).
     private func fire(_ scene: String, for event: BehaviorEvent, tally: inout ProcessingTally) -> [String] {
-        let exiting = scripts.playbooks(exitingOn: event.kind == JournalKind.payment ? ["payment", "order"] : [event.kind])
+        let listening = scripts.playbooks(listeningFor: event.kind == JournalKind.payment ? ["payment", "order"] : [event.kind])
         let targets = scripts.playbooks(triggeredBy: scene)
-        guard !targets.isEmpty || !exiting.isEmpty else { return [] }
+        guard !targets.isEmpty || !listening.isEmpty else { return [] }
         // As of the day after the event, so the event's own order counts (recency 1, not "no orders").
         let asOf = max(event.time, clock.now()).day.adding(days: 1)
         guard let one = members.single(event.memberId, asOf: asOf) else {
@@ -76,10 +76,15 @@ final class EventProcessor {
             return ["unknown member \(event.memberId)"]
         }
         var outcomes: [String] = []
-        for (script, playbook) in exiting {
+        for (script, playbook) in listening {
             do {
-                if try live(script, one).observe(playbook: playbook.name, event: event.kind, member: event.memberId, at: clock.now()) {
-                    outcomes.append("\(playbook.name): exited on \(event.kind)")
+                let result = try live(script, one).observe(playbook: playbook.name, event: event.kind, member: event.memberId, at: clock.now())
+                tally.issued += result.issued
+                tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
+                if !result.log.exits.isEmpty { outcomes.append("\(playbook.name): exited on \(event.kind)") }
+                if !result.log.branches.isEmpty {
+                    let taken = result.log.branches.keys.sorted().joined(separator: ", ")
+                    outcomes.append("\(playbook.name): \(taken)" + (result.issued > 0 ? ", issued \(result.issued)" : ""))
                 }
             } catch {
                 tally.scriptErrors += 1

@@ -95,10 +95,12 @@ final class LiveScripts {
         }
     }
 
-    /// Every playbook that ends a journey on one of `kinds` (`exit_on`).
-    func playbooks(exitingOn kinds: [String]) -> [(script: LiveScript, playbook: PlaybookDeclaration)] {
+    /// Every playbook whose journeys listen for one of `kinds`: `exit_on`, or a `wait_for` step.
+    func playbooks(listeningFor kinds: [String]) -> [(script: LiveScript, playbook: PlaybookDeclaration)] {
         scripts.keys.sorted().flatMap { file in
-            scripts[file]!.program.playbooks.filter { p in kinds.contains { p.journey.exitOn.contains($0) } }
+            scripts[file]!.program.playbooks.filter { p in
+                kinds.contains { kind in p.journey.exitOn.contains(kind) || p.steps.contains { $0.wait?.answered(by: kind) ?? false } }
+            }
                 .map { (scripts[file]!, $0) }
         }
     }

@@ -12,16 +12,31 @@ enum DryRunSummary {
             let fmt = money ? "%.0f" : "%.2f"
             return String(format: "\(fmt) [\(fmt) – \(fmt)]", e.mean, e.low, e.high)
         }
+        func counts(_ d: [String: Int]) -> String {
+            d.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        let j = r.journeys
+        var journeys = "  journeys     \(j.entered) entered over \(j.days) day(s)"
+        if !j.exits.isEmpty { journeys += "; exits " + counts(j.exits) }
+        if j.skipped > 0 { journeys += "; \(j.skipped) step(s) skipped by only_if" }
+        if j.deferred > 0 { journeys += "; \(j.deferred) deferred out of quiet hours" }
+        if !j.branches.isEmpty { journeys += "; branches " + counts(j.branches) }
         var lines = [
             "playbook \(r.playbook.name) (\(r.playbook.goal)) on \(rep.header.dataSource), as of \(rep.header.asOf), seed \(rep.header.seed)",
             "  targeted     \(rep.total.targeted)",
-            "  journeys     \(r.journeys.entered) entered over \(r.journeys.days) day(s)"
-                + (r.journeys.exits.isEmpty ? "" : "; exits " + r.journeys.exits.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-                + (r.journeys.skipped > 0 ? "; \(r.journeys.skipped) step(s) skipped by only_if" : "")
-                + (r.journeys.deferred > 0 ? "; \(r.journeys.deferred) deferred out of quiet hours" : ""),
+            journeys,
         ]
-        for s in r.steps {
+        for (k, s) in r.steps.enumerated() {
             let ch = s.byChannel.keys.sorted().map { "\($0) \(s.byChannel[$0]!)" }.joined(separator: ", ")
+            if let wait = r.playbook.steps.indices.contains(k) ? r.playbook.steps[k].wait : nil {
+                let answered = r.journeys.branches["\(s.name): event"] ?? 0, timedOut = r.journeys.branches["\(s.name): timeout"] ?? 0
+                lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) waits \(wait.withinDays) day(s) for \(wait.event): \(answered) did, \(timedOut) timed out")
+                continue
+            }
+            if s.eligible == 0 {
+                lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) not reached")
+                continue
+            }
             let days = s.lastDay.map { "\(s.day)…\($0)" } ?? "\(s.day)"
             lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(days): \(s.issued) of \(s.eligible) reached (\(ch.isEmpty ? "none" : ch))")
         }
