@@ -1,6 +1,7 @@
 import CrescentCore
 @testable import CrescentEngine
 import CrescentLua
+import Foundation
 import Testing
 
 /// Native segment filters select exactly the members the Lua path selects, for every
@@ -121,6 +122,35 @@ import Testing
             let a = try filter.evaluate(fromColumns, segment: s.name, file: "native.lua", line: s.line)
             let b = try filter.evaluate(fromViews, segment: s.name, file: "native.lua", line: s.line)
             #expect(a == b, "segment \(s.name)")
+        }
+    }
+}
+
+/// `segment preview` without Lua: the shipped scripts that need no member in Lua give the
+/// segments the runtime gives, from columns alone.
+@Suite struct ColumnarSegmentsTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test(arguments: ["winback_silent.lua", "member_day_double_points.lua", "activate_first_order.lua"])
+    func shippedScriptsGiveTheSameSegmentsFromColumns(file: String) throws {
+        let source = try String(contentsOfFile: Self.repoRoot + "/scripts/" + file, encoding: .utf8)
+        let context = try CampaignContext(script: source, chunkName: file, data: "synthetic:5000", seed: 11, asOf: nil)
+        let expected = try SegmentEvaluator(runtime: context.runtime).evaluateAll()
+        let columns = try ColumnarPopulation.synthetic(members: 5_000, seed: 11, asOf: context.asOf).joined(before: context.asOf)
+        let segmentColumns = SegmentColumns(columns, DerivedColumns.compute(columns, asOf: context.asOf))
+        let evaluator = try #require(ColumnarSegments.evaluator(program: context.program, columns: segmentColumns))
+        let got = try evaluator.evaluateAll()
+        #expect(got.map(\.name) == expected.map(\.name))
+        for (a, b) in zip(got, expected) { #expect(a.members == b.members, "segment \(a.name)") }
+        #expect(expected.contains { $0.members.count > 0 })
+    }
+
+    @Test func aWhereOrATierLadderNeedsLua() throws {
+        for file in ["birthday_gift.lua", "tier_upgrade_nudge.lua"] {
+            let source = try String(contentsOfFile: Self.repoRoot + "/scripts/" + file, encoding: .utf8)
+            let program = try CRMRuntime().load(source: source, chunkName: file)
+            #expect(ColumnarSegments.filters(program) == nil, "\(file)")
         }
     }
 }

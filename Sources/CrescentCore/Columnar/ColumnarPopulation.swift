@@ -157,6 +157,23 @@ public struct ColumnarPopulation: Sendable, Equatable {
 }
 
 extension ColumnarPopulation {
+    /// Only the members who had joined before `day`, with their orders, as `Population.asOf`
+    /// keeps them (later orders stay: derived views ignore orders from the as-of day on).
+    public func joined(before day: Day) -> ColumnarPopulation {
+        guard joinDay.contains(where: { $0 >= day.index }) else { return self }
+        var out = ColumnarPopulation()
+        out.genders = genders; out.cities = cities; out.tiers = tiers; out.tags = tags; out.channels = channels
+        for i in 0..<count where joinDay[i] < day.index {
+            out.appendMember(id: memberId[i], joinDay: joinDay[i], birthDay: birthDay[i], gender: gender[i], city: city[i],
+                             tier: tier[i], points: points[i], tagCodes: Array(tagCodes(ofMemberAt: i)),
+                             consent: consent[i], utcOffsetMinutes: utcOffsetMinutes[i])
+            for k in orderStart[i]..<orderStart[i + 1] {
+                out.appendOrder(seconds: orderSeconds[k], amount: orderAmount[k], quantity: orderQuantity[k])
+            }
+        }
+        return out
+    }
+
     /// The columns of a population built from records (files, synthetic data): same members
     /// in the same order, same orders per member in the same order.
     public init(_ population: Population) throws {

@@ -104,15 +104,9 @@ struct BenchScaleCommand: ParsableCommand {
         for file in files {
             let program = try CRMRuntime(clock: FixedClock(Timestamp(day: PopulationLoader.defaultSyntheticAsOf, hour: 10)))
                 .load(source: try readScript(scripts + "/" + file), chunkName: file)
-            let filters = program.segments.map { ($0.name, NativeSegmentFilter(conditions: $0.conditions)) }
-            let native = Dictionary(uniqueKeysWithValues: filters.compactMap { name, f in f.map { (name, $0) } })
-            if program.tierLadder != nil || program.segments.contains(where: { s in
-                s.hasConditions && (native[s.name] == nil || native[s.name]!.hasWhere) }) {
+            guard let evaluator = ColumnarSegments.evaluator(program: program, columns: columns) else {
                 skipped.append(file)
                 continue
-            }
-            let evaluator = SegmentEvaluator(program: program, memberCount: columns.count) { name, _ throws(ScriptError) in
-                try native[name]!.evaluate(columns, segment: name, file: file, line: program.segment(name)?.line)
             }
             let sizes = try evaluator.evaluateAll().map { "\($0.name) \($0.members.count)" }
             print("  \(file): " + sizes.joined(separator: ", "))
