@@ -1,4 +1,5 @@
 import CrescentCore
+import Dispatch
 import GRDB
 
 extension CrescentStore {
@@ -11,18 +12,37 @@ extension CrescentStore {
     /// - throws: `StoredRowError` for an order time outside the calendar,
     ///   `ColumnarPopulationError` past 64 distinct consent channels.
     public func loadColumnar() throws -> ColumnarPopulation {
-        try writer.read { db in
-            var c = ColumnarPopulation()
-            let memberCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0
-            let orderCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0
-            c.reserve(members: memberCount, orders: orderCount)
-            try Self.readMembers(db, into: &c)
-            try Self.readOrders(db, into: &c, expected: orderCount)
-            return c
+        // A file store reads members and orders at once, on two connections seeing one state.
+        guard let pool = writer as? DatabasePool else {
+            return try writer.read { db in
+                var c = try Self.readMembers(db)
+                try Self.readOrders(db, into: &c)
+                return c
+            }
         }
+        let members = Slot<Result<ColumnarPopulation, any Error>>(), orders = Slot<Result<RawOrders, any Error>>()
+        let done = DispatchGroup()
+        // Both reads start from the writer's queue, so both see the same last committed state.
+        try pool.writeWithoutTransaction { _ in
+            done.enter(); done.enter()
+            pool.asyncConcurrentRead { db in
+                members.value = Result { try Self.readMembers(try db.get()) }
+                done.leave()
+            }
+            pool.asyncConcurrentRead { db in
+                orders.value = Result { try RawOrders(try db.get()) }
+                done.leave()
+            }
+        }
+        done.wait()
+        var c = try members.value!.get()
+        Self.place(try orders.value!.get(), into: &c)
+        return c
     }
 
-    private static func readMembers(_ db: Database, into c: inout ColumnarPopulation) throws {
+    private static func readMembers(_ db: Database) throws -> ColumnarPopulation {
+        var c = ColumnarPopulation()
+        c.reserve(members: try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0, orders: 0)
         let m = try RawStatement(db, """
             SELECT id, gender, birthday, city, join_date, tier, points_balance, tags, consent, utc_offset_minutes
             FROM members ORDER BY id
@@ -58,12 +78,59 @@ extension CrescentStore {
                            tier: c.tierCode(m.text(5) ?? "basic"), points: m.int(6),
                            tagCodes: tags!, consent: mask!, utcOffsetMinutes: Int32(clamping: m.int(9)))
         }
+        return c
     }
 
-    /// Orders in table order (a sequential scan, no index lookups), then placed by member:
-    /// stores written member by member are already in place; others are sorted once.
-    private static func readOrders(_ db: Database, into c: inout ColumnarPopulation, expected: Int) throws {
-        var ids: [Int64] = [], members: [Int64] = [], seconds: [Int64] = [], amounts: [Int64] = [], quantities: [Int32] = []
+    private static func readOrders(_ db: Database, into c: inout ColumnarPopulation) throws {
+        place(try RawOrders(db), into: &c)
+    }
+
+    /// Places orders read in table order by member (both ascend by member id): stores written
+    /// member by member are already in place; others are sorted once. Orders of unknown
+    /// members drop out.
+    private static func place(_ raw: RawOrders, into c: inout ColumnarPopulation) {
+        var raw = raw
+        let n = raw.members.count
+        func before(_ a: Int, _ b: Int) -> Bool {
+            (raw.members[a], raw.seconds[a], raw.ids[a]) < (raw.members[b], raw.seconds[b], raw.ids[b])
+        }
+        var sorted = true
+        for k in 1..<max(1, n) where !before(k - 1, k) { sorted = false; break }
+        let order: [Int] = sorted ? [] : (0..<n).sorted(by: before)
+        var start = [Int](repeating: 0, count: c.count + 1)
+        var kept: [Int] = []   // rows in member order, only when they are not simply 0..<placed
+        var k = 0, placed = 0
+        for i in 0..<c.count {
+            let id = c.memberId[i]
+            while k < n {
+                let row = sorted ? k : order[k]
+                if raw.members[row] > id { break }
+                if raw.members[row] == id {
+                    if !kept.isEmpty || !sorted || placed != k { if kept.isEmpty { kept = Array(0..<placed) }; kept.append(row) }
+                    placed += 1
+                }
+                k += 1
+            }
+            start[i + 1] = placed
+        }
+        raw.ids = []; raw.members = []
+        if kept.isEmpty && placed == n {
+            c.setOrders(start: start, seconds: raw.seconds, amount: raw.amounts, quantity: raw.quantities)
+        } else {
+            // Sorted with orphans only after the last placed row: the placed rows are 0..<placed.
+            let rows = kept.isEmpty ? Array(0..<placed) : kept
+            c.setOrders(start: start, seconds: rows.map { raw.seconds[$0] }, amount: rows.map { raw.amounts[$0] },
+                        quantity: rows.map { raw.quantities[$0] })
+        }
+    }
+}
+
+/// The orders table's columns in table order (a sequential scan, no index lookups).
+private struct RawOrders: Sendable {
+    var ids: [Int64] = [], members: [Int64] = [], seconds: [Int64] = [], amounts: [Int64] = [], quantities: [Int32] = []
+
+    init(_ db: Database) throws {
+        let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0
         ids.reserveCapacity(expected); members.reserveCapacity(expected); seconds.reserveCapacity(expected)
         amounts.reserveCapacity(expected); quantities.reserveCapacity(expected)
         let o = try RawStatement(db, "SELECT id, member_id, time, amount, quantity FROM orders ORDER BY id")
@@ -77,38 +144,10 @@ extension CrescentStore {
             ids.append(o.int(0)); members.append(o.int(1)); seconds.append(time)
             amounts.append(o.int(3)); quantities.append(Int32(clamping: o.int(4)))
         }
-        func before(_ a: Int, _ b: Int) -> Bool {
-            (members[a], seconds[a], ids[a]) < (members[b], seconds[b], ids[b])
-        }
-        var sorted = true
-        for k in members.indices.dropFirst() where !before(k - 1, k) { sorted = false; break }
-        let order: [Int] = sorted ? [] : members.indices.sorted(by: before)
-        let n = members.count
-        // Merge with the members (both ascend by member id); orders of unknown members drop out.
-        var start = [Int](repeating: 0, count: c.count + 1)
-        var kept: [Int] = []   // rows in member order, only when they are not simply 0..<n
-        var k = 0, placed = 0
-        for i in 0..<c.count {
-            let id = c.memberId[i]
-            while k < n {
-                let row = sorted ? k : order[k]
-                if members[row] > id { break }
-                if members[row] == id {
-                    if !kept.isEmpty || !sorted || placed != k { if kept.isEmpty { kept = Array(0..<placed) }; kept.append(row) }
-                    placed += 1
-                }
-                k += 1
-            }
-            start[i + 1] = placed
-        }
-        ids = []; members = []
-        if kept.isEmpty && placed == n {
-            c.setOrders(start: start, seconds: seconds, amount: amounts, quantity: quantities)
-        } else {
-            // Sorted with orphans only after the last placed row: the placed rows are 0..<placed.
-            let rows = kept.isEmpty ? Array(0..<placed) : kept
-            c.setOrders(start: start, seconds: rows.map { seconds[$0] }, amount: rows.map { amounts[$0] },
-                        quantity: rows.map { quantities[$0] })
-        }
     }
+}
+
+/// One result handed back from a worker of `concurrentPerform`.
+private final class Slot<T>: @unchecked Sendable {
+    var value: T?
 }

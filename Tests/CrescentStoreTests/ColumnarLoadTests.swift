@@ -9,11 +9,14 @@ import Testing
 
     @Test func aGeneratedStoreLoadsAsTheSameColumns() throws {
         let pop = SyntheticPopulation.generate(members: 1_200, seed: 3, asOf: asOf)
-        let store = try CrescentStore()
-        try store.insert(population: pop)
-        let columns = try store.loadColumnar()
-        #expect(columns == (try ColumnarPopulation(try store.loadPopulation())))
-        #expect(columns == (try ColumnarPopulation(pop)))
+        // In memory (one connection) and a WAL file (members and orders read at once).
+        let files = try TestFiles()
+        for store in [try CrescentStore(), try CrescentStore(path: files.dir + "/crm.sqlite")] {
+            try store.insert(population: pop)
+            let columns = try store.loadColumnar()
+            #expect(columns == (try ColumnarPopulation(try store.loadPopulation())))
+            #expect(columns == (try ColumnarPopulation(pop)))
+        }
     }
 
     /// Order ids that do not follow members, ties on time, and orders of unknown members
@@ -40,7 +43,7 @@ import Testing
     }
 
     @Test func anOrderOutsideTheCalendarIsRefusedWithItsId() throws {
-        let store = try CrescentStore()
+        let store = try CrescentStore(path: try TestFiles().dir + "/crm.sqlite")
         try store.insert(members: [Member(id: 1, joinDate: asOf)], orders: [])
         try store.writer.write { db in
             try db.execute(sql: "INSERT INTO orders (id, member_id, time, amount, quantity) VALUES (77, 1, ?, 100, 1)",
