@@ -30,14 +30,13 @@ public struct SegmentColumns: @unchecked Sendable {
 
     /// The columns of `views`; nil past 64 distinct consent channels (Lua then filters alone).
     public init?(views: [MemberView]) {
-        var codes = [TextField: [Int32]](), pools = [TextField: StringCodes]()
-        for f in TextField.allCases { codes[f] = []; codes[f]!.reserveCapacity(views.count); pools[f] = StringCodes() }
+        var lifecycle = TextColumn(), tier = TextColumn(), city = TextColumn(), gender = TextColumn()
         var tagStart: [Int32] = [0], tagCodes: [Int32] = [], tags = StringCodes()
         var consent: [UInt64] = [], channels = StringCodes()
+        consent.reserveCapacity(views.count)
         for v in views {
-            let values: [TextField: String?] = [.lifecycle: v.lifecycle, .tier: v.member.tier, .city: v.member.city,
-                                                .gender: v.member.gender]
-            for (f, value) in values { codes[f]!.append(value.map { pools[f]!.code($0) } ?? ColumnarPopulation.noCode) }
+            lifecycle.append(v.lifecycle); tier.append(v.member.tier)
+            city.append(v.member.city); gender.append(v.member.gender)
             for t in v.member.tags { tagCodes.append(tags.code(t)) }
             tagStart.append(Int32(tagCodes.count))
             var mask: UInt64 = 0
@@ -48,9 +47,10 @@ public struct SegmentColumns: @unchecked Sendable {
             }
             consent.append(mask)
         }
+        text = [.lifecycle: (lifecycle.codes, lifecycle.names), .tier: (tier.codes, tier.names),
+                .city: (city.codes, city.names), .gender: (gender.codes, gender.names)]
         self.count = views.count
         memberId = views.map(\.member.id)
-        text = Dictionary(uniqueKeysWithValues: TextField.allCases.map { ($0, (codes[$0]!, pools[$0]!)) })
         self.tagStart = tagStart; self.tagCodes = tagCodes; self.tags = tags
         self.consent = consent; self.channels = channels
         numbers = NumberCache { field in
@@ -100,6 +100,13 @@ public struct SegmentColumns: @unchecked Sendable {
             }
         }
     }
+}
+
+/// One text field's codes while a column is built.
+private struct TextColumn {
+    var codes: [Int32] = []
+    var names = StringCodes()
+    mutating func append(_ value: String?) { codes.append(value.map { names.code($0) } ?? ColumnarPopulation.noCode) }
 }
 
 /// Numeric columns computed once each, on first use (filters of several segments share them).
