@@ -34,7 +34,7 @@ public struct NativeSegmentFilter: Sendable {
     public let hasWhere: Bool
 
     /// Declarative tests per condition, in `compile_tests` order; nil when one is written in a
-    /// way only Lua decides (e.g. a range of strings), or when there are none at all.
+    /// way only Lua decides (e.g. a range of strings), or when there are none (only `where`).
     public init?(conditions spec: [String: LuaValue]) {
         var tests: [Test] = []
         for field in SegmentColumns.TextField.allCases {
@@ -74,7 +74,8 @@ public struct NativeSegmentFilter: Sendable {
         guard spec.keys.allSatisfy(known.contains) else { return nil }
         // Lua runs `where` only when it is a function (the host sees `{"$function": true}`).
         if case .table(let t)? = spec["where"], t["$function"] == .bool(true) { hasWhere = true } else { hasWhere = false }
-        guard !tests.isEmpty || hasWhere else { return nil }
+        // Only a `where`: nothing to filter natively, Lua runs it over everyone as before.
+        guard !tests.isEmpty else { return nil }
         self.tests = tests
     }
 
@@ -129,7 +130,7 @@ public struct NativeSegmentFilter: Sendable {
         }
     }
 
-    /// Members meeting every declarative condition (all of them when there are only `where`).
+    /// Members meeting every declarative condition.
     /// - throws: `ScriptError` naming the member when a range meets an absent value, as Lua would.
     public func evaluate(_ columns: SegmentColumns, segment: String, file: String, line: Int?) throws(ScriptError) -> Bitset {
         var set = Bitset.full(columns.count)
