@@ -81,6 +81,8 @@ struct BenchScaleCommand: ParsableCommand {
         table.add("preview example segments (native)", preview,
                   note: "\(previewed.count) scripts; skipped \(skipped.isEmpty ? "none" : skipped.joined(separator: ", "))")
 
+        try measureConditions(segmentColumns, into: &table)
+
         if members <= recordsLimit {
             PhaseMemory.resetPeak()
             var population: Population!
@@ -113,6 +115,26 @@ struct BenchScaleCommand: ParsableCommand {
             previewed.append(file)
         }
         return (previewed, skipped)
+    }
+
+    /// `bench segment`'s three conditions, written declaratively, over the columns: member-conditions/s
+    /// of the first run (numeric columns computed on first use) and the best of five.
+    private func measureConditions(_ columns: SegmentColumns, into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        let conditions: [String: LuaValue] = ["rfm": .table(["r": .string(">= 3")]), "orders": .string(">= 2"),
+                                              "tier": .array([.string("silver"), .string("gold"), .string("platinum")])]
+        let filter = NativeSegmentFilter(conditions: conditions)!
+        var matched = 0, times: [Duration] = []
+        for _ in 0..<6 {
+            times.append(try clock.measure {
+                matched = try filter.evaluate(columns, segment: "s", file: "bench", line: nil).count
+            })
+        }
+        let best = times.dropFirst().min()!
+        let rate = Double(3 * columns.count) / max(best.seconds, 1e-9) / 1e6
+        table.add("3 declarative conditions (native)", best,
+                  note: String(format: "best of 5, %.0f M member-conditions/s, matched %d; first run %@ s", rate, matched,
+                               times[0].timingText))
     }
 
     /// The dry-run as `crescent dryrun --data STORE` runs it (records, member views in Lua).
