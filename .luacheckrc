@@ -42,9 +42,15 @@ stds.crescent_plugin = {
   },
 }
 
+-- Spec files of `crescent test` (scripts/tests/*_spec.lua): fixtures and expectations.
+stds.crescent_spec = {
+  read_globals = { "spec", "member", "order", "event", "expect" },
+}
+
 std = "crescent_sandbox"
 -- Message copy is kept on one line, so scripts allow longer lines than code usually does.
 max_line_length = 150
 
 files["scripts"] = { std = "crescent_sandbox+crescent_playbook" }
+files["scripts/tests"] = { std = "crescent_sandbox+crescent_spec" }
 files["plugins"] = { std = "crescent_sandbox+crescent_plugin" }

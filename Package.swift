@@ -95,7 +95,7 @@ let package = Package(
         // Finds the built CLI for the tests that run it as a process.
         .target(name: "CrescentTestSupport", path: "Tests/CrescentTestSupport"),
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent", "CrescentTestSupport"],
-                    exclude: ["Snapshots"]),
+                    exclude: ["Snapshots", "Fixtures"]),
         // Depends on the CLI too: the SIGKILL test runs the built `crescent serve`.
         .testTarget(
             name: "CrescentServerTests",

@@ -175,7 +175,10 @@ public final class LiveEngine: @unchecked Sendable {
             guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
                                               due: due, at: now) else { continue }
             do {
-                var live = script.journeys(try fullContext(script, asOf: asOfToday), store: store, clock: clock)
+                // Points lots change with every earn and spend: read them fresh for the scene.
+                let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
+                var live = script.journeys(try fullContext(script, asOf: asOfToday, pointsExpiries: expiries),
+                                           store: store, clock: clock)
                 // Short write transactions keep the API's group commits waiting milliseconds, not seconds.
                 live.batchSize = 500
                 let result = try live.launch(playbook: playbook.name, entryKey: runId, at: now)
@@ -203,7 +206,10 @@ public final class LiveEngine: @unchecked Sendable {
             var day = max(earliest, try store.lastSceneDay(playbook: playbook.name).map { $0.adding(days: 1) } ?? today)
             guard day <= today else { continue }
             do {
-                var live = script.journeys(try fullContext(script, asOf: asOfToday), store: store, clock: clock)
+                // Points lots change with every earn and spend: read them fresh for the scene.
+                let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
+                var live = script.journeys(try fullContext(script, asOf: asOfToday, pointsExpiries: expiries),
+                                           store: store, clock: clock)
                 live.batchSize = 500
                 while day <= today {
                     record(try live.scenes(playbook: playbook.name, day: day, at: now))
@@ -266,9 +272,11 @@ public final class LiveEngine: @unchecked Sendable {
     /// The whole live population as one script sees it on `asOf`, on every core. Its RFM
     /// scores are the population's own quintiles, as fresh as they get (the reference scale
     /// is only for scoring one member at a time).
-    private func fullContext(_ script: LiveScript, asOf: Day) throws -> CampaignContext {
-        try Self.context(members.snapshot(), source: script.source, chunkName: script.runtime.program.chunkName,
-                         seed: configuration.seed, clock: clock, asOf: asOf)
+    private func fullContext(_ script: LiveScript, asOf: Day, pointsExpiries: [PointsExpiry] = []) throws -> CampaignContext {
+        var population = members.snapshot()
+        population.pointsExpiries = pointsExpiries
+        return try Self.context(population, source: script.source, chunkName: script.runtime.program.chunkName,
+                                seed: configuration.seed, clock: clock, asOf: asOf)
     }
 
     private static func context(_ population: Population, source: String, chunkName: String, seed: UInt64,

@@ -96,5 +96,23 @@ extension CrescentStore {
     /// Inserts a whole population in one transaction.
     public func insert(population: Population) throws {
         try insert(members: population.members, orders: population.orders, events: population.events)
+        try insertOpeningPoints(population.pointsExpiries)
+    }
+
+    /// Points lots a generated population starts with, as earn rows a year before they
+    /// expire (keyed per member and day: inserting twice adds nothing).
+    func insertOpeningPoints(_ lots: [PointsExpiry]) throws {
+        guard !lots.isEmpty else { return }
+        try writer.write { db in
+            let s = try RawStatement(db, """
+                INSERT INTO points_ledger(idempotency_key, member_id, kind, delta, reason, time, expires_on)
+                VALUES (?, ?, 'earn', ?, 'opening_balance', ?, ?) ON CONFLICT(idempotency_key) DO NOTHING
+                """)
+            for lot in lots {
+                s.bind(1, "opening:\(lot.member):\(lot.day)"); s.bind(2, lot.member); s.bind(3, lot.points)
+                s.bind(4, Timestamp(day: lot.day.adding(days: -365)).seconds); s.bind(5, lot.day.description)
+                try s.run(db)
+            }
+        }
     }
 }

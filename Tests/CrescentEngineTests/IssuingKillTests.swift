@@ -92,7 +92,7 @@ struct IssuingKillTests {
     }
 
     @Test("killed at several points of the launch and of the reminder pass, each step is issued once per member and matches an uninterrupted run",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.minutes(4)))
     func killAndResume() throws {
         let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
         let dbA = try IssuingFixtures.scratchPath("a.sqlite")

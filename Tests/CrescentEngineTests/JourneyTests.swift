@@ -224,4 +224,46 @@ struct JourneyTests {
         #expect(engine.log.steps.map(\.issued) == [2, 1])
         #expect(engine.log.exits == [JourneyExit.event("payment"): 1])
     }
+    @Test("points_expiring enters each member days_before a day their points expire, once per lot day")
+    func pointsExpiringFromTheLedgersLots() throws {
+        let asOf = Day(year: 2026, month: 1, day: 1)
+        var population = Population(members: [Self.member(1), Self.member(2), Self.member(3)], orders: [])
+        population.pointsExpiries = [
+            PointsExpiry(member: 1, day: asOf.adding(days: 20), points: 500),
+            PointsExpiry(member: 1, day: asOf.adding(days: 200), points: 300),
+            PointsExpiry(member: 2, day: asOf.adding(days: 40), points: 800),
+        ]
+        let context = try CampaignContext(script: """
+            segment "all" { where = function(m) return true end }
+            playbook "points" {
+              goal = "retain", audience = "all", channels = "sms", when = { trigger = "points_expiring", days_before = 14 },
+              offer = coupon { off = 5, min_spend = 20, valid_days = 7 },
+            }
+            """, chunkName: "points.lua", population: population, dataSource: "test", seed: 1, asOf: asOf)
+        var sim = JourneySimulation(context: context, plan: JourneyPlan(context.program.playbook("points")!),
+                                    audience: Bitset(capacity: 3, indices: [0, 1, 2]), days: 60, policy: GuardPolicy(),
+                                    seed: 1, samplePerChannel: 0)
+        try sim.run(.model(daily: [0, 0, 0], uplift: 1, reminderUplift: 0))
+        let entries = sim.engine.recorder.allJourneys(playbook: "points").map { "\($0.member) \($0.entryKey)" }
+        #expect(entries == ["1 date:points_expiring:\(asOf.adding(days: 6))", "2 date:points_expiring:\(asOf.adding(days: 26))"])
+    }
+    @Test("a member's scene days over a horizon, worked out at once, are the days `occurs` names one by one",
+          arguments: ["birthday", "join_anniversary", "replenishment", "holiday", "became_silent", "points_expiring"])
+    func occurrencesAgreeWithOccurs(_ scene: String) throws {
+        let context = try CampaignContext(script: "", chunkName: "scenes.lua", data: "synthetic:1500", seed: 11, asOf: nil)
+        var schedule = PlaybookSchedule(trigger: scene, daysAfter: 30, daysBefore: scene == "join_anniversary" ? 0 : 3,
+                                        category: context.views.lazy.compactMap { $0.lastBoughtDaysAgo.keys.first }.first)
+        schedule.dates = [context.asOf.adding(days: 10), context.asOf.adding(days: 400)]
+        let calendar = DateSceneCalendar(scene: scene, schedule: schedule, pointsExpiries: context.population.pointsExpiries)
+        // From 60 days back over 900 days: both year ends and 29 February 2028 are inside.
+        let start = context.asOf.adding(days: -60), range = start...start.adding(days: 900)
+        let days = (0...900).map { start.adding(days: $0) }
+        var found = 0
+        for view in context.views {
+            let expected = days.filter { calendar.occurs(for: view, on: $0) }
+            #expect(calendar.occurrences(for: view, in: range) == expected, "member \(view.member.id)")
+            found += expected.count
+        }
+        #expect(found > 0, "the scene falls on some day for some member")
+    }
 }

@@ -85,4 +85,75 @@ import Testing
         let bad = try BuiltCLI.run(["diff", "--git", "no-such-revision", file])
         #expect(bad.status == 2 && bad.stderr.contains("git show"), "\(bad.stderr)")
     }
+
+    /// A condition that changed meaning is flagged even when the CDNOW members do not move,
+    /// and shows in text, JSON and Markdown.
+    @Test func aChangedConditionIsFlaggedWhenNoMemberMoves() throws {
+        let new = Self.edited([("rfm         = { m = \">= 4\" },", "rfm         = { m = \">= 4\", f = \">= 0\" },"),
+                               ("budget        = { total = 20000, platform_share = 0.05 }", "budget = { total = 25000, platform_share = 0.05 }")])
+        let diff = try ScriptDiff.compare(old: Self.context(Self.original, "old.lua"), new: Self.context(new, "new.lua"),
+                                          seed: 7, runs: 10, sources: (Self.original, new))
+        #expect(diff.segments.isEmpty, "no member moved: \(diff.segments)")
+        #expect(diff.meaning == [
+            MeaningChange(kind: "segment", name: "high_value", field: "rfm", old: "{ m = \">= 4\" }", new: "{ m = \">= 4\", f = \">= 0\" }"),
+            MeaningChange(kind: "playbook", name: "winback_silent_high_value", field: "budget",
+                          old: "{ total = 20000, platform_share = 0.05 }", new: "{ total = 25000, platform_share = 0.05 }"),
+        ])
+        #expect(diff.text.contains("declarations that changed meaning:\n  segment \"high_value\": rfm { m = \">= 4\" } → { m = \">= 4\", f = \">= 0\" }"))
+        #expect(diff.markdown.contains("| segment `high_value` | `rfm` | `{ m = \">= 4\" }` | `{ m = \">= 4\", f = \">= 0\" }` |"))
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(diff)) as? [String: Any])
+        let meaning = try #require(json["meaning"] as? [[String: Any]])
+        #expect(meaning.count == 2 && meaning[1]["field"] as? String == "budget")
+        // Without the sources nothing is flagged (the library call of old).
+        let bare = try ScriptDiff.compare(old: Self.context(Self.original, "old.lua"), new: Self.context(new, "new.lua"), seed: 7, runs: 10)
+        #expect(bare.meaning.isEmpty)
+    }
+
+    @Test func meaningChangesComeFromTheSourceNotItsLayout() {
+        let old = """
+        segment "recent" { recency_days = "<= 90", description = "bought lately" }
+        segment "vip" { where = function(m) return m.total_spend > 300 end }
+        playbook "p" {
+          goal = "retain", audience = "recent", channels = { "sms" },
+          quiet_hours = "defer", reentry = "never",
+          offer = coupon { off = 5 }, message = "Hi",
+        }
+        tier_ladder "club" { tiers = { { name = "basic", entry = { registration = true } } } }
+        """
+        let same = """
+        -- only comments, layout and the description differ
+        segment "recent" {
+          recency_days = "<= 90",   -- three months
+          description  = "bought in the last three months",
+        }
+        segment "vip" { where = function(m)
+          return m.total_spend > 300
+        end }
+        playbook "p" { goal = "retain", audience = "recent", channels = { "sms" }, quiet_hours = "defer",
+                       reentry = "never", offer = coupon { off = 5 }, message = "Hi" }
+        tier_ladder "club" { tiers = { { name = "basic", entry = { registration = true } } } }
+        """
+        #expect(MeaningChange.compare(old: old, new: same).isEmpty)
+
+        let changed = """
+        segment "recent" { recency_days = "<= 120", description = "bought lately" }
+        segment "vip" { where = function(m) return m.total_spend > 500 end }
+        playbook "p" {
+          goal = "retain", audience = "recent", channels = { "sms", "push" },
+          quiet_hours = "skip", holdout = 0.1,
+          offer = coupon { off = 8 }, message = "Hello",
+        }
+        tier_ladder "club" { tiers = { { name = "basic", entry = { registration = true } }, { name = "silver", entry = { spend = 1000 } } } }
+        """
+        let flagged = MeaningChange.compare(old: old, new: changed)
+        #expect(flagged.map { "\($0.kind) \($0.name).\($0.field)" } == [
+            "segment recent.recency_days", "segment vip.where",
+            "playbook p.channels", "playbook p.holdout", "playbook p.quiet_hours", "playbook p.reentry",
+            "tier_ladder club.tiers",
+        ], "offers and messages are compared per member, not here")
+        #expect(flagged[0].text == "segment \"recent\": recency_days \"<= 90\" → \"<= 120\"")
+        #expect(flagged[1].new == "function(m) return m.total_spend > 500 end")
+        #expect(flagged[3].old == nil && flagged[3].new == "0.1")
+        #expect(flagged[5].old == "\"never\"" && flagged[5].new == nil)
+    }
 }

@@ -189,4 +189,30 @@ final class JourneyServeTests: XCTestCase {
         XCTAssertEqual(try Self.rows(ws.db, "SELECT member_id || ' ' || state FROM journeys ORDER BY member_id"),
                        ["1 done", "2 done", "3 done"])
     }
+    func testPointsAboutToExpireAreRemindedByTheEngineFourteenDaysBefore() async throws {
+        let script = """
+        segment "holders" { where = function(m) return true end }
+        playbook "points_reminder" {
+          goal = "retain", business_line = "live.points", audience = "holders",
+          when = { trigger = "points_expiring", days_before = 14 }, channels = { "sms" },
+          offer = coupon { name = "5 off 20", off = 5, min_spend = 20, valid_days = 14 },
+          message = "Your points expire soon",
+        }
+        """
+        let ws = try Self.workspace(script: script, members: (1...3).map { Self.member(Int64($0)) })
+        let today = Day(year: 2026, month: 11, day: 23)
+        let ledgers = MemberLedgers(store: try CrescentStore(path: ws.db))
+        try ledgers.earn(member: 1, points: 500, on: today.adding(days: -300), expiresOn: today.adding(days: 14), reason: "a", key: "1a")
+        try ledgers.earn(member: 2, points: 500, on: today.adding(days: -300), expiresOn: today.adding(days: 14), reason: "a", key: "2a")
+        _ = try ledgers.spend(member: 2, points: 500, on: today.adding(days: -1), reason: "order", key: "2s")
+        try ledgers.earn(member: 3, points: 500, on: today.adding(days: -300), expiresOn: today.adding(days: 15), reason: "a", key: "3a")
+        let clock = SteppedClock(Timestamp(day: today, hour: 11))
+        let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts), clock: clock)
+        try await engine.tick()
+        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM coupon_ledger"), ["1"])
+        clock.set(Timestamp(day: today.adding(days: 1), hour: 11))
+        try await engine.tick()
+        engine.stop()
+        XCTAssertEqual(try Self.rows(ws.db, "SELECT group_concat(member_id) FROM coupon_ledger ORDER BY member_id"), ["1,3"])
+    }
 }

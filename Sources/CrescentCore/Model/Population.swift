@@ -6,6 +6,8 @@ public struct Population: Sendable {
     public private(set) var members: [Member]
     public private(set) var orders: [Order]
     public private(set) var events: [BehaviorEvent]
+    /// Points that will expire, per member and day (the `points_expiring` scene's source).
+    public var pointsExpiries: [PointsExpiry] = []
     /// `orderStart[i] ..< orderStart[i + 1]` are the orders of `members[i]`.
     public private(set) var orderStart: [Int]
     private var indexById: [Int64: Int]
@@ -79,9 +81,13 @@ public struct Population: Sendable {
     /// only members who had joined by then. Used by backtests so scripts cannot see the future.
     public func asOf(_ day: Day) -> Population {
         let cutoff = Timestamp(day: day)
-        return Population(
+        var past = Population(
             members: members.filter { $0.joinDate < day },
             orders: orders.filter { $0.time < cutoff },
             events: events.filter { $0.time < cutoff })
+        // Lots are kept as they stand now (the ledger's history is not replayed to `day`);
+        // those already expired by then are gone.
+        past.pointsExpiries = pointsExpiries.filter { $0.day >= day }
+        return past
     }
 }

@@ -81,7 +81,20 @@ public enum SyntheticPopulation {
                                                rng: &rng, into: &orders, idBase: firstOrderId - 1)
             members.append(draft.finish(lastYearSpend: spent, parameters: parameters, rng: &rng))
         }
-        return Population(members: members, orders: orders)
+        var population = Population(members: members, orders: orders)
+        population.pointsExpiries = pointsExpiries(members, seed: seed, asOf: asOf)
+        return population
+    }
+
+    /// A member's balance was earned over the last year and points last a year: it expires
+    /// as one lot on a day of the coming year. Drawn from its own streams, so adding it
+    /// changed no other field of any member.
+    static func pointsExpiries(_ members: [Member], seed: UInt64, asOf: Day) -> [PointsExpiry] {
+        members.compactMap { m in
+            guard m.pointsBalance > 0 else { return nil }
+            var rng = SeededGenerator(seed: seed ^ 0x9017_5E4B_1A7E_0000, stream: UInt64(bitPattern: m.id))
+            return PointsExpiry(member: m.id, day: asOf.adding(days: 1 + rng.nextInt(below: 365)), points: m.pointsBalance)
+        }
     }
 
     /// Finds α so that E[orders | buyer] ≈ target, using E[X(t) | λ, p] = (1 − e^(−λpt)) / p

@@ -6,8 +6,12 @@ import Foundation
 extension ScriptDiff {
     public var text: String {
         var lines = ["\(oldScript) → \(newScript) on \(dataSource), as of \(asOf)"]
+        if !meaning.isEmpty {
+            lines.append("declarations that changed meaning:")
+            for m in meaning { lines.append("  \(m.text)") }
+        }
         if !segments.isEmpty {
-            lines.append("segments that changed meaning:")
+            lines.append("segments whose members changed:")
             for s in segments { lines.append("  \(s.name): \(Self.segmentText(s))") }
         }
         for p in playbooks {
@@ -32,8 +36,15 @@ extension ScriptDiff {
 
     public var markdown: String {
         var out = "### Playbook changes: `\(oldScript)` → `\(newScript)`\n\nOn `\(dataSource)`, as of \(asOf).\n"
+        if !meaning.isEmpty {
+            out += "\n**Declarations that changed meaning**\n\n| declaration | field | old | new |\n| --- | --- | --- | --- |\n"
+            for m in meaning {
+                let what = m.name.isEmpty ? m.kind : "\(m.kind) `\(m.name)`"
+                out += "| \(what) | `\(m.field)` | \(Self.code(m.old)) | \(Self.code(m.new)) |\n"
+            }
+        }
         if !segments.isEmpty {
-            out += "\n**Segments that changed meaning**\n\n| segment | members | gained | lost |\n| --- | --- | ---: | ---: |\n"
+            out += "\n**Segments whose members changed**\n\n| segment | members | gained | lost |\n| --- | --- | ---: | ---: |\n"
             for s in segments {
                 out += "| `\(s.name)` | \(s.old.map(String.init) ?? "–") → \(s.new.map(String.init) ?? "–") | \(s.gained) | \(s.lost) |\n"
             }
@@ -55,6 +66,12 @@ extension ScriptDiff {
             }
         }
         return out
+    }
+
+    /// A source fragment for a Markdown table cell: code, pipes escaped; `–` when absent.
+    static func code(_ source: String?) -> String {
+        guard let source else { return "–" }
+        return "`" + source.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
 
     static func segmentText(_ s: SegmentChange) -> String {

@@ -3,7 +3,7 @@ import CrescentLua
 
 /// What changing a script does to members and money, for a pull-request review: per
 /// playbook, who enters or leaves its audience and why, whose offer changes, and how the
-/// forecast moves; and which segments changed meaning. Both versions are dry-run (`DryRun`)
+/// forecast moves; which declarations changed meaning and which segments changed members. Both versions are dry-run (`DryRun`)
 /// on the same population, as-of day and seed.
 public struct ScriptDiff: Sendable, Encodable {
     public struct MemberMove: Sendable, Encodable, Equatable {
@@ -53,6 +53,9 @@ public struct ScriptDiff: Sendable, Encodable {
     public var newScript: String
     public var dataSource: String
     public var asOf: String
+    /// Segment conditions, playbook guards and programme rules whose definition changed
+    /// (from the sources; empty when ``compare(old:new:seed:runs:days:sampleSize:sources:)`` got none).
+    public var meaning: [MeaningChange] = []
     /// Segments whose members changed (or that exist in one version only).
     public var segments: [SegmentChange]
     public var playbooks: [PlaybookChange]
@@ -60,10 +63,12 @@ public struct ScriptDiff: Sendable, Encodable {
     public static let noOffer = "(none)"
 
     /// - parameter sampleSize: member ids listed per direction (entering, leaving).
+    /// - parameter sources: the two scripts' text, to flag declarations that changed meaning.
     /// - throws: `ScriptError` / `ScriptProblems` from either script; `DiffError` when the two
     ///   contexts do not hold the same members.
     public static func compare(old: CampaignContext, new: CampaignContext, seed: UInt64, runs: Int = 200,
-                               days: Int? = nil, sampleSize: Int = 5) throws -> ScriptDiff {
+                               days: Int? = nil, sampleSize: Int = 5,
+                               sources: (old: String, new: String)? = nil) throws -> ScriptDiff {
         let ids = old.views.map(\.member.id)
         guard ids == new.views.map(\.member.id), old.asOf == new.asOf else {
             throw DiffError(message: "the two versions must be compared on the same population and as-of day")
@@ -71,7 +76,9 @@ public struct ScriptDiff: Sendable, Encodable {
         let oldSegments = Dictionary(uniqueKeysWithValues: try SegmentEvaluator(runtime: old.runtime).evaluateAll().map { ($0.name, $0.members) })
         let newSegments = Dictionary(uniqueKeysWithValues: try SegmentEvaluator(runtime: new.runtime).evaluateAll().map { ($0.name, $0.members) })
         var diff = ScriptDiff(oldScript: old.program.chunkName, newScript: new.program.chunkName,
-                              dataSource: new.dataSource, asOf: new.asOf.description, segments: [], playbooks: [])
+                              dataSource: new.dataSource, asOf: new.asOf.description,
+                              meaning: sources.map { MeaningChange.compare(old: $0.old, new: $0.new) } ?? [],
+                              segments: [], playbooks: [])
         for name in Set(oldSegments.keys).union(newSegments.keys).sorted() {
             let a = oldSegments[name], b = newSegments[name]
             let gained = b.map { a.map(b!.subtracting) ?? $0 }?.count ?? 0

@@ -9,13 +9,22 @@ import CrescentLua
 /// - `join_anniversary`: `days_before` each anniversary of the join date (not the join day);
 /// - `replenishment`: `days_after` the last purchase in `category`;
 /// - `holiday`: the script's `dates`;
-/// - `became_silent`: the day the last order becomes `silentAfterDays` old.
+/// - `became_silent`: the day the last order becomes `silentAfterDays` old;
+/// - `points_expiring`: `days_before` a day on which some of the member's points expire
+///   (lots replayed from the points ledger: `Population.pointsExpiries`).
 public struct DateSceneCalendar: Sendable {
     public let scene: String
     public let schedule: PlaybookSchedule
     public var silentAfterDays = DerivedViewsConfig().silentAfterDays
+    /// Member → the days their points lots expire (only for `points_expiring`).
+    private var expiries: [Int64: [Day]] = [:]
 
-    public init(scene: String, schedule: PlaybookSchedule) { self.scene = scene; self.schedule = schedule }
+    public init(scene: String, schedule: PlaybookSchedule, pointsExpiries: [PointsExpiry] = []) {
+        self.scene = scene; self.schedule = schedule
+        if scene == "points_expiring" {
+            for e in pointsExpiries where e.points > 0 { expiries[e.member, default: []].append(e.day) }
+        }
+    }
 
     /// True when the scene falls on local day `day` for the member `view` describes
     /// (`view.lastBoughtDaysAgo` and `lastOrder` as of `view.asOf`).
@@ -32,11 +41,43 @@ public struct DateSceneCalendar: Sendable {
             return view.asOf.adding(days: -ago).adding(days: schedule.daysAfter ?? 0) == day
         case "holiday":
             return schedule.dates.contains(day)
+        case "points_expiring":
+            return expiries[view.member.id]?.contains(target) ?? false
         case "became_silent":
             guard let last = view.lastOrder else { return false }
             return last.adding(days: silentAfterDays) == day
         default:
             return false
+        }
+    }
+
+    /// The days of `range` on which the scene falls for the member: what `occurs` says day
+    /// by day, worked out in one step per member (a horizon of a year over a million members
+    /// would otherwise ask 365 million times).
+    public func occurrences(for view: MemberView, in range: ClosedRange<Day>) -> [Day] {
+        let before = schedule.daysBefore ?? 0
+        func inRange(_ days: [Day]) -> [Day] { days.filter { range.contains($0) } }
+        switch scene {
+        case "birthday", "join_anniversary":
+            guard let date = scene == "birthday" ? view.member.birthday : view.member.joinDate else { return [] }
+            let (_, m, d) = date.components
+            let first = range.lowerBound.adding(days: before).components.year, last = range.upperBound.adding(days: before).components.year
+            return inRange((first...last).compactMap { y -> Day? in
+                let target = Day.isValid(year: y, month: m, day: d) ? Day(year: y, month: m, day: d) : Day(year: y, month: 2, day: 28)
+                if scene == "join_anniversary" && target <= view.member.joinDate { return nil }
+                return target.adding(days: -before)
+            })
+        case "points_expiring":
+            return inRange((expiries[view.member.id] ?? []).map { $0.adding(days: -before) })
+        case "replenishment":
+            guard let category = schedule.category, let ago = view.lastBoughtDaysAgo[category] else { return [] }
+            return inRange([view.asOf.adding(days: -ago).adding(days: schedule.daysAfter ?? 0)])
+        case "holiday":
+            return inRange(schedule.dates)
+        case "became_silent":
+            return inRange(view.lastOrder.map { [$0.adding(days: silentAfterDays)] } ?? [])
+        default:
+            return []
         }
     }
 

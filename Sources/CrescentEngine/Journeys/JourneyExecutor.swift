@@ -123,14 +123,21 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     private mutating func run(_ due: [Journey], now: Timestamp) throws {
         var moved: [Journey] = []          // position changes with nothing to write
         var deciding: [(journey: Journey, member: Int32, at: Timestamp)] = []
-        for j in due {
-            let at = simulated ? (j.nextDue ?? now) : now
+        let times = due.map { simulated ? ($0.nextDue ?? now) : now }
+        // What members did since entering, asked once per batch (a store answers in one read each).
+        let exitsOnPayment = plan.exits(on: "payment") || plan.exits(on: "order")
+        let paid = exitsOnPayment ? try recorder.purchased(due.indices.map { (due[$0].member, due[$0].purchasesFrom, times[$0]) }) : []
+        let steps = self.plan.steps
+        let conditioned = due.indices.filter { steps[due[$0].step].wait == nil && steps[due[$0].step].condition != nil }
+        let held = try recorder.holds(conditioned.map { (steps[due[$0].step].condition!, due[$0], times[$0]) })
+        let holds = Dictionary(uniqueKeysWithValues: zip(conditioned, held))
+        for (n, j) in due.enumerated() {
+            let at = times[n]
             guard let i = indexById[j.member] else { moved.append(Self.closed(j, "unknown_member")); continue }
             if let deadline = plan.deadline(enteredAt: j.enteredAt), at > deadline {
                 moved.append(Self.closed(j, JourneyExit.expired)); continue
             }
-            if plan.exits(on: "payment") || plan.exits(on: "order"),
-               try recorder.purchased(member: j.member, from: j.purchasesFrom, to: at) {
+            if exitsOnPayment, paid[n] {
                 moved.append(Self.closed(j, JourneyExit.event("payment"))); continue
             }
             let step = plan.steps[j.step]
@@ -140,7 +147,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                 log.noteBranch(step: j.step, branch)
                 continue
             }
-            if let condition = step.condition, try !recorder.holds(condition, j, at: at) {
+            if step.condition != nil, holds[n] == false {
                 log.skipped += 1
                 moved.append(plan.moved(j, step.next, at: at))
                 continue

@@ -127,7 +127,8 @@ public struct JourneyExplainer {
         case .event(let kind):
             return "on a \"\(kind)\" event"
         case .date(let scene):
-            let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
+            let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule,
+                                             pointsExpiries: context.population.pointsExpiries.filter { $0.member == view.member.id })
             let today = DateSceneCalendar.localDay(at, utcOffsetSeconds: plan.playbook.journey.utcOffsetSeconds)
             guard let day = (0..<366).lazy.map({ today.adding(days: $0) }).first(where: { calendar.occurs(for: view, on: $0) })
             else { return "date scene \(scene): none for this member within a year" }

@@ -56,7 +56,8 @@ public struct JourneyLog: Sendable {
     mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
         guard let decision = outcome.decision else { return }
         decisions?.append(JourneyDecision(playbook: outcome.journey.playbook, step: outcome.step,
-                                          member: outcome.member.id, at: at, decision: decision))
+                                          member: outcome.member.id, at: at, decision: decision,
+                                          offer: outcome.offer?.id ?? 0))
         steps[outcome.step].eligible += 1
         tally.record(decision)
         guard case .issue(let channel) = decision else { return }
@@ -84,6 +85,9 @@ public struct JourneyDecision: Sendable, Hashable, CustomStringConvertible {
     public var member: Int64
     public var at: Timestamp
     public var decision: GuardDecision
+    /// The offer the step gave or would have given (0: a reminder or message without one).
+    /// Left out of `description`, which compares runs whose offers are numbered apart.
+    public var offer: Int = 0
 
     public var description: String {
         let verdict: String

@@ -11,6 +11,9 @@ public struct JourneyPlan: Sendable {
         case event(String)
         /// A date scene the engine generates from member data once a day (`birthday`, …).
         case date(String)
+
+        /// The date scene's name, nil for other entries.
+        public var dateScene: String? { if case .date(let s) = self { s } else { nil } }
     }
 
     public struct Step: Sendable {

@@ -48,15 +48,39 @@ public protocol JourneyRecorder {
     func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool
     /// True when the member used a coupon the journey gave.
     func redeemed(journey: Journey, before: Timestamp) throws -> Bool
+    /// `purchased(member:from:to:)` for many spans at once.
+    func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool]
+    /// `redeemed(journey:before:)` for many journeys at once.
+    func redeemed(_ journeys: [(journey: Journey, before: Timestamp)]) throws -> [Bool]
 }
 
 extension JourneyRecorder {
     /// Whether a step's `only_if` holds for journey `j` at `at`.
     public func holds(_ condition: StepCondition, _ j: Journey, at: Timestamp) throws -> Bool {
-        switch condition {
-        case .notRedeemed: return try !redeemed(journey: j, before: at)
-        case .notPurchased: return try !purchased(member: j.member, from: j.purchasesFrom, to: at)
-        case .purchased: return try purchased(member: j.member, from: j.purchasesFrom, to: at)
-        }
+        try holds([(condition, j, at)])[0]
+    }
+
+    /// Whether each step condition holds for its journey at its time, asked as two batches
+    /// (orders, redemptions): a store answers each in one read.
+    public func holds(_ checks: [(condition: StepCondition, journey: Journey, at: Timestamp)]) throws -> [Bool] {
+        let orders = checks.indices.filter { checks[$0].condition != .notRedeemed }
+        let redemptions = checks.indices.filter { checks[$0].condition == .notRedeemed }
+        let bought = try purchased(orders.map { (checks[$0].journey.member, checks[$0].journey.purchasesFrom, checks[$0].at) })
+        let used = try redeemed(redemptions.map { (checks[$0].journey, checks[$0].at) })
+        var out = [Bool](repeating: false, count: checks.count)
+        for (k, i) in orders.enumerated() { out[i] = checks[i].condition == .purchased ? bought[k] : !bought[k] }
+        for (k, i) in redemptions.enumerated() { out[i] = !used[k] }
+        return out
+    }
+}
+
+extension JourneyRecorder {
+    /// One question per span (a recorder in memory answers each at once).
+    public func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool] {
+        try spans.map { try purchased(member: $0.member, from: $0.from, to: $0.to) }
+    }
+
+    public func redeemed(_ journeys: [(journey: Journey, before: Timestamp)]) throws -> [Bool] {
+        try journeys.map { try redeemed(journey: $0.journey, before: $0.before) }
     }
 }

@@ -30,6 +30,11 @@ struct JourneySimulation {
     /// Per minimum spend: each member's chance that a purchase day meets it (built on first use).
     private var qualifying: [Money: QualifyingSpend] = [:]
     private(set) var redeemed = Set<Int32>()
+    /// An event other than an order arriving for a member (a spec's `event { … }`).
+    struct FixtureEvent { var member: Int32; var time: Timestamp; var kind: String }
+    /// Events by day, applied with the day's orders in time order (a spec's). Nil in dry-runs:
+    /// there an event scene's audience enters on the first day instead.
+    var fixtureEvents: [Day: [FixtureEvent]]?
     /// Revenue of the redeeming orders (replayed amounts; simulated orders count their minimum spend).
     private(set) var revenueMinor: Int64 = 0
 
@@ -64,6 +69,16 @@ struct JourneySimulation {
         let entries = plan.entry == .scheduled ? scheduledEntries() : []
         let replayed = Self.ordersByDay(purchases, context: context, from: context.asOf, days: days)
         let tz = plan.playbook.journey.utcOffsetSeconds
+        let calendar = DateSceneCalendar(scene: plan.entry.dateScene ?? "", schedule: plan.playbook.schedule,
+                                         pointsExpiries: context.population.pointsExpiries)
+        // Each audience member's scene days over the horizon, worked out once.
+        var sceneDays: [Day: [Int32]] = [:]
+        if plan.entry.dateScene != nil {
+            let horizon = context.asOf...context.asOf.adding(days: days - 1)
+            for i in audience.indices {
+                for day in calendar.occurrences(for: context.views[Int(i)], in: horizon) { sceneDays[day, default: []].append(i) }
+            }
+        }
         for d in 0..<days {
             let day = context.asOf.adding(days: d)
             let dayStart = Timestamp(day: day), dayEnd = dayStart.adding(seconds: 86_400)
@@ -72,14 +87,13 @@ struct JourneySimulation {
                 try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
             }
             // An event scene other than payment is not simulated: the members it holds for
-            // now (the audience) enter on the first day, as the events that put them there.
-            if d == 0, case .event(let scene) = plan.entry, scene != "payment" {
+            // now (the audience) enter on the first day, as the events that put them there
+            // (unless fixture events say exactly who gets which event when).
+            if d == 0, fixtureEvents == nil, case .event(let scene) = plan.entry, scene != "payment" {
                 let at = dayStart.adding(seconds: Int64(plan.playbook.schedule.secondOfDay))
                 try engine.enter(audience.indices, at: at, entryKey: { id in "event:sim:\(scene):\(id)" })
             }
-            if case .date(let scene) = plan.entry {
-                let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
-                let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
+            if case .date(let scene) = plan.entry, let members = sceneDays[day] {
                 let at = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule, utcOffsetSeconds: tz)
                 try engine.enter(members, at: at, entryKey: { _ in "date:\(scene):\(day)" })
             }
@@ -91,20 +105,24 @@ struct JourneySimulation {
                 try engine.advance(to: dayStart.adding(seconds: 14 * 3_600))
                 orders = drawOrders(on: day, daily: daily, uplift: uplift, reminderUplift: reminderUplift)
             }
+            let arrivals = Self.arrivals(orders: orders, events: fixtureEvents?[day] ?? [])
             // Everything that happens at one instant is applied before the steps due at that
             // instant run, as `serve` processes the events it accepted before its due steps.
             // Steps are decided at their own due time, so they can wait and run in one batch
             // (one offer-formula call for many members), unless an event is about to touch a
             // journey that is already due: then the steps due before the event run first.
             var k = 0
-            while k < orders.count {
-                let time = orders[k].time
+            while k < arrivals.count {
+                let time = arrivals[k].time
                 var end = k
-                while end < orders.count && orders[end].time == time { end += 1 }
-                if try orders[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
+                while end < arrivals.count && arrivals[end].time == time { end += 1 }
+                if try arrivals[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
                     try engine.advance(to: time.adding(seconds: -1))
                 }
-                for o in orders[k..<end] { try apply(o.member, at: time, amount: o.amount) }
+                for a in arrivals[k..<end] {
+                    if let kind = a.event { try arrive(kind, member: a.member, at: time) }
+                    else { try apply(a.member, at: time, amount: a.amount) }
+                }
                 k = end
             }
             try engine.advance(to: dayEnd.adding(seconds: -1))
@@ -126,6 +144,28 @@ struct JourneySimulation {
             guard let offer = context.runtime.offers[given.offer] else { continue }
             let economics = OfferEconomics(offer: offer)
             holding[i] = (day.adding(days: economics.validDays), economics.minSpend)
+        }
+    }
+
+    /// Orders and events of one day in time order (orders first at the same instant, then
+    /// member, then as given): what the loop applies.
+    static func arrivals(orders: [(member: Int32, time: Timestamp, amount: Money?)],
+                         events: [FixtureEvent]) -> [(member: Int32, time: Timestamp, amount: Money?, event: String?)] {
+        let all = orders.map { ($0.member, $0.time, $0.amount, String?.none) }
+            + events.map { ($0.member, $0.time, Money?.none, Optional($0.kind)) }
+        guard !events.isEmpty else { return all }
+        return all.enumerated().sorted { a, b in
+            (a.element.1, a.element.3 == nil ? 0 : 1, a.element.0, a.offset) < (b.element.1, b.element.3 == nil ? 0 : 1, b.element.0, b.offset)
+        }.map(\.element)
+    }
+
+    /// A fixture event (not an order): it ends journeys that exit on it and enters
+    /// journeys it triggers, as `serve` does when the event is posted.
+    private mutating func arrive(_ kind: String, member i: Int32, at time: Timestamp) throws {
+        let id = context.views[Int(i)].member.id
+        try engine.observe(event: kind, member: id, at: time)
+        if plan.entry == .event(kind), audience.contains(Int(i)) {
+            try engine.enter([i], at: time, entryKey: { _ in "event:sim:\(kind):\(id):\(time.seconds)" })
         }
     }
 

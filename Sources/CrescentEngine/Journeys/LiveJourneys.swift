@@ -89,7 +89,8 @@ public struct LiveJourneys {
         guard case .date(let scene) = plan.entry else { throw ScriptError(kind: .validation, file: context.program.chunkName,
                                                                           message: "playbook \"\(name)\" has no date scene") }
         let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
-        let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule)
+        let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule,
+                                         pointsExpiries: context.population.pointsExpiries)
         let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
         var engine = executor(plan, members: nil, allHistory: members.count > 1_000)
         let enterAt = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule,

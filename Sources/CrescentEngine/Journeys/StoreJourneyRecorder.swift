@@ -60,4 +60,12 @@ public struct StoreJourneyRecorder: JourneyRecorder {
     public func redeemed(journey: Journey, before: Timestamp) throws -> Bool {
         try store.redeemed(journey: journey, before: before)
     }
+
+    public func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool] {
+        try store.purchased(spans)
+    }
+
+    public func redeemed(_ journeys: [(journey: Journey, before: Timestamp)]) throws -> [Bool] {
+        try store.redeemed(journeys)
+    }
 }

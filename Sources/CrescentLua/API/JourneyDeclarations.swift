@@ -87,7 +87,7 @@ public struct PlaybookJourney: Sendable, Equatable {
 /// Triggers that the engine itself generates from member data, once a day per member.
 public enum DateScene {
     public static let triggers: Set<String> = ["birthday", "join_anniversary", "replenishment", "holiday",
-                                               "became_silent"]
+                                               "became_silent", "points_expiring"]
 }
 
 extension DeclarationParser {

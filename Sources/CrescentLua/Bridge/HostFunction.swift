@@ -25,6 +25,14 @@ public struct HostCall {
         guard let t = try value(i).tableValue else { throw HostError("\(name) must be a table") }
         return t
     }
+
+    /// The line of the Lua code that made this call (the frame above the host function),
+    /// so a declaration can say where it was written; nil when the caller is not Lua.
+    public var callerLine: Int? {
+        var ar = lua_Debug()
+        guard lua_getstack(stack.L, 1, &ar) != 0, lua_getinfo(stack.L, "l", &ar) != 0, ar.currentline > 0 else { return nil }
+        return Int(ar.currentline)
+    }
 }
 
 /// An error a host function reports to the script. Its message is what the marketer sees.

@@ -21,6 +21,9 @@ struct LuaTableSyntax {
         /// The key, or the value's first token for a positional item.
         var position: SourcePosition
         var value: Value
+        /// The value as written, token by token (layout and comments dropped), so two
+        /// versions of a script compare by meaning: `{ m = ">= 4" }`.
+        var source: String = ""
     }
 
     /// The opening brace.
@@ -90,11 +93,31 @@ struct LuaTableReader {
             }
             guard i < tokens.count else { break }
             let (value, after) = self.value(at: i)
-            table.fields.append(.init(key: key, position: t.position, value: value))
+            table.fields.append(.init(key: key, position: t.position, value: value, source: Self.text(tokens[i..<after])))
             i = after
             if i < tokens.count, tokens[i].isSymbol(",") || tokens[i].isSymbol(";") { i += 1 }
         }
         return (table, min(i + 1, tokens.count))
+    }
+
+    /// Tokens as one line: single spaces, none before `,` `;` `)` `]` `.` `:` (nor before a
+    /// call's `(`) or after `(` `[` `.` `:`, strings quoted as Lua would print them.
+    static func text(_ tokens: ArraySlice<LuaToken>) -> String {
+        var out = "", previous: LuaToken?
+        for t in tokens {
+            let glued = t.kind == .symbol && [",", ";", ")", "]", ".", ":"].contains(t.text)
+                || previous.map { $0.kind == .symbol && ["(", "[", ".", ":"].contains($0.text) } ?? true
+                || t.isSymbol("(") && previous.map { $0.kind == .name || $0.isKeyword("function") } == true   // a call, `function(m)`
+            if !glued { out += " " }
+            if t.kind == .string {
+                out += "\"" + t.text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    .replacingOccurrences(of: "\n", with: "\\n") + "\""
+            } else {
+                out += t.text
+            }
+            previous = t
+        }
+        return out
     }
 
     /// One field value: a literal, a nested constructor, or an expression skipped to the

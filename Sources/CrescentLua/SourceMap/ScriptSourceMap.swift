@@ -71,6 +71,24 @@ public struct ScriptSourceMap {
         }
     }
 
+    /// A declaration's top-level fields as written, for comparing two versions of a script.
+    public struct DeclaredFields: Sendable, Equatable {
+        public var kind: String
+        /// Empty for `economics { … }`.
+        public var name: String
+        /// Field name → its value's tokens (layout and comments dropped): `recency_days` → `"<= 90"`.
+        public var fields: [String: String]
+    }
+
+    /// Every declaration in the source with its named fields, in source order.
+    public var declaredFields: [DeclaredFields] {
+        declarations.map { d in
+            var fields: [String: String] = [:]
+            for f in d.table.fields { if case .name(let key) = f.key { fields[key] = f.source } }
+            return DeclaredFields(kind: d.kind, name: d.name, fields: fields)
+        }
+    }
+
     // MARK: - Finding a field
 
     /// The position of the key `site` names, or of the deepest enclosing key the source has

@@ -106,15 +106,11 @@ public struct MemberLedgers: Sendable {
         for row in try Row.fetchAll(db, sql: """
             SELECT id, kind, delta, time, expires_on FROM points_ledger WHERE member_id = ? ORDER BY id
             """, arguments: [member]) {
-            let day = Timestamp(seconds: row["time"]).day
-            let delta: Int64 = row["delta"]
-            switch row["kind"] as String {
-            case "earn": ledger.earn(delta, on: day, expiresOn: (row["expires_on"] as String?).flatMap { Day($0) })
-            case "spend":
-                do { _ = try ledger.spend(-delta, on: day) } catch {
-                    throw PointsLedgerCorrupt(member: member, row: row["id"], problem: "\(error)")
-                }
-            default: _ = ledger.expire(asOf: day)
+            do {
+                try ledger.replay(kind: row["kind"], delta: row["delta"], day: Timestamp(seconds: row["time"]).day,
+                                  expiresOn: (row["expires_on"] as String?).flatMap { Day($0) })
+            } catch {
+                throw PointsLedgerCorrupt(member: member, row: row["id"], problem: "\(error)")
             }
         }
         return ledger

@@ -41,11 +41,23 @@ extension CrescentStore {
     }
 
     public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
-        try writer.read { try JourneyLedger.purchased($0, member: member, from: from, to: to) }
+        try purchased([(member, from, to)])[0]
     }
 
     public func redeemed(journey: Journey, before: Timestamp) throws -> Bool {
-        try writer.read { try JourneyLedger.redeemed($0, journey: journey, before: before) }
+        try redeemed([(journey, before)])[0]
+    }
+
+    /// `purchased(member:from:to:)` for many spans in one read.
+    public func purchased(_ spans: [(member: Int64, from: Timestamp, to: Timestamp)]) throws -> [Bool] {
+        guard !spans.isEmpty else { return [] }
+        return try writer.read { db in try spans.map { try JourneyLedger.purchased(db, member: $0.member, from: $0.from, to: $0.to) } }
+    }
+
+    /// `redeemed(journey:before:)` for many journeys in one read.
+    public func redeemed(_ journeys: [(journey: Journey, before: Timestamp)]) throws -> [Bool] {
+        guard !journeys.isEmpty else { return [] }
+        return try writer.read { db in try journeys.map { try JourneyLedger.redeemed(db, journey: $0.journey, before: $0.before) } }
     }
 
     /// Records that the date scenes of `day` were generated for `playbook`; true the first time.

@@ -83,16 +83,16 @@ public enum JourneyLedger {
 
     /// True when the member has an order in `[from, to)`.
     public static func purchased(_ db: Database, member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE member_id = ? AND time >= ? AND time < ?)",
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE member_id = ? AND time >= ? AND time < ?)"),
                           arguments: [member, from.seconds, to.seconds]) ?? false
     }
 
     /// True when a coupon the journey issued was redeemed before `before`.
     public static func redeemed(_ db: Database, journey j: Journey, before: Timestamp) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
+        try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS(SELECT 1 FROM coupon_ledger WHERE member_id = ? AND run_id = ? AND playbook = ?
               AND redeemed_at IS NOT NULL AND redeemed_at < ?)
-            """, arguments: [j.member, j.entryKey, j.playbook, before.seconds]) ?? false
+            """), arguments: [j.member, j.entryKey, j.playbook, before.seconds]) ?? false
     }
 
     /// Claims the date scenes of `day` for `playbook`: true the first time, false when a

@@ -9,6 +9,7 @@ enum CommandRegistry {
         DryRunCommand.self,
         ExplainCommand.self,
         DiffCommand.self,
+        TestCommand.self,
         ImportCommand.self,
         StatsCommand.self,
         GenerateCommand.self,

@@ -13,8 +13,11 @@ struct DiffCommand: ParsableCommand {
         members entering and leaving the audience (counts, and a sample of ids with the \
         segments that moved them), members whose offer changes (counted per old → new \
         offer), and the forecast change in reach, cost, revenue and ROI with intervals. \
-        Segments whose members changed are listed first. --format markdown is ready to \
-        paste into a pull request.
+        Listed first: declarations that changed meaning (a segment's conditions, a \
+        playbook's audience, schedule, channels, budget, holdout, quiet hours, re-entry or \
+        exits, the tier ladder or points rule), even where the data shows no movement, \
+        then segments whose members changed. --format markdown is ready to paste into a \
+        pull request.
 
           crescent diff old.lua scripts/winback_silent.lua --data data/cdnow_sample.txt
           crescent diff --git HEAD~1 scripts/winback_silent.lua --format markdown
@@ -58,7 +61,8 @@ struct DiffCommand: ParsableCommand {
             let old = try CampaignContext(script: oldSource, chunkName: oldName, data: data.data, seed: data.seed,
                                           asOf: try data.asOfDay())
             let new = try data.context(script: newFile)
-            diff = try ScriptDiff.compare(old: old, new: new, seed: data.seed, runs: runs, days: days, sampleSize: sample)
+            diff = try ScriptDiff.compare(old: old, new: new, seed: data.seed, runs: runs, days: days, sampleSize: sample,
+                                          sources: (oldSource, try readScript(newFile)))
         } catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         catch let e as ScriptError { throw ScriptFailure(description: e.description) }
         Progress.shared.done()

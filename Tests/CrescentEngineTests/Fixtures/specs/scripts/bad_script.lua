@@ -1,0 +1,6 @@
+segment "anyone" { }
+
+playbook "broken" {
+  audience = "anyone"
+  channels = { "sms" },
+}
