@@ -37,6 +37,14 @@ public enum SQLiteRFMBaseline {
             store = try CrescentStore()
             try store.writer.write { db in try CrescentStore.insert(orders: orders, in: db, withItems: false) }
         }
+        var result = try run(store: store, asOf: asOf, windowDays: windowDays)
+        result.load = load
+        return result
+    }
+
+    /// The query alone, over a store's own `orders` table (a file written before): `load` is zero.
+    public static func run(store: CrescentStore, asOf: Day, windowDays: Int) throws -> Result {
+        let clock = ContinuousClock()
         var rows = 0, freq: Int64 = 0, money: Int64 = 0
         let cutoff = Timestamp(day: asOf).seconds
         let windowStart = Timestamp(day: asOf.adding(days: -windowDays)).seconds
@@ -52,6 +60,6 @@ public enum SQLiteRFMBaseline {
                 }
             }
         }
-        return Result(load: load, query: query, rows: rows, totalFrequency: freq, totalMonetary: money)
+        return Result(load: .zero, query: query, rows: rows, totalFrequency: freq, totalMonetary: money)
     }
 }

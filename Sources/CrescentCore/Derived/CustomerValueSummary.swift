@@ -47,6 +47,11 @@ struct SummaryAccumulator {
         if isNew { new += 1 }
     }
 
+    /// Adds the totals of another range of members.
+    mutating func merge(_ o: SummaryAccumulator) {
+        orders += o.orders; units += o.units; revenue += o.revenue; active += o.active; new += o.new
+    }
+
     func summary(windowDays: Int) -> CustomerValueSummary {
         CustomerValueSummary(windowDays: windowDays, orders: orders, revenue: Money(minorUnits: revenue),
                              units: units, activeCustomers: active, newCustomers: new)

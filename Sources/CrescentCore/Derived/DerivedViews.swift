@@ -24,54 +24,17 @@ public struct DerivedViews: Sendable {
         let n = population.members.count
         var metrics = [MemberMetrics](repeating: MemberMetrics(), count: n)
         var acc = SummaryAccumulator()
-        let asOfIndex = Int(asOf.index)
-        let cutoff = Timestamp(day: asOf).seconds
-        let windowStart = asOfIndex - config.windowDays
-        let recentStart = asOfIndex - config.recentDays
-
+        let fold = MemberOrderFold(asOf: asOf, config: config)
         population.orders.withUnsafeBufferPointer { orders in
             population.orderStart.withUnsafeBufferPointer { start in
                 metrics.withUnsafeMutableBufferPointer { out in
                     for i in 0..<n {
-                        var mm = MemberMetrics()
-                        var count = 0, units = 0, spend: Int64 = 0
-                        var freq = 0, wSpend: Int64 = 0, wUnits = 0, wOrders = 0
-                        var recent = 0, earlier = 0
-                        var first = Int.min, last = Int.min, lastWindowDay = Int.min
-                        var earlierFrom = 0
-                        for k in start[i]..<start[i + 1] {
-                            // Field reads through the buffer: no copy (and no retain) of the Order.
-                            let seconds = orders[k].time.seconds
-                            if seconds >= cutoff { break }
-                            let day = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-                            let amount = orders[k].amount.minorUnits, quantity = orders[k].quantity
-                            if count == 0 {
-                                first = day
-                                earlierFrom = max(first, recentStart - config.baselineDays)
-                            }
-                            count += 1; units += quantity; spend += amount
-                            last = day
-                            if day >= windowStart {
-                                wOrders += 1; wSpend += amount; wUnits += quantity
-                                if config.frequencyCounting == .orders || day != lastWindowDay { freq += 1 }
-                                lastWindowDay = day
-                            }
-                            if day >= recentStart { recent += 1 } else if day >= earlierFrom { earlier += 1 }
-                        }
-                        if count > 0 {
-                            mm.orderCount = count; mm.units = units
-                            mm.totalSpend = Money(minorUnits: spend)
-                            mm.aov = Money(minorUnits: averageMinor(spend, count))
-                            mm.firstOrder = Day(index: Int32(first)); mm.lastOrder = Day(index: Int32(last))
-                            mm.recencyDays = asOfIndex - last
-                            mm.frequency = freq; mm.monetary = Money(minorUnits: wSpend)
-                            mm.lifecycle = stage(asOf: asOfIndex, first: first, last: last, recent: recent,
-                                                 earlier: earlier, earlierSpan: recentStart - earlierFrom,
-                                                 config: config)
-                            acc.add(windowOrders: wOrders, spend: wSpend, units: wUnits,
-                                    isNew: first >= windowStart)
-                        }
-                        out[i] = mm
+                        // Field reads through the buffer: no copy (and no retain) of the Order.
+                        let base = start[i]
+                        out[i] = fold.metrics(count: start[i + 1] - base,
+                                              seconds: { orders[base + $0].time.seconds },
+                                              amount: { orders[base + $0].amount.minorUnits },
+                                              quantity: { orders[base + $0].quantity }, into: &acc)
                     }
                 }
             }

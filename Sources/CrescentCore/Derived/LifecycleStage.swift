@@ -21,6 +21,19 @@ public enum LifecycleStage: String, CaseIterable, Sendable, Codable, Hashable {
 
     /// The name scripts and reports use, e.g. `active_rising`.
     public var name: String { rawValue }
+
+    /// Position in `allCases`, for columns that hold a stage in a byte.
+    public var ordinal: UInt8 {
+        switch self {
+        case .prospect: 0
+        case .new: 1
+        case .activeRising: 2
+        case .activeMature: 3
+        case .declining: 4
+        case .silent: 5
+        case .churned: 6
+        }
+    }
 }
 
 /// How `frequency` counts purchases in the RFM window.

@@ -1,11 +1,11 @@
 /// One synthetic member's order history: a BG/NBD purchase process with lognormal-ish
 /// baskets from the member's preferred categories.
 enum SyntheticOrders {
-    /// Appends the member's orders (ids continue from `orders.count + 1`, times increasing)
+    /// Appends the member's orders (ids continue from `idBase + orders.count + 1`, times increasing)
     /// and returns their spend in the 365 days before `asOf`, for the tier.
     static func append(for draft: inout SyntheticMemberDraft, alpha: Double, asOf: Day,
                        parameters: SyntheticPopulation.Parameters, rng: inout SeededGenerator,
-                       into orders: inout [Order]) -> Int64 {
+                       into orders: inout [Order], idBase: Int64 = 0) -> Int64 {
         if rng.chance(parameters.prospectShare) { return 0 }
         let asOfDay = Double(asOf.index)
         let cutoff = Timestamp(day: asOf).seconds
@@ -30,7 +30,7 @@ enum SyntheticOrders {
             lastTime = seconds
             let store = rng.chance(0.8) ? homeStore : "\(city)-\(pad(1 + rng.nextInt(below: 12), 2))"
             var order = basket(draft: draft, rng: &rng, keepItems: parameters.includeItems)
-            order.id = Int64(orders.count + 1)
+            order.id = idBase + Int64(orders.count + 1)
             order.memberId = draft.member.id
             order.time = Timestamp(seconds: seconds)
             order.store = store

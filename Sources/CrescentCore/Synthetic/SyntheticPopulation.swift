@@ -47,16 +47,38 @@ public enum SyntheticPopulation {
     /// Generates `members` members (ids 1…N) with orders strictly before `asOf`.
     public static func generate(members count: Int, seed: UInt64, asOf: Day,
                                 parameters: Parameters = Parameters()) -> Population {
+        generate(members: 0..<count, firstOrderId: 1, alpha: calibrateRate(seed: seed, parameters: parameters),
+                 seed: seed, asOf: asOf, parameters: parameters)
+    }
+
+    /// The same population as `generate(members:…)`, handed over `chunk` members at a time, so
+    /// ten million members never exist as records at once: each chunk is members `i ..< j` of
+    /// the whole with the same ids, orders and order ids.
+    public static func generate(members count: Int, seed: UInt64, asOf: Day, parameters: Parameters = Parameters(),
+                                chunk: Int, _ body: (Population) throws -> Void) rethrows {
         let alpha = calibrateRate(seed: seed, parameters: parameters)
+        var start = 0, nextOrderId: Int64 = 1
+        while start < count {
+            let end = min(count, start + max(1, chunk))
+            let part = generate(members: start..<end, firstOrderId: nextOrderId, alpha: alpha, seed: seed,
+                                asOf: asOf, parameters: parameters)
+            nextOrderId += Int64(part.orders.count)
+            try body(part)
+            start = end
+        }
+    }
+
+    private static func generate(members range: Range<Int>, firstOrderId: Int64, alpha: Double, seed: UInt64,
+                                 asOf: Day, parameters: Parameters) -> Population {
         var members: [Member] = []
-        members.reserveCapacity(count)
+        members.reserveCapacity(range.count)
         var orders: [Order] = []
-        orders.reserveCapacity(Int(Double(count) * parameters.meanOrdersPerMember * 0.95))
-        for i in 0..<count {
+        orders.reserveCapacity(Int(Double(range.count) * parameters.meanOrdersPerMember * 0.95))
+        for i in range {
             var rng = SeededGenerator(seed: seed, stream: UInt64(i))
             var draft = SyntheticMemberDraft.draw(id: Int64(i + 1), asOf: asOf, rng: &rng)
-            let spent = SyntheticOrders.append(for: &draft, alpha: alpha, asOf: asOf,
-                                               parameters: parameters, rng: &rng, into: &orders)
+            let spent = SyntheticOrders.append(for: &draft, alpha: alpha, asOf: asOf, parameters: parameters,
+                                               rng: &rng, into: &orders, idBase: firstOrderId - 1)
             members.append(draft.finish(lastYearSpend: spent, parameters: parameters, rng: &rng))
         }
         var population = Population(members: members, orders: orders)

@@ -53,4 +53,32 @@ public struct Bitset: Equatable, Sendable {
         }
         return out
     }
+
+    /// Keeps the members for which `keep` holds, 64 at a time: one word of results per word of
+    /// members, and words with no member left are skipped.
+    @inline(__always)
+    mutating func refine(_ keep: (Int) -> Bool) {
+        let capacity = self.capacity
+        words.withUnsafeMutableBufferPointer { w in
+            for k in 0..<w.count where w[k] != 0 {
+                let base = k << 6
+                var bits: UInt64 = 0
+                for j in 0..<min(64, capacity - base) where keep(base + j) { bits |= 1 << UInt64(j) }
+                w[k] &= bits
+            }
+        }
+    }
+
+    /// The lowest member for which `match` holds.
+    func first(where match: (Int) -> Bool) -> Int? {
+        for (k, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                let i = k << 6 + bits.trailingZeroBitCount
+                if match(i) { return i }
+                bits &= bits - 1
+            }
+        }
+        return nil
+    }
 }

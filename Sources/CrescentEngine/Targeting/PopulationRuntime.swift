@@ -15,6 +15,10 @@ public final class PopulationRuntime: @unchecked Sendable {
     /// Sandboxes the members are spread over (one per core, fewer for small populations).
     public var shardCount: Int { shards.count }
     private var offerIdsByContent: [OfferKey: Int] = [:]
+    /// Each segment's declarative conditions compiled once (absent: Lua decides the segment).
+    private(set) var nativeFilters: [String: NativeSegmentFilter] = [:]
+    /// The loaded members' fields as columns, for `nativeFilters` (nil: Lua decides every segment).
+    public private(set) var segmentColumns: SegmentColumns?
 
     struct OfferKey: Hashable { var kind: String; var fields: [String: LuaValue] }
 
@@ -37,6 +41,9 @@ public final class PopulationRuntime: @unchecked Sendable {
         self.shards = shards
         self.program = program!
         self.memberCount = 0
+        for segment in program!.segments {
+            nativeFilters[segment.name] = NativeSegmentFilter(conditions: segment.conditions)
+        }
         replaceMembers(views)
         for (runtime, _) in shards { register(runtime.program?.offers ?? [:]) }
     }
@@ -49,6 +56,7 @@ public final class PopulationRuntime: @unchecked Sendable {
         let size = (views.count + shards.count - 1) / shards.count
         for s in shards.indices { shards[s].start = min(views.count, s * size) }
         memberCount = views.count
+        segmentColumns = nativeFilters.isEmpty ? nil : SegmentColumns(views: views)
         // Pushing members is the slow part of start-up: do it on every core too.
         let box = UnsafeSendable((views, shards.map(\.runtime)))
         DispatchQueue.concurrentPerform(iterations: shards.count) { s in
@@ -57,8 +65,32 @@ public final class PopulationRuntime: @unchecked Sendable {
         }
     }
 
-    /// Indices of members meeting segment `name`'s own conditions (no set operations).
-    public func evaluateConditions(_ name: String) throws(ScriptError) -> Bitset {
+    /// Indices of members meeting segment `name`'s own conditions (no set operations): the
+    /// declarative ones natively over `segmentColumns`, then `where` in Lua over the members
+    /// they left that are also in `within` (the segment's start; `where` is not run for members
+    /// the segment excludes anyway).
+    public func evaluateConditions(_ name: String, within: Bitset? = nil) throws(ScriptError) -> Bitset {
+        guard let filter = nativeFilters[name], let columns = segmentColumns else { return try evaluateConditionsInLua(name) }
+        let line = program.segment(name)?.line
+        let declarative = try filter.evaluate(columns, segment: name, file: program.chunkName, line: line)
+        guard filter.hasWhere else { return declarative }
+        return try evaluateWhere(name, candidates: within.map(declarative.intersection) ?? declarative)
+    }
+
+    /// Those of `candidates` whose segment `name`'s `where` returns true, every shard at once.
+    func evaluateWhere(_ name: String, candidates: Bitset) throws(ScriptError) -> Bitset {
+        let all = candidates.indices
+        let results = try parallel { runtime, start throws(ScriptError) in
+            let end = start + runtime.memberCount
+            let local = all.filter { Int($0) >= start && Int($0) < end }.map { $0 - Int32(start) }
+            return try runtime.evaluateWhere(name, indices: local).map { $0 + Int32(start) }
+        }
+        return Bitset(capacity: memberCount, indices: results.joined())
+    }
+
+    /// Indices of members meeting segment `name`'s own conditions, every one of them in Lua
+    /// (segments the native filters cannot take, and the tests that compare both paths).
+    public func evaluateConditionsInLua(_ name: String) throws(ScriptError) -> Bitset {
         let results = try parallel { runtime, start throws(ScriptError) in
             try runtime.evaluateSegment(name).map { $0 + Int32(start) }
         }

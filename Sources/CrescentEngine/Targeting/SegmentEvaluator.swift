@@ -6,15 +6,36 @@ import CrescentLua
 /// A segment with set operations but no conditions starts from its union (or everyone
 /// when it only intersects or excludes); conditions then filter that start.
 public struct SegmentEvaluator {
-    public let runtime: PopulationRuntime
+    public let program: CRMProgram
+    public let memberCount: Int
+    /// A segment's own conditions, over the members in the given start set at most.
+    private let conditions: (String, Bitset) throws(ScriptError) -> Bitset
+    /// The first own condition a member fails (nil: none), for `explain`.
+    private let explainConditions: (String, Int) throws(ScriptError) -> String?
 
-    public init(runtime: PopulationRuntime) { self.runtime = runtime }
+    public init(runtime: PopulationRuntime) {
+        program = runtime.program
+        memberCount = runtime.memberCount
+        conditions = { name, within throws(ScriptError) in try runtime.evaluateConditions(name, within: within) }
+        explainConditions = { name, i throws(ScriptError) in try runtime.explainConditions(name, member: i) }
+    }
+
+    /// Segments over members held elsewhere, e.g. native filters over a columnar population
+    /// that no Lua state holds (`crescent bench scale`).
+    public init(program: CRMProgram, memberCount: Int,
+                conditions: @escaping (String, Bitset) throws(ScriptError) -> Bitset,
+                explain: @escaping (String, Int) throws(ScriptError) -> String? = { _, _ in nil }) {
+        self.program = program
+        self.memberCount = memberCount
+        self.conditions = conditions
+        self.explainConditions = explain
+    }
 
     /// All segments, in declaration order.
     public func evaluateAll() throws(ScriptError) -> [(name: String, members: Bitset)] {
         var memo: [String: Bitset] = [:]
-        for s in runtime.program.segments { _ = try evaluate(s.name, memo: &memo, path: []) }
-        return runtime.program.segments.map { ($0.name, memo[$0.name]!) }
+        for s in program.segments { _ = try evaluate(s.name, memo: &memo, path: []) }
+        return program.segments.map { ($0.name, memo[$0.name]!) }
     }
 
     public func evaluate(_ name: String) throws(ScriptError) -> Bitset {
@@ -24,7 +45,6 @@ public struct SegmentEvaluator {
 
     private func evaluate(_ name: String, memo: inout [String: Bitset], path: [String]) throws(ScriptError) -> Bitset {
         if let done = memo[name] { return done }
-        let program = runtime.program
         guard let s = program.segment(name) else {
             throw ScriptError(kind: .validation, file: program.chunkName, message: "unknown segment \"\(name)\"")
         }
@@ -32,7 +52,7 @@ public struct SegmentEvaluator {
             throw ScriptError(kind: .validation, file: program.chunkName, line: s.line,
                               message: "segment \"\(name)\" refers to itself: \((path + [name]).joined(separator: " → "))")
         }
-        let n = runtime.memberCount
+        let n = memberCount
         var set: Bitset
         if s.union.isEmpty {
             set = .full(n)
@@ -41,7 +61,7 @@ public struct SegmentEvaluator {
             for u in s.union { set = set.union(try evaluate(u, memo: &memo, path: path + [name])) }
         }
         for i in s.intersect { set = set.intersection(try evaluate(i, memo: &memo, path: path + [name])) }
-        if s.hasConditions { set = set.intersection(try runtime.evaluateConditions(name)) }
+        if s.hasConditions { set = set.intersection(try conditions(name, set)) }
         for e in s.exclude { set = set.subtracting(try evaluate(e, memo: &memo, path: path + [name])) }
         memo[name] = set
         return set
@@ -52,8 +72,8 @@ public struct SegmentEvaluator {
     /// conditions (the first failing one, from the Lua prelude), then each exclude.
     /// - parameter segments: every segment as ``evaluateAll()`` gave them.
     public func explain(_ name: String, member i: Int, segments: [String: Bitset]) throws(ScriptError) -> SegmentVerdict {
-        guard let s = runtime.program.segment(name) else {
-            throw ScriptError(kind: .validation, file: runtime.program.chunkName, message: "unknown segment \"\(name)\"")
+        guard let s = program.segment(name) else {
+            throw ScriptError(kind: .validation, file: program.chunkName, message: "unknown segment \"\(name)\"")
         }
         func has(_ other: String) -> Bool { segments[other]?.contains(i) ?? false }
         func out(_ reason: String) -> SegmentVerdict { SegmentVerdict(segment: name, member: false, reason: reason) }
@@ -65,7 +85,7 @@ public struct SegmentEvaluator {
             return out("in none of union " + parts.joined(separator: ", "))
         }
         if let missing = s.intersect.first(where: { !has($0) }) { return out("not in intersect " + (try why(missing))) }
-        if s.hasConditions, let failed = try runtime.explainConditions(name, member: i) { return out(failed) }
+        if s.hasConditions, let failed = try explainConditions(name, i) { return out(failed) }
         if let excluded = s.exclude.first(where: has) { return out("excluded: in \"\(excluded)\"") }
         return SegmentVerdict(segment: name, member: true, reason: s.hasConditions ? "meets every condition" : "no conditions")
     }
@@ -76,13 +96,13 @@ public struct SegmentEvaluator {
         var segments: [String: Bitset] = [:]
         for s in try evaluateAll() { segments[s.name] = s.members }
         var audiences: [String: Bitset] = [:]
-        for p in runtime.program.playbooks { audiences[p.name] = audience(of: p, segments: segments) }
+        for p in program.playbooks { audiences[p.name] = audience(of: p, segments: segments) }
         return (segments, audiences)
     }
 
     /// Everyone a playbook targets: the union of its audience segments.
     public func audience(of playbook: PlaybookDeclaration, segments: [String: Bitset]) -> Bitset {
-        var set = Bitset(capacity: runtime.memberCount)
+        var set = Bitset(capacity: memberCount)
         for a in playbook.audience { if let s = segments[a] { set = set.union(s) } }
         return set
     }

@@ -395,6 +395,21 @@ enum CRMPrelude {
       return out
     end
     function internal.validate_segment(spec) compile_segment(spec, "") end
+    -- Those of `indices` (into `members`) whose `where` returns true: the host has applied the
+    -- segment's declarative conditions natively and left only these members.
+    function internal.eval_where(d, name, members, indices)
+      local spec = d.by_kind.segment[name]
+      local pred = compile_tests({ where = spec.where }, name)[1]
+      if pred == nil then return indices end
+      local out, n = {}, 0
+      for j = 1, #indices do
+        local i = indices[j]
+        current = i
+        if pred(as_member(members[i])) then n = n + 1; out[n] = i end
+      end
+      current = 0
+      return out
+    end
     -- The first of segment `name`'s own conditions member `idx` fails, with the member's
     -- value ("rfm.m >= 4 (member: 2)"), or nil when they meet them all.
     function internal.explain_segment(d, name, members, idx)

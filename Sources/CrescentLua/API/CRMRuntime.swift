@@ -239,6 +239,25 @@ public final class CRMRuntime: @unchecked Sendable {
         }
     }
 
+    /// Those of loaded members `indices` (0-based, ascending) whose segment `name`'s `where`
+    /// returns true; the declarative conditions were applied by the host (`NativeSegmentFilter`).
+    public func evaluateWhere(_ name: String, indices: [Int32]) throws(ScriptError) -> [Int32] {
+        guard let program else { return [] }
+        let chunk = program.chunkName
+        let declaredOn = program.segments.first { $0.name == name }?.line
+        return try evaluatingMembers(chunkName: chunk, line: declaredOn) { () throws(ScriptError) -> [Int32] in
+            try callInternal("eval_where", nresults: 1, chunkName: chunk) {
+                lua_rawgeti(L, registry, lua_Integer(declarationsRef))
+                sandbox.state.push(name)
+                lua_rawgeti(L, registry, lua_Integer(membersRef))
+                sandbox.state.stack.push(int32Array: indices.map { $0 + 1 })
+                return 4
+            }
+            defer { crescent_pop(L, 1) }
+            return sandbox.state.stack.int32Array(at: -1).map { $0 - 1 }
+        }
+    }
+
     /// The first of segment `name`'s own conditions that loaded member `index` (0-based)
     /// fails, with the member's value; nil when they meet every one (or the segment has none).
     public func explainSegment(_ name: String, index: Int32) throws(ScriptError) -> String? {

@@ -36,7 +36,8 @@ struct DeclarationParser {
         return SegmentDeclaration(
             name: name, line: line, description: spec["description"]?.stringValue,
             hasConditions: spec.keys.contains { !setFields.contains($0) },
-            union: strings(spec["union"]), intersect: strings(spec["intersect"]), exclude: strings(spec["exclude"]))
+            union: strings(spec["union"]), intersect: strings(spec["intersect"]), exclude: strings(spec["exclude"]),
+            conditions: spec.filter { !setFields.contains($0.key) })
     }
 
     mutating func playbook(name: String, line: Int, spec: [String: LuaValue]) -> PlaybookDeclaration {

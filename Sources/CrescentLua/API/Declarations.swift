@@ -9,6 +9,9 @@ public struct SegmentDeclaration: Sendable {
     public var union: [String]
     public var intersect: [String]
     public var exclude: [String]
+    /// The segment's own conditions as declared (`where` as `{"$function": true}`), for the
+    /// host's native filters (`NativeSegmentFilter`).
+    public var conditions: [String: LuaValue] = [:]
 }
 
 /// When a playbook acts: a scheduled window or an event scene.

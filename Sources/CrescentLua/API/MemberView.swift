@@ -32,10 +32,17 @@ public struct MemberView: Sendable {
         self.lastBoughtDaysAgo = lastBoughtDaysAgo; self.asOf = asOf; self.tierChange = tierChange
     }
 
-    public var age: Int? {
-        guard let b = member.birthday else { return nil }
-        let (y, m, d) = asOf.components, (by, bm, bd) = b.components
+    public var age: Int? { member.birthday.map { Self.age(birthday: $0, asOf: asOf) } }
+
+    /// Whole years from `birthday` to `asOf`.
+    public static func age(birthday: Day, asOf: Day) -> Int {
+        let (y, m, d) = asOf.components, (by, bm, bd) = birthday.components
         return y - by - ((m, d) < (bm, bd) ? 1 : 0)
+    }
+
+    /// `m.aov` as scripts see it: major units rounded to cents, 0 without orders.
+    public static func aovMajor(totalSpend: Money, orders: Int) -> Double {
+        orders > 0 ? (totalSpend.major / Double(orders) * 100).rounded() / 100 : 0
     }
 
     /// Template variables for messages: `{{name}}`, `{{tier}}`, `{{points}}`, …
@@ -83,7 +90,7 @@ extension LuaStack {
         set("monetary", number: v.monetary.major)
         set("orders", int: Int64(v.orders))
         set("total_spend", number: v.totalSpend.major)
-        set("aov", number: v.orders > 0 ? (v.totalSpend.major / Double(v.orders) * 100).rounded() / 100 : 0)
+        set("aov", number: MemberView.aovMajor(totalSpend: v.totalSpend, orders: v.orders))
         if let d = v.firstOrder { set("first_order", string: d.description) }
         if let d = v.lastOrder { set("last_order", string: d.description) }
         // Stack now: ..., m

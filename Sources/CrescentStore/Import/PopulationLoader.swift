@@ -49,6 +49,22 @@ public enum PopulationLoader {
         return Population(members: members, orders: batch.orders, events: batch.events)
     }
 
+    /// The same population as `load(path:seed:asOf:)`, as columns: a store is read column by
+    /// column (`CrescentStore.loadColumnar`) and `synthetic:N` generated a chunk at a time, so
+    /// neither ever holds every member as a record; files are parsed as records, then converted.
+    public static func loadColumnar(path: String, seed: UInt64 = 1, asOf: Day? = nil) throws -> ColumnarPopulation {
+        if path.hasPrefix("synthetic:") {
+            guard let n = Int(path.dropFirst("synthetic:".count)), n >= 0 else {
+                throw ImportError(file: path, line: 0, message: "expected synthetic:N with N a member count")
+            }
+            return try ColumnarPopulation.synthetic(members: n, seed: seed, asOf: asOf ?? defaultSyntheticAsOf)
+        }
+        if FileManager.default.isReadableFile(atPath: path), try format(of: path) == .store {
+            return try CrescentStore(path: path).loadColumnar()
+        }
+        return try ColumnarPopulation(load(path: path, seed: seed, asOf: asOf))
+    }
+
     enum Format { case store, json, csv, cdnow }
 
     static func format(of path: String) throws -> Format {

@@ -6,5 +6,5 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print their figures next to a baseline run in the same command.",
         subcommands: [BenchRFMCommand.self, BenchSegmentCommand.self, BenchDryRunCommand.self, BenchJourneysCommand.self,
-                       BenchIssueCommand.self, BenchServeCommand.self, BenchBacktestCommand.self])
+                       BenchIssueCommand.self, BenchServeCommand.self, BenchBacktestCommand.self, BenchScaleCommand.self])
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CrescentCore
 import CrescentEngine
+import CrescentStore
 import CrescentLua
 import Foundation
 
@@ -27,6 +29,7 @@ struct SegmentPreviewCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
+        if try previewOnColumns() { return }
         let context: CampaignContext
         do { context = try data.context(script: file) }
         catch let problems as ScriptProblems { throw ScriptFailure(description: problems.description) }
@@ -47,6 +50,38 @@ struct SegmentPreviewCommand: ParsableCommand {
         if let tiers = context.tiers, let ladder = context.program.tierLadder {
             print("\n" + tiers.summary(ladderName: ladder.name))
         }
+    }
+}
+
+extension SegmentPreviewCommand {
+    /// The preview from columns when the script needs no member in Lua (no `where`, no tier
+    /// ladder, every condition native): no member records, no sandboxes. False otherwise.
+    func previewOnColumns() throws -> Bool {
+        let source = try readScript(file)
+        func program(_ day: Day) throws -> CRMProgram {
+            do { return try CRMRuntime(clock: FixedClock(Timestamp(day: day, hour: 10))).load(source: source, chunkName: file) }
+            catch { throw ScriptFailure(description: String(describing: error)) }
+        }
+        // Declarations do not depend on the day; the real one is known once the data is loaded.
+        let probe = try program(PopulationLoader.defaultSyntheticAsOf)
+        guard ColumnarSegments.filters(probe) != nil else { return false }
+        Progress.shared.step("loading \(data.data) as columns")
+        let loaded = try PopulationLoader.loadColumnar(path: data.data, seed: data.seed, asOf: try data.asOfDay())
+        let asOf = try data.asOfDay() ?? (data.data.hasPrefix("synthetic:") ? PopulationLoader.defaultSyntheticAsOf
+            : loaded.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf)
+        let columns = loaded.joined(before: asOf)
+        let segmentColumns = SegmentColumns(columns, DerivedColumns.compute(columns, asOf: asOf))
+        let segments: [(name: String, members: Bitset)]
+        let evaluator = ColumnarSegments.evaluator(program: try program(asOf), columns: segmentColumns)!
+        do { segments = try evaluator.evaluateAll() }
+        catch { throw ScriptFailure(description: error.description) }
+        Progress.shared.done()
+        if format == .json {
+            print(try OutputFormat.json(SegmentPreview(segments, population: columns.count, asOf: asOf.description, tiers: nil)))
+        } else {
+            print(SegmentPreview.text(segments, population: columns.count, asOf: asOf.description))
+        }
+        return true
     }
 }
 

@@ -34,17 +34,17 @@ struct StatsCommand: ParsableCommand {
         }
         guard windowDays > 0 else { throw ValidationError("--window-days must be positive") }
         let clock = ContinuousClock()
-        var population: Population!
-        let loading = try clock.measure { population = try PopulationLoader.load(path: data, seed: seed, asOf: day) }
-        let asOfDay = day ?? population.orders.map(\.day).max()?.adding(days: 1)
-            ?? PopulationLoader.defaultSyntheticAsOf
-        var views: DerivedViews!
+        // Columns all the way: the store is read column by column, no member records.
+        var columns: ColumnarPopulation!
+        let loading = try clock.measure { columns = try PopulationLoader.loadColumnar(path: data, seed: seed, asOf: day) }
+        let asOfDay = day ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf
+        var derived: DerivedColumns!
         let computing = clock.measure {
-            views = DerivedViews.compute(population, asOf: asOfDay,
-                                         config: DerivedViewsConfig(windowDays: windowDays, frequencyCounting: counting))
+            derived = DerivedColumns.compute(columns, asOf: asOfDay,
+                                             config: DerivedViewsConfig(windowDays: windowDays, frequencyCounting: counting))
         }
         if timing { print("loaded in \(loading.timingText) s, derived views in \(computing.timingText) s\n") }
-        let report = StatsReport(population: population, views: views, source: data)
+        let report = StatsReport(columns: columns, derived: derived, source: data)
         switch format {
         case .text: print(report.text, terminator: "")
         case .json: print(try OutputFormat.json(report))

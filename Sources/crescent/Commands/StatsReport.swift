@@ -26,28 +26,40 @@ struct StatsReport: Encodable {
     var consent: [String: Int]
     var value: Value
 
-    init(population: Population, views: DerivedViews, source: String) {
-        self.source = source
-        members = population.members.count
-        orders = population.orders.count
-        asOf = views.asOf.description
-        windowDays = views.config.windowDays
-        frequencyCounting = views.config.frequencyCounting.rawValue
-        lifecycle = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0.name, 0) })
+    /// Counted from columns: by code, then named.
+    init(columns c: ColumnarPopulation, derived d: DerivedColumns, source: String) {
         var r = [Int](repeating: 0, count: 6), f = r, m = r
-        for x in views.metrics {
-            lifecycle[x.lifecycle.name, default: 0] += 1
-            r[x.r] += 1; f[x.f] += 1; m[x.m] += 1
+        var stageCounts = [Int](repeating: 0, count: DerivedColumns.stages.count)
+        var tierCounts = [Int](repeating: 0, count: c.tiers.count)
+        var channelCounts = [Int](repeating: 0, count: ColumnarPopulation.maxChannels)
+        for i in 0..<c.count {
+            stageCounts[Int(d.lifecycle[i])] += 1
+            r[Int(d.r[i])] += 1; f[Int(d.f[i])] += 1; m[Int(d.m[i])] += 1
+            tierCounts[Int(c.tier[i])] += 1
+            var bits = c.consent[i]
+            while bits != 0 { channelCounts[bits.trailingZeroBitCount] += 1; bits &= bits - 1 }
         }
-        rfm = ["r": r, "f": f, "m": m]
-        var tiers: [String: Int] = [:], consent: [String: Int] = [:]
-        for member in population.members {
-            tiers[member.tier, default: 0] += 1
-            for c in member.consent { consent[c, default: 0] += 1 }
-        }
+        var stages: [LifecycleStage: Int] = [:], tiers: [String: Int] = [:], consent: [String: Int] = [:]
+        for (k, n) in stageCounts.enumerated() where n > 0 { stages[DerivedColumns.stages[k]] = n }
+        for (k, n) in tierCounts.enumerated() where n > 0 { tiers[c.tiers.name(Int32(k))] = n }
+        for (k, n) in channelCounts.enumerated() where n > 0 { consent[c.channels.name(Int32(k))] = n }
+        self.init(source: source, members: c.count, orders: c.orderCount, asOf: d.asOf, config: d.config,
+                  stages: stages, rfm: (r, f, m), tiers: tiers, consent: consent, summary: d.summary)
+    }
+
+    private init(source: String, members: Int, orders: Int, asOf: Day, config: DerivedViewsConfig,
+                 stages: [LifecycleStage: Int], rfm: (r: [Int], f: [Int], m: [Int]),
+                 tiers: [String: Int], consent: [String: Int], summary s: CustomerValueSummary) {
+        self.source = source
+        self.members = members
+        self.orders = orders
+        self.asOf = asOf.description
+        windowDays = config.windowDays
+        frequencyCounting = config.frequencyCounting.rawValue
+        lifecycle = Dictionary(uniqueKeysWithValues: LifecycleStage.allCases.map { ($0.name, stages[$0] ?? 0) })
+        self.rfm = ["r": rfm.r, "f": rfm.f, "m": rfm.m]
         self.tiers = tiers
         self.consent = consent
-        let s = views.summary
         value = Value(
             orders: s.orders, revenueMinor: s.revenue.minorUnits, units: s.units,
             activeCustomers: s.activeCustomers, newCustomers: s.newCustomers, returningCustomers: s.returningCustomers,

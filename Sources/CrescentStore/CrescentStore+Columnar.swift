@@ -1,0 +1,153 @@
+import CrescentCore
+import Dispatch
+import GRDB
+
+extension CrescentStore {
+    /// Loads members and orders as columns (`ColumnarPopulation`), reading only the columns
+    /// stats, derived views and segment conditions use, with the SQLite C API: no `Row`, no
+    /// records, one String per member for tags and one for consent (interned by the whole text).
+    ///
+    /// Members come in id order and each member's orders in (time, id) order, exactly as
+    /// `loadPopulation()` orders them. Orders of unknown members are left out, as there.
+    /// - throws: `StoredRowError` for an order time outside the calendar,
+    ///   `ColumnarPopulationError` past 64 distinct consent channels.
+    public func loadColumnar() throws -> ColumnarPopulation {
+        // A file store reads members and orders at once, on two connections seeing one state.
+        guard let pool = writer as? DatabasePool else {
+            return try writer.read { db in
+                var c = try Self.readMembers(db)
+                try Self.readOrders(db, into: &c)
+                return c
+            }
+        }
+        let members = Slot<Result<ColumnarPopulation, any Error>>(), orders = Slot<Result<RawOrders, any Error>>()
+        let done = DispatchGroup()
+        // Both reads start from the writer's queue, so both see the same last committed state.
+        try pool.writeWithoutTransaction { _ in
+            done.enter(); done.enter()
+            pool.asyncConcurrentRead { db in
+                members.value = Result { try Self.readMembers(try db.get()) }
+                done.leave()
+            }
+            pool.asyncConcurrentRead { db in
+                orders.value = Result { try RawOrders(try db.get()) }
+                done.leave()
+            }
+        }
+        done.wait()
+        var c = try members.value!.get()
+        Self.place(try orders.value!.get(), into: &c)
+        return c
+    }
+
+    private static func readMembers(_ db: Database) throws -> ColumnarPopulation {
+        var c = ColumnarPopulation()
+        c.reserve(members: try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0, orders: 0)
+        let m = try RawStatement(db, """
+            SELECT id, gender, birthday, city, join_date, tier, points_balance, tags, consent, utc_offset_minutes
+            FROM members ORDER BY id
+            """)
+        // Few distinct tag and consent texts: each is split and interned once.
+        var tagLists: [String: [Int32]] = ["": []]
+        var consentMasks: [String: UInt64] = ["": 0]
+        while try m.step(db) {
+            let id = m.int(0)
+            let tagText = m.text(7) ?? "", consentText = m.text(8) ?? ""
+            var tags = tagLists[tagText]
+            if tags == nil {
+                tags = tagText.split(separator: ",").map { c.tagCode(String($0)) }
+                tagLists[tagText] = tags
+            }
+            var mask = consentMasks[consentText]
+            if mask == nil {
+                var bits: UInt64 = 0
+                for name in consentText.split(separator: ",") {
+                    guard let bit = c.channelBit(String(name)) else {
+                        throw ColumnarPopulationError(memberId: id, message:
+                            "consent channel \"\(name)\" is past the \(ColumnarPopulation.maxChannels) distinct channels columns hold")
+                    }
+                    bits |= bit
+                }
+                mask = bits
+                consentMasks[consentText] = bits
+            }
+            c.appendMember(id: id, joinDay: (m.day(4) ?? Day(index: 0)).index,
+                           birthDay: m.day(2)?.index ?? ColumnarPopulation.noDay,
+                           gender: m.text(1).map { c.genderCode($0) } ?? ColumnarPopulation.noCode,
+                           city: m.text(3).map { c.cityCode($0) } ?? ColumnarPopulation.noCode,
+                           tier: c.tierCode(m.text(5) ?? "basic"), points: m.int(6),
+                           tagCodes: tags!, consent: mask!, utcOffsetMinutes: Int32(clamping: m.int(9)))
+        }
+        return c
+    }
+
+    private static func readOrders(_ db: Database, into c: inout ColumnarPopulation) throws {
+        place(try RawOrders(db), into: &c)
+    }
+
+    /// Places orders read in table order by member (both ascend by member id): stores written
+    /// member by member are already in place; others are sorted once. Orders of unknown
+    /// members drop out.
+    private static func place(_ raw: RawOrders, into c: inout ColumnarPopulation) {
+        var raw = raw
+        let n = raw.members.count
+        func before(_ a: Int, _ b: Int) -> Bool {
+            (raw.members[a], raw.seconds[a], raw.ids[a]) < (raw.members[b], raw.seconds[b], raw.ids[b])
+        }
+        var sorted = true
+        for k in 1..<max(1, n) where !before(k - 1, k) { sorted = false; break }
+        let order: [Int] = sorted ? [] : (0..<n).sorted(by: before)
+        var start = [Int](repeating: 0, count: c.count + 1)
+        var kept: [Int] = []   // rows in member order, only when they are not simply 0..<placed
+        var k = 0, placed = 0
+        for i in 0..<c.count {
+            let id = c.memberId[i]
+            while k < n {
+                let row = sorted ? k : order[k]
+                if raw.members[row] > id { break }
+                if raw.members[row] == id {
+                    if !kept.isEmpty || !sorted || placed != k { if kept.isEmpty { kept = Array(0..<placed) }; kept.append(row) }
+                    placed += 1
+                }
+                k += 1
+            }
+            start[i + 1] = placed
+        }
+        raw.ids = []; raw.members = []
+        if kept.isEmpty && placed == n {
+            c.setOrders(start: start, seconds: raw.seconds, amount: raw.amounts, quantity: raw.quantities)
+        } else {
+            // Sorted with orphans only after the last placed row: the placed rows are 0..<placed.
+            let rows = kept.isEmpty ? Array(0..<placed) : kept
+            c.setOrders(start: start, seconds: rows.map { raw.seconds[$0] }, amount: rows.map { raw.amounts[$0] },
+                        quantity: rows.map { raw.quantities[$0] })
+        }
+    }
+}
+
+/// The orders table's columns in table order (a sequential scan, no index lookups).
+private struct RawOrders: Sendable {
+    var ids: [Int64] = [], members: [Int64] = [], seconds: [Int64] = [], amounts: [Int64] = [], quantities: [Int32] = []
+
+    init(_ db: Database) throws {
+        let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0
+        ids.reserveCapacity(expected); members.reserveCapacity(expected); seconds.reserveCapacity(expected)
+        amounts.reserveCapacity(expected); quantities.reserveCapacity(expected)
+        let o = try RawStatement(db, "SELECT id, member_id, time, amount, quantity FROM orders ORDER BY id")
+        while try o.step(db) {
+            let time = o.int(2)
+            // Written by an older version or by hand: refuse with the row, as `loadPopulation` does.
+            guard Timestamp.validSeconds.contains(time) else {
+                throw StoredRowError(table: "orders", id: String(o.int(0)),
+                                     message: "time \(time) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
+            }
+            ids.append(o.int(0)); members.append(o.int(1)); seconds.append(time)
+            amounts.append(o.int(3)); quantities.append(Int32(clamping: o.int(4)))
+        }
+    }
+}
+
+/// One result handed back from a worker of `concurrentPerform`.
+private final class Slot<T>: @unchecked Sendable {
+    var value: T?
+}

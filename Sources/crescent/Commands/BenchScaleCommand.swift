@@ -1,0 +1,197 @@
+import ArgumentParser
+import CrescentCore
+import CrescentEngine
+import CrescentLua
+import CrescentStore
+import Foundation
+
+/// `crescent bench scale`: the columnar data path phase by phase at N members, each phase with
+/// its time and its own peak RSS, next to the record path and SQLite's GROUP BY on the same store.
+struct BenchScaleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Time generate, write the store, load, derive, segment previews and a dry-run at N members, with peak RSS per phase.",
+        discussion: """
+        Writes a fresh store (no item lines) into --dir, reads it back as columns, derives RFM and \
+        lifecycle into columns, and previews the segments of every example script with native \
+        filters (scripts with a `where` segment or a tier_ladder need member views in Lua and are \
+        listed as skipped). Up to --records-limit members it also runs the record path on the same \
+        store (the `stats` of before, and the dry-run of --script). Build with -c release.
+        """)
+
+    @Option(help: "Members to generate.") var members: Int = 1_000_000
+    @Option(help: "Seed.") var seed: UInt64 = 7
+    @Option(help: "Target mean orders per buying member.") var ordersPerMember: Double = 5
+    @Option(help: "Directory for the store (default: a temporary one, removed afterwards).") var dir: String?
+    @Option(help: "Directory of example scripts to preview.") var scripts: String = "scripts"
+    @Option(help: "The playbook script to dry-run.") var script: String = "scripts/winback_silent.lua"
+    @Option(help: "Largest population the record path (old stats, dry-run) runs on.") var recordsLimit: Int = 2_000_000
+
+    func run() throws {
+        guard members > 0 else { throw ValidationError("--members must be positive") }
+        let asOf = PopulationLoader.defaultSyntheticAsOf
+        let root = dir ?? NSTemporaryDirectory() + "crescent-scale-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let path = root + "/scale-\(members).sqlite"
+        guard !FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) exists") }
+        var parameters = SyntheticPopulation.Parameters()
+        parameters.meanOrdersPerMember = ordersPerMember
+        parameters.includeItems = false
+        let clock = ContinuousClock()
+        var table = PhaseTable()
+        print("members \(members), seed \(seed), as of \(asOf), store \(path)")
+
+        // Generate and write, a chunk at a time: each chunk is columns and then rows of the store.
+        let store = try CrescentStore(path: path)
+        var writing = Duration.zero
+        var generated: ColumnarPopulation? = nil
+        PhaseMemory.resetPeak()
+        let both = try clock.measure {
+            generated = try ColumnarPopulation.synthetic(members: members, seed: seed, asOf: asOf, parameters: parameters,
+                                                         chunkSize: 100_000) { part in
+                writing += try clock.measure { try store.insert(population: part) }
+            }
+        }
+        let orders = generated!.orderCount
+        table.add("generate (columns)", both - writing, note: "\(orders) orders")
+        table.add("write the store", writing, note: "peak shared with generate", peak: false)
+        generated = nil
+
+        PhaseMemory.resetPeak()
+        var columns: ColumnarPopulation!
+        table.add("load (columns)", try clock.measure { columns = try store.loadColumnar() })
+        PhaseMemory.resetPeak()
+        var derived: DerivedColumns!
+        table.add("derive (RFM, scores, lifecycle)", clock.measure { derived = DerivedColumns.compute(columns, asOf: asOf) })
+
+        PhaseMemory.resetPeak()
+        let baseline = try SQLiteRFMBaseline.run(store: store, asOf: asOf, windowDays: derived.config.windowDays)
+        let agree = baseline.totalFrequency == derived.frequency.reduce(0) { $0 + Int64($1) }
+            && baseline.totalMonetary == derived.monetary.reduce(0, +)
+        table.add("SQLite GROUP BY (R, F, M only)", baseline.query,
+                  note: "\(baseline.rows) rows; sums \(agree ? "agree" : "DIFFER") with the columns")
+
+        PhaseMemory.resetPeak()
+        var previewed: [String] = [], skipped: [String] = []
+        let segmentColumns = SegmentColumns(columns, derived)
+        let preview = try clock.measure {
+            (previewed, skipped) = try previewExamples(segmentColumns)
+        }
+        table.add("preview example segments (native)", preview,
+                  note: "\(previewed.count) scripts; skipped \(skipped.isEmpty ? "none" : skipped.joined(separator: ", "))")
+
+        try measureConditions(segmentColumns, into: &table)
+
+        if members <= recordsLimit {
+            PhaseMemory.resetPeak()
+            var population: Population!
+            let load = try clock.measure { population = try store.loadPopulation() }
+            let derive = clock.measure { _ = DerivedViews.compute(population, asOf: asOf) }
+            table.add("before: load (records) + derive", load + derive,
+                      note: "load \(load.timingText) s + derive \(derive.timingText) s")
+            population = nil
+            try dryRun(path: path, asOf: asOf, into: &table)
+        } else {
+            table.skip("before: load (records) + derive", "over --records-limit \(recordsLimit)")
+            table.skip("dry-run \(script)", "member views in Lua over --records-limit \(recordsLimit)")
+        }
+        print(table.text)
+    }
+
+    /// Every example script's segments over the columns, set operations included.
+    private func previewExamples(_ columns: SegmentColumns) throws -> (previewed: [String], skipped: [String]) {
+        var previewed: [String] = [], skipped: [String] = []
+        let files = try FileManager.default.contentsOfDirectory(atPath: scripts).filter { $0.hasSuffix(".lua") }.sorted()
+        for file in files {
+            let program = try CRMRuntime(clock: FixedClock(Timestamp(day: PopulationLoader.defaultSyntheticAsOf, hour: 10)))
+                .load(source: try readScript(scripts + "/" + file), chunkName: file)
+            guard let evaluator = ColumnarSegments.evaluator(program: program, columns: columns) else {
+                skipped.append(file)
+                continue
+            }
+            let sizes = try evaluator.evaluateAll().map { "\($0.name) \($0.members.count)" }
+            print("  \(file): " + sizes.joined(separator: ", "))
+            previewed.append(file)
+        }
+        return (previewed, skipped)
+    }
+
+    /// `bench segment`'s three conditions, written declaratively, over the columns: member-conditions/s
+    /// of the first run (numeric columns computed on first use) and the best of five.
+    private func measureConditions(_ columns: SegmentColumns, into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        let conditions: [String: LuaValue] = ["rfm": .table(["r": .string(">= 3")]), "orders": .string(">= 2"),
+                                              "tier": .array([.string("silver"), .string("gold"), .string("platinum")])]
+        let filter = NativeSegmentFilter(conditions: conditions)!
+        var matched = 0, times: [Duration] = []
+        for _ in 0..<6 {
+            times.append(try clock.measure {
+                matched = try filter.evaluate(columns, segment: "s", file: "bench", line: nil).count
+            })
+        }
+        let best = times.dropFirst().min()!
+        let rate = Double(3 * columns.count) / max(best.seconds, 1e-9) / 1e6
+        table.add("3 declarative conditions (native)", best,
+                  note: String(format: "best of 5, %.0f M member-conditions/s, matched %d; first run %@ s", rate, matched,
+                               times[0].timingText))
+    }
+
+    /// The dry-run as `crescent dryrun --data STORE` runs it (records, member views in Lua).
+    private func dryRun(path: String, asOf: Day, into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        let source = try readScript(script)
+        PhaseMemory.resetPeak()
+        var context: CampaignContext!
+        let prepare = try clock.measure {
+            context = try CampaignContext(script: source, chunkName: script, data: path, seed: seed, asOf: asOf)
+        }
+        table.add("dry-run: load + derive + member views into Lua", prepare)
+        PhaseMemory.resetPeak()
+        var result: PlaybookDryRun!
+        let run = try clock.measure {
+            result = try DryRun(context: context, seed: seed).run(playbook: context.program.playbooks[0].name)
+        }
+        table.add("dry-run \((script as NSString).lastPathComponent)", run,
+                  note: "targeted \(result.report.total.targeted), native prefilter")
+    }
+}
+
+/// Per-phase peak RSS on Linux: writing 5 to /proc/self/clear_refs resets VmHWM.
+enum PhaseMemory {
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// VmHWM (the peak since the last reset) in MiB, or the process's ru_maxrss where /proc is absent.
+    static func peakMiB() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
+            return kib / 1_024
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) / 1_024
+    }
+}
+
+/// The bench's result lines, aligned.
+struct PhaseTable {
+    private var rows: [[String]] = []
+
+    mutating func add(_ phase: String, _ time: Duration, note: String = "", peak: Bool = true) {
+        rows.append([phase, time.timingText, peak ? "\(PhaseMemory.peakMiB())" : "", note])
+    }
+
+    mutating func skip(_ phase: String, _ why: String) { rows.append([phase, "-", "", "skipped: " + why]) }
+
+    /// Phase, time and peak aligned as `stats` aligns its tables; the note trails unpadded.
+    var text: String {
+        let aligned = StatsReport.table(["phase", "time s", "peak RSS MiB"], rows.map { Array($0.prefix(3)) })
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        return zip(aligned, [""] + [""] + rows.map { $0[3] }).map { line, note in
+            note.isEmpty ? String(line) : "\(line)  \(note)"
+        }.joined(separator: "\n")
+    }
+}
