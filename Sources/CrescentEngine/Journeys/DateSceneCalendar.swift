@@ -29,31 +29,12 @@ public struct DateSceneCalendar: Sendable {
     /// True when the scene falls on local day `day` for the member `view` describes
     /// (`view.lastBoughtDaysAgo` and `lastOrder` as of `view.asOf`).
     public func occurs(for view: MemberView, on day: Day) -> Bool {
-        let target = day.adding(days: schedule.daysBefore ?? 0)
-        switch scene {
-        case "birthday":
-            guard let b = view.member.birthday else { return false }
-            return Self.isAnniversary(of: b, on: target)
-        case "join_anniversary":
-            return target > view.member.joinDate && Self.isAnniversary(of: view.member.joinDate, on: target)
-        case "replenishment":
-            guard let category = schedule.category, let ago = view.lastBoughtDaysAgo[category] else { return false }
-            return view.asOf.adding(days: -ago).adding(days: schedule.daysAfter ?? 0) == day
-        case "holiday":
-            return schedule.dates.contains(day)
-        case "points_expiring":
-            return expiries[view.member.id]?.contains(target) ?? false
-        case "became_silent":
-            guard let last = view.lastOrder else { return false }
-            return last.adding(days: silentAfterDays) == day
-        default:
-            return false
-        }
+        !occurrences(for: view, in: day...day).isEmpty
     }
 
-    /// The days of `range` on which the scene falls for the member: what `occurs` says day
-    /// by day, worked out in one step per member (a horizon of a year over a million members
-    /// would otherwise ask 365 million times).
+    /// The days of `range` on which the scene falls for the member, worked out in one step per
+    /// member (a horizon of a year over a million members would otherwise ask 365 million
+    /// times). The one place each scene's rule is written; `occurs` asks it for one day.
     public func occurrences(for view: MemberView, in range: ClosedRange<Day>) -> [Day] {
         let before = schedule.daysBefore ?? 0
         func inRange(_ days: [Day]) -> [Day] { days.filter { range.contains($0) } }
@@ -63,7 +44,7 @@ public struct DateSceneCalendar: Sendable {
             let (_, m, d) = date.components
             let first = range.lowerBound.adding(days: before).components.year, last = range.upperBound.adding(days: before).components.year
             return inRange((first...last).compactMap { y -> Day? in
-                let target = Day.isValid(year: y, month: m, day: d) ? Day(year: y, month: m, day: d) : Day(year: y, month: 2, day: 28)
+                let target = Self.anniversary(month: m, day: d, inYear: y)
                 if scene == "join_anniversary" && target <= view.member.joinDate { return nil }
                 return target.adding(days: -before)
             })
@@ -83,9 +64,13 @@ public struct DateSceneCalendar: Sendable {
 
     /// True when `day` is the yearly anniversary of `date` (29 February → 28 February off leap years).
     public static func isAnniversary(of date: Day, on day: Day) -> Bool {
-        let (_, m, d) = date.components, (y, dm, dd) = day.components
-        if m == 2 && d == 29 && !Day.isValid(year: y, month: 2, day: 29) { return dm == 2 && dd == 28 }
-        return m == dm && d == dd
+        let (_, m, d) = date.components
+        return anniversary(month: m, day: d, inYear: day.components.year) == day
+    }
+
+    /// The anniversary of month/day in year `y`: 29 February is 28 February off leap years.
+    static func anniversary(month m: Int, day d: Int, inYear y: Int) -> Day {
+        Day.isValid(year: y, month: m, day: d) ? Day(year: y, month: m, day: d) : Day(year: y, month: 2, day: 28)
     }
 
     /// When a member enters on local day `day`: the scene's time of day (`when.time`, default

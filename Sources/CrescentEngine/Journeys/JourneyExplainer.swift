@@ -130,7 +130,7 @@ public struct JourneyExplainer {
             let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule,
                                              pointsExpiries: context.population.pointsExpiries.filter { $0.member == view.member.id })
             let today = DateSceneCalendar.localDay(at, utcOffsetSeconds: plan.playbook.journey.utcOffsetSeconds)
-            guard let day = (0..<366).lazy.map({ today.adding(days: $0) }).first(where: { calendar.occurs(for: view, on: $0) })
+            guard let day = calendar.occurrences(for: view, in: today...today.adding(days: 365)).first
             else { return "date scene \(scene): none for this member within a year" }
             return "date scene \(scene): next on \(day)"
         }
