@@ -58,8 +58,11 @@ public struct JourneyLog: Sendable {
     mutating func noteExit(_ reason: String) { exits[reason, default: 0] += 1 }
 
     mutating func noteBranch(step: Int, _ branch: String) {
-        branches["\(steps[step].name): \(branch)", default: 0] += 1
+        branches[Self.branchKey(step: steps[step].name, branch), default: 0] += 1
     }
+
+    /// How `branches` names a branch: the wait step's name and "event" or "timeout".
+    public static func branchKey(step name: String, _ branch: String) -> String { "\(name): \(branch)" }
 
     mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
         guard let decision = outcome.decision else { return }

@@ -29,7 +29,8 @@ enum DryRunSummary {
         for (k, s) in r.steps.enumerated() {
             let ch = s.byChannel.keys.sorted().map { "\($0) \(s.byChannel[$0]!)" }.joined(separator: ", ")
             if let wait = r.playbook.steps.indices.contains(k) ? r.playbook.steps[k].wait : nil {
-                let answered = r.journeys.branches["\(s.name): event"] ?? 0, timedOut = r.journeys.branches["\(s.name): timeout"] ?? 0
+                let answered = r.journeys.branches[JourneyLog.branchKey(step: s.name, "event")] ?? 0
+                let timedOut = r.journeys.branches[JourneyLog.branchKey(step: s.name, "timeout")] ?? 0
                 lines.append("  \(s.name.padding(toLength: 18, withPad: " ", startingAt: 0)) waits \(wait.withinDays) day(s) for \(wait.event): \(answered) did, \(timedOut) timed out")
                 continue
             }
