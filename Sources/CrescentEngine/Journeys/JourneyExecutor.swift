@@ -97,15 +97,22 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         noteExits([next])
     }
 
-    /// The `wait_for` step of `j` timed out at `at`. An event the engine did not see arrive
-    /// (an order imported in bulk, a redemption at the till) still counts if the ledgers hold it.
-    private func timedOut(_ j: Journey, _ wait: JourneyPlan.Wait, at: Timestamp) throws -> (JourneyPlan.Move, String) {
-        let started = plan.waitStarted(j) ?? j.enteredAt
-        let happened: Bool
-        if wait.answered(by: "payment") { happened = try recorder.purchased(member: j.member, from: started, to: at) }
-        else if wait.event == "redeem" { happened = try recorder.redeemed(journey: j, before: at) }
-        else { happened = false }
-        return happened ? (wait.onEvent, "event") : (wait.onTimeout, "timeout")
+    /// For each journey whose `wait_for` step is due (it timed out at its time), whether the
+    /// event happened anyway: an order imported in bulk, a redemption at the till, which the
+    /// engine did not see arrive but the ledgers hold. Asked as two batches, like `only_if`.
+    private func answeredWhileWaiting(_ waits: [(journey: Journey, at: Timestamp)]) throws -> [Bool] {
+        let steps = plan.steps
+        func wait(_ k: Int) -> JourneyPlan.Wait { steps[waits[k].journey.step].wait! }
+        let payments = waits.indices.filter { wait($0).answered(by: "payment") }
+        let redemptions = waits.indices.filter { wait($0).event == "redeem" }
+        let bought = try recorder.purchased(payments.map {
+            (waits[$0].journey.member, plan.waitStarted(waits[$0].journey) ?? waits[$0].journey.enteredAt, waits[$0].at)
+        })
+        let used = try recorder.redeemed(redemptions.map { (waits[$0].journey, waits[$0].at) })
+        var out = [Bool](repeating: false, count: waits.count)
+        for (k, i) in payments.enumerated() { out[i] = bought[k] }
+        for (k, i) in redemptions.enumerated() { out[i] = used[k] }
+        return out
     }
 
     // MARK: - Steps
@@ -131,6 +138,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         let conditioned = due.indices.filter { steps[due[$0].step].wait == nil && steps[due[$0].step].condition != nil }
         let held = try recorder.holds(conditioned.map { (steps[due[$0].step].condition!, due[$0], times[$0]) })
         let holds = Dictionary(uniqueKeysWithValues: zip(conditioned, held))
+        let waiting = due.indices.filter { steps[due[$0].step].wait != nil }
+        let answered = Dictionary(uniqueKeysWithValues: zip(waiting, try answeredWhileWaiting(waiting.map { (due[$0], times[$0]) })))
         for (n, j) in due.enumerated() {
             let at = times[n]
             guard let i = indexById[j.member] else { moved.append(Self.closed(j, "unknown_member")); continue }
@@ -142,9 +151,9 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
             }
             let step = plan.steps[j.step]
             if let wait = step.wait {
-                let (move, branch) = try timedOut(j, wait, at: at)
-                moved.append(plan.moved(j, move, at: at))
-                log.noteBranch(step: j.step, branch)
+                let happened = answered[n] ?? false
+                moved.append(plan.moved(j, happened ? wait.onEvent : wait.onTimeout, at: at))
+                log.noteBranch(step: j.step, happened ? "event" : "timeout")
                 continue
             }
             if step.condition != nil, holds[n] == false {
