@@ -36,7 +36,7 @@ public struct DryRun {
         let (audience, segmentSets) = try PlaybookAudience.audience(context, playbook)
         let plan = JourneyPlan(playbook)
         let horizon = days ?? Self.defaultHorizon(plan)
-        let model = try ResponseFit.fit(context.population, asOf: context.asOf)
+        let model = try ResponseFit.fit(context)
         let window = playbook.windowDays ?? 30
         let responses = model.map {
             ResponseModel(model: $0.fit.model, asOf: context.asOf, uplift: 1, prospectProbability: 0.02)
@@ -82,7 +82,7 @@ public struct DryRun {
     /// again on them (payments fire triggers and exits, a real qualifying order redeems).
     func replay(plan: JourneyPlan, audience: Bitset, days: Int) throws -> ForecastReport.Replay? {
         let begin = Timestamp(day: context.asOf)
-        guard context.fullPopulation.orders.contains(where: { $0.time >= begin }) else { return nil }
+        guard context.hasOrders(from: begin) else { return nil }
         var sim = JourneySimulation(context: context, plan: plan, audience: audience, days: days, policy: policy,
                                     seed: seed, samplePerChannel: 0)
         try sim.run(.replay(context.fullPopulation))
