@@ -119,7 +119,7 @@ public final class LiveEngine: @unchecked Sendable {
             guard !batch.isEmpty else { return 0 }
             try readBack(batch.map(\.event.memberId))
             var tally = ProcessingTally()
-            let finishes = batch.map { finish($0, tally: &tally) }
+            let finishes = finish(batch, tally: &tally)
             try store.finishEvents(finishes)
             metrics.record(tally)
             work.add(.events, batch.count)
@@ -128,20 +128,31 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
-    /// Runs one row through the processor, or dead-letters it.
-    private func finish(_ pending: PendingEvent, tally: inout ProcessingTally) -> EventFinish {
-        func failed(_ reason: String, _ outcome: String) -> EventFinish {
+    /// Runs the batch's rows through the processor together, or dead-letters them: a bad
+    /// record, a row that keeps taking the process down, an event a script failed on.
+    private func finish(_ batch: [PendingEvent], tally: inout ProcessingTally) -> [EventFinish] {
+        func failed(_ pending: PendingEvent, _ reason: String, _ outcome: String) -> EventFinish {
             metrics.failed(reason)
             return EventFinish(seq: pending.seq, succeeded: false, outcome: outcome)
         }
-        if let problem = pending.problem { return failed("bad_record", problem) }
-        if pending.attempts >= Self.maxAttempts {
-            return failed("crashed", "processing was cut short \(pending.attempts) times (the engine stopped); dead-lettered")
+        var finishes = [EventFinish?](repeating: nil, count: batch.count)
+        var runnable: [Int] = []
+        for (i, pending) in batch.enumerated() {
+            if let problem = pending.problem {
+                finishes[i] = failed(pending, "bad_record", problem)
+            } else if pending.attempts >= Self.maxAttempts {
+                finishes[i] = failed(pending, "crashed",
+                                     "processing was cut short \(pending.attempts) times (the engine stopped); dead-lettered")
+            } else {
+                runnable.append(i)
+            }
         }
-        let errorsBefore = tally.scriptErrors
-        let outcome = processor.process(pending, tally: &tally)
-        if tally.scriptErrors > errorsBefore { return failed("script_error", outcome) }
-        return EventFinish(seq: pending.seq, succeeded: true, outcome: outcome)
+        let results = processor.process(runnable.map { batch[$0] }, tally: &tally)
+        for (i, result) in zip(runnable, results) {
+            finishes[i] = result.scriptError ? failed(batch[i], "script_error", result.outcome)
+                                             : EventFinish(seq: batch[i].seq, succeeded: true, outcome: result.outcome)
+        }
+        return finishes.map { $0! }
     }
 
     /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, and
