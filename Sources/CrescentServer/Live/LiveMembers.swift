@@ -79,7 +79,9 @@ final class LiveMembers {
         version += 1
         for (k, member) in stored.members.enumerated() {
             upsert(member)
-            orders[indexById[member.id]!] = Array(stored.orders(ofMemberAt: k))
+            let i = indexById[member.id]!
+            orders[i] = Array(stored.orders(ofMemberAt: k))
+            metrics[i] = DerivedViews.metrics(of: orders[i][...], asOf: referenceAsOf)
         }
     }
 
