@@ -310,6 +310,9 @@ public final class LiveEngine: @unchecked Sendable {
     /// scores are the population's own quintiles, as fresh as they get (the reference scale
     /// is only for scoring one member at a time).
     private func fullContext(_ script: LiveScript, asOf: Day, pointsExpiries: [PointsExpiry] = []) throws -> CampaignContext {
+        // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
+        // from the store's members, with those other nodes signed up or changed since this one started.
+        if store.sharedByNodes { members.refresh(from: try store.loadPopulation()) }
         var population = members.snapshot()
         population.pointsExpiries = pointsExpiries
         return try Self.context(population, source: script.source, chunkName: script.runtime.program.chunkName,

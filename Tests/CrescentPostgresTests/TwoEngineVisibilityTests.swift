@@ -37,9 +37,10 @@ struct TwoEngineVisibilityTests {
 
     /// Engines "a" and "b" on a fresh database holding members 1...3, and a store to journal
     /// and read through (as the API of either node would).
-    func withTwoEngines(_ body: (LiveEngine, LiveEngine, PostgresStore) async throws -> Void) async throws {
+    func withTwoEngines(script: String = Self.script,
+                        _ body: (LiveEngine, LiveEngine, PostgresStore) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { url, dir in
-            try Self.script.write(toFile: dir + "/scripts/live.lua", atomically: true, encoding: .utf8)
+            try script.write(toFile: dir + "/scripts/live.lua", atomically: true, encoding: .utf8)
             let store = try PostgresStore(url: url)
             defer { store.close() }
             try store.insert(members: (1...3).map(Self.member))
@@ -77,6 +78,30 @@ struct TwoEngineVisibilityTests {
             #expect(try outcome(store, "order:1001") == "second_order: issued 1")
             #expect(try store.snapshot().coupons.map(\.member) == [100])
             #expect(await b.memberCount == 4)
+        }
+    }
+
+    /// A scheduled playbook for everyone, due an hour before the engines' clock.
+    static let scheduled = """
+        segment "everyone" { where = function(m) return true end }
+        playbook "monday_blast" {
+          goal = "retain", business_line = "live.blast", audience = "everyone",
+          when = { at = "2026-11-02 11:00" }, channels = { "sms" },
+          offer = coupon { name = "3 off 30", off = 3, min_spend = 30, valid_days = 7, per_member_per_campaign = 1 },
+          message = "{{coupon_value}} off this week.",
+        }
+        """
+
+    @Test func aScheduledRunOnOneNodeReachesMembersWhoSignedUpAtTheOther() async throws {
+        try await withTwoEngines(script: Self.scheduled) { a, b, store in
+            try journal(store, [.member(MemberPatch(member: Self.member(200), fields: MemberPatch.allFields))])
+            #expect(try await a.processPending() == 1)
+            // b runs the occurrence (a's tick afterwards finds it done) over the store's members.
+            _ = try await b.tick()
+            _ = try await a.tick()
+            #expect(try store.snapshot().coupons.map(\.member).sorted() == [1, 2, 3, 200])
+            #expect(try b.workShares()[.scheduledRuns] == WorkShare(node: 1, all: 1))
+            #expect(try a.workShares()[.scheduledRuns] == WorkShare(node: 0, all: 1))
         }
     }
 
