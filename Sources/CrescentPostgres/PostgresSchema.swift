@@ -225,6 +225,17 @@ enum PostgresSchema {
               lease_until BIGINT)
             """,
         ]),
+        // Per-node tallies of shared work, for each node's share in /metrics and /health.
+        ("v2 node work", [
+            """
+            CREATE TABLE node_work (
+              node TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              count BIGINT NOT NULL DEFAULT 0,
+              updated_at BIGINT NOT NULL,
+              PRIMARY KEY (node, kind))
+            """,
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory
