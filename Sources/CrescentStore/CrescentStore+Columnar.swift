@@ -9,21 +9,32 @@ extension CrescentStore {
     ///
     /// Members come in id order and each member's orders in (time, id) order, exactly as
     /// `loadPopulation()` orders them. Orders of unknown members are left out, as there.
+    /// Always reads SQL; `loadColumnarUsingSnapshot()` reads the snapshot file when it is valid.
     /// - throws: `StoredRowError` for an order time outside the calendar,
     ///   `ColumnarPopulationError` past 64 distinct consent channels.
     public func loadColumnar() throws -> ColumnarPopulation {
+        try loadColumnarFromSQL().columns
+    }
+
+    /// The SQL load and the generation of the state it read (see `registerGenerationMigration`):
+    /// the generation is re-armed (`dirty = 0`) before the reads begin, so any later change to
+    /// members or orders moves it on and a snapshot of these columns stops matching.
+    func loadColumnarFromSQL() throws -> (columns: ColumnarPopulation, generation: StoreGeneration) {
         // A file store reads members and orders at once, on two connections seeing one state.
         guard let pool = writer as? DatabasePool else {
-            return try writer.read { db in
+            return try writer.write { db in
+                let generation = try Self.armGeneration(db)
                 var c = try Self.readMembers(db)
                 try Self.readOrders(db, into: &c)
-                return c
+                return (c, generation)
             }
         }
         let members = Slot<Result<ColumnarPopulation, any Error>>(), orders = Slot<Result<RawOrders, any Error>>()
         let done = DispatchGroup()
-        // Both reads start from the writer's queue, so both see the same last committed state.
-        try pool.writeWithoutTransaction { _ in
+        // Both reads start from the writer's queue, right after the generation is re-armed, so
+        // both see that committed state and no later one.
+        let generation = try pool.writeWithoutTransaction { db in
+            let generation = try Self.armGeneration(db)
             done.enter(); done.enter()
             pool.asyncConcurrentRead { db in
                 members.value = Result { try Self.readMembers(try db.get()) }
@@ -33,11 +44,25 @@ extension CrescentStore {
                 orders.value = Result { try RawOrders(try db.get()) }
                 done.leave()
             }
+            return generation
         }
         done.wait()
         var c = try members.value!.get()
         Self.place(try orders.value!.get(), into: &c)
-        return c
+        return (c, generation)
+    }
+
+    /// Clears `dirty` (committed at once) and returns the generation the next reads see.
+    private static func armGeneration(_ db: Database) throws -> StoreGeneration {
+        try db.execute(sql: "UPDATE store_meta SET dirty = 0 WHERE id = 1")
+        return try generation(db)
+    }
+
+    static func generation(_ db: Database) throws -> StoreGeneration {
+        guard let row = try Row.fetchOne(db, sql: "SELECT store_id, generation FROM store_meta WHERE id = 1") else {
+            throw StoredRowError(table: "store_meta", id: "1", message: "missing; the store was not migrated")
+        }
+        return StoreGeneration(storeId: row[0], generation: row[1])
     }
 
     private static func readMembers(_ db: Database) throws -> ColumnarPopulation {
