@@ -9,6 +9,8 @@ public struct ColumnarLoad: Sendable {
         /// Read from SQL; `rejected` says why the snapshot was not used (nil: an in-memory
         /// store, which has none).
         case sql(rejected: ColumnarSnapshotRejection?)
+        /// Parsed from a file or generated (`synthetic:N`): no store, no snapshot.
+        case parsed
     }
 
     public var columns: ColumnarPopulation
@@ -16,6 +18,22 @@ public struct ColumnarLoad: Sendable {
     /// Set when a fresh snapshot could not be written (a read-only directory, a full disk):
     /// the columns are right all the same, the next load reads SQL again.
     public var snapshotWriteFailure: String?
+
+    public init(columns: ColumnarPopulation, source: Source, snapshotWriteFailure: String? = nil) {
+        self.columns = columns; self.source = source; self.snapshotWriteFailure = snapshotWriteFailure
+    }
+
+    /// Where the columns came from, for `--timing` lines.
+    public var sourceText: String {
+        switch source {
+        case .snapshot: return "from the columnar snapshot"
+        case .parsed: return "parsed"
+        case .sql(let rejected):
+            guard let rejected else { return "from SQL" }
+            let written = snapshotWriteFailure.map { "; snapshot not written: \($0)" } ?? "; snapshot written"
+            return "from SQL (snapshot \(rejected)\(written))"
+        }
+    }
 }
 
 extension CrescentStore {
