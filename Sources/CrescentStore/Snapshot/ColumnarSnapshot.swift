@@ -153,15 +153,15 @@ public enum ColumnarSnapshotRejection: Error, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .missing: "no snapshot yet"
-        case .unreadable(let why): "unreadable: \(why)"
-        case .truncated: "truncated"
+        case .unreadable(let why): "snapshot unreadable: \(why)"
+        case .truncated: "snapshot truncated"
         case .badMagic: "not a columnar snapshot"
-        case .unsupportedVersion(let v): "format version \(v), this build reads \(ColumnarSnapshot.version)"
-        case .otherByteOrder: "written with another byte order"
-        case .otherStore: "written for another store at this path"
-        case .stale(let s, let store): "written at generation \(s), the store is at \(store)"
-        case .damaged(let section): "damaged (\(section))"
-        case .badLayout(let why): "columns do not form a population: \(why)"
+        case .unsupportedVersion(let v): "snapshot format version \(v), this build reads \(ColumnarSnapshot.version)"
+        case .otherByteOrder: "snapshot written with another byte order"
+        case .otherStore: "snapshot of another store at this path"
+        case .stale(let s, let store): "snapshot of generation \(s), the store is at \(store)"
+        case .damaged(let section): "snapshot damaged (\(section))"
+        case .badLayout(let why): "snapshot columns do not form a population: \(why)"
         }
     }
 }

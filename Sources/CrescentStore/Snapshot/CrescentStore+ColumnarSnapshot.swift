@@ -30,8 +30,8 @@ public struct ColumnarLoad: Sendable {
         case .parsed: return "parsed"
         case .sql(let rejected):
             guard let rejected else { return "from SQL" }
-            let written = snapshotWriteFailure.map { "; snapshot not written: \($0)" } ?? "; snapshot written"
-            return "from SQL (snapshot \(rejected)\(written))"
+            let written = snapshotWriteFailure.map { "not rewritten: \($0)" } ?? "rewritten"
+            return "from SQL: \(rejected); snapshot \(written)"
         }
     }
 }
