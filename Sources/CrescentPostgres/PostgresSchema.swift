@@ -225,6 +225,14 @@ enum PostgresSchema {
               lease_until BIGINT)
             """,
         ]),
+        // A/B variants (SQLite's "v7 variants"): each issue-ledger row names the member's variant
+        // (NULL when the playbook has none), so `crescent measure` compares them as arms.
+        ("v2 variants", [
+            "ALTER TABLE coupon_ledger ADD COLUMN variant TEXT",
+            "ALTER TABLE deliveries ADD COLUMN variant TEXT",
+            "ALTER TABLE suppressions ADD COLUMN variant TEXT",
+            "ALTER TABLE points_ledger ADD COLUMN variant TEXT",
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

@@ -6,14 +6,16 @@ import PostgresNIO
 /// (tags and consent comma-separated, attributes flat JSON).
 extension PostgresStore {
     public func insert(members: [Member], orders: [Order], events: [BehaviorEvent]) throws {
+        // The server's own words ("duplicate key … Key (id)=(2) already exists"), not where in Crescent it failed.
+        func refusal(_ error: any Error) -> String { (error as? PostgresStoreError)?.message ?? "\(error)" }
         try pool.transaction(retries: 0) { s in
             for (i, m) in members.enumerated() {
                 do { try Self.insertMember(s, m, upsert: false) }
-                catch { throw StoreInsertError(table: "members", index: i, message: "\(error)") }
+                catch { throw StoreInsertError(table: "members", index: i, message: refusal(error)) }
             }
             for (i, o) in orders.enumerated() {
                 do { try Self.insertOrder(s, o, ignoringExisting: false) }
-                catch { throw StoreInsertError(table: "orders", index: i, message: "\(error)") }
+                catch { throw StoreInsertError(table: "orders", index: i, message: refusal(error)) }
             }
             for (i, e) in events.enumerated() {
                 do {
@@ -21,7 +23,7 @@ extension PostgresStore {
                         INSERT INTO events (id, member_id, kind, time, attributes)
                         VALUES (\(e.id), \(e.memberId), \(e.kind), \(e.time.seconds), \(FlatJSON.encode(e.attributes)))
                         """)
-                } catch { throw StoreInsertError(table: "events", index: i, message: "\(error)") }
+                } catch { throw StoreInsertError(table: "events", index: i, message: refusal(error)) }
             }
         }
     }

@@ -17,7 +17,6 @@ struct ClaimsConcurrencyTests {
         let plan = try IssuingFixtures.plan(setup, spec, campaign: "flash")
         let members = IssuingFixtures.members(claimers)
         let stores = try (0..<claimers).map { _ in try scratch.open() }
-        defer { (stores + [setup]).forEach(ScratchStore.close) }
         let outcomes = OutcomeBox(count: claimers)
         // Each claim is one journey batch of one member on its own connections: one transaction.
         DispatchQueue.concurrentPerform(iterations: claimers) { i in

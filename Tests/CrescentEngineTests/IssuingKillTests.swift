@@ -1,5 +1,5 @@
 import CrescentCore
-import CrescentStore
+import CrescentPersistence
 import CrescentTestSupport
 import Foundation
 import Testing
@@ -29,8 +29,8 @@ struct IssuingKillTests {
     static let members = 20_000
     static let scope = IssueScope(runId: "kill-1", playbook: "kill_test")
 
-    static func makeStore(_ path: String) throws -> CrescentStore {
-        let store = try CrescentStore(path: path)
+    static func makeStore(_ scratch: ScratchStore) throws -> any DataStore {
+        let store = try scratch.open()
         try store.insert(members: IssuingFixtures.members(members))
         return store
     }
@@ -49,7 +49,7 @@ struct IssuingKillTests {
     /// Each member issued at most once, stock and budget never exceeded, reservations match the rows.
     /// - returns: how many (step, member) pairs are decided.
     @discardableResult
-    static func checkInvariants(_ store: CrescentStore) throws -> Int {
+    static func checkInvariants(_ store: any DataStore) throws -> Int {
         let s = try store.snapshot()
         let rows = s.coupons.count
         #expect(rows == Set(s.coupons.map(\.member)).count)
@@ -72,7 +72,7 @@ struct IssuingKillTests {
     /// Runs `now`'s pass, SIGKILLed after each delay, then once to the end; returns what was
     /// decided after each kill.
     static func killRepeatedly(_ binary: String, script: String, db: String, now: String,
-                               delays: [Double], store: CrescentStore) throws -> (killed: Int, decided: [Int]) {
+                               delays: [Double], store: any DataStore) throws -> (killed: Int, decided: [Int]) {
         var killed = 0
         var decidedAfterKills: [Int] = []
         for delay in delays {
@@ -90,15 +90,15 @@ struct IssuingKillTests {
     }
 
     @Test("killed at several points of the launch and of the reminder pass, each step is issued once per member and matches an uninterrupted run",
-          .timeLimit(.minutes(4)))
-    func killAndResume() throws {
+          .timeLimit(.minutes(6)), arguments: TestStoreKind.all)
+    func killAndResume(kind: TestStoreKind) throws {
         let binary = try #require(BuiltCLI.path, "build the CLI first: swift build")
-        let dbA = try IssuingFixtures.scratchPath("a.sqlite")
-        let dir = (dbA as NSString).deletingLastPathComponent
+        try kind.withScratch { scratchA in try kind.withScratch { scratchB in
+        let dbA = scratchA.db, dir = scratchA.dir
         let script = dir + "/kill.lua"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
 
-        let a = try Self.makeStore(dbA)
+        let a = try Self.makeStore(scratchA)
         let began = Date()
         let clean = try Self.start(binary, script: script, db: dbA)
         clean.waitUntilExit()
@@ -118,8 +118,8 @@ struct IssuingKillTests {
         #expect(expectedReminders.issued == 11_000)
         try Self.checkInvariants(a)
 
-        let dbB = dir + "/b.sqlite"
-        let b = try Self.makeStore(dbB)
+        let dbB = scratchB.db
+        let b = try Self.makeStore(scratchB)
         let launch = try Self.killRepeatedly(binary, script: script, db: dbB, now: Self.launch,
                                              delays: [0.05, 0.2, 0.6] + [0.6, 0.75, 0.9].map { $0 * duration }, store: b)
         #expect(try b.issueTotals(Self.scope) == expected)
@@ -134,5 +134,6 @@ struct IssuingKillTests {
         #expect(try b.issueTotals(reminderScope) == expectedReminders)
         #expect(reminders.killed > 0)
         #expect(try b.snapshot().journeys.filter { $0.state == .done }.count == 11_000)
+        } }
     }
 }

@@ -72,6 +72,7 @@ public struct ScratchStore: Sendable {
     /// What to pass as `--db` (the PostgreSQL URL with its password, if any).
     public let db: String
     private let database: PostgresScratchDatabase?
+    private let opened = OpenedStores()
 
     init(kind: TestStoreKind) throws {
         self.kind = kind
@@ -94,21 +95,19 @@ public struct ScratchStore: Sendable {
         }
     }
 
-    /// A new connection to the store (created and migrated on first open). Close it with
-    /// ``close(_:)`` when the test opened several.
-    public func open() throws -> any DataStore { try location.open() }
-
-    /// Opens the store for `body` and closes it afterwards.
-    public func withOpened<T>(_ body: (any DataStore) throws -> T) throws -> T {
-        let store = try open()
-        defer { Self.close(store) }
-        return try body(store)
+    /// A new connection to the store (created and migrated on first open); closed when the
+    /// test's scratch store is removed.
+    public func open() throws -> any DataStore {
+        let store = try location.open()
+        opened.add(store)
+        return store
     }
 
     /// Releases a store's connections now rather than when it is freed (PostgreSQL).
-    public static func close(_ store: any DataStore) {
-        (store as? PostgresStore)?.close()
-    }
+    public static func close(_ store: any DataStore) { (store as? PostgresStore)?.close() }
+
+    /// Opens the store for `body`.
+    public func withOpened<T>(_ body: (any DataStore) throws -> T) throws -> T { try body(try open()) }
 
     /// The store's hostile-row helpers (either store has them).
     package static func faults(_ store: any DataStore) -> any StoreFaults {
@@ -117,7 +116,19 @@ public struct ScratchStore: Sendable {
     }
 
     func remove() {
+        opened.closeAll()
         database?.drop()
         try? FileManager.default.removeItem(atPath: dir)
+    }
+}
+
+/// The stores a test opened, closed before its scratch store is removed (PostgreSQL's
+/// connections and threads would otherwise linger until the stores are freed).
+private final class OpenedStores: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stores: [any DataStore] = []
+    func add(_ store: any DataStore) { lock.withLock { stores.append(store) } }
+    func closeAll() {
+        for store in lock.withLock({ stores }) { (store as? PostgresStore)?.close() }
     }
 }
