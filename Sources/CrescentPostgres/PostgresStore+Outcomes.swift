@@ -2,10 +2,10 @@ import CrescentCore
 import CrescentPersistence
 import PostgresNIO
 
-/// ``OutcomeLedger`` on PostgreSQL: the same reads as the SQLite store's `measured` and
+/// ``OutcomeLedger`` (part of ``DataStore``) on PostgreSQL: the same reads as the SQLite store's `measured` and
 /// `variantOutcomes`, in one repeatable-read snapshot. An optional filter is written
 /// `(x::TYPE IS NULL OR column = x)` so the server knows each parameter's type.
-extension PostgresStore: OutcomeLedger {
+extension PostgresStore {
     public func measured(_ scope: MeasureScope) throws -> [MeasuredPlaybook] {
         let (playbook, runId) = (scope.playbook, scope.runId)
         let (since, until) = (scope.since?.seconds, scope.until?.seconds)

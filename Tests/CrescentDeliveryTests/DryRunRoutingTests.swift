@@ -1,6 +1,7 @@
 import CrescentChannels
 import CrescentDelivery
 import CrescentEngine
+import CrescentPersistence
 import CrescentTestSupport
 import Foundation
 import Testing

@@ -5,7 +5,7 @@ import GRDB
 /// Reads the ledgers `crescent measure` compares: who entered each playbook's journeys, which
 /// of them the first guards held out (`holdout`, `control_group` suppressions), their orders
 /// and redemptions after entry, and what the run paid (redeemed discounts, messages, points).
-extension CrescentStore: OutcomeLedger {
+extension CrescentStore {
     public func measured(_ scope: MeasureScope) throws -> [MeasuredPlaybook] {
         try writer.read { db in
             let args: StatementArguments = [scope.playbook, scope.runId, scope.since?.seconds, scope.until?.seconds]
