@@ -40,8 +40,9 @@ enum DeliveryFixtures {
         return dir
     }
 
-    /// The scratch store with `members`, and the playbook issued as run `runId`.
-    static func issuedStore(_ scratch: ScratchStore, members n: Int = 9) throws -> (store: any DataStore, context: CampaignContext) {
+    /// The scratch store with `members`, and `script` (the welcome playbook by default) issued as run `runId`.
+    static func issuedStore(_ scratch: ScratchStore, members n: Int = 9, script: String = script) throws
+        -> (store: any DataStore, context: CampaignContext) {
         let store = try scratch.open()
         try store.insert(members: members(n))
         let context = try CampaignContext(script: script, chunkName: "welcome.lua", storePopulation: try store.loadPopulation(),
@@ -51,7 +52,7 @@ enum DeliveryFixtures {
         return (store, context)
     }
 
-    static func composer(_ context: CampaignContext) -> MessageComposer { MessageComposer(context: context) }
+    static func composer(_ context: CampaignContext) throws -> MessageComposer { try MessageComposer(context: context) }
 
     /// The shipped sms plugin, allowed to reach the loopback gateway.
     static func smsPlugin(gateway: FakeHTTPGateway) async throws -> PluginRuntime {
@@ -68,7 +69,7 @@ enum DeliveryFixtures {
     static func outbox(_ store: any DataStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async throws -> DeliveryOutbox {
         let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
         for r in runtimes { try await dispatcher.register(r) }
-        return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer(context))
+        return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: try composer(context))
     }
 
     static func key(_ member: Int64) -> String { IssueScope(runId: runId, playbook: "welcome_sms").key(member: member) }
