@@ -195,8 +195,8 @@ enum CRMPrelude {
       end
       return tests, labels, values
     end
-    local function compile_segment(spec, name)
-      local tests = compile_tests(spec, name)
+    -- One predicate running `tests` in order (nil: no tests).
+    local function all_of(tests)
       local n = #tests
       if n == 0 then return nil end
       if n == 1 then return tests[1] end
@@ -205,6 +205,7 @@ enum CRMPrelude {
         return true
       end
     end
+    local function compile_segment(spec, name) return all_of(compile_tests(spec, name)) end
 
     -- Declarations as plain data for the host. Only genuine offers may carry `$` keys (the
     -- host reads `$offer`, `$id`, `$function` as markers it made), and nesting is bounded.
@@ -437,34 +438,13 @@ enum CRMPrelude {
     local current = 0
     function internal.current() return current end
 
-    -- Indices (1-based) of the `count` loaded members matching segment `name`'s own conditions.
-    function internal.eval_segment(d, name, count)
-      local spec = d.by_kind.segment[name]
-      local pred = compile_segment(spec, name)
-      local out, n = {}, 0
-      if pred == nil then
-        for i = 1, count do out[i] = i end
-        return out
-      end
-      begin_pass()
-      for i = 1, count do
-        current = i
-        if pred(point(i)) then n = n + 1; out[n] = i end
-      end
-      current = 0
-      return out
-    end
-    function internal.validate_segment(spec) compile_segment(spec, "") end
-    -- Those of `indices` (1-based, into the loaded members) whose `where` returns true: the
-    -- host has applied the segment's declarative conditions natively and left only these.
-    -- The hot path: pointing the views and checking the result are inlined.
-    function internal.eval_where(d, name, indices)
-      local where = d.by_kind.segment[name].where
-      if type(where) ~= "function" then return indices end
+    -- Those of `indices` (1-based, into the loaded members; nil: all `count`) for which
+    -- `where` returns true. The hot path: pointing the views and checking are inlined.
+    local function where_pass(name, where, indices, count)
       begin_pass()
       local out, n = {}, 0
-      for j = 1, #indices do
-        local i = indices[j]
+      for j = 1, indices and #indices or count do
+        local i = indices and indices[j] or j
         current, pointed = i, i
         for h = 1, nhot do hot_target[h][hot_key[h]] = hot_column[h][i] end
         local r = where(MEMBER)
@@ -472,6 +452,34 @@ enum CRMPrelude {
       end
       current = 0
       return out
+    end
+    -- Indices (1-based) of the `count` loaded members matching segment `name`'s own conditions.
+    function internal.eval_segment(d, name, count)
+      local spec = d.by_kind.segment[name]
+      local tests, labels = compile_tests(spec, name)
+      local out, n = {}, 0
+      if #tests == 0 then
+        for i = 1, count do out[i] = i end
+        return out
+      end
+      if #tests == 1 and labels[1] == "where" then return where_pass(name, spec.where, nil, count) end
+      local pred = all_of(tests)
+      begin_pass()
+      for i = 1, count do
+        current, pointed = i, i
+        for h = 1, nhot do hot_target[h][hot_key[h]] = hot_column[h][i] end
+        if pred(MEMBER) then n = n + 1; out[n] = i end
+      end
+      current = 0
+      return out
+    end
+    function internal.validate_segment(spec) compile_segment(spec, "") end
+    -- Those of `indices` whose `where` returns true: the host has applied the segment's
+    -- declarative conditions natively and left only these members.
+    function internal.eval_where(d, name, indices)
+      local where = d.by_kind.segment[name].where
+      if type(where) ~= "function" then return indices end
+      return where_pass(name, where, indices)
     end
     -- The first of segment `name`'s own conditions member `idx` fails, with the member's
     -- value ("rfm.m >= 4 (member: 2)"), or nil when they meet them all.
