@@ -62,7 +62,8 @@ struct BenchScaleCommand: ParsableCommand {
 
         PhaseMemory.resetPeak()
         var columns: ColumnarPopulation!
-        table.add("load (columns)", try clock.measure { columns = try store.loadColumnar() })
+        table.add("load (columns) from SQL", try clock.measure { columns = try store.loadColumnar() })
+        try measureSnapshot(store, equalTo: columns, into: &table)
         PhaseMemory.resetPeak()
         var derived: DerivedColumns!
         table.add("derive (RFM, scores, lifecycle)", clock.measure { derived = DerivedColumns.compute(columns, asOf: asOf) })
@@ -100,6 +101,27 @@ struct BenchScaleCommand: ParsableCommand {
             table.skip("before: dry-run on records", "member views of everyone in Lua over --records-limit \(recordsLimit)")
         }
         print(table.text)
+    }
+
+    /// Writing the columnar snapshot (after a SQL load, as `generate` and `import` do) and
+    /// loading from it, checked against the SQL load.
+    private func measureSnapshot(_ store: CrescentStore, equalTo columns: ColumnarPopulation,
+                                 into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        PhaseMemory.resetPeak()
+        var failure: String?
+        table.add("SQL load + write the columnar snapshot", try clock.measure { failure = try store.writeColumnarSnapshot() },
+                  note: failure.map { "not written: \($0)" } ?? Self.fileSize(store.columnarSnapshotPath))
+        PhaseMemory.resetPeak()
+        var loaded: ColumnarLoad!
+        let time = try clock.measure { loaded = try store.loadColumnarUsingSnapshot() }
+        table.add("load (columns) from the snapshot", time,
+                  note: "\(loaded.sourceText); \(loaded.columns == columns ? "equal to" : "DIFFERS from") the SQL load")
+    }
+
+    private static func fileSize(_ path: String?) -> String {
+        guard let path, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return "" }
+        return "\(size / 1_048_576) MiB file"
     }
 
     /// Every example script's segments over the columns, set operations included.
