@@ -33,6 +33,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
 
     private var offers: [Int: ResolvedOffer] = [:]
     private var pipelines: [PipelineKey: GuardPipeline] = [:]
+    /// Built on the first message rendered: which message-table segments each member is in.
+    private var messageSegments: MessageSegments?
     private var indexById: [Int64: Int32] = [:]
 
     private struct PipelineKey: Hashable { var step: Int; var offer: Int }
@@ -76,7 +78,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     public mutating func observe(event kind: String, member: Int64, at: Timestamp) throws {
         if plan.exits(on: kind) || (kind == "payment" && plan.exits(on: "order")) {
             if try recorder.exit(playbook: plan.name, member: member, reason: JourneyExit.event(kind), at: at) {
-                log.noteExit(JourneyExit.event(kind))
+                log.noteExit(JourneyExit.event(kind), member: member)
             }
             return
         }
@@ -225,7 +227,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         for (w, outcome) in zip(work, outcomes) {
             if outcome.decision == nil { log.deferred += 1; continue }
             log.note(outcome, member: w.member, at: w.at)
-            if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason) }
+            if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason, member: outcome.member.id) }
             if log.rendersMessages, let channel = outcome.channel { try render(w.member, outcome, channel: channel) }
         }
     }
@@ -237,7 +239,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     }
 
     private mutating func noteExits(_ journeys: [Journey]) {
-        for j in journeys where j.state == .exited { log.noteExit(j.exitReason ?? "") }
+        for j in journeys where j.state == .exited { log.noteExit(j.exitReason ?? "", member: j.member) }
     }
 
     private mutating func resolved(_ id: Int) throws -> ResolvedOffer {
@@ -273,7 +275,9 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         let offerId = outcome.offer?.id ?? outcome.journey.offerId
         let offerVars = context.runtime.offers[offerId]?.templateVariables ?? [:]
         let vars = MessageVariables.variables(view: view, playbook: plan.name, offer: offerVars)
+        if messageSegments == nil { messageSegments = try MessageSegments(context: context) }
         guard let text = try MessageVariables.render(template, playbook: plan.playbook, vars: vars,
+                                                     segments: messageSegments!.of(member: Int(member)),
                                                      memberId: view.member.id, chunkName: context.program.chunkName)
         else { return }
         if log.sampleMessages.count < 5 { log.sampleMessages.append("\(channel) → \(view.member.id): \(text)") }
