@@ -68,6 +68,14 @@ public enum PopulationLoader {
         return ColumnarLoad(columns: try ColumnarPopulation(load(path: path, seed: seed, asOf: asOf)), source: .parsed)
     }
 
+    /// Whether `path` names a readable SQLite store (not a file to parse, not `synthetic:N`).
+    public static func isSQLiteStore(_ path: String) -> Bool {
+        guard !path.hasPrefix("synthetic:"), !path.contains("://"), FileManager.default.isReadableFile(atPath: path) else {
+            return false
+        }
+        return (try? format(of: path)) == .store
+    }
+
     enum Format { case store, json, csv, cdnow }
 
     static func format(of path: String) throws -> Format {

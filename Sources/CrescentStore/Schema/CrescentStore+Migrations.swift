@@ -95,6 +95,7 @@ extension CrescentStore {
         registerEventFailureMigration(&m)
         registerOrderReferenceMigration(&m)
         registerVariantMigration(&m)
+        registerNodeWorkMigration(&m)
         registerGenerationMigration(&m)
         return m
     }
