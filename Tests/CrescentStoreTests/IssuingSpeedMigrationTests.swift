@@ -16,7 +16,7 @@ import Testing
     func storeOfThePreviousSchema() throws -> String {
         let path = files.dir + "/previous.sqlite"
         let queue = try DatabaseQueue(path: path)
-        try CrescentStore.migrator.migrate(queue, upTo: "v8 columnar generation")
+        try CrescentStore.migrator.migrate(queue, upTo: "v9 columnar generation")
         try queue.write { db in
             // Member ids inserted out of order, two due times, one journey done.
             for (member, due, state) in [(30, 60, "active"), (10, 60, "active"), (20, 0, "active"), (40, 0, "done")] {
