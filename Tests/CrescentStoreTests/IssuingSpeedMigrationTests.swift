@@ -11,7 +11,7 @@ import Testing
 
     static let t0 = Timestamp(day: Day(year: 2026, month: 12, day: 1), hour: 2)
 
-    /// A file store migrated only up to `v8 columnar generation` (the schema before this change),
+    /// A file store migrated only up to `v9 columnar generation` (the schema before this change),
     /// holding journeys written as that schema wrote them.
     func storeOfThePreviousSchema() throws -> String {
         let path = files.dir + "/previous.sqlite"
