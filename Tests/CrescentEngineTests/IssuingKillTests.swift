@@ -11,7 +11,7 @@ import Glibc
 @Suite("Kill")
 struct IssuingKillTests {
     /// The run's size: the budget binds before the stock, and a tenth of the members have no consent.
-    /// PostgreSQL runs a fifth of it (one round trip per ledger row makes 20,000 members slow there).
+    /// PostgreSQL runs a tenth of it (a round trip per ledger row makes 20,000 members slow there).
     struct Scale {
         var members: Int
         var stock: Int { members * 3 / 5 }
@@ -20,7 +20,7 @@ struct IssuingKillTests {
         var noConsent: Int { members / 10 }
         var budgetExhausted: Int { members * 7 / 20 }
 
-        init(_ kind: TestStoreKind) { members = kind == .sqlite ? 20_000 : 4_000 }
+        init(_ kind: TestStoreKind) { members = kind == .sqlite ? 20_000 : 2_000 }
     }
 
     static func script(_ scale: Scale) -> String { """

@@ -113,7 +113,11 @@ struct ServeKillTests {
                       _ http: HTTPClient) async throws -> (Process, TestClient) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["serve", "--db", ws.db, "--scripts", ws.scripts, "--port", "0", "--token", "t0ken", "--tick", "3600"]
+        // One node id across restarts, as a deployment with stable ids runs it: the restarted node
+        // takes back the events the killed one held at once (on PostgreSQL a new id would wait
+        // out the dead node's lease; SQLite has one node anyway).
+        p.arguments = ["serve", "--db", ws.db, "--scripts", ws.scripts, "--port", "0", "--token", "t0ken", "--tick", "3600",
+                       "--node", "serve-kill"]
         // A log file, not a pipe: a pipe nobody reads would fill up (or close) under the server.
         let log = ws.dir + "/serve-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: log, contents: nil)
