@@ -113,7 +113,7 @@ let package = Package(
         // The DataStore contract suites run over both stores; the two-node kill test runs the built
         // `crescent serve` twice on one PostgreSQL.
         .testTarget(name: "CrescentPostgresTests",
-                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore", "crescent",
+                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore", "CrescentServer", "crescent",
                                    "CrescentTestSupport",
                                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                    .product(name: "NIOCore", package: "swift-nio"),

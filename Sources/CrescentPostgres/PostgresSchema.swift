@@ -233,6 +233,17 @@ enum PostgresSchema {
             "ALTER TABLE suppressions ADD COLUMN variant TEXT",
             "ALTER TABLE points_ledger ADD COLUMN variant TEXT",
         ]),
+        // Per-node tallies of shared work, for each node's share in /metrics and /health.
+        ("v3 node work", [
+            """
+            CREATE TABLE node_work (
+              node TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              count BIGINT NOT NULL DEFAULT 0,
+              updated_at BIGINT NOT NULL,
+              PRIMARY KEY (node, kind))
+            """,
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

@@ -40,6 +40,29 @@ public final class PostgresScratchDatabase: Sendable {
         catch { FileHandle.standardError.write(Data("scratch database \(url.database) not dropped: \(error)\n".utf8)) }
     }
 
+    /// Creates the empty database `name` beside `server`'s (`crescent bench serve --db
+    /// postgres://…`: the bench never writes into the database it was given; the user needs
+    /// `CREATEDB`) and returns its URL.
+    /// - parameter name: letters, digits and `_` (it is spliced into `CREATE DATABASE`).
+    public static func create(_ name: String, beside server: PostgresURL) throws -> PostgresURL {
+        try run("CREATE DATABASE \(try checked(name))", on: server)
+        var url = server
+        url.database = name
+        return url
+    }
+
+    /// Drops `name` (disconnecting whoever is still on it), if it exists.
+    public static func drop(_ name: String, beside server: PostgresURL) throws {
+        try run("DROP DATABASE IF EXISTS \(try checked(name)) WITH (FORCE)", on: server)
+    }
+
+    private static func checked(_ name: String) throws -> String {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw PostgresStoreError(operation: "scratch database", message: "\"\(name)\" is not a plain database name")
+        }
+        return name
+    }
+
     private static func freshName(_ prefix: String) -> String {
         prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
     }

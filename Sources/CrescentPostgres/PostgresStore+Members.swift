@@ -92,26 +92,7 @@ extension PostgresStore {
             // One snapshot for the three reads.
             try s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let members = try s.query("SELECT \(unescaped: Self.memberColumns) FROM members ORDER BY id").map(Self.member)
-            var orders: [Order] = []
-            for row in try s.query("SELECT id, member_id, time, store, amount, quantity, discount, reference FROM orders ORDER BY id") {
-                let (id, member, time, store, amount, quantity, discount, reference) =
-                    try row.decode((Int64, Int64, Int64, String?, Int64, Int64, Int64, String?).self)
-                guard let t = Timestamp(checkedSeconds: time) else {
-                    throw StoredRowError(table: "orders", id: String(id),
-                                         message: "time \(time) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
-                }
-                orders.append(Order(id: id, memberId: member, time: t, store: store, amount: Money(minorUnits: amount),
-                                    quantity: Int(quantity), discount: Money(minorUnits: discount), reference: reference))
-            }
-            // Merge join: both sides ascend by order id.
-            var k = 0
-            for row in try s.query("SELECT order_id, sku, category, quantity, amount FROM order_items ORDER BY order_id, line") {
-                let (id, sku, category, quantity, amount) = try row.decode((Int64, String, String, Int64, Int64).self)
-                while k < orders.count && orders[k].id < id { k += 1 }
-                guard k < orders.count, orders[k].id == id else { continue }
-                orders[k].items.append(OrderItem(sku: sku, category: category, quantity: Int(quantity),
-                                                 amount: Money(minorUnits: amount)))
-            }
+            let orders = try Self.orders(s, members: nil)
             let events = try s.query("""
                 SELECT id, member_id, kind, time, attributes FROM events
                 WHERE time BETWEEN \(Timestamp.validSeconds.lowerBound) AND \(Timestamp.validSeconds.upperBound)
@@ -125,6 +106,60 @@ extension PostgresStore {
             population.pointsExpiries = try loadPointsExpiries()
             return population
         }
+    }
+
+    public func loadMembers(ids: [Int64]) throws -> Population {
+        guard !ids.isEmpty else { return Population(members: [], orders: []) }
+        return try pool.transaction { s in
+            try s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let members = try s.query("SELECT \(unescaped: Self.memberColumns) FROM members WHERE id = ANY(\(ids)) ORDER BY id")
+                .map(Self.member)
+            return Population(members: members, orders: try Self.orders(s, members: ids))
+        }
+    }
+
+    /// Orders with their items, by id: every order (`members` nil), or those of `members` whose
+    /// `payment` event is not pending (``loadMembers(ids:)``).
+    static func orders(_ s: PostgresSession, members: [Int64]?) throws -> [Order] {
+        let rows: [PostgresRow]
+        if let ids = members {
+            rows = try s.query("""
+                SELECT o.id, o.member_id, o.time, o.store, o.amount, o.quantity, o.discount, o.reference FROM orders o
+                WHERE o.member_id = ANY(\(ids)) AND NOT EXISTS (
+                  SELECT 1 FROM events e WHERE e.id = 'order:' || coalesce(o.reference, o.id::text) AND e.state = 'pending')
+                ORDER BY o.id
+                """)
+        } else {
+            rows = try s.query("SELECT id, member_id, time, store, amount, quantity, discount, reference FROM orders ORDER BY id")
+        }
+        var orders: [Order] = []
+        for row in rows {
+            let (id, member, time, store, amount, quantity, discount, reference) =
+                try row.decode((Int64, Int64, Int64, String?, Int64, Int64, Int64, String?).self)
+            guard let t = Timestamp(checkedSeconds: time) else {
+                throw StoredRowError(table: "orders", id: String(id),
+                                     message: "time \(time) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
+            }
+            orders.append(Order(id: id, memberId: member, time: t, store: store, amount: Money(minorUnits: amount),
+                                quantity: Int(quantity), discount: Money(minorUnits: discount), reference: reference))
+        }
+        guard !orders.isEmpty else { return [] }
+        let items = members == nil
+            ? try s.query("SELECT order_id, sku, category, quantity, amount FROM order_items ORDER BY order_id, line")
+            : try s.query("""
+                SELECT order_id, sku, category, quantity, amount FROM order_items WHERE order_id = ANY(\(orders.map(\.id)))
+                ORDER BY order_id, line
+                """)
+        // Merge join: both sides ascend by order id.
+        var k = 0
+        for row in items {
+            let (id, sku, category, quantity, amount) = try row.decode((Int64, String, String, Int64, Int64).self)
+            while k < orders.count && orders[k].id < id { k += 1 }
+            guard k < orders.count, orders[k].id == id else { continue }
+            orders[k].items.append(OrderItem(sku: sku, category: category, quantity: Int(quantity),
+                                             amount: Money(minorUnits: amount)))
+        }
+        return orders
     }
 
     public func counts() throws -> (members: Int, orders: Int, items: Int, events: Int) {
