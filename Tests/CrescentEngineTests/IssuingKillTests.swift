@@ -11,7 +11,8 @@ import Glibc
 @Suite("Kill")
 struct IssuingKillTests {
     /// The run's size: the budget binds before the stock, and a tenth of the members have no consent.
-    /// PostgreSQL runs a tenth of it (a round trip per ledger row makes 20,000 members slow there).
+    /// PostgreSQL runs a fifth of it (a round trip per ledger row makes 20,000 members slow there;
+    /// fewer would leave the issuing phase too short for a kill to land in it).
     struct Scale {
         var members: Int
         var stock: Int { members * 3 / 5 }
@@ -22,7 +23,7 @@ struct IssuingKillTests {
         /// Twenty issuing batches whatever the size, so a kill can land between two of them.
         var batchSize: Int { members / 20 }
 
-        init(_ kind: TestStoreKind) { members = kind == .sqlite ? 20_000 : 2_000 }
+        init(_ kind: TestStoreKind) { members = kind == .sqlite ? 20_000 : 4_000 }
     }
 
     static func script(_ scale: Scale) -> String { """
