@@ -53,6 +53,8 @@ public final class LiveEngine: @unchecked Sendable {
     public let configuration: ServerConfiguration
     public let store: any DataStore
     public let metrics: ServerMetrics
+    /// This node's shared work, added to the store's per-node tallies each tick.
+    let work: NodeWorkTally
     let clock: any CrescentCore.Clock
     private let worker = SerialWorker(name: "crescent-engine")
     // Confined to the worker thread.
@@ -66,6 +68,7 @@ public final class LiveEngine: @unchecked Sendable {
     private init(configuration: ServerConfiguration, store: any DataStore, clock: any CrescentCore.Clock,
                  metrics: ServerMetrics) {
         self.configuration = configuration; self.store = store; self.clock = clock; self.metrics = metrics
+        work = NodeWorkTally(node: configuration.lease.node)
     }
 
     /// Opens the store, loads members and every script.
@@ -114,29 +117,42 @@ public final class LiveEngine: @unchecked Sendable {
             let started = ContinuousClock.now
             let batch = try store.claimEvents(limit: limit, lease: configuration.lease)
             guard !batch.isEmpty else { return 0 }
+            try readBack(batch.map(\.event.memberId))
             var tally = ProcessingTally()
-            let finishes = batch.map { finish($0, tally: &tally) }
+            let finishes = finish(batch, tally: &tally)
             try store.finishEvents(finishes)
             metrics.record(tally)
+            work.add(.events, batch.count)
             metrics.processingSeconds.record(ContinuousClock.now - started)
             return batch.count
         }
     }
 
-    /// Runs one row through the processor, or dead-letters it.
-    private func finish(_ pending: PendingEvent, tally: inout ProcessingTally) -> EventFinish {
-        func failed(_ reason: String, _ outcome: String) -> EventFinish {
+    /// Runs the batch's rows through the processor together, or dead-letters them: a bad
+    /// record, a row that keeps taking the process down, an event a script failed on.
+    private func finish(_ batch: [PendingEvent], tally: inout ProcessingTally) -> [EventFinish] {
+        func failed(_ pending: PendingEvent, _ reason: String, _ outcome: String) -> EventFinish {
             metrics.failed(reason)
             return EventFinish(seq: pending.seq, succeeded: false, outcome: outcome)
         }
-        if let problem = pending.problem { return failed("bad_record", problem) }
-        if pending.attempts >= Self.maxAttempts {
-            return failed("crashed", "processing was cut short \(pending.attempts) times (the engine stopped); dead-lettered")
+        var finishes = [EventFinish?](repeating: nil, count: batch.count)
+        var runnable: [Int] = []
+        for (i, pending) in batch.enumerated() {
+            if let problem = pending.problem {
+                finishes[i] = failed(pending, "bad_record", problem)
+            } else if pending.attempts >= Self.maxAttempts {
+                finishes[i] = failed(pending, "crashed",
+                                     "processing was cut short \(pending.attempts) times (the engine stopped); dead-lettered")
+            } else {
+                runnable.append(i)
+            }
         }
-        let errorsBefore = tally.scriptErrors
-        let outcome = processor.process(pending, tally: &tally)
-        if tally.scriptErrors > errorsBefore { return failed("script_error", outcome) }
-        return EventFinish(seq: pending.seq, succeeded: true, outcome: outcome)
+        let results = processor.process(runnable.map { batch[$0] }, tally: &tally)
+        for (i, result) in zip(runnable, results) {
+            finishes[i] = result.scriptError ? failed(batch[i], "script_error", result.outcome)
+                                             : EventFinish(seq: batch[i].seq, succeeded: true, outcome: result.outcome)
+        }
+        return finishes.map { $0! }
     }
 
     /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, and
@@ -151,6 +167,7 @@ public final class LiveEngine: @unchecked Sendable {
             try runDueSteps()
         }
         metrics.pendingEvents.set(Double(try store.pendingEventCount()))
+        try work.flush(to: store, at: clock.now())
         return report
     }
 
@@ -173,6 +190,7 @@ public final class LiveEngine: @unchecked Sendable {
             let runId = ScheduleOccurrence.runId(playbook: playbook.name, due: due)
             guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
                                               due: due, at: now, lease: configuration.lease) else { continue }
+            work.add(.scheduledRuns, 1)
             do {
                 // Points lots change with every earn and spend: read them fresh for the scene.
                 let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
@@ -241,7 +259,9 @@ public final class LiveEngine: @unchecked Sendable {
                     progressed = true
                     continue
                 }
-                let some = members.subset(ids.sorted(), asOf: asOfToday)
+                work.add(.dueSteps, ids.count)
+                try readBack(ids)
+                let some = members.subset(ids, asOf: asOfToday)
                 script.runtime.replaceMembers(some.views)
                 let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
                                               runtime: script.runtime, dataSource: "live")
@@ -263,6 +283,24 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
+    /// On a store several nodes share, reads back the members about to be acted on: another
+    /// node may have accepted their signup, an upsert or an order, which this node's memory
+    /// would otherwise miss ("unknown member", an order that does not count).
+    private func readBack(_ ids: [Int64]) throws {
+        guard store.sharedByNodes, !ids.isEmpty else { return }
+        members.refresh(from: try store.loadMembers(ids: Array(Set(ids)).sorted()))
+    }
+
+    /// This node's share of each kind of shared work, as the store's tallies have it now.
+    public func workShares() throws -> [NodeWork: WorkShare] {
+        let tallies = try work.tallies(from: store)
+        metrics.nodeWork(this: work.node, tallies)
+        return NodeWorkTally.shares(of: work.node, in: tallies)
+    }
+
+    /// Adds what this node did since the last tick to the store's tallies (at shutdown).
+    func flushWork() throws { try work.flush(to: store, at: clock.now()) }
+
     private func record(_ result: JourneyRunResult) {
         metrics.issued.increment(by: Int64(result.issued))
         for (code, n) in result.suppressed { metrics.suppressed(code, by: n) }
@@ -272,6 +310,9 @@ public final class LiveEngine: @unchecked Sendable {
     /// scores are the population's own quintiles, as fresh as they get (the reference scale
     /// is only for scoring one member at a time).
     private func fullContext(_ script: LiveScript, asOf: Day, pointsExpiries: [PointsExpiry] = []) throws -> CampaignContext {
+        // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
+        // from the store's members, with those other nodes signed up or changed since this one started.
+        if store.sharedByNodes { members.refresh(from: try store.loadPopulation()) }
         var population = members.snapshot()
         population.pointsExpiries = pointsExpiries
         return try Self.context(population, source: script.source, chunkName: script.runtime.program.chunkName,
@@ -390,6 +431,8 @@ extension LiveEngine {
         try await onWorker { [self] in
             let ids = try store.pendingDeliveryMembers()
             guard !ids.isEmpty else { return [] }
+            // Another node may have issued to a member this node has not met yet.
+            try readBack(ids.filter { !members.contains($0) }.sorted())
             let some = members.subset(ids.sorted(), asOf: asOfToday)
             let views = Dictionary(some.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
             return try scripts.scripts.keys.sorted().map { file in

@@ -19,6 +19,12 @@ public struct DerivedViews: Sendable {
 
     public subscript(memberAt i: Int) -> MemberMetrics { metrics[i] }
 
+    /// Views computed elsewhere, e.g. some members' rows of `DerivedColumns` with the whole
+    /// population's scores and summary.
+    public init(asOf: Day, config: DerivedViewsConfig, metrics: [MemberMetrics], summary: CustomerValueSummary) {
+        self.asOf = asOf; self.config = config; self.metrics = metrics; self.summary = summary
+    }
+
     public static func compute(_ population: Population, asOf: Day,
                                config: DerivedViewsConfig = DerivedViewsConfig()) -> DerivedViews {
         let n = population.members.count
@@ -40,8 +46,28 @@ public struct DerivedViews: Sendable {
             }
         }
         assignScores(&metrics)
-        return DerivedViews(asOf: asOf, config: config, metrics: metrics,
-                            summary: acc.summary(windowDays: config.windowDays))
+        var views = DerivedViews(asOf: asOf, config: config, metrics: metrics)
+        views.summary = acc.summary(windowDays: config.windowDays)
+        return views
+    }
+
+    /// Views of members whose metrics the caller keeps itself (the live engine, one member
+    /// re-derived per order), scored as the caller chose; the summary covers these members.
+    public init(asOf: Day, config: DerivedViewsConfig = DerivedViewsConfig(), metrics: [MemberMetrics]) {
+        self.asOf = asOf; self.config = config; self.metrics = metrics
+        summary = SummaryAccumulator().summary(windowDays: config.windowDays)
+    }
+
+    /// One member's metrics from their orders (in time order), by the rule `compute` folds
+    /// every member with; scores are left at 0 (they rank a population).
+    public static func metrics(of orders: ArraySlice<Order>, asOf: Day,
+                               config: DerivedViewsConfig = DerivedViewsConfig()) -> MemberMetrics {
+        var acc = SummaryAccumulator()
+        let fold = MemberOrderFold(asOf: asOf, config: config)
+        return orders.withUnsafeBufferPointer { o in
+            fold.metrics(count: o.count, seconds: { o[$0].time.seconds }, amount: { o[$0].amount.minorUnits },
+                         quantity: { o[$0].quantity }, into: &acc)
+        }
     }
 
     /// The lifecycle rule documented on `LifecycleStage`, for a member with orders.

@@ -78,7 +78,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     public mutating func observe(event kind: String, member: Int64, at: Timestamp) throws {
         if plan.exits(on: kind) || (kind == "payment" && plan.exits(on: "order")) {
             if try recorder.exit(playbook: plan.name, member: member, reason: JourneyExit.event(kind), at: at) {
-                log.noteExit(JourneyExit.event(kind))
+                log.noteExit(JourneyExit.event(kind), member: member)
             }
             return
         }
@@ -227,7 +227,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         for (w, outcome) in zip(work, outcomes) {
             if outcome.decision == nil { log.deferred += 1; continue }
             log.note(outcome, member: w.member, at: w.at)
-            if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason) }
+            if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason, member: outcome.member.id) }
             if log.rendersMessages, let channel = outcome.channel { try render(w.member, outcome, channel: channel) }
         }
     }
@@ -239,7 +239,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     }
 
     private mutating func noteExits(_ journeys: [Journey]) {
-        for j in journeys where j.state == .exited { log.noteExit(j.exitReason ?? "") }
+        for j in journeys where j.state == .exited { log.noteExit(j.exitReason ?? "", member: j.member) }
     }
 
     private mutating func resolved(_ id: Int) throws -> ResolvedOffer {

@@ -36,6 +36,8 @@ public struct JourneyLog: Sendable {
     public var rendersMessages: Bool
     /// Every decision in order, when kept (parity tests, explain); nil keeps memory flat.
     public var decisions: [JourneyDecision]?
+    /// Member id → why their journey ended, when kept (a batch of events names each event's outcome).
+    public var exitsByMember: [Int64: String]?
 
     public init(plan: JourneyPlan, samplePerChannel: Int = 50, rendersMessages: Bool = true) {
         steps = plan.steps.map { StepReach(name: $0.name, day: Day(index: 0), eligible: 0, issued: 0, byChannel: [:]) }
@@ -55,7 +57,10 @@ public struct JourneyLog: Sendable {
         timeline[day, default: TimelineDay()].entered += n
     }
 
-    mutating func noteExit(_ reason: String) { exits[reason, default: 0] += 1 }
+    mutating func noteExit(_ reason: String, member: Int64) {
+        exits[reason, default: 0] += 1
+        exitsByMember?[member] = reason
+    }
 
     mutating func noteBranch(step: Int, _ branch: String) {
         branches[Self.branchKey(step: steps[step].name, branch), default: 0] += 1

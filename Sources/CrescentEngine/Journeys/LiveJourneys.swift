@@ -70,16 +70,42 @@ public struct LiveJourneys {
     /// An event scene arrived for `member` (a context member): they enter each playbook it
     /// triggers if they are in its audience, and the steps due now run.
     public func trigger(playbook name: String, member id: Int64, entryKey: String, at: Timestamp) throws -> JourneyRunResult {
+        try trigger(playbook: name, entries: [(id, entryKey)], at: at)[id]!
+    }
+
+    /// Event scenes for several context members at once (a batch of events, one per member):
+    /// the audience is evaluated once, those in it enter with their own entry key in one
+    /// write, and the steps due now run for all of them in one recorder commit. Returns what
+    /// happened to each member, as `trigger(playbook:member:entryKey:at:)` reports it alone.
+    public func trigger(playbook name: String, entries: [(member: Int64, entryKey: String)],
+                        at: Timestamp) throws -> [Int64: JourneyRunResult] {
         let plan = try self.plan(name)
-        var engine = executor(plan, members: [id], allHistory: false)
-        guard let i = engine.index(of: id) else { return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log) }
-        let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
-        guard audience.contains(Int(i)) else {
-            return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
+        var engine = executor(plan, members: entries.map(\.member), allHistory: false)
+        engine.log.decisions = []
+        engine.log.exitsByMember = [:]
+        let known = entries.compactMap { e in engine.index(of: e.member).map { (e, $0) } }
+        let audience = known.isEmpty ? nil : try PlaybookAudience.audience(context, plan.playbook).audience
+        var keys: [Int64: String] = [:]
+        var targeted: [Int32] = []
+        for (e, i) in known where audience?.contains(Int(i)) == true && keys[e.member] == nil {
+            keys[e.member] = e.entryKey
+            targeted.append(i)
         }
-        let entered = try engine.enter([i], at: at, entryKey: { _ in entryKey })
-        try engine.advance(to: at)
-        return JourneyRunResult(playbook: name, at: at, targeted: 1, entered: entered.count, log: engine.log)
+        let entered = Set(try engine.enter(targeted, at: at, entryKey: { keys[$0]! }).map(\.member))
+        // Due steps run only for the members the scene reached, as for one event alone.
+        engine.recorder.members = Array(keys.keys)
+        if !targeted.isEmpty { try engine.advance(to: at) }
+        let decided = Dictionary(grouping: engine.log.decisions!, by: \.member)
+        var results: [Int64: JourneyRunResult] = [:]
+        for e in entries where results[e.member] == nil {
+            var log = JourneyLog(plan: plan, rendersMessages: false)
+            log.entered = entered.contains(e.member) ? 1 : 0
+            for d in decided[e.member] ?? [] { log.tally.record(d.decision) }
+            if let reason = engine.log.exitsByMember![e.member] { log.exits[reason] = 1 }
+            results[e.member] = JourneyRunResult(playbook: name, at: at, targeted: keys[e.member] == nil ? 0 : 1,
+                                                 entered: log.entered, log: log)
+        }
+        return results
     }
 
     /// The date scene of a date-triggered playbook on the script's local day `day`: audience

@@ -18,12 +18,27 @@ struct ProcessingTally: Sendable {
     }
 }
 
-/// Applies accepted events to the live members and runs the playbooks their scenes trigger.
+/// What processing one event came to: the line kept as its `outcome`, and whether a script
+/// failed on it (the event is then dead-lettered).
+struct EventResult: Sendable, Equatable {
+    var outcome: String
+    var scriptError = false
+}
+
+/// Applies accepted events to the live members and runs the playbooks their scenes trigger,
+/// a claimed batch at a time.
 ///
 /// Each event's playbooks are issued with the run id `event:<event id>`: the issuer decides
 /// a member at most once per run id, so an event replayed after a crash (processed, but not
 /// yet marked `done`) issues nothing twice. A script error is recorded in the event's outcome
 /// (file, line and member) and counted; it does not stop the engine or block later events.
+///
+/// Why batches: a playbook's audience is evaluated once for every member the batch's events
+/// are about, their entries are one write and their decisions one journey commit, where one
+/// event at a time took those per event. A member's events keep their order: the batch runs
+/// in rounds, round k holding each member's k-th event, so a member's later event sees what
+/// the earlier one did. When a playbook fails for a round (one poison member's `where` or
+/// formula), its events run again one by one, so only the failing event is dead-lettered.
 /// Confined to the engine thread.
 final class EventProcessor {
     let store: any DataStore
@@ -35,81 +50,175 @@ final class EventProcessor {
         self.store = store; self.members = members; self.scripts = scripts; self.clock = clock
     }
 
-    /// Processes one event and says what it did, for the event's `outcome`.
-    func process(_ pending: PendingEvent, tally: inout ProcessingTally) -> String {
-        tally.events += 1
+    /// Processes a batch, in order per member; one result per event, in the batch's order.
+    func process(_ batch: [PendingEvent], tally: inout ProcessingTally) -> [EventResult] {
+        var results = [EventResult?](repeating: nil, count: batch.count)
+        for round in Self.rounds(batch.map(\.event.memberId)) {
+            var firing: [Firing] = []
+            for i in round {
+                tally.events += 1
+                switch apply(batch[i], tally: &tally) {
+                case .done(let outcome): results[i] = EventResult(outcome: outcome)
+                case .fire(let scenes): firing.append(Firing(index: i, event: batch[i].event, scenes: scenes))
+                }
+            }
+            fire(firing, into: &results, tally: &tally)
+        }
+        return results.map { $0! }
+    }
+
+    /// Splits a batch into rounds: round k holds, in arrival order, the k-th event of each member.
+    static func rounds(_ memberIds: [Int64]) -> [[Int]] {
+        var seen: [Int64: Int] = [:]
+        var rounds: [[Int]] = []
+        for (i, id) in memberIds.enumerated() {
+            let k = seen[id, default: 0]
+            seen[id] = k + 1
+            if rounds.count == k { rounds.append([]) }
+            rounds[k].append(i)
+        }
+        return rounds
+    }
+
+    private enum Applied { case done(String), fire([String]) }
+
+    /// An event whose scenes may start playbooks.
+    private struct Firing {
+        var index: Int
+        var event: BehaviorEvent
+        var scenes: [String]
+        var outcomes: [String] = []
+        var scriptError = false
+    }
+
+    /// Applies the event to the members; says which scenes it fires, or its outcome when it fires none.
+    private func apply(_ pending: PendingEvent, tally: inout ProcessingTally) -> Applied {
         let e = pending.event
-        let scenes: [String]
         switch e.kind {
         case JournalKind.memberUpsert:
-            guard let member = pending.member else { return "unreadable member payload" }
+            guard let member = pending.member else { return .done("unreadable member payload") }
             // The journal marks a member it did not hold yet: after a kill the restart has
             // loaded the member already, and only that mark still says "new".
             let created = members.upsert(member)
-            scenes = created || e.attributes[JournalKind.signupAttribute] == "true" ? ["signup"] : []
+            return .fire(created || e.attributes[JournalKind.signupAttribute] == "true" ? ["signup"] : [])
         case JournalKind.payment where pending.order != nil:
-            guard members.add(pending.order!) else { tally.unknownMembers += 1; return "unknown member \(e.memberId)" }
-            scenes = ["payment"]
+            guard members.add(pending.order!) else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }
+            return .fire(["payment"])
         default:
-            guard members.contains(e.memberId) else { tally.unknownMembers += 1; return "unknown member \(e.memberId)" }
-            if e.kind == "app_open" {
-                scenes = members.firstAppOpen(e.memberId) ? ["first_app_open"] : []
-            } else {
-                scenes = Schemas.triggers.contains(e.kind) ? [e.kind] : []
-            }
+            guard members.contains(e.memberId) else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }
+            if e.kind == "app_open" { return .fire(members.firstAppOpen(e.memberId) ? ["first_app_open"] : []) }
+            return .fire(Schemas.triggers.contains(e.kind) ? [e.kind] : [])
         }
-        let outcomes = scenes.flatMap { fire($0, for: e, tally: &tally) }
-        return outcomes.isEmpty ? "no playbook" : outcomes.joined(separator: "; ")
     }
 
-    /// Ends the journeys listening for this event (`exit_on`), then runs every playbook
-    /// `scene` triggers for the event's member, through the journey engine (entry key
-    /// `event:<id>`: a replay after a crash enters and issues nothing twice).
-    private func fire(_ scene: String, for event: BehaviorEvent, tally: inout ProcessingTally) -> [String] {
-        let listening = scripts.playbooks(listeningFor: event.kind == JournalKind.payment ? ["payment", "order"] : [event.kind])
-        let targets = scripts.playbooks(triggeredBy: scene)
-        guard !targets.isEmpty || !listening.isEmpty else { return [] }
+    /// One round's events (one per member): first every journey listening for them (`exit_on`,
+    /// `wait_for`), then every playbook their scenes trigger, each playbook over all of them at once.
+    private func fire(_ round: [Firing], into results: inout [EventResult?], tally: inout ProcessingTally) {
         // As of the day after the event, so the event's own order counts (recency 1, not "no orders").
-        let asOf = max(event.time, clock.now()).day.adding(days: 1)
-        guard let one = members.single(event.memberId, asOf: asOf) else {
-            tally.unknownMembers += 1
-            return ["unknown member \(event.memberId)"]
-        }
-        var outcomes: [String] = []
-        for (script, playbook) in listening {
-            do {
-                let result = try live(script, one).observe(playbook: playbook.name, event: event.kind, member: event.memberId, at: clock.now())
-                tally.issued += result.issued
-                tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
-                if !result.log.exits.isEmpty { outcomes.append("\(playbook.name): exited on \(event.kind)") }
-                if !result.log.branches.isEmpty {
-                    let taken = result.log.branches.keys.sorted().joined(separator: ", ")
-                    outcomes.append("\(playbook.name): \(taken)" + (result.issued > 0 ? ", issued \(result.issued)" : ""))
+        let byDay = Dictionary(grouping: round) { max($0.event.time, clock.now()).day.adding(days: 1) }
+        for (asOf, group) in byDay.sorted(by: { $0.key < $1.key }) {
+            var firings = group
+            let listening = firings.map { f in
+                scripts.playbooks(listeningFor: f.event.kind == JournalKind.payment ? ["payment", "order"] : [f.event.kind])
+            }
+            let targets = firings.map { f in f.scenes.flatMap { scripts.playbooks(triggeredBy: $0) } }
+            let busy = firings.indices.filter { !listening[$0].isEmpty || !targets[$0].isEmpty }
+            if !busy.isEmpty {
+                let some = members.subset(busy.map { firings[$0].event.memberId }, asOf: asOf)
+                let known = Set(some.views.map(\.member.id))
+                for k in busy where !known.contains(firings[k].event.memberId) {
+                    tally.unknownMembers += 1
+                    firings[k].outcomes.append("unknown member \(firings[k].event.memberId)")
                 }
-            } catch {
-                tally.scriptErrors += 1
-                outcomes.append("\(playbook.name): error: \(error)")
+                let live = busy.filter { known.contains(firings[$0].event.memberId) }
+                observe(&firings, live, listening, some, tally: &tally)
+                trigger(&firings, live, targets, some, asOf: asOf, tally: &tally)
+            }
+            for f in firings {
+                results[f.index] = EventResult(outcome: f.outcomes.isEmpty ? "no playbook" : f.outcomes.joined(separator: "; "),
+                                               scriptError: f.scriptError)
             }
         }
-        for (script, playbook) in targets {
-            do {
-                let result = try live(script, one).trigger(playbook: playbook.name, member: event.memberId,
-                                                           entryKey: "event:\(event.id)", at: clock.now())
-                tally.issued += result.issued
-                tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
-                outcomes.append("\(playbook.name): " + Self.describe(result))
-            } catch {
-                tally.scriptErrors += 1
-                outcomes.append("\(playbook.name): error: \(error)")
-            }
-        }
-        return outcomes
     }
 
-    /// The journey engine over the event's one member, on the script's small runtime.
-    private func live(_ script: LiveScript, _ one: (population: Population, derived: DerivedViews, views: [MemberView])) -> LiveJourneys {
-        script.runtime.replaceMembers(one.views)
-        let context = CampaignContext(population: one.population, derived: one.derived, views: one.views,
+    private typealias Members = (population: Population, derived: DerivedViews, views: [MemberView])
+    private typealias Playbooks = [(script: LiveScript, playbook: PlaybookDeclaration)]
+
+    /// Ends the journeys listening for each event (`exit_on`) or moves them down their `wait_for` branch.
+    private func observe(_ firings: inout [Firing], _ live: [Int], _ listening: [Playbooks], _ some: Members,
+                         tally: inout ProcessingTally) {
+        for k in live {
+            let event = firings[k].event
+            for (script, playbook) in listening[k] {
+                do {
+                    let result = try journeys(script, some).observe(playbook: playbook.name, event: event.kind,
+                                                                   member: event.memberId, at: clock.now())
+                    tally.issued += result.issued
+                    tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
+                    if !result.log.exits.isEmpty { firings[k].outcomes.append("\(playbook.name): exited on \(event.kind)") }
+                    if !result.log.branches.isEmpty {
+                        let taken = result.log.branches.keys.sorted().joined(separator: ", ")
+                        firings[k].outcomes.append("\(playbook.name): \(taken)" + (result.issued > 0 ? ", issued \(result.issued)" : ""))
+                    }
+                } catch {
+                    tally.scriptErrors += 1
+                    firings[k].scriptError = true
+                    firings[k].outcomes.append("\(playbook.name): error: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Runs every playbook the round's scenes trigger, in file then declaration order, each
+    /// over all of its events at once (entry key `event:<id>`: a replay after a crash enters and
+    /// issues nothing twice); a playbook that fails for the round runs its events one by one.
+    private func trigger(_ firings: inout [Firing], _ live: [Int], _ targets: [Playbooks], _ some: Members, asOf: Day,
+                         tally: inout ProcessingTally) {
+        var order: [(script: LiveScript, playbook: PlaybookDeclaration)] = []
+        var eventsOf: [String: [Int]] = [:]
+        for k in live {
+            for (script, playbook) in targets[k] {
+                let key = script.file + "\u{0}" + playbook.name
+                if eventsOf[key] == nil { order.append((script, playbook)) }
+                eventsOf[key, default: []].append(k)
+            }
+        }
+        let now = clock.now()
+        for (script, playbook) in order {
+            let ks = eventsOf[script.file + "\u{0}" + playbook.name]!
+            let entries = ks.map { (member: firings[$0].event.memberId, entryKey: "event:\(firings[$0].event.id)") }
+            var results: [Int64: JourneyRunResult]
+            do {
+                results = try journeys(script, some).trigger(playbook: playbook.name, entries: entries, at: now)
+            } catch {
+                // Someone in the round made the script fail: find who, one event at a time.
+                results = [:]
+                for k in ks {
+                    let id = firings[k].event.memberId
+                    do {
+                        guard let one = members.single(id, asOf: asOf) else { continue }
+                        results[id] = try journeys(script, one).trigger(playbook: playbook.name, member: id,
+                                                                        entryKey: "event:\(firings[k].event.id)", at: now)
+                    } catch {
+                        tally.scriptErrors += 1
+                        firings[k].scriptError = true
+                        firings[k].outcomes.append("\(playbook.name): error: \(error)")
+                    }
+                }
+            }
+            for k in ks {
+                guard let result = results[firings[k].event.memberId] else { continue }
+                tally.issued += result.issued
+                tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
+                firings[k].outcomes.append("\(playbook.name): " + Self.describe(result))
+            }
+        }
+    }
+
+    /// The journey engine over `some` members, on the script's small runtime.
+    private func journeys(_ script: LiveScript, _ some: Members) -> LiveJourneys {
+        script.runtime.replaceMembers(some.views)
+        let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
                                       runtime: script.runtime, dataSource: "live")
         return script.journeys(context, store: store, clock: clock)
     }

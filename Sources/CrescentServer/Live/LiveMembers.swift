@@ -2,22 +2,28 @@ import CrescentCore
 import CrescentEngine
 import CrescentLua
 
-/// The live engine's members and order histories, in memory, updated by every event.
+/// The live engine's members and order histories, in memory, updated by every event, with
+/// each member's derived metrics kept up to date as orders arrive.
 ///
 /// Why in memory: an event's playbooks need the member's derived view (RFM, lifecycle,
-/// categories bought) right away; re-deriving one member from its own orders takes
-/// microseconds, reading them back from SQLite per event would not. RFM scores need the
-/// whole population's scale, which ``refreshReference(asOf:now:)`` rebuilds when the day
-/// changes or an hour has passed. Confined to the engine thread.
+/// categories bought) right away. Each member's metrics are derived once at start and then
+/// again only for the member an order is about (a fold over their own orders), so an event
+/// costs no re-derive at all; the whole population is folded again only when the day changes
+/// (recency moves for everyone). RFM scores need the population's scale, which
+/// ``refreshReference(asOf:now:)`` rebuilds from the kept metrics when the day changes or an
+/// hour has passed. Confined to the engine thread.
 final class LiveMembers {
     private(set) var members: [Member] = []
     private var indexById: [Int64: Int] = [:]
     /// Orders of `members[i]`, sorted by time then id.
     private var orders: [[Order]] = []
+    /// Metrics of `members[i]` as of `referenceAsOf`, kept current order by order (scores not used:
+    /// `reference` scores a member when they are read).
+    private var metrics: [MemberMetrics] = []
     private var appOpened: Set<Int64>
     private(set) var reference: QuintileReference
-    /// The day and time the scale was built for: deriving a million members takes about a
-    /// second, too much for every scheduler tick, and the quintile cuts drift slowly.
+    /// The day the metrics are as of and the time the scale was built: the quintile cuts drift
+    /// slowly, so they are rebuilt hourly, not per order.
     private var referenceAsOf: Day
     private var referenceBuiltAt: Timestamp
     static let referenceMaxAge: Int64 = 3_600
@@ -29,7 +35,9 @@ final class LiveMembers {
         members = population.members
         orders = members.indices.map { Array(population.orders(ofMemberAt: $0)) }
         for (i, m) in members.enumerated() { indexById[m.id] = i }
-        reference = QuintileReference(DerivedViews.compute(population, asOf: asOf))
+        let derived = DerivedViews.compute(population, asOf: asOf)
+        metrics = derived.metrics
+        reference = QuintileReference(derived)
         referenceAsOf = asOf
         referenceBuiltAt = now
     }
@@ -45,11 +53,13 @@ final class LiveMembers {
         indexById[member.id] = members.count
         members.append(member)
         orders.append([])
+        metrics.append(MemberMetrics())
         return true
     }
 
-    /// Adds an order to its member's history; false when the member is unknown. An order
-    /// already there (a replay after a restart loaded it from the store) is not added twice.
+    /// Adds an order to its member's history and re-derives that member; false when the member
+    /// is unknown. An order already there (a replay after a restart loaded it from the store)
+    /// is not added twice.
     @discardableResult
     func add(_ order: Order) -> Bool {
         guard let i = indexById[order.memberId] else { return false }
@@ -57,7 +67,22 @@ final class LiveMembers {
         version += 1
         let at = orders[i].lastIndex { ($0.time, $0.id) < (order.time, order.id) }.map { $0 + 1 } ?? 0
         orders[i].insert(order, at: at)
+        metrics[i] = DerivedViews.metrics(of: orders[i][...], asOf: referenceAsOf)
         return true
+    }
+
+    /// Replaces members and their order histories with `stored`, the store's current rows for
+    /// them (``DataStore/loadMembers(ids:)``): another node may have accepted their signup, an
+    /// upsert or an order. Members `stored` does not hold are left as they are.
+    func refresh(from stored: Population) {
+        guard !stored.members.isEmpty else { return }
+        version += 1
+        for (k, member) in stored.members.enumerated() {
+            upsert(member)
+            let i = indexById[member.id]!
+            orders[i] = Array(stored.orders(ofMemberAt: k))
+            metrics[i] = DerivedViews.metrics(of: orders[i][...], asOf: referenceAsOf)
+        }
     }
 
     /// True the first time a member opens the app (the `first_app_open` scene).
@@ -70,27 +95,34 @@ final class LiveMembers {
     }
 
     /// Some members as scripts see them on `asOf` (unknown ids are left out), RFM scored
-    /// against the population's scale: the context of an event or of a batch of due steps.
+    /// against the population's scale: the context of a batch of events or of due steps.
+    /// Their metrics are the kept ones (folded afresh only for another day than the kept one).
     func subset(_ ids: [Int64], asOf: Day) -> (population: Population, derived: DerivedViews, views: [MemberView]) {
         let known = ids.compactMap { indexById[$0] }
         let population = Population(members: known.map { members[$0] }, orders: known.flatMap { orders[$0] })
-        var derived = DerivedViews.compute(population, asOf: asOf)
-        for k in derived.metrics.indices {
-            let scores = reference.scores(derived.metrics[k])
-            derived.metrics[k].r = scores.r; derived.metrics[k].f = scores.f; derived.metrics[k].m = scores.m
+        let scored = known.map { i in
+            var mm = asOf == referenceAsOf ? metrics[i] : DerivedViews.metrics(of: orders[i][...], asOf: asOf)
+            (mm.r, mm.f, mm.m) = reference.scores(mm)
+            return mm
         }
-        return (population, derived, MemberViews.build(population, derived))
+        let views = zip(known, scored).map { i, mm in MemberViews.view(members[i], mm, orders: orders[i][...], asOf: asOf) }
+        return (population, DerivedViews(asOf: asOf, metrics: scored), views)
     }
 
-    /// Everyone, for scheduled runs and segment previews.
+    /// Everyone, for segment previews.
     func snapshot() -> Population {
         Population(members: members, orders: orders.flatMap { $0 })
     }
 
-    /// Rebuilds the RFM scale when the day changed (recency moves with it) or it is an hour old.
+    /// Rebuilds the RFM scale when the day changed (recency moves with it: every member is
+    /// folded again) or it is an hour old (the kept metrics are current: only the sort).
     func refreshReference(asOf: Day, now: Timestamp) {
-        guard asOf != referenceAsOf || now.seconds - referenceBuiltAt.seconds >= Self.referenceMaxAge else { return }
-        reference = QuintileReference(DerivedViews.compute(snapshot(), asOf: asOf))
+        if asOf != referenceAsOf {
+            metrics = DerivedViews.compute(snapshot(), asOf: asOf).metrics
+        } else if now.seconds - referenceBuiltAt.seconds < Self.referenceMaxAge {
+            return
+        }
+        reference = QuintileReference(DerivedViews(asOf: asOf, metrics: metrics))
         referenceAsOf = asOf
         referenceBuiltAt = now
     }

@@ -95,6 +95,8 @@ extension CrescentStore {
         registerEventFailureMigration(&m)
         registerOrderReferenceMigration(&m)
         registerVariantMigration(&m)
+        registerNodeWorkMigration(&m)
+        registerGenerationMigration(&m)
         return m
     }
 }
