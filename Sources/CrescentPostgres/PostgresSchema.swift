@@ -225,8 +225,16 @@ enum PostgresSchema {
               lease_until BIGINT)
             """,
         ]),
+        // A/B variants (SQLite's "v7 variants"): each issue-ledger row names the member's variant
+        // (NULL when the playbook has none), so `crescent measure` compares them as arms.
+        ("v2 variants", [
+            "ALTER TABLE coupon_ledger ADD COLUMN variant TEXT",
+            "ALTER TABLE deliveries ADD COLUMN variant TEXT",
+            "ALTER TABLE suppressions ADD COLUMN variant TEXT",
+            "ALTER TABLE points_ledger ADD COLUMN variant TEXT",
+        ]),
         // Per-node tallies of shared work, for each node's share in /metrics and /health.
-        ("v2 node work", [
+        ("v3 node work", [
             """
             CREATE TABLE node_work (
               node TEXT NOT NULL,

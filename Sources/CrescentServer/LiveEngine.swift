@@ -432,12 +432,19 @@ extension LiveEngine {
             let ids = try store.pendingDeliveryMembers()
             guard !ids.isEmpty else { return [] }
             // Another node may have issued to a member this node has not met yet.
-            try readBack(ids.filter { !members.contains($0) })
-            var views: [Int64: MemberView] = [:]
-            for id in ids { if let one = members.single(id, asOf: asOfToday) { views[id] = one.views[0] } }
-            let snapshot = views
-            return scripts.scripts.keys.sorted().map { file in
-                MessageComposer(program: scripts.scripts[file]!.program) { snapshot[$0] }
+            try readBack(ids.filter { !members.contains($0) }.sorted())
+            let some = members.subset(ids.sorted(), asOf: asOfToday)
+            let views = Dictionary(some.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return try scripts.scripts.keys.sorted().map { file in
+                // Each script's message-table segments, over these members only.
+                let script = scripts.scripts[file]!
+                script.runtime.replaceMembers(some.views)
+                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
+                                              runtime: script.runtime, dataSource: "live")
+                let own = try MessageSegments(context: context)
+                let index = Dictionary(some.views.indices.map { (some.views[$0].member.id, $0) }, uniquingKeysWith: { first, _ in first })
+                return MessageComposer(program: script.program, members: { views[$0] },
+                                       segments: { index[$0].map { own.of(member: $0) } ?? [] })
             }
         }
     }

@@ -96,6 +96,7 @@ extension CrescentStore {
         registerOrderReferenceMigration(&m)
         registerVariantMigration(&m)
         registerNodeWorkMigration(&m)
+        registerGenerationMigration(&m)
         return m
     }
 }
