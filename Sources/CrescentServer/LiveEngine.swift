@@ -281,16 +281,16 @@ public final class LiveEngine: @unchecked Sendable {
     /// Members per engine turn of a scheduled run or a date scene: short turns keep events
     /// flowing (they are processed between chunks) and the API's group commits waiting
     /// milliseconds, not seconds; only the chunk's members are pushed into Lua.
-    static let runChunk = 2_000
+    var runChunk = 2_000
 
     /// Runs `pass` over the candidates a chunk at a time, each chunk one engine turn on the
     /// script's small runtime, the accepted events processed between chunks; adds up the results.
     private func inChunks(_ candidates: Candidates, _ file: String, _ name: String,
                           _ pass: @escaping @Sendable (LiveJourneys) throws -> JourneyRunResult) async throws -> JourneyRunResult {
         var total: JourneyRunResult?
-        for start in stride(from: 0, to: max(1, candidates.ids.count), by: Self.runChunk) {
+        for start in stride(from: 0, to: max(1, candidates.ids.count), by: runChunk) {
             if start > 0 { _ = try await processPending() }
-            let chunk = Array(candidates.ids[start..<min(candidates.ids.count, start + Self.runChunk)])
+            let chunk = Array(candidates.ids[start..<min(candidates.ids.count, start + runChunk)])
             let result = try await onWorker { [self] in
                 guard let script = scripts.scripts[file], let playbook = script.program.playbook(name) else {
                     throw EngineStartError(description: "\(file) no longer declares playbook \(name)")
