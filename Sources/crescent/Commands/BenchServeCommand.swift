@@ -29,6 +29,23 @@ struct BenchServeCommand: ParsableCommand {
     @Option(help: "Connections wrk keeps open.")
     var connections: Int = 32
 
+    @Flag(help: "Also launch a scheduled playbook over every member two seconds into the load (a coupon each), to measure ingest while a large run issues.")
+    var scheduledRun = false
+
+    /// A broadcast to every member with sms consent, due at `at`: declarative only, so its
+    /// audience comes from the native filters and the run is decided in chunks.
+    static func broadcastScript(at: String) -> String {
+        """
+        segment "sms_members" { consent = "sms" }
+        playbook "bench_broadcast" {
+          goal = "retain", business_line = "bench.broadcast", audience = "sms_members",
+          when = { at = "\(at)" }, channels = { "sms" },
+          offer = coupon { name = "2 off 20", off = 2, min_spend = 20, valid_days = 7, per_member_per_campaign = 1 },
+          message = "Hi {{first_name}}",
+        }
+        """
+    }
+
     static let script = """
     segment "buyers" { where = function(m) return m.orders >= 1 end }
     playbook "thanks_for_paying" {
@@ -75,9 +92,15 @@ struct BenchServeCommand: ParsableCommand {
                    utcOffsetMinutes: offset)
         })
         let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).description
+        if scheduledRun {
+            let minute = Timestamp(seconds: Int64(Date().timeIntervalSince1970) / 60 * 60)
+            try Self.broadcastScript(at: String(minute.description.prefix(16)))
+                .write(toFile: dir + "/scripts/broadcast.lua", atomically: true, encoding: .utf8)
+        }
         try Self.wrkScript(members: members, time: now).write(toFile: dir + "/wrk.lua", atomically: true, encoding: .utf8)
 
-        let (server, port) = try Self.startServer(db: db, scripts: dir + "/scripts", log: dir + "/serve.log")
+        let (server, port) = try Self.startServer(db: db, scripts: dir + "/scripts", log: dir + "/serve.log",
+                                                  tick: scheduledRun ? 2 : 3_600)
         defer { server.terminate(); server.waitUntilExit() }
         let loadStart = Date()
         let report = try Self.output(of: wrk, ["-t1", "-c\(connections)", "-d\(seconds)s", "--latency",
@@ -88,6 +111,17 @@ struct BenchServeCommand: ParsableCommand {
         let drainStart = Date()
         while try store.pendingEventCount() > 0 { Thread.sleep(forTimeInterval: 0.05) }
         let drainTime = Date().timeIntervalSince(drainStart)
+        var runWait = 0.0
+        if scheduledRun {
+            // The run ends after the load when it is longer: wait for it, then count its coupons too.
+            let started = Date()
+            while !(try Self.output(of: "/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/metrics"])
+                        .contains(#"crescent_scheduled_runs_total{state="done"} 1"#)) {
+                guard Date().timeIntervalSince(started) < 600 else { throw UsageError(message: "the scheduled run did not finish in 10 minutes") }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            runWait = Date().timeIntervalSince(started)
+        }
         let events = try store.processedEventCount()
         let coupons = try store.couponCount()
 
@@ -100,13 +134,16 @@ struct BenchServeCommand: ParsableCommand {
         print("  latency \(line("50%")), \(line("90%")), \(line("99%")); \(line("Latency"))")
         print(String(format: "  processed %d events in %.2f s (%.0f/s): %d pending when the load ended, drained in %.2f s; %d coupons",
                      events, loadTime + drainTime, Double(events) / (loadTime + drainTime), pendingAtEnd, drainTime, coupons))
+        if scheduledRun {
+            print(String(format: "  scheduled run over every member from 2 s into the load: finished %.1f s after the outbox drained", runWait))
+        }
     }
 
     /// Starts `crescent serve` (this binary) on a free port and waits for its "listening" line.
-    static func startServer(db: String, scripts: String, log: String) throws -> (Process, Int) {
+    static func startServer(db: String, scripts: String, log: String, tick: Int = 3_600) throws -> (Process, Int) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        p.arguments = ["serve", "--db", db, "--scripts", scripts, "--port", "0", "--tick", "3600"]
+        p.arguments = ["serve", "--db", db, "--scripts", scripts, "--port", "0", "--tick", String(tick)]
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         p.standardOutput = handle
