@@ -187,7 +187,9 @@
 ---@field incremental_revenue? string|number Revenue beyond what the audience buys with no offer (yuan)
 ---@field incremental_roi? string|number Incremental profit / (subsidy + message costs + points liability)
 
---- Message copy with {{variables}}: one text, or one per segment with a `default`.
+--- Message copy with {{variables}}: one text, or one per segment with a `default`. A member
+--- gets the text of the first segment they are in (in the script's declaration order), else
+--- the default; every key must be a declared segment.
 --- Variables: name, first_name, tier, points, id, lifecycle, orders, total_spend, city,
 --- offer, coupon_value, min_spend, valid_days, valid_until, points_award, playbook.
 ---@alias crm.Message string|{ default?: string, [string]: string }

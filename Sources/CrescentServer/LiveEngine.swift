@@ -335,7 +335,7 @@ public final class LiveEngine: @unchecked Sendable {
                     progressed = true
                     continue
                 }
-                let some = members.subset(ids, asOf: asOfToday)
+                let some = members.subset(ids.sorted(), asOf: asOfToday)
                 script.runtime.replaceMembers(some.views)
                 let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
                                               runtime: script.runtime, dataSource: "live")
@@ -474,11 +474,18 @@ extension LiveEngine {
         try await onWorker { [self] in
             let ids = try store.pendingDeliveryMembers()
             guard !ids.isEmpty else { return [] }
-            var views: [Int64: MemberView] = [:]
-            for id in ids { if let one = members.single(id, asOf: asOfToday) { views[id] = one.views[0] } }
-            let snapshot = views
-            return scripts.scripts.keys.sorted().map { file in
-                MessageComposer(program: scripts.scripts[file]!.program) { snapshot[$0] }
+            let some = members.subset(ids.sorted(), asOf: asOfToday)
+            let views = Dictionary(some.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return try scripts.scripts.keys.sorted().map { file in
+                // Each script's message-table segments, over these members only.
+                let script = scripts.scripts[file]!
+                script.runtime.replaceMembers(some.views)
+                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
+                                              runtime: script.runtime, dataSource: "live")
+                let own = try MessageSegments(context: context)
+                let index = Dictionary(some.views.indices.map { (some.views[$0].member.id, $0) }, uniquingKeysWith: { first, _ in first })
+                return MessageComposer(program: script.program, members: { views[$0] },
+                                       segments: { index[$0].map { own.of(member: $0) } ?? [] })
             }
         }
     }

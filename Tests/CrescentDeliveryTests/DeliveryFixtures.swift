@@ -40,7 +40,7 @@ enum DeliveryFixtures {
     }
 
     /// A store at a temporary path with `members`, and the playbook issued as run `runId`.
-    static func issuedStore(members n: Int = 9) throws -> (store: CrescentStore, path: String, context: CampaignContext) {
+    static func issuedStore(members n: Int = 9, script: String = script) throws -> (store: CrescentStore, path: String, context: CampaignContext) {
         let path = try scratchDir() + "/crm.sqlite"
         let store = try CrescentStore(path: path)
         try store.insert(members: members(n))
@@ -50,7 +50,7 @@ enum DeliveryFixtures {
         return (store, path, context)
     }
 
-    static func composer(_ context: CampaignContext) -> MessageComposer { MessageComposer(context: context) }
+    static func composer(_ context: CampaignContext) throws -> MessageComposer { try MessageComposer(context: context) }
 
     /// The shipped sms plugin, allowed to reach the loopback gateway.
     static func smsPlugin(gateway: FakeHTTPGateway) async throws -> PluginRuntime {
@@ -67,7 +67,7 @@ enum DeliveryFixtures {
     static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async throws -> DeliveryOutbox {
         let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
         for r in runtimes { try await dispatcher.register(r) }
-        return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: composer(context))
+        return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: try composer(context))
     }
 
     static func key(_ member: Int64) -> String { IssueScope(runId: runId, playbook: "welcome_sms").key(member: member) }

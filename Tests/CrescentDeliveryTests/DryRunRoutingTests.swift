@@ -71,6 +71,32 @@ struct DryRunRoutingTests {
         #expect(try F.composer(context).compose(email).get().recipient.email == "m2@example.com")
         var push = pending
         push.channel = "push"
-        #expect(F.composer(context).compose(push) == .failure(ComposeFailure("member 2 has no push_token attribute for push")))
+        #expect(try F.composer(context).compose(push) == .failure(ComposeFailure("member 2 has no push_token attribute for push")))
+    }
+
+    @Test("a message table gives each member the copy of their own segment, in the dry-run and when sent")
+    func messageTablePicksTheMembersSegment() throws {
+        let script = F.script.replacingOccurrences(of: "segment \"everyone\" { days_since_join = \">= 0\" }", with: """
+            segment "everyone" { days_since_join = ">= 0" }
+            segment "even" { where = function(m) return m.id % 2 == 0 end }
+            segment "by_three" { where = function(m) return m.id % 3 == 0 end }
+            """).replacingOccurrences(of: "message = \"{{name}}, {{coupon_value}} off over {{min_spend}} is yours\",", with: """
+            message = { default = "Hi {{name}}", by_three = "Three {{name}}", even = "Even {{name}}" },
+            """)
+        let (store, _, context) = try F.issuedStore(members: 7, script: script)
+        // Declaration order decides between two of the member's segments: `even` before `by_three`.
+        let expected: [Int64: String] = [1: "Hi Member 1", 2: "Even Member 2", 3: "Three Member 3", 4: "Even Member 4",
+                                         5: "Hi Member 5", 6: "Even Member 6", 7: "Hi Member 7"]
+        var dry = DryRun(context: context, seed: 1)
+        dry.samplePerChannel = 10
+        let rendered = try dry.run(playbook: "welcome_sms").renderedMessages.all
+        #expect(Dictionary(uniqueKeysWithValues: rendered.map { ($0.memberId, $0.body) }) == expected)
+
+        let composer = try F.composer(context)
+        for d in try store.snapshot().deliveries where d.member != 4 {   // member 4 has no phone
+            let pending = PendingDelivery(idempotencyKey: F.key(d.member), runId: F.runId, playbook: "welcome_sms",
+                                          memberId: d.member, channel: "sms", offer: try store.offerVariables(id: d.offerVariablesId!))
+            #expect(try composer.compose(pending).get().body == expected[d.member], "member \(d.member)")
+        }
     }
 }

@@ -123,7 +123,7 @@ final class JourneyParityTests: XCTestCase {
         let population = Population(members: Self.members, orders: [])
         let built = MemberViews.build(population, DerivedViews.compute(population, asOf: Self.day0))
         let views = Dictionary(uniqueKeysWithValues: built.map { ($0.member.id, $0) })
-        let composer = MessageComposer(program: program) { views[$0] }
+        let composer = MessageComposer(program: program, members: { views[$0] }, segments: { _ in [] })   // no message tables
         let messages = try live.2.map { d -> String in
             let message = try composer.compose(d).get()
             let step = program.playbook(d.playbook)!.steps[d.step].name

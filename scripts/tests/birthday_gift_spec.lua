@@ -27,11 +27,9 @@ expect { member = 1, offer = "Birthday 30 off 99", channel = "wechat" }
 expect { member = 2, offer = "Birthday 50 off 199", channel = "sms" }
 expect { member = 3, offer = "Birthday gift box", channel = "inapp" }
 
--- The copy. (The script's own `platinum` text is not checked here: the engine picks a
--- message table's text by the playbook's audience segments, not the member's, so platinum
--- members get the default text today; reported with issue #16.)
+-- The copy: the default text, and the `platinum` segment's own text for a platinum member.
 expect { member = 1, message = "Happy birthday, Amy! A Birthday 30 off 99 is in your account, valid 30 days." }
-expect { member = 3, message_contains = "Happy birthday, Pia!" }
+expect { member = 3, message = "Happy birthday, Pia! As a platinum member, a birthday gift box is waiting for you in store." }
 
 -- WHEN, over the simulated days: each member three days before their own birthday.
 expect { member = 3, day = 0 }                 -- birthday 4 March

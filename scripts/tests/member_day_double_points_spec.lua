@@ -35,6 +35,8 @@ expect { member = 4, in_segment = "platinum_members" }
 expect { member = 1, offer = "Member day x2", channel = "push", day = 0 }
 expect { member = 4, offer = "Member day x2", channel = "inapp", day = 1 }
 expect { member = 1, message = "It's member day, Ada: every purchase today earns double points." }
+-- A platinum member gets the `platinum_members` copy, not the default.
+expect { member = 4, message = "Member day, Dov: double points today — and your platinum perks as always." }
 
 -- No member_day event for Eve in these two days: no journey.
 expect { member = 5, in_segment = "tiered_recent_buyers", enters = false }

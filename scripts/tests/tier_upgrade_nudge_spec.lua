@@ -36,3 +36,5 @@ expect { member = 4, not_in_segment = "near_next_tier", enters = false }
 expect { member = 1, offer = "Platinum push 100 off 1000", channel = "inapp", day = 0 }
 expect { member = 2, offer = "Gold push 30 off 300", channel = "push", day = 0 }
 expect { member = 2, message = "Ben, you are close to the next tier! 30 off over 300 helps you get there." }
+-- A gold member near platinum gets that segment's own copy.
+expect { member = 1, message = "Ann, platinum is within reach: 100 off any order over 1000 this month." }

@@ -13,7 +13,7 @@ import CrescentPersistence
 /// For example:
 /// ```swift
 /// let byId = Dictionary(uniqueKeysWithValues: context.views.map { ($0.member.id, $0) })
-/// let composer = MessageComposer(program: context.program) { byId[$0] }
+/// let composer = MessageComposer(program: context.program, members: { byId[$0] }, segments: { _ in ["platinum"] })
 /// switch composer.compose(delivery) {
 /// case .success(let message): await dispatcher.send(message)
 /// case .failure(let why): print(why)   // "member 17 has no phone for sms"
@@ -22,16 +22,24 @@ import CrescentPersistence
 public struct MessageComposer: Sendable {
     public let program: CRMProgram
     private let member: @Sendable (Int64) -> MemberView?
+    private let segments: @Sendable (Int64) -> [String]
 
-    public init(program: CRMProgram, members: @escaping @Sendable (Int64) -> MemberView?) {
+    /// - parameter segments: the message-table segments a member is in (``MessageSegments``),
+    ///   so a `message = { default = …, platinum = … }` gives each member their own copy.
+    public init(program: CRMProgram, members: @escaping @Sendable (Int64) -> MemberView?,
+                segments: @escaping @Sendable (Int64) -> [String]) {
         self.program = program
         member = members
+        self.segments = segments
     }
 
     /// A composer over a loaded population's members and script.
-    public init(context: CampaignContext) {
-        let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.init(program: context.program) { byId[$0] }
+    /// - throws: `ScriptError` from a segment a message table names.
+    public init(context: CampaignContext) throws(ScriptError) {
+        let byIndex = Dictionary(context.views.indices.map { (context.views[$0].member.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let views = context.views, own = try MessageSegments(context: context)
+        self.init(program: context.program, members: { byIndex[$0].map { views[$0] } },
+                  segments: { byIndex[$0].map { own.of(member: $0) } ?? [] })
     }
 
     /// The playbooks this composer can render; deliveries of other playbooks are not its to send.
@@ -54,7 +62,8 @@ public struct MessageComposer: Sendable {
         let body: String?
         do {
             body = try MessageVariables.render(MessageVariables.template(playbook, step: d.step), playbook: playbook,
-                                               vars: vars, memberId: d.memberId, chunkName: program.chunkName)
+                                               vars: vars, segments: segments(d.memberId), memberId: d.memberId,
+                                               chunkName: program.chunkName)
         } catch {
             return .failure(ComposeFailure(error.description))
         }

@@ -33,6 +33,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
 
     private var offers: [Int: ResolvedOffer] = [:]
     private var pipelines: [PipelineKey: GuardPipeline] = [:]
+    /// Built on the first message rendered: which message-table segments each member is in.
+    private var messageSegments: MessageSegments?
     private var indexById: [Int64: Int32] = [:]
 
     private struct PipelineKey: Hashable { var step: Int; var offer: Int }
@@ -273,7 +275,9 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         let offerId = outcome.offer?.id ?? outcome.journey.offerId
         let offerVars = context.runtime.offers[offerId]?.templateVariables ?? [:]
         let vars = MessageVariables.variables(view: view, playbook: plan.name, offer: offerVars)
+        if messageSegments == nil { messageSegments = try MessageSegments(context: context) }
         guard let text = try MessageVariables.render(template, playbook: plan.playbook, vars: vars,
+                                                     segments: messageSegments!.of(member: Int(member)),
                                                      memberId: view.member.id, chunkName: context.program.chunkName)
         else { return }
         if log.sampleMessages.count < 5 { log.sampleMessages.append("\(channel) → \(view.member.id): \(text)") }

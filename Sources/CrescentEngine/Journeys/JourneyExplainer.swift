@@ -110,8 +110,9 @@ public struct JourneyExplainer {
             if offer == nil, let store, let variablesId = latest?.offerVariablesId {
                 offerVariables = try store.offerVariables(id: variablesId)
             }
-            e.message = try MessageVariables.render(playbook: plan.playbook, step: k, view: view, offer: offerVariables,
-                                                    chunkName: context.program.chunkName)
+            let own = MessageSegments(program: context.program, evaluated: segments).of(member: i)
+            e.message = try MessageVariables.render(playbook: plan.playbook, step: k, view: view, segments: own,
+                                                    offer: offerVariables, chunkName: context.program.chunkName)
         case .suppress(let reason):
             e.decision = "suppress:\(reason.code)"
         }

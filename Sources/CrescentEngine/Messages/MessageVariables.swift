@@ -6,7 +6,7 @@ import CrescentLua
 ///
 /// For example:
 /// ```swift
-/// let text = try MessageVariables.render(playbook: p, step: 0, view: view,
+/// let text = try MessageVariables.render(playbook: p, step: 0, view: view, segments: ["platinum"],
 ///                                        offer: offer.templateVariables, chunkName: "winback.lua")
 /// ```
 public enum MessageVariables {
@@ -32,18 +32,20 @@ public enum MessageVariables {
     }
 
     /// The rendered message, or nil when the step has no message text for this member.
+    /// - parameter segments: the segments a message table names that the member is in
+    ///   (``MessageSegments``), in declaration order: the first with its own copy wins.
     /// - throws: `ScriptError` naming the playbook, its line and the member when a
     ///   placeholder has no value.
-    public static func render(playbook: PlaybookDeclaration, step: Int, view: MemberView,
+    public static func render(playbook: PlaybookDeclaration, step: Int, view: MemberView, segments: [String],
                               offer: [String: String], chunkName: String) throws(ScriptError) -> String? {
         try render(template(playbook, step: step), playbook: playbook, vars: variables(view: view, playbook: playbook.name, offer: offer),
-                   memberId: view.member.id, chunkName: chunkName)
+                   segments: segments, memberId: view.member.id, chunkName: chunkName)
     }
 
     /// Renders `template` with variables already built by ``variables(view:playbook:offer:)``.
     public static func render(_ template: MessageTemplate?, playbook: PlaybookDeclaration, vars: [String: String],
-                              memberId: Int64, chunkName: String) throws(ScriptError) -> String? {
-        guard let template, let text = template.text(forSegments: playbook.audience) else { return nil }
+                              segments: [String], memberId: Int64, chunkName: String) throws(ScriptError) -> String? {
+        guard let template, let text = template.text(forSegments: segments) else { return nil }
         do { return try MessageTemplate.render(text, vars) } catch {
             throw ScriptError(kind: .validation, file: chunkName, line: playbook.line,
                               message: "playbook \"\(playbook.name)\": \(error)", memberId: memberId)

@@ -138,6 +138,13 @@ public final class CRMRuntime: @unchecked Sendable {
             for ref in p.audience where !segmentNames.contains(ref) {
                 parser.problem(p.line, "playbook \"\(p.name)\"", "field `audience`: " + unknownSegment(ref, segmentNames))
             }
+            // A message table's keys are segments: a misspelt one would silently send the default.
+            let templates = [("playbook \"\(p.name)\"", p.message)] + p.steps.indices.map { ("playbook \"\(p.name)\" step \($0 + 1)", p.steps[$0].message) }
+            for (what, template) in templates {
+                for ref in (template?.bySegment.keys.sorted() ?? []) where !segmentNames.contains(ref) {
+                    parser.problem(p.line, what, "field `message.\(ref)`: " + unknownSegment(ref, segmentNames))
+                }
+            }
         }
         // The control group is the programme's: every playbook but a transactional one leaves it alone.
         for k in playbooks.indices where !playbooks[k].transactional {

@@ -35,7 +35,8 @@ public struct MessageTemplate: Sendable, Equatable {
         self.defaultText = defaultText; self.bySegment = bySegment
     }
 
-    /// The text for a member in `segments` (the first segment with its own copy wins).
+    /// The text for a member in `segments`, the member's own segments in the script's
+    /// declaration order: the first with its own copy wins, else the default.
     public func text(forSegments segments: [String]) -> String? {
         for s in segments { if let t = bySegment[s] { return t } }
         return defaultText

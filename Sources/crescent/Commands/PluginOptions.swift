@@ -46,7 +46,7 @@ enum LiveDelivery {
     /// Drains pending deliveries (of `runId`, when given) and returns the summary lines.
     static func drain(store: any DataStore, context: CampaignContext, plugins: PluginDirectory,
                       runId: String?, batchSize: Int) throws -> [String] {
-        let composer = MessageComposer(context: context)
+        let composer = try MessageComposer(context: context)
         let summary = try runAsync {
             let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
             try await plugins.register(on: dispatcher)
