@@ -97,6 +97,7 @@ extension CrescentStore {
         registerVariantMigration(&m)
         registerNodeWorkMigration(&m)
         registerGenerationMigration(&m)
+        registerIssuingSpeedMigration(&m)
         return m
     }
 }
