@@ -113,7 +113,7 @@ let package = Package(
         // The DataStore contract suites run over both stores; the two-node kill test runs the built
         // `crescent serve` twice on one PostgreSQL.
         .testTarget(name: "CrescentPostgresTests",
-                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore", "crescent",
+                    dependencies: ["CrescentPostgres", "CrescentStore", "CrescentPersistence", "CrescentCore", "CrescentServer", "crescent",
                                    "CrescentTestSupport",
                                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                    .product(name: "NIOCore", package: "swift-nio"),
@@ -121,7 +121,10 @@ let package = Package(
         .testTarget(name: "CrescentStoreTests", dependencies: ["CrescentStore", "CrescentTestSupport"], exclude: ["Fixtures"]),
         // Depends on the CLI too: the kill test runs the built `crescent` binary.
         // Finds the built CLI for the tests that run it as a process.
-        .target(name: "CrescentTestSupport", path: "Tests/CrescentTestSupport"),
+        // Also gives suites a fresh store of each kind (SQLite, and PostgreSQL when
+        // CRESCENT_TEST_POSTGRES names a server) so they run on both.
+        .target(name: "CrescentTestSupport", dependencies: ["CrescentStore", "CrescentPersistence", "CrescentPostgres"],
+                path: "Tests/CrescentTestSupport"),
         .testTarget(name: "CrescentEngineTests", dependencies: ["CrescentEngine", "crescent", "CrescentTestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
         // Depends on the CLI too: the SIGKILL test runs the built `crescent serve`.

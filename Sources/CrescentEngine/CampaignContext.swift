@@ -1,6 +1,7 @@
 import CrescentCore
 import CrescentLua
 import CrescentStore
+import Foundation
 
 /// A population as the scripts see it on one day: members, derived views and the
 /// sandboxed runtime with the script loaded on every core.
@@ -16,6 +17,12 @@ public final class CampaignContext: @unchecked Sendable {
     public let runtime: PopulationRuntime
     public let asOf: Day
     public let dataSource: String
+    /// The whole population when this context holds only the members its playbooks can reach
+    /// (``audienceFirst(script:chunkName:columns:records:dataSource:seed:asOf:playbooks:shards:limits:)``);
+    /// nil when it holds everyone.
+    public let scope: PopulationScope?
+    private var spends: [Money: QualifyingSpend] = [:]
+    private let spendsLock = NSLock()
 
     /// - parameter asOf: defaults to the day after the last order (file data) or the
     ///   synthetic generator's fixed day, so runs replay.
@@ -58,8 +65,10 @@ public final class CampaignContext: @unchecked Sendable {
     /// event, or its whole live population for a scheduled run) and a runtime loaded with them.
     /// The live engine shows members their stored tier (`tiers` nil) unless it passes an assignment.
     /// - parameter fullPopulation: the history beyond `asOf`, for backtests (default: `population`).
+    /// - parameter scope: the whole population, when `population` is only part of it.
     public init(population: Population, derived: DerivedViews, views: [MemberView], runtime: PopulationRuntime,
-                dataSource: String, tiers: TierAssignment? = nil, fullPopulation: Population? = nil) {
+                dataSource: String, tiers: TierAssignment? = nil, fullPopulation: Population? = nil,
+                scope: PopulationScope? = nil) {
         self.fullPopulation = fullPopulation ?? population
         self.population = population
         self.derived = derived
@@ -68,6 +77,7 @@ public final class CampaignContext: @unchecked Sendable {
         self.runtime = runtime
         self.asOf = derived.asOf
         self.dataSource = dataSource
+        self.scope = scope
     }
 
     static func defaultAsOf(_ p: Population, data: String) -> Day {
@@ -76,4 +86,42 @@ public final class CampaignContext: @unchecked Sendable {
     }
 
     public var program: CRMProgram { runtime.program }
+
+    /// Members of the whole population (more than `population.count` when `scope` is set).
+    public var populationCount: Int { scope?.columns.count ?? population.count }
+
+    /// Each member's chance that a purchase day meets `minSpend`, priced against the whole
+    /// population before `asOf` (computed once per minimum spend).
+    public func qualifyingSpend(minSpend: Money) -> QualifyingSpend {
+        spendsLock.withLock {
+            if let done = spends[minSpend] { return done }
+            let cutoff = Timestamp(day: asOf)
+            let made = scope.map { QualifyingSpend($0.columns, before: cutoff, minSpend: minSpend).restricted(to: $0.members) }
+                ?? QualifyingSpend(population, before: cutoff, minSpend: minSpend)
+            spends[minSpend] = made
+            return made
+        }
+    }
+
+    /// Whether anyone in the whole history (members who joined later too) ordered at or after `time`:
+    /// a backtest has something to measure.
+    public func hasOrders(from time: Timestamp) -> Bool {
+        if let scope { return (scope.lastOrderSeconds ?? .min) >= time.seconds }
+        return fullPopulation.orders.contains { $0.time >= time }
+    }
+}
+
+/// The whole population behind a context that holds only some of its members.
+public struct PopulationScope: Sendable {
+    /// Every member who had joined before the as-of day, as columns (the context's derived
+    /// views are their rows of these columns' derived views).
+    public let columns: ColumnarPopulation
+    /// The column row of each of the context's members, ascending.
+    public let members: [Int]
+    /// The latest order time of the whole history, members who joined later included.
+    public let lastOrderSeconds: Int64?
+
+    public init(columns: ColumnarPopulation, members: [Int], lastOrderSeconds: Int64?) {
+        self.columns = columns; self.members = members; self.lastOrderSeconds = lastOrderSeconds
+    }
 }

@@ -7,9 +7,12 @@ import CrescentCore
 /// (exactly-once issuing, stock and budget never overspent, no accepted event lost) holds
 /// on either. Nothing outside a store's own target writes SQL or imports a driver.
 public protocol DataStore: MemberRepository, IssuingLedger, CouponRedemptions, LoyaltyLedger, GuardStateStore,
-    JourneyStore, DeliveryStore, EventQueue, ScheduledRunStore, StoreSnapshotting {
+    JourneyStore, DeliveryStore, EventQueue, ScheduledRunStore, StoreSnapshotting, NodeWorkLedger, OutcomeLedger {
     /// Where the store lives (for messages and for a second connection to the same store).
     var location: StoreLocation { get }
+    /// True when several live engines may write to this store at once (PostgreSQL): an engine
+    /// then reads back the members it is about to act on, since another node may have changed them.
+    var sharedByNodes: Bool { get }
     /// Starts what the store needs in the background while a server runs (SQLite: the WAL
     /// checkpointer); nil when it needs nothing. Stop it before the process exits.
     func startMaintenance() throws -> (any StoreMaintenance)?

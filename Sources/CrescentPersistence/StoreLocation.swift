@@ -91,6 +91,12 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL without its password, for logs and messages.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+
+    /// The URL with its password, to hand to a child process through `CRESCENT_DB` (never
+    /// on a command line, where `ps` shows it, and never in a log).
+    public var connectionString: String {
+        "postgres://\(user)" + (password.map { ":\($0)" } ?? "") + "@\(host):\(port)/\(database)"
+    }
 }
 
 /// A `--db` / `CRESCENT_DB` value that names no store, with what is wrong.

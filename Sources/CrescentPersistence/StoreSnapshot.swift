@@ -15,11 +15,13 @@ public struct StoreSnapshot: Sendable {
         public var state: String
         public var value: Money
         public var redeemedOrderReference: String?
+        /// The member's A/B variant when the coupon was issued (nil: the playbook has none).
+        public var variant: String?
         public init(id: Int64, idempotencyKey: String, runId: String, playbook: String, step: Int, member: Int64,
-                    campaign: String, state: String, value: Money, redeemedOrderReference: String?) {
+                    campaign: String, state: String, value: Money, redeemedOrderReference: String?, variant: String? = nil) {
             self.id = id; self.idempotencyKey = idempotencyKey; self.runId = runId; self.playbook = playbook
             self.step = step; self.member = member; self.campaign = campaign; self.state = state; self.value = value
-            self.redeemedOrderReference = redeemedOrderReference
+            self.redeemedOrderReference = redeemedOrderReference; self.variant = variant
         }
     }
 
@@ -33,11 +35,12 @@ public struct StoreSnapshot: Sendable {
         public var state: DeliveryState
         public var reason: String?
         public var offerVariablesId: Int64?
+        public var variant: String?
         public init(idempotencyKey: String, runId: String, playbook: String, step: Int, member: Int64, channel: String,
-                    state: DeliveryState, reason: String?, offerVariablesId: Int64?) {
+                    state: DeliveryState, reason: String?, offerVariablesId: Int64?, variant: String? = nil) {
             self.idempotencyKey = idempotencyKey; self.runId = runId; self.playbook = playbook; self.step = step
             self.member = member; self.channel = channel; self.state = state; self.reason = reason
-            self.offerVariablesId = offerVariablesId
+            self.offerVariablesId = offerVariablesId; self.variant = variant
         }
     }
 
@@ -47,9 +50,10 @@ public struct StoreSnapshot: Sendable {
         public var step: Int
         public var member: Int64
         public var reason: String
-        public init(idempotencyKey: String, playbook: String, step: Int, member: Int64, reason: String) {
+        public var variant: String?
+        public init(idempotencyKey: String, playbook: String, step: Int, member: Int64, reason: String, variant: String? = nil) {
             self.idempotencyKey = idempotencyKey; self.playbook = playbook; self.step = step; self.member = member
-            self.reason = reason
+            self.reason = reason; self.variant = variant
         }
     }
 
@@ -69,8 +73,9 @@ public struct StoreSnapshot: Sendable {
         public var member: Int64
         /// Signed: earns positive, spends and expiries negative.
         public var delta: Int64
-        public init(id: Int64, idempotencyKey: String, member: Int64, delta: Int64) {
-            self.id = id; self.idempotencyKey = idempotencyKey; self.member = member; self.delta = delta
+        public var variant: String?
+        public init(id: Int64, idempotencyKey: String, member: Int64, delta: Int64, variant: String? = nil) {
+            self.id = id; self.idempotencyKey = idempotencyKey; self.member = member; self.delta = delta; self.variant = variant
         }
     }
 

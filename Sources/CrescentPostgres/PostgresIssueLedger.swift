@@ -33,12 +33,12 @@ struct PostgresIssueLedger: Sendable {
     public func write(runId: String, playbook: String, step: Int, member: Member, request: GuardRequest,
                       decision: GuardDecision, coupon: (spec: CouponSpec, specId: Int64)? = nil,
                       points: (award: Int64, expiryDays: Int?)? = nil, variablesId: Int64? = nil,
-                      at now: Timestamp) throws -> IssueWriteOutcome {
+                      variant: String? = nil, at now: Timestamp) throws -> IssueWriteOutcome {
         do {
             return try pool.transaction { s in
                 try Self.write(s, runId: runId, playbook: playbook, step: step, member: member, request: request,
                                decision: decision, coupon: coupon, points: points, variablesId: variablesId,
-                               reserving: true, at: now)
+                               variant: variant, reserving: true, at: now)
             }
         } catch is KeyTaken {
             return .replayed
@@ -53,11 +53,12 @@ struct PostgresIssueLedger: Sendable {
     /// - parameter reserving: take stock and budget here by a conditional update (a single
     ///   claim); false when the caller's guard state reserved them (a journey batch, which
     ///   releases them itself on `.replayed`).
+    /// - parameter variant: the member's A/B variant, recorded on every row written (nil: none).
     /// - throws: ``KeyTaken`` when `reserving` and the delivery key was written concurrently
     ///   (the caller rolls back, reservation included).
     static func write(_ s: PostgresSession, runId: String, playbook: String, step: Int, member: Member,
                       request: GuardRequest, decision: GuardDecision, coupon: (spec: CouponSpec, specId: Int64)?,
-                      points: (award: Int64, expiryDays: Int?)?, variablesId: Int64?, reserving: Bool,
+                      points: (award: Int64, expiryDays: Int?)?, variablesId: Int64?, variant: String?, reserving: Bool,
                       at now: Timestamp) throws -> IssueWriteOutcome {
         let key = Self.key(runId: runId, playbook: playbook, step: step, member: member.id)
         // A key decided before stays as it was: a replay never turns an issue into a suppression.
@@ -69,8 +70,8 @@ struct PostgresIssueLedger: Sendable {
 
         func suppress(_ reason: SuppressionReason) throws -> IssueWriteOutcome {
             let n = try s.execute("""
-                INSERT INTO suppressions(idempotency_key, run_id, playbook, step, member_id, reason, time)
-                VALUES (\(key), \(runId), \(playbook), \(Int64(step)), \(member.id), \(reason.code), \(now.seconds))
+                INSERT INTO suppressions(idempotency_key, run_id, playbook, step, member_id, reason, time, variant)
+                VALUES (\(key), \(runId), \(playbook), \(Int64(step)), \(member.id), \(reason.code), \(now.seconds), \(variant))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """)
             return n == 1 ? .suppressed(reason) : .replayed
@@ -91,10 +92,10 @@ struct PostgresIssueLedger: Sendable {
             let localDay = now.adding(seconds: Int64(member.utcOffsetMinutes) * 60).day
             let written = try s.execute("""
                 INSERT INTO deliveries(idempotency_key, run_id, playbook, step, member_id, channel, state, time,
-                  campaign, business_line, coupon_type, source, local_day, value_minor, offer_variables_id)
+                  campaign, business_line, coupon_type, source, local_day, value_minor, offer_variables_id, variant)
                 VALUES (\(key), \(runId), \(playbook), \(Int64(step)), \(member.id), \(channel), 'pending', \(now.seconds),
                   \(request.campaign), \(request.businessLine), \(request.couponType), \(request.source.rawValue),
-                  \(Int64(localDay.index)), \(request.costPerIssue.minorUnits), \(variablesId))
+                  \(Int64(localDay.index)), \(request.costPerIssue.minorUnits), \(variablesId), \(variant))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """)
             guard written == 1 else {
@@ -106,19 +107,19 @@ struct PostgresIssueLedger: Sendable {
                 let validUntil = Timestamp(day: issued.expiresOn).adding(seconds: -Int64(member.utcOffsetMinutes) * 60)
                 try s.execute("""
                     INSERT INTO coupon_ledger(idempotency_key, run_id, playbook, step, member_id, campaign, coupon_type,
-                      channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes)
+                      channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes, variant)
                     VALUES (\(key), \(runId), \(playbook), \(Int64(step)), \(member.id), \(request.campaign), \(spec.type),
                       \(channel), \(spec.source.rawValue), 'issued', \(now.seconds), \(validUntil.seconds),
-                      \(request.costPerIssue.minorUnits), \(specId), \(Int64(member.utcOffsetMinutes)))
+                      \(request.costPerIssue.minorUnits), \(specId), \(Int64(member.utcOffsetMinutes)), \(variant))
                     ON CONFLICT (idempotency_key) DO NOTHING
                     """)
             }
             if let (award, days) = points {
                 try s.execute("""
                     INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, expires_on, run_id,
-                      playbook, channel, kind)
+                      playbook, channel, kind, variant)
                     VALUES (\(key), \(member.id), \(award), \("playbook:\(playbook)"), \(now.seconds),
-                      \(days.map { localDay.adding(days: $0).description }), \(runId), \(playbook), \(channel), 'earn')
+                      \(days.map { localDay.adding(days: $0).description }), \(runId), \(playbook), \(channel), 'earn', \(variant))
                     ON CONFLICT (idempotency_key) DO NOTHING
                     """)
             }

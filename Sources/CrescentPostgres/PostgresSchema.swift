@@ -225,6 +225,25 @@ enum PostgresSchema {
               lease_until BIGINT)
             """,
         ]),
+        // A/B variants (SQLite's "v7 variants"): each issue-ledger row names the member's variant
+        // (NULL when the playbook has none), so `crescent measure` compares them as arms.
+        ("v2 variants", [
+            "ALTER TABLE coupon_ledger ADD COLUMN variant TEXT",
+            "ALTER TABLE deliveries ADD COLUMN variant TEXT",
+            "ALTER TABLE suppressions ADD COLUMN variant TEXT",
+            "ALTER TABLE points_ledger ADD COLUMN variant TEXT",
+        ]),
+        // Per-node tallies of shared work, for each node's share in /metrics and /health.
+        ("v3 node work", [
+            """
+            CREATE TABLE node_work (
+              node TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              count BIGINT NOT NULL DEFAULT 0,
+              updated_at BIGINT NOT NULL,
+              PRIMARY KEY (node, kind))
+            """,
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

@@ -185,7 +185,7 @@ final class PostgresJourneyBatch: JourneyBatchCommitter {
                     let outcome = try PostgresIssueLedger.write(
                         s, runId: w.journey.entryKey, playbook: w.journey.playbook, step: w.step, member: w.member,
                         request: request, decision: decision, coupon: offer.coupon, points: offer.points,
-                        variablesId: offer.variablesId, reserving: false, at: now)
+                        variablesId: offer.variablesId, variant: w.variant, reserving: false, at: now)
                     if outcome == .replayed && decision.isIssue && request.reserves {
                         state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
                     }

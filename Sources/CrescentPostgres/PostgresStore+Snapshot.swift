@@ -10,42 +10,42 @@ extension PostgresStore {
             var snap = StoreSnapshot()
             snap.coupons = try s.query("""
                 SELECT id, idempotency_key, run_id, playbook, step, member_id, campaign, state, value_minor,
-                  redeemed_order_reference FROM coupon_ledger ORDER BY id
+                  redeemed_order_reference, variant FROM coupon_ledger ORDER BY id
                 """).map { row in
-                let (id, key, run, playbook, step, member, campaign, state, value, reference) =
-                    try row.decode((Int64, String, String, String, Int64, Int64, String, String, Int64, String?).self)
+                let (id, key, run, playbook, step, member, campaign, state, value, reference, variant) =
+                    try row.decode((Int64, String, String, String, Int64, Int64, String, String, Int64, String?, String?).self)
                 return StoreSnapshot.Coupon(id: id, idempotencyKey: key, runId: run, playbook: playbook, step: Int(step),
                                             member: member, campaign: campaign, state: state,
-                                            value: Money(minorUnits: value), redeemedOrderReference: reference)
+                                            value: Money(minorUnits: value), redeemedOrderReference: reference, variant: variant)
             }
             snap.deliveries = try s.query("""
-                SELECT id, idempotency_key, run_id, playbook, step, member_id, channel, state, reason, offer_variables_id
+                SELECT id, idempotency_key, run_id, playbook, step, member_id, channel, state, reason, offer_variables_id, variant
                 FROM deliveries ORDER BY id
                 """).map { row in
-                let (id, key, run, playbook, step, member, channel, state, reason, variables) =
-                    try row.decode((Int64, String, String, String, Int64, Int64, String, String, String?, Int64?).self)
+                let (id, key, run, playbook, step, member, channel, state, reason, variables, variant) =
+                    try row.decode((Int64, String, String, String, Int64, Int64, String, String, String?, Int64?, String?).self)
                 guard let deliveryState = DeliveryState(rawValue: state) else {
                     throw StoredRowError(table: "deliveries", id: String(id),
                                          message: "state \"\(state)\" is not pending, sent or failed")
                 }
                 return StoreSnapshot.Delivery(idempotencyKey: key, runId: run, playbook: playbook, step: Int(step),
                                               member: member, channel: channel, state: deliveryState, reason: reason,
-                                              offerVariablesId: variables)
+                                              offerVariablesId: variables, variant: variant)
             }
             snap.suppressions = try s.query("""
-                SELECT idempotency_key, playbook, step, member_id, reason FROM suppressions ORDER BY id
+                SELECT idempotency_key, playbook, step, member_id, reason, variant FROM suppressions ORDER BY id
                 """).map { row in
-                let (key, playbook, step, member, reason) = try row.decode((String, String, Int64, Int64, String).self)
+                let (key, playbook, step, member, reason, variant) = try row.decode((String, String, Int64, Int64, String, String?).self)
                 return StoreSnapshot.Suppression(idempotencyKey: key, playbook: playbook, step: Int(step), member: member,
-                                                 reason: reason)
+                                                 reason: reason, variant: variant)
             }
             snap.couponEvents = try s.query("SELECT idempotency_key, coupon_id, kind FROM coupon_events ORDER BY id").map { row in
                 let (key, coupon, kind) = try row.decode((String, Int64, String).self)
                 return StoreSnapshot.CouponEvent(idempotencyKey: key, coupon: coupon, kind: kind)
             }
-            snap.points = try s.query("SELECT id, idempotency_key, member_id, delta FROM points_ledger ORDER BY id").map { row in
-                let (id, key, member, delta) = try row.decode((Int64, String, Int64, Int64).self)
-                return StoreSnapshot.PointsRow(id: id, idempotencyKey: key, member: member, delta: delta)
+            snap.points = try s.query("SELECT id, idempotency_key, member_id, delta, variant FROM points_ledger ORDER BY id").map { row in
+                let (id, key, member, delta, variant) = try row.decode((Int64, String, Int64, Int64, String?).self)
+                return StoreSnapshot.PointsRow(id: id, idempotencyKey: key, member: member, delta: delta, variant: variant)
             }
             snap.attempts = try s.query("""
                 SELECT idempotency_key, member_id, channel, plugin, status, attempt, reason, provider_id, playbook, run_id, at

@@ -26,6 +26,7 @@ public struct DeliveryPump: Sendable {
                 outbox.lease = engine.configuration.lease
                 let summary = try await outbox.drain()
                 for (channel, tally) in summary.byChannel {
+                    engine.work.add(.deliveries, tally.sent + tally.failed)
                     for (status, n) in [("sent", tally.sent), ("failed", tally.failed), ("duplicate", tally.duplicate)] where n > 0 {
                         engine.metrics.delivery(channel: channel, status: status, count: n)
                     }

@@ -53,6 +53,8 @@ public final class LiveEngine: @unchecked Sendable {
     public let configuration: ServerConfiguration
     public let store: any DataStore
     public let metrics: ServerMetrics
+    /// This node's shared work, added to the store's per-node tallies each tick.
+    let work: NodeWorkTally
     let clock: any CrescentCore.Clock
     private let worker = SerialWorker(name: "crescent-engine")
     // Confined to the worker thread.
@@ -66,6 +68,7 @@ public final class LiveEngine: @unchecked Sendable {
     private init(configuration: ServerConfiguration, store: any DataStore, clock: any CrescentCore.Clock,
                  metrics: ServerMetrics) {
         self.configuration = configuration; self.store = store; self.clock = clock; self.metrics = metrics
+        work = NodeWorkTally(node: configuration.lease.node)
     }
 
     /// Opens the store, loads members and every script.
@@ -114,10 +117,12 @@ public final class LiveEngine: @unchecked Sendable {
             let started = ContinuousClock.now
             let batch = try store.claimEvents(limit: limit, lease: configuration.lease)
             guard !batch.isEmpty else { return 0 }
+            try readBack(batch.map(\.event.memberId))
             var tally = ProcessingTally()
             let finishes = finish(batch, tally: &tally)
             try store.finishEvents(finishes)
             metrics.record(tally)
+            work.add(.events, batch.count)
             metrics.processingSeconds.record(ContinuousClock.now - started)
             return batch.count
         }
@@ -161,6 +166,7 @@ public final class LiveEngine: @unchecked Sendable {
         try await runDateScenes()
         try await onWorker { [self] in try runDueSteps() }
         metrics.pendingEvents.set(Double(try store.pendingEventCount()))
+        try work.flush(to: store, at: clock.now())
         return report
     }
 
@@ -185,6 +191,7 @@ public final class LiveEngine: @unchecked Sendable {
                 let runId = ScheduleOccurrence.runId(playbook: playbook.name, due: at)
                 guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
                                                   due: at, at: now, lease: configuration.lease) else { continue }
+                work.add(.scheduledRuns, 1)
                 due.append((script.file, playbook.name, runId))
             }
             return due
@@ -252,6 +259,9 @@ public final class LiveEngine: @unchecked Sendable {
             throw EngineStartError(description: "\(file): playbook \(name) is no longer loaded")
         }
         let asOf = asOfToday
+        // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
+        // from the store's members, with those other nodes signed up or changed since this one started.
+        if store.sharedByNodes { members.refresh(from: try store.loadPopulation()) }
         // Scored on the population's own quintiles, as fresh as they get.
         members.rebuildScale(now: clock.now())
         var ids: [Int64]
@@ -342,7 +352,9 @@ public final class LiveEngine: @unchecked Sendable {
                     progressed = true
                     continue
                 }
-                let some = members.subset(ids.sorted(), asOf: asOfToday)
+                work.add(.dueSteps, ids.count)
+                try readBack(ids)
+                let some = members.subset(ids, asOf: asOfToday)
                 script.runtime.replaceMembers(some.views)
                 let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
                                               runtime: script.runtime, dataSource: "live")
@@ -363,6 +375,24 @@ public final class LiveEngine: @unchecked Sendable {
             if !progressed { return }
         }
     }
+
+    /// On a store several nodes share, reads back the members about to be acted on: another
+    /// node may have accepted their signup, an upsert or an order, which this node's memory
+    /// would otherwise miss ("unknown member", an order that does not count).
+    private func readBack(_ ids: [Int64]) throws {
+        guard store.sharedByNodes, !ids.isEmpty else { return }
+        members.refresh(from: try store.loadMembers(ids: Array(Set(ids)).sorted()))
+    }
+
+    /// This node's share of each kind of shared work, as the store's tallies have it now.
+    public func workShares() throws -> [NodeWork: WorkShare] {
+        let tallies = try work.tallies(from: store)
+        metrics.nodeWork(this: work.node, tallies)
+        return NodeWorkTally.shares(of: work.node, in: tallies)
+    }
+
+    /// Adds what this node did since the last tick to the store's tallies (at shutdown).
+    func flushWork() throws { try work.flush(to: store, at: clock.now()) }
 
     private func record(_ result: JourneyRunResult) {
         metrics.issued.increment(by: Int64(result.issued))
@@ -481,6 +511,8 @@ extension LiveEngine {
         try await onWorker { [self] in
             let ids = try store.pendingDeliveryMembers()
             guard !ids.isEmpty else { return [] }
+            // Another node may have issued to a member this node has not met yet.
+            try readBack(ids.filter { !members.contains($0) }.sorted())
             let some = members.subset(ids.sorted(), asOf: asOfToday)
             let views = Dictionary(some.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
             return try scripts.scripts.keys.sorted().map { file in

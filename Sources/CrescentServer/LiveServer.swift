@@ -46,6 +46,7 @@ struct EngineLoop: Service {
         let deadline = ContinuousClock.now + .milliseconds(Int64(drainSeconds * 1000))
         while ContinuousClock.now < deadline, (try? await engine.processPending()) ?? 0 > 0 {}
         await afterProcessing?()
+        do { try engine.flushWork() } catch { logger.warning("node work tallies not written: \(error)") }
         journal.stop()
         engine.stop()
         logger.info("engine stopped; \((try? engine.store.pendingEventCount()) ?? -1) events left pending")

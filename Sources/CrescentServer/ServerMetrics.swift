@@ -1,3 +1,4 @@
+import CrescentPersistence
 import Prometheus
 
 /// The live engine's counters, served at `/metrics` in Prometheus text format.
@@ -62,6 +63,23 @@ public final class ServerMetrics: Sendable {
         scriptErrors.increment(by: Int64(tally.scriptErrors))
         unknownMembers.increment(by: Int64(tally.unknownMembers))
         for (code, n) in tally.suppressed { suppressed(code, by: n) }
+    }
+
+    /// This node's id, and every node's tallies of shared work with this node's share, as the
+    /// store has them (node ids come from `--node`, not from requests).
+    func nodeWork(this node: String, _ tallies: [String: [NodeWork: Int]]) {
+        registry.makeGauge(descriptor: .crescent("node_info", "", "This node's id (--node), as a label; always 1."),
+                           labels: [("node", node)]).set(Double(1))
+        for (other, kinds) in tallies {
+            for kind in NodeWork.allCases {
+                registry.makeGauge(descriptor: .crescent("node_work", "", "Shared work done per node (events, due_steps, scheduled_runs, deliveries), as recorded in the store."),
+                                   labels: [("node", other), ("kind", kind.rawValue)]).set(Double(kinds[kind] ?? 0))
+            }
+        }
+        for (kind, share) in NodeWorkTally.shares(of: node, in: tallies) {
+            registry.makeGauge(descriptor: .crescent("node_work_share", "", "This node's share of each kind of shared work done by all nodes (0 to 1)."),
+                               labels: [("node", node), ("kind", kind.rawValue)]).set(share.share)
+        }
     }
 
     public func text() -> String { registry.emitToString() }

@@ -23,7 +23,7 @@ extension CrescentStore {
     /// Every member's points lots that will expire, replayed from the points ledger.
     public func loadPointsExpiries() throws -> [PointsExpiry] { try writer.read { try loadPointsExpiries($0) } }
 
-    private func loadPointsExpiries(_ db: Database) throws -> [PointsExpiry] {
+    func loadPointsExpiries(_ db: Database) throws -> [PointsExpiry] {
         var replay = PointsExpiryReplay()
         let rows = try RawStatement(db, "SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id")
         while try rows.step(db) {
@@ -36,18 +36,8 @@ extension CrescentStore {
     private func loadOrders(_ db: Database) throws -> [Order] {
         var orders: [Order] = []
         orders.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0)
-        let o = try RawStatement(db, "SELECT id, member_id, time, store, amount, quantity, discount, reference FROM orders ORDER BY id")
-        while try o.step(db) {
-            // Written by an older version or by hand: refuse with the row, instead of letting
-            // every later stats or dry-run trap on date arithmetic.
-            guard let time = Timestamp(checkedSeconds: o.int(2)) else {
-                throw StoredRowError(table: "orders", id: String(o.int(0)),
-                                     message: "time \(o.int(2)) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
-            }
-            orders.append(Order(id: o.int(0), memberId: o.int(1), time: time,
-                                store: o.text(3), amount: Money(minorUnits: o.int(4)), quantity: Int(o.int(5)),
-                                discount: Money(minorUnits: o.int(6)), reference: o.text(7)))
-        }
+        let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders ORDER BY id")
+        while try o.step(db) { orders.append(try CrescentStore.order(at: o)) }
         // Merge join: both sides ascend by order id.
         let it = try RawStatement(db, "SELECT order_id, sku, category, quantity, amount FROM order_items ORDER BY order_id, line")
         var k = 0
@@ -55,8 +45,7 @@ extension CrescentStore {
             let id = it.int(0)
             while k < orders.count && orders[k].id < id { k += 1 }
             guard k < orders.count, orders[k].id == id else { continue }
-            orders[k].items.append(OrderItem(sku: it.text(1) ?? "", category: it.text(2) ?? "",
-                                             quantity: Int(it.int(3)), amount: Money(minorUnits: it.int(4))))
+            orders[k].items.append(CrescentStore.item(at: it, from: 1))
         }
         return orders
     }
@@ -70,12 +59,36 @@ extension CrescentStore {
             ORDER BY member_id, time, id
             """)
         e.bind(1, Timestamp.validSeconds.lowerBound); e.bind(2, Timestamp.validSeconds.upperBound)
-        while try e.step(db) {
-            let attrs = e.text(4) ?? "{}"
-            events.append(BehaviorEvent(id: e.text(0) ?? "", memberId: e.int(1), kind: e.text(2) ?? "",
-                                        time: Timestamp(seconds: e.int(3)),
-                                        attributes: attrs == "{}" ? [:] : FlatJSON.decode(attrs) ?? [:]))
-        }
+        while try e.step(db) { events.append(CrescentStore.event(at: e)) }
         return events
+    }
+
+    static let orderColumns = "id, member_id, time, store, amount, quantity, discount, reference"
+
+    /// An `orderColumns` row; refuses a time outside the calendar with the row.
+    static func order(at o: RawStatement) throws -> Order {
+        // Written by an older version or by hand: refuse with the row, instead of letting
+        // every later stats or dry-run trap on date arithmetic.
+        guard let time = Timestamp(checkedSeconds: o.int(2)) else {
+            throw StoredRowError(table: "orders", id: String(o.int(0)),
+                                 message: "time \(o.int(2)) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
+        }
+        return Order(id: o.int(0), memberId: o.int(1), time: time,
+                     store: o.text(3), amount: Money(minorUnits: o.int(4)), quantity: Int(o.int(5)),
+                     discount: Money(minorUnits: o.int(6)), reference: o.text(7))
+    }
+
+    /// `sku, category, quantity, amount` from column `c` on.
+    static func item(at it: RawStatement, from c: Int32) -> OrderItem {
+        OrderItem(sku: it.text(c) ?? "", category: it.text(c + 1) ?? "",
+                  quantity: Int(it.int(c + 2)), amount: Money(minorUnits: it.int(c + 3)))
+    }
+
+    /// `id, member_id, kind, time, attributes`.
+    static func event(at e: RawStatement) -> BehaviorEvent {
+        let attrs = e.text(4) ?? "{}"
+        return BehaviorEvent(id: e.text(0) ?? "", memberId: e.int(1), kind: e.text(2) ?? "",
+                             time: Timestamp(seconds: e.int(3)),
+                             attributes: attrs == "{}" ? [:] : FlatJSON.decode(attrs) ?? [:])
     }
 }

@@ -10,35 +10,35 @@ extension CrescentStore: StoreSnapshotting {
             // The large tables are read with the C API (the kill tests snapshot tens of thousands of rows).
             let c = try RawStatement(db, """
                 SELECT id, idempotency_key, run_id, playbook, step, member_id, campaign, state, value_minor,
-                  redeemed_order_reference FROM coupon_ledger ORDER BY id
+                  redeemed_order_reference, variant FROM coupon_ledger ORDER BY id
                 """)
             while try c.step(db) {
                 s.coupons.append(StoreSnapshot.Coupon(
                     id: c.int(0), idempotencyKey: c.text(1) ?? "", runId: c.text(2) ?? "", playbook: c.text(3) ?? "",
                     step: Int(c.int(4)), member: c.int(5), campaign: c.text(6) ?? "", state: c.text(7) ?? "",
-                    value: Money(minorUnits: c.int(8)), redeemedOrderReference: c.text(9)))
+                    value: Money(minorUnits: c.int(8)), redeemedOrderReference: c.text(9), variant: c.text(10)))
             }
             let d = try RawStatement(db, """
-                SELECT idempotency_key, run_id, playbook, step, member_id, channel, state, reason, offer_variables_id
+                SELECT idempotency_key, run_id, playbook, step, member_id, channel, state, reason, offer_variables_id, variant
                 FROM deliveries ORDER BY id
                 """)
             while try d.step(db) {
                 s.deliveries.append(StoreSnapshot.Delivery(
                     idempotencyKey: d.text(0) ?? "", runId: d.text(1) ?? "", playbook: d.text(2) ?? "", step: Int(d.int(3)),
                     member: d.int(4), channel: d.text(5) ?? "", state: try Self.deliveryState(d.text(6) ?? ""),
-                    reason: d.text(7), offerVariablesId: d.isNull(8) ? nil : d.int(8)))
+                    reason: d.text(7), offerVariablesId: d.isNull(8) ? nil : d.int(8), variant: d.text(9)))
             }
-            let x = try RawStatement(db, "SELECT idempotency_key, playbook, step, member_id, reason FROM suppressions ORDER BY id")
+            let x = try RawStatement(db, "SELECT idempotency_key, playbook, step, member_id, reason, variant FROM suppressions ORDER BY id")
             while try x.step(db) {
                 s.suppressions.append(StoreSnapshot.Suppression(
                     idempotencyKey: x.text(0) ?? "", playbook: x.text(1) ?? "", step: Int(x.int(2)), member: x.int(3),
-                    reason: x.text(4) ?? ""))
+                    reason: x.text(4) ?? "", variant: x.text(5)))
             }
             s.couponEvents = try Row.fetchAll(db, sql: "SELECT idempotency_key, coupon_id, kind FROM coupon_events ORDER BY id").map {
                 StoreSnapshot.CouponEvent(idempotencyKey: $0[0], coupon: $0[1], kind: $0[2])
             }
-            s.points = try Row.fetchAll(db, sql: "SELECT id, idempotency_key, member_id, delta FROM points_ledger ORDER BY id").map {
-                StoreSnapshot.PointsRow(id: $0[0], idempotencyKey: $0[1], member: $0[2], delta: $0[3])
+            s.points = try Row.fetchAll(db, sql: "SELECT id, idempotency_key, member_id, delta, variant FROM points_ledger ORDER BY id").map {
+                StoreSnapshot.PointsRow(id: $0[0], idempotencyKey: $0[1], member: $0[2], delta: $0[3], variant: $0[4])
             }
             s.attempts = try Row.fetchAll(db, sql: """
                 SELECT idempotency_key, member_id, channel, plugin, status, attempt, reason, provider_id, playbook, run_id, at

@@ -17,3 +17,19 @@ extension StoreLocation {
         }
     }
 }
+
+extension PostgresURL {
+    /// Creates the empty database `name` beside this one (benchmarks; the user needs
+    /// `CREATEDB`) and returns its URL.
+    /// - throws: ``StoreUnavailable`` with the server's message.
+    public func createScratchDatabase(_ name: String) throws -> PostgresURL {
+        do { return try PostgresScratchDatabase.create(name, beside: self) }
+        catch let e as PostgresStoreError { throw StoreUnavailable(location: .postgres(self), reason: e.description) }
+    }
+
+    /// Drops the database `name` beside this one, if it exists.
+    public func dropScratchDatabase(_ name: String) throws {
+        do { try PostgresScratchDatabase.drop(name, beside: self) }
+        catch let e as PostgresStoreError { throw StoreUnavailable(location: .postgres(self), reason: e.description) }
+    }
+}

@@ -1,5 +1,5 @@
 import CrescentChannels
-import CrescentStore
+import CrescentPersistence
 import CrescentTestSupport
 import Foundation
 import Testing
@@ -15,12 +15,13 @@ struct DeliveryCLITests {
     }
 
     @Test("run-playbook --plugins sends the run's deliveries; deliver afterwards finds nothing pending",
-          .timeLimit(.minutes(1)))
-    func runPlaybookThenDeliver() throws {
+          .timeLimit(.minutes(1)), arguments: TestStoreKind.all)
+    func runPlaybookThenDeliver(kind: TestStoreKind) throws {
+        try kind.withScratch { scratch in
         _ = try #require(BuiltCLI.path, "build the CLI first: swift build")
         let gateway = try FakeHTTPGateway.start()
         defer { gateway.shutdown() }
-        let dir = try F.scratchDir()
+        let dir = scratch.dir
         // The shipped sms plugin, allowed to reach the loopback gateway.
         try FileManager.default.createDirectory(atPath: dir + "/plugins/sms", withIntermediateDirectories: true)
         let manifest = try String(contentsOfFile: F.repoRoot + "/plugins/sms/manifest.toml", encoding: .utf8)
@@ -33,8 +34,8 @@ struct DeliveryCLITests {
             api_key = "cli-test-key"
             """.write(toFile: dir + "/plugins.toml", atomically: true, encoding: .utf8)
         try F.script.write(toFile: dir + "/welcome.lua", atomically: true, encoding: .utf8)
-        let db = dir + "/crm.sqlite"
-        try CrescentStore(path: db).insert(members: F.members(9))
+        let db = scratch.db
+        try scratch.open().insert(members: F.members(9))
 
         let plugins = ["--plugins", dir + "/plugins", "--plugin-config", dir + "/plugins.toml"]
         let issued = try Self.run(["run-playbook", dir + "/welcome.lua", "--db", db, "--run-id", F.runId,
@@ -50,11 +51,12 @@ struct DeliveryCLITests {
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("nothing pending to deliver"))
         #expect(gateway.requests.count == 8)
-        let store = try CrescentStore(path: db)
+        let store = try scratch.open()
         #expect(try store.deliveryCount(state: .sent) == 8)
         #expect(try store.deliveryCount(state: .failed) == 1)
 
         let bad = try Self.run(["deliver", dir + "/welcome.lua", "--db", db])
         #expect(bad.status == 2)
+        }
     }
 }

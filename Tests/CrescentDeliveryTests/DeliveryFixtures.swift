@@ -2,7 +2,8 @@ import CrescentChannels
 import CrescentCore
 import CrescentDelivery
 import CrescentEngine
-import CrescentStore
+import CrescentPersistence
+import CrescentTestSupport
 import Foundation
 
 /// Shared set-up: a store with a few members, one SMS playbook issued into it, and the
@@ -39,15 +40,16 @@ enum DeliveryFixtures {
         return dir
     }
 
-    /// A store at a temporary path with `members`, and the playbook issued as run `runId`.
-    static func issuedStore(members n: Int = 9, script: String = script) throws -> (store: CrescentStore, path: String, context: CampaignContext) {
-        let path = try scratchDir() + "/crm.sqlite"
-        let store = try CrescentStore(path: path)
+    /// The scratch store with `members`, and `script` (the welcome playbook by default) issued as run `runId`.
+    static func issuedStore(_ scratch: ScratchStore, members n: Int = 9, script: String = script) throws
+        -> (store: any DataStore, context: CampaignContext) {
+        let store = try scratch.open()
         try store.insert(members: members(n))
-        let context = try CampaignContext(script: script, chunkName: "welcome.lua", data: path, seed: 1, asOf: asOf)
+        let context = try CampaignContext(script: script, chunkName: "welcome.lua", storePopulation: try store.loadPopulation(),
+                                          dataSource: scratch.db, seed: 1, asOf: asOf)
         _ = try LiveJourneys(context: context, store: store).launch(playbook: "welcome_sms", entryKey: runId,
                                                                     at: Timestamp(day: asOf, hour: 10))
-        return (store, path, context)
+        return (store, context)
     }
 
     static func composer(_ context: CampaignContext) throws -> MessageComposer { try MessageComposer(context: context) }
@@ -64,7 +66,7 @@ enum DeliveryFixtures {
     }
 
     /// An outbox on `store` with `runtimes` registered on a dispatcher that records in the store.
-    static func outbox(_ store: CrescentStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async throws -> DeliveryOutbox {
+    static func outbox(_ store: any DataStore, _ context: CampaignContext, _ runtimes: [PluginRuntime]) async throws -> DeliveryOutbox {
         let dispatcher = ChannelDispatcher(ledger: StoreDeliveryLedger(store: store))
         for r in runtimes { try await dispatcher.register(r) }
         return DeliveryOutbox(store: store, dispatcher: dispatcher, composer: try composer(context))

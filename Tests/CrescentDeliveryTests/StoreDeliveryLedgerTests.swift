@@ -1,15 +1,16 @@
 import CrescentCore
 import CrescentChannels
 import CrescentDelivery
-import CrescentStore
+import CrescentPersistence
+import CrescentTestSupport
 import Foundation
 import Testing
 
 @Suite("StoreDeliveryLedger")
 struct StoreDeliveryLedgerTests {
-    static func pending(_ store: CrescentStore, _ keys: [String]) throws {
+    static func pending(_ store: any DataStore, _ keys: [String]) throws {
         for (i, key) in keys.enumerated() {
-            try store.injectDelivery(key: key, runId: "r", playbook: "p", member: Int64(i + 1), channel: "sms", state: .pending)
+            try ScratchStore.faults(store).injectDelivery(key: key, runId: "r", playbook: "p", member: Int64(i + 1), channel: "sms", state: .pending)
         }
     }
 
@@ -19,15 +20,16 @@ struct StoreDeliveryLedgerTests {
     }
 
     /// The delivery's state and reason.
-    static func state(_ store: CrescentStore, _ key: String) throws -> [String?] {
+    static func state(_ store: any DataStore, _ key: String) throws -> [String?] {
         let row = try store.snapshot().deliveries.first { $0.idempotencyKey == key }
         return [row?.state.rawValue, row?.reason]
     }
 
-    @Test("retried keeps a delivery pending, sent moves it to sent, failed to failed; a restarted store still knows what was sent")
-    func transitionsAndReopen() async throws {
-        let path = try DeliveryFixtures.scratchDir() + "/ledger.sqlite"
-        let store = try CrescentStore(path: path)
+    @Test("retried keeps a delivery pending, sent moves it to sent, failed to failed; a restarted store still knows what was sent",
+          arguments: TestStoreKind.all)
+    func transitionsAndReopen(kind: TestStoreKind) async throws {
+        try await kind.withScratch { scratch in
+        let store = try scratch.open()
         try Self.pending(store, ["a", "b"])
         let ledger = StoreDeliveryLedger(store: store)
 
@@ -43,7 +45,7 @@ struct StoreDeliveryLedgerTests {
         try await ledger.record(Self.record("a", .failed, attempt: 3, reason: "late"))
         #expect(try Self.state(store, "a")[0] == "sent")
 
-        let reopened = StoreDeliveryLedger(store: try CrescentStore(path: path))
+        let reopened = StoreDeliveryLedger(store: try scratch.open())
         #expect(try await reopened.wasSent(idempotencyKey: "a"))
         #expect(try await reopened.wasSent(idempotencyKey: "b") == false)
         #expect(try await reopened.wasSent(idempotencyKey: "never-seen") == false)
@@ -52,5 +54,6 @@ struct StoreDeliveryLedgerTests {
         #expect(attempts.map(\.attempt) == [1, 2, 3])
         #expect(attempts[0] == Self.record("a", .retried, attempt: 1, reason: "gateway answered 500"))
         #expect(attempts[1].providerId == "msg-2")
+        }
     }
 }

@@ -1,20 +1,22 @@
 import CrescentCore
-import CrescentStore
+import CrescentPersistence
+import CrescentTestSupport
 import Dispatch
 import Testing
 
 @Suite("Claims")
 struct ClaimsConcurrencyTests {
-    /// N claimers, each with its own connection pool on one WAL file, race for S units.
+    /// N claimers, each with its own connections to one store (a WAL file, a database), race for S units.
     @Test("concurrent claimers end with exactly min(N, S) coupons and a consistent budget",
-          arguments: [(claimers: 16, stock: 5), (claimers: 6, stock: 10)])
-    func concurrentClaims(claimers: Int, stock: Int) throws {
-        let path = try IssuingFixtures.scratchPath()
+          arguments: TestStoreKind.all, [(claimers: 16, stock: 5), (claimers: 6, stock: 10)])
+    func concurrentClaims(kind: TestStoreKind, race: (claimers: Int, stock: Int)) throws {
+        try kind.withScratch { scratch in
+        let (claimers, stock) = race
         let spec = IssuingFixtures.coupon(stock: stock, budget: Money(major: Int64(stock) * 10), source: .selfClaimed)
-        let setup = try CrescentStore(path: path)
+        let setup = try scratch.open()
         let plan = try IssuingFixtures.plan(setup, spec, campaign: "flash")
         let members = IssuingFixtures.members(claimers)
-        let stores = try (0..<claimers).map { _ in try CrescentStore(path: path) }
+        let stores = try (0..<claimers).map { _ in try scratch.open() }
         let outcomes = OutcomeBox(count: claimers)
         // Each claim is one journey batch of one member on its own connections: one transaction.
         DispatchQueue.concurrentPerform(iterations: claimers) { i in
@@ -32,11 +34,12 @@ struct ClaimsConcurrencyTests {
         #expect(reservation.stock == issued)
         #expect(reservation.budget.minorUnits == rows.coupons.reduce(0) { $0 + $1.value.minorUnits })
         #expect(reservation.budget <= spec.limits.budget!)
+        }
     }
 
-    @Test("claiming again under the same key changes nothing")
-    func replayedClaim() throws {
-        let store = try CrescentStore()
+    @Test("claiming again under the same key changes nothing", arguments: TestStoreKind.all)
+    func replayedClaim(kind: TestStoreKind) throws {
+        try kind.withStore { store in
         let plan = try IssuingFixtures.plan(store, IssuingFixtures.coupon(stock: 10, source: .selfClaimed))
         let m = IssuingFixtures.members(1)[0]
         #expect(try IssuingFixtures.issue(store, [m], plan: plan, runId: "c", playbook: "p") == [.issue(channel: "sms")])
@@ -45,6 +48,7 @@ struct ClaimsConcurrencyTests {
         #expect(rows.coupons.count == 1)
         #expect(rows.deliveries.count == 1)
         #expect(rows.reservations.values.map(\.stock) == [1])
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import CrescentStore
 import Foundation
 
@@ -35,7 +36,7 @@ enum IssuingFixtures {
                    useWindow: .relative(validDays: validDays), usableFrom: usableFrom, type: type, source: source)
     }
 
-    static func plan(_ store: CrescentStore, _ spec: CouponSpec, campaign: String = "camp",
+    static func plan(_ store: any DataStore, _ spec: CouponSpec, campaign: String = "camp",
                      policy: GuardPolicy = GuardPolicy()) throws -> IssuePlan {
         let id = try store.internCouponSpec(spec)
         return IssuePlan(pipeline: GuardPipeline(policy: policy, request: GuardRequest(
@@ -47,7 +48,7 @@ enum IssuingFixtures {
     /// entry `runId` of `playbook`: what a claim or one batch of a launch writes.
     /// - returns: each member's verdict, or nil when the member's key was written before.
     @discardableResult
-    static func issue(_ store: CrescentStore, _ members: [Member], plan: IssuePlan, runId: String, playbook: String,
+    static func issue(_ store: any DataStore, _ members: [Member], plan: IssuePlan, runId: String, playbook: String,
                       at now: Timestamp = now, writer: (any JourneyBatchCommitter)? = nil) throws -> [GuardDecision?] {
         let writer = writer ?? store.journeyBatch(allHistory: false, offers: OfferInternCache())
         var verdicts: [GuardDecision?] = []

@@ -1,12 +1,15 @@
 import CrescentCore
+import CrescentPersistence
 import CrescentStore
+import CrescentTestSupport
 import Testing
 
 @Suite("Issuing")
 struct IssuingTests {
-    @Test("batches of a launch: stock never overspent, reservations match the rows, a replayed batch writes nothing")
-    func batchesNeverOverspend() throws {
-        let store = try CrescentStore()
+    @Test("batches of a launch: stock never overspent, reservations match the rows, a replayed batch writes nothing",
+          arguments: TestStoreKind.all)
+    func batchesNeverOverspend(kind: TestStoreKind) throws {
+        try kind.withStore { store in
         let members = IssuingFixtures.members(1_000)
         let plan = try IssuingFixtures.plan(store, IssuingFixtures.coupon(stock: 300))
         let writer = store.journeyBatch(allHistory: true, offers: OfferInternCache())
@@ -22,11 +25,12 @@ struct IssuingTests {
         #expect(try Set(store.snapshot().coupons.map(\.member)).count == 300)
         #expect(try store.snapshot().reservations.values.map(\.stock) == [300])
         #expect(try store.deliveryCount(state: .pending) == 300)
+        }
     }
 
-    @Test("the guards see the store's history: claim limits, same type, unused coupons")
-    func guardsSeeStoreHistory() throws {
-        let store = try CrescentStore()
+    @Test("the guards see the store's history: claim limits, same type, unused coupons", arguments: TestStoreKind.all)
+    func guardsSeeStoreHistory(kind: TestStoreKind) throws {
+        try kind.withStore { store in
         let policy = GuardPolicy(maxUnusedCRMCoupons: 1, sameTypePeriod: .days(7))
         let members = IssuingFixtures.members(9).filter { !$0.consent.isEmpty }
         func run(_ plan: IssuePlan, _ runId: String, _ playbook: String, at: Timestamp = IssuingFixtures.now) throws -> IssueTotals {
@@ -48,12 +52,13 @@ struct IssuingTests {
 
         // Once those coupons expired, only the same-type period blocks a coupon of type t10.
         let later = IssuingFixtures.now.adding(seconds: 20 * 86_400)
-        #expect(try Redeemer(store: store).expire(at: later) == members.count)
+        #expect(try store.expireCoupons(at: later) == members.count)
         let sameType = try IssuingFixtures.plan(store, IssuingFixtures.coupon(type: "t10"), campaign: "c",
                                                 policy: GuardPolicy(maxUnusedCRMCoupons: 1, sameTypePeriod: .days(30)))
         let t4 = try run(sameType, "r4", "c", at: later)
         #expect(t4.suppressed == ["same_type_recently": members.count])
         #expect(try store.snapshot().suppressions.count == 3 * members.count)
         #expect(try store.snapshot().couponEvents.filter { $0.kind == "expire" }.count == members.count)
+        }
     }
 }

@@ -19,7 +19,8 @@ import Testing
     @Test("every command with --db, the benchmarks too, reports a PostgreSQL store it cannot reach with one clear message, exit 2, no password shown",
           arguments: [["import", "members.csv"], ["run-playbook", "s.lua", "--run-id", "r1"], ["deliver", "s.lua", "--plugins", "."],
                       ["redeem", "--coupon", "1", "--order", "{}"], ["explain", "s.lua", "--member", "1"],
-                      ["serve", "--scripts", "."], ["bench", "issue", "--members", "10"], ["bench", "journeys"]])
+                      ["serve", "--scripts", "."], ["bench", "issue", "--members", "10"], ["bench", "journeys"],
+                      ["bench", "serve", "--members", "10", "--nodes", "2"]])
     func postgresUnreachable(command: [String]) throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,9 +1,10 @@
 import CrescentCore
 @testable import CrescentEngine
 import CrescentLua
-@testable import CrescentStore
+import CrescentPersistence
+import CrescentStore
+import CrescentTestSupport
 import Foundation
-import GRDB
 import Testing
 
 /// A/B variants (issue 15, item 3): the sticky split chooses each member's offer in the one
@@ -44,14 +45,19 @@ import Testing
 
     static let split = VariantSplit(playbook: "ab", names: ["small", "big"], weights: [0.7, 0.3])
 
-    /// A store holding a synthetic population, removed when `body` returns.
-    static func withStore<T>(members: Int = 2_000, _ body: (String, CrescentStore) throws -> T) throws -> T {
-        let dir = NSTemporaryDirectory() + "crescent-variants-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/store.sqlite"
-        try CrescentStore(path: db).insert(population: SyntheticPopulation.generate(members: members, seed: 9, asOf: asOf))
-        return try body(db, try CrescentStore(path: db))
+    /// A store of `kind` holding a synthetic population, removed when `body` returns.
+    static func withStore<T>(_ kind: TestStoreKind, members: Int = 2_000, _ body: (any DataStore) throws -> T) throws -> T {
+        try kind.withScratch { scratch in
+            let store = try scratch.open()
+            try store.insert(population: SyntheticPopulation.generate(members: members, seed: 9, asOf: asOf))
+            return try body(store)
+        }
+    }
+
+    /// A context over the store's population, as `run-playbook` builds it.
+    static func context(_ script: String, chunkName: String = "ab.lua", store: any DataStore, seed: UInt64) throws -> CampaignContext {
+        try CampaignContext(script: script, chunkName: chunkName, storePopulation: try store.loadPopulation(), dataSource: "store",
+                            seed: seed, asOf: asOf)
     }
 
     static func dryRun(_ script: String, data: String, seed: UInt64, days: Int? = nil) throws -> PlaybookDryRun {
@@ -63,11 +69,6 @@ import Testing
         dry.runs = 60
         dry.days = days
         return try dry.run(playbook: context.program.playbooks[0].name)
-    }
-
-    /// The variant columns are not in `StoreSnapshot` yet: read them directly (testable access).
-    static func rows(_ store: CrescentStore, _ sql: String) throws -> [Row] {
-        try store.writer.read { try Row.fetchAll($0, sql: sql) }
     }
 
     @Test("each member gets their sticky variant's offer, the same in every dry-run, in the split's proportions")
@@ -125,19 +126,20 @@ import Testing
         #expect(try !plain.report.jsonString().contains("\"variants\""))
     }
 
-    @Test("run-playbook records each member's variant on the ledger rows, the same as the dry-run's")
-    func liveLedgerRecordsTheSameVariantsAsTheDryRun() throws {
-        try Self.withStore { db, store in
-            let dry = try Self.dryRun(Self.script, data: db, seed: 3)
-            let context = try CampaignContext(script: Self.script, chunkName: "ab.lua", data: db, seed: 3, asOf: Self.asOf)
+    @Test("run-playbook records each member's variant on the ledger rows, the same as the dry-run's", arguments: TestStoreKind.all)
+    func liveLedgerRecordsTheSameVariantsAsTheDryRun(kind: TestStoreKind) throws {
+        try Self.withStore(kind) { store in
+            // Two contexts, as two commands would build them: the dry-run's and the live run's.
+            let dry = try Self.dryRun(Self.context(Self.script, store: store, seed: 3), seed: 3)
+            let context = try Self.context(Self.script, store: store, seed: 3)
             let live = LiveJourneys(context: context, store: store)
             let result = try live.launch(playbook: "ab", entryKey: "r1", at: Self.launch)
             #expect(result.issued > 500)
             // Eight hours on (daytime at UTC−8): members whose first step waited out their quiet hours have it too.
             _ = try live.advance(playbook: "ab", at: Self.launch.adding(seconds: 8 * 3_600))
             var issued: [Int64: String] = [:]
-            for row in try Self.rows(store, "SELECT member_id, variant, value_minor FROM coupon_ledger WHERE step = 0") {
-                let id: Int64 = row["member_id"], variant: String? = row["variant"], value: Int64 = row["value_minor"]
+            for row in try store.snapshot().coupons where row.step == 0 {
+                let id = row.member, variant = row.variant, value = row.value.minorUnits
                 issued[id] = variant
                 #expect(variant == Self.split.name(for: id))
                 #expect(variant == "big" ? value == 2_000 : value == 500 || value == 800, "member \(id): \(variant ?? "nil") \(value)")
@@ -146,15 +148,15 @@ import Testing
             let dryById = Dictionary(uniqueKeysWithValues: dry.variants.map { (context.views[Int($0.key)].member.id, $0.value) })
             #expect(issued.count > 1_000 && issued == dryById)
             // Deliveries and suppressions (the holdout included) carry the variant too.
-            #expect(try Self.rows(store, "SELECT count(*) AS n FROM deliveries WHERE variant IS NULL")[0]["n"] as Int64 == 0)
-            let held = try Self.rows(store, "SELECT member_id, variant FROM suppressions WHERE reason = 'holdout'")
+            #expect(try store.snapshot().deliveries.filter { $0.variant == nil }.isEmpty)
+            let held = try store.snapshot().suppressions.filter { $0.reason == "holdout" }
             #expect(!held.isEmpty)
-            #expect(held.allSatisfy { ($0["variant"] as String?) == Self.split.name(for: $0["member_id"]) })
+            #expect(held.allSatisfy { $0.variant == Self.split.name(for: $0.member) })
             // The reminder three days on is recorded under the same variant as the offer.
             for hours in [72, 80] { _ = try live.advance(playbook: "ab", at: Self.launch.adding(seconds: Int64(hours) * 3_600)) }
-            let reminders = try Self.rows(store, "SELECT member_id, variant FROM deliveries WHERE step = 1")
+            let reminders = try store.snapshot().deliveries.filter { $0.step == 1 }
             #expect(reminders.count > 1_000)
-            #expect(reminders.allSatisfy { issued[$0["member_id"]] == ($0["variant"] as String?) })
+            #expect(reminders.allSatisfy { issued[$0.member] == $0.variant })
             // `crescent measure` compares the variants as arms of their own, beside the holdout.
             let measured = try #require(try store.measured(MeasureScope(playbook: "ab", runId: "r1")).first)
             #expect(Set(measured.members.map(\.arm)) == ["big", "small", "holdout"])
@@ -162,8 +164,9 @@ import Testing
         }
     }
 
-    @Test("a step's own variants choose that step's offer; the first step keeps the playbook's offer and no variant")
-    func stepVariantsChooseTheStepsOffer() throws {
+    @Test("a step's own variants choose that step's offer; the first step keeps the playbook's offer and no variant",
+          arguments: TestStoreKind.all)
+    func stepVariantsChooseTheStepsOffer(kind: TestStoreKind) throws {
         let script = """
         segment "everyone" { days_since_join = ">= 0" }
         playbook "steps_ab" {
@@ -179,26 +182,27 @@ import Testing
           },
         }
         """
-        try Self.withStore(members: 800) { db, store in
-            let context = try CampaignContext(script: script, chunkName: "steps.lua", data: db, seed: 1, asOf: Self.asOf)
+        try Self.withStore(kind, members: 800) { store in
+            let context = try Self.context(script, chunkName: "steps.lua", store: store, seed: 1)
             let live = LiveJourneys(context: context, store: store)
             _ = try live.launch(playbook: "steps_ab", entryKey: "r1", at: Self.launch)
             _ = try live.advance(playbook: "steps_ab", at: Self.launch.adding(seconds: 3 * 86_400))
             let split = VariantSplit(playbook: "steps_ab", step: 1, names: ["points", "coupon"], weights: [0.5, 0.5])
-            #expect(try Self.rows(store, "SELECT count(*) AS n FROM deliveries WHERE step = 0 AND variant IS NOT NULL")[0]["n"] as Int64 == 0)
-            let second = try Self.rows(store, "SELECT member_id, variant FROM deliveries WHERE step = 1")
+            let rows = try store.snapshot()
+            #expect(rows.deliveries.filter { $0.step == 0 && $0.variant != nil }.isEmpty)
+            let second = rows.deliveries.filter { $0.step == 1 }
             #expect(second.count > 600)
-            #expect(second.allSatisfy { ($0["variant"] as String?) == split.name(for: $0["member_id"]) })
+            #expect(second.allSatisfy { $0.variant == split.name(for: $0.member) })
             // The "points" half earned points, the "coupon" half got the coupon, and no one both.
-            let points = Set(try Self.rows(store, "SELECT member_id FROM points_ledger WHERE variant = 'points'").map { $0["member_id"] as Int64 })
-            let coupons = Set(try Self.rows(store, "SELECT member_id FROM coupon_ledger WHERE step = 1 AND variant = 'coupon'").map { $0["member_id"] as Int64 })
+            let points = Set(rows.points.filter { $0.variant == "points" }.map(\.member))
+            let coupons = Set(rows.coupons.filter { $0.step == 1 && $0.variant == "coupon" }.map(\.member))
             #expect(!points.isEmpty && !coupons.isEmpty && points.isDisjoint(with: coupons))
-            #expect(points.union(coupons) == Set(second.map { $0["member_id"] as Int64 }))
+            #expect(points.union(coupons) == Set(second.map(\.member)))
             // The dry-run's step 2 makes the same split.
-            let dry = try Self.dryRun(script, data: db, seed: 1, days: 4)
-            let rows = try #require(dry.report.variants)
-            #expect(rows.map(\.name) == ["points", "coupon"] && rows.allSatisfy { $0.deliverable > 300 })
-            #expect(dry.variants.count == rows.map(\.deliverable).reduce(0, +))
+            let dry = try Self.dryRun(Self.context(script, chunkName: "steps.lua", store: store, seed: 1), seed: 1, days: 4)
+            let report = try #require(dry.report.variants)
+            #expect(report.map(\.name) == ["points", "coupon"] && report.allSatisfy { $0.deliverable > 300 })
+            #expect(dry.variants.count == report.map(\.deliverable).reduce(0, +))
             for (i, variant) in dry.variants {
                 #expect(variant == split.name(for: context.views[Int(i)].member.id))
             }
@@ -214,25 +218,26 @@ import Testing
         #expect(e.text.contains("variant: big"))
     }
 
-    @Test("after a live run, the ledgers give each variant's rates; a winner is named only when it is significantly ahead")
-    func liveOutcomesCompareTheVariants() throws {
+    @Test("after a live run, the ledgers give each variant's rates; a winner is named only when it is significantly ahead",
+          arguments: TestStoreKind.all)
+    func liveOutcomesCompareTheVariants(kind: TestStoreKind) throws {
         // Redeem the coupons of a known share of each variant's members: `share(variant)` in tenths.
         func outcomes(_ share: [String: Int64]) throws -> [VariantOutcome] {
-            try Self.withStore { db, store in
-                let context = try CampaignContext(script: Self.script, chunkName: "ab.lua", data: db, seed: 3, asOf: Self.asOf)
+            try Self.withStore(kind) { store in
+                let context = try Self.context(Self.script, store: store, seed: 3)
                 let live = LiveJourneys(context: context, store: store)
                 _ = try live.launch(playbook: "ab", entryKey: "r1", at: Self.launch)
                 _ = try live.advance(playbook: "ab", at: Self.launch.adding(seconds: 8 * 3_600))
                 var expected: [String: (members: Int, redeemed: Int)] = [:]
                 var orders: [Order] = []
-                for row in try Self.rows(store, "SELECT id, member_id, variant FROM coupon_ledger WHERE playbook = 'ab'") {
-                    let id: Int64 = row["member_id"], variant: String = row["variant"]
+                for row in try store.snapshot().coupons where row.playbook == "ab" {
+                    let id = row.member, variant = try #require(row.variant)
                     expected[variant, default: (0, 0)].members += 1
                     guard id % 10 < share[variant]! else { continue }
                     let order = Order(id: 1_000_000 + id, memberId: id, time: Self.launch.adding(seconds: 2 * 86_400),
                                       amount: Money(major: 150), quantity: 1)
                     orders.append(order)
-                    if case .redeemed = try Redeemer(store: store).redeem(coupon: row["id"], order: order) {
+                    if case .redeemed = try store.redeem(coupon: row.id, order: order) {
                         expected[variant, default: (0, 0)].redeemed += 1
                     }
                 }

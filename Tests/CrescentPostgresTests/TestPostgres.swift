@@ -51,6 +51,26 @@ enum TestPostgres {
         return try body(fresh.stores)
     }
 
+    /// Runs `body` with a fresh database of its own (as `crescent serve` nodes need: they take a
+    /// URL, not a schema) and a temporary folder holding an empty `scripts` folder; both are
+    /// dropped afterwards.
+    static func withDatabase(_ body: (PostgresURL, String) async throws -> Void) async throws {
+        guard case .postgres(let base) = try StoreLocation.parse(try #require(url)) else { return }
+        let name = "c_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let admin = try PostgresStore(url: base)
+        defer { admin.close() }
+        try admin.pool.withSession { try $0.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        var database = base
+        database.database = name
+        let dir = NSTemporaryDirectory() + "crescent-db-" + name
+        try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            _ = try? admin.pool.withSession { try $0.execute(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
+        }
+        try await body(database, dir)
+    }
+
     static func withStore<T>(_ body: (PostgresStore) throws -> T) throws -> T {
         try withStores(nodes: 1) { try body($0[0]) }
     }

@@ -82,6 +82,55 @@ struct TwoNodeServeTests {
         }
     }
 
+    /// Each node's `/health` and `/metrics` name it and show its share of the events both processed.
+    @Test func eachNodeShowsItsIdAndItsShareOfTheWork() async throws {
+        let binary = try #require(BuiltCLI.path, "the crescent binary is not built")
+        let members = 60
+        try await withCluster(members: members, stock: 100_000) { cluster in
+            let a = try await cluster.start(binary, node: "a")
+            let b = try await cluster.start(binary, node: "b")
+            defer { a.process.terminate(); b.process.terminate() }
+            let outcome = AcceptedOrders()
+            await Self.sendOrders(members: 1...members, to: [a.client, b.client], outcome)
+            #expect(outcome.count == members)
+            try await cluster.waitUntilProcessed(timeout: 60)
+            // The tallies reach the store on each node's next tick (every second here).
+            var healths: [Health] = []
+            let deadline = Date().addingTimeInterval(20)
+            repeat {
+                try await Task.sleep(for: .milliseconds(200))
+                healths = [try await Self.health(a.client), try await Self.health(b.client)]
+            } while healths.contains { $0.work["events"]?.all != members } && Date() < deadline
+            #expect(healths.map(\.node) == ["a", "b"])
+            #expect(healths.map { $0.work["events"]?.all } == [members, members])
+            let processed = healths.compactMap { $0.work["events"]?.node }
+            #expect(processed.reduce(0, +) == members, "events processed per node: \(processed)")
+            let shares = healths.compactMap { $0.work["events"]?.share }.reduce(0, +)
+            #expect(abs(shares - 1) < 1e-9)
+            #expect(Set(healths.flatMap(\.work.keys)) == ["events", "due_steps", "scheduled_runs", "deliveries"])
+
+            let metrics = try await a.client.request(.GET, "/metrics").body
+            #expect(metrics.contains(#"crescent_node_info{node="a"} 1"#), "\(metrics)")
+            for node in ["a", "b"] {
+                let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"crescent_node_work{node="\#(node)",kind="events"}"#) }
+                #expect(line.flatMap { Double($0.split(separator: " ").last!) } == Double(healths[node == "a" ? 0 : 1].work["events"]!.node))
+            }
+            #expect(metrics.contains(#"crescent_node_work_share{node="a",kind="events"}"#))
+        }
+    }
+
+    struct Health: Decodable {
+        struct Share: Decodable { var node: Int; var all: Int; var share: Double }
+        var node: String
+        var work: [String: Share]
+    }
+
+    static func health(_ client: NodeClient) async throws -> Health {
+        let reply = try await client.request(.GET, "/health")
+        #expect(reply.status == 200, "\(reply.body)")
+        return try JSONDecoder().decode(Health.self, from: Data(reply.body.utf8))
+    }
+
     // MARK: - Fixtures
 
     static func orderJSON(_ member: Int) -> String {
@@ -108,29 +157,20 @@ struct TwoNodeServeTests {
     /// A fresh database with members 1...n (sms consent, at midday local time), a scripts folder,
     /// and the nodes started on it; everything is stopped and dropped after `body`.
     func withCluster(members n: Int, stock: Int, _ body: (Cluster) async throws -> Void) async throws {
-        guard case .postgres(let base) = try StoreLocation.parse(try #require(TestPostgres.url)) else { return }
-        let name = "c_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let admin = try PostgresStore(url: base)
-        try admin.pool.withSession { try $0.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
-        var url = base
-        url.database = name
-        let dir = NSTemporaryDirectory() + "crescent-2node-" + name
-        try FileManager.default.createDirectory(atPath: dir + "/scripts", withIntermediateDirectories: true)
-        try Self.script.replacingOccurrences(of: "STOCK", with: String(stock))
-            .write(toFile: dir + "/scripts/live.lua", atomically: true, encoding: .utf8)
-        let store = try PostgresStore(url: url)
-        let offset = Self.middayOffset()
-        try store.insert(members: (1...Int64(n)).map {
-            Member(id: $0, name: "Member \($0)", phone: "1380000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
-                   consent: ["sms"], utcOffsetMinutes: offset)
-        })
-        let cluster = Cluster(url: url, dir: dir, store: store)
-        do { try await body(cluster) } catch { cluster.stopAll(); throw error }
-        cluster.stopAll()
-        store.close()
-        try? FileManager.default.removeItem(atPath: dir)
-        try admin.pool.withSession { try $0.execute(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
-        admin.close()
+        try await TestPostgres.withDatabase { url, dir in
+            try Self.script.replacingOccurrences(of: "STOCK", with: String(stock))
+                .write(toFile: dir + "/scripts/live.lua", atomically: true, encoding: .utf8)
+            let store = try PostgresStore(url: url)
+            defer { store.close() }
+            let offset = Self.middayOffset()
+            try store.insert(members: (1...Int64(n)).map {
+                Member(id: $0, name: "Member \($0)", phone: "1380000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
+                       consent: ["sms"], utcOffsetMinutes: offset)
+            })
+            let cluster = Cluster(url: url, dir: dir, store: store)
+            do { try await body(cluster) } catch { cluster.stopAll(); throw error }
+            cluster.stopAll()
+        }
     }
 
     /// The UTC offset (minutes) at which it is now about midday: outside quiet hours.

@@ -1,91 +1,96 @@
 import AsyncHTTPClient
 import CrescentCore
-import CrescentStore
+import CrescentPersistence
 import CrescentTestSupport
 import Foundation
-import XCTest
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// SIGKILLs `crescent serve` under load, restarts it, and checks that no accepted event
-/// was lost and no coupon was issued twice.
-final class ServeKillTests: XCTestCase {
+/// was lost and no coupon was issued twice; on each store.
+@Suite(.serialized)
+struct ServeKillTests {
     static let members = 1_500
 
-    func testKilledUnderLoadARestartLosesNoAcceptedEventAndIssuesNoCouponTwice() async throws {
-        guard let binary = BuiltCLI.path else { throw XCTSkip("the crescent binary is not built") }
-        let ws = try ServerFixtures.workspace(members: Self.members, offsetMinutes: ServerFixtures.middayOffset())
-        // Stock for everyone, so every accepted payment must end in exactly one coupon.
-        try ServerFixtures.script.replacingOccurrences(of: "stock = 1000", with: "stock = 100000")
-            .write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
-        let http = HTTPClient.shared
+    @Test(arguments: TestStoreKind.all)
+    func killedUnderLoadARestartLosesNoAcceptedEventAndIssuesNoCouponTwice(kind: TestStoreKind) async throws {
+        let binary = try #require(BuiltCLI.path, "the crescent binary is not built")
+        try await ServerFixtures.withWorkspace(kind, members: Self.members, offsetMinutes: ServerFixtures.middayOffset()) { ws in
+            // Stock for everyone, so every accepted payment must end in exactly one coupon.
+            try ServerFixtures.script.replacingOccurrences(of: "stock = 1000", with: "stock = 100000")
+                .write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+            let http = HTTPClient.shared
 
-        let (victim, loadClient) = try await Self.start(binary, ws, http)
-        let outcome = Outcomes()
-        async let loadDone: Void = Self.sendOrders(loadClient, outcome)
-        // Kill once a good part of the load was accepted, while requests are still arriving.
-        let patience = Date().addingTimeInterval(60)
-        while outcome.accepted.count < Self.members / 3 {
-            guard Date() < patience else { return XCTFail("only \(outcome.accepted.count) orders accepted in 60 s") }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        kill(victim.processIdentifier, SIGKILL)
-        // Requests in flight now fail or time out; the lanes send nothing more to the dead port.
-        outcome.stop()
-        while victim.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        await loadDone
-        let accepted = outcome.accepted
-        XCTAssertGreaterThan(accepted.count, 0)
-        XCTAssertGreaterThan(Self.members - accepted.count, 0, "the kill landed after the load ended")
+            let (victim, loadClient) = try await Self.start(binary, ws, http)
+            let outcome = Outcomes()
+            async let loadDone: Void = Self.sendOrders(loadClient, outcome)
+            // Kill once a good part of the load was accepted, while requests are still arriving.
+            let patience = Date().addingTimeInterval(60)
+            while outcome.accepted.count < Self.members / 3 {
+                guard Date() < patience else { Issue.record("only \(outcome.accepted.count) orders accepted in 60 s"); return }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            kill(victim.processIdentifier, SIGKILL)
+            // Requests in flight now fail or time out; the lanes send nothing more to the dead port.
+            outcome.stop()
+            while victim.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+            await loadDone
+            let accepted = outcome.accepted
+            #expect(accepted.count > 0)
+            #expect(Self.members - accepted.count > 0, "the kill landed after the load ended")
 
-        let (process, client) = try await Self.start(binary, ws, http)
-        defer { process.terminate() }
-        try await client.waitUntilProcessed(ws.db)
-        for member in accepted.sorted() {
-            XCTAssertEqual(try ServerFixtures.snapshot(ws.db).events.filter { $0.id == "order:\(member)" && $0.state == "done" }.count,
-                           1, "accepted order \(member) was lost")
+            let (process, client) = try await Self.start(binary, ws, http)
+            defer { process.terminate() }
+            try await client.waitUntilProcessed(ws.db)
+            let events = try ServerFixtures.snapshot(ws.db).events
+            for member in accepted.sorted() {
+                #expect((events.filter { $0.id == "order:\(member)" && $0.state == "done" }.count) == 1, "accepted order \(member) was lost")
+            }
+            // Clients retry what got no 202: a replay of something already journaled is a no-op.
+            for member in 1...Self.members where !accepted.contains(member) {
+                let reply = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: member, member: member))
+                #expect([200, 202].contains(reply.status), "\(reply.body)")
+            }
+            try await client.waitUntilProcessed(ws.db)
+            let coupons = try ServerFixtures.snapshot(ws.db).coupons
+            #expect(coupons.count == Self.members)
+            #expect(Set(coupons.map(\.member)).count == Self.members)
+            #expect(try ServerFixtures.withStore(ws.db) { try $0.counts().orders } == Self.members)
         }
-        // Clients retry what got no 202: a replay of something already journaled is a no-op.
-        for member in 1...Self.members where !accepted.contains(member) {
-            let reply = try await client.request(.POST, "/v1/orders", body: ServerFixtures.orderJSON(id: member, member: member))
-            XCTAssertTrue([200, 202].contains(reply.status), reply.body)
-        }
-        try await client.waitUntilProcessed(ws.db)
-        let coupons = try ServerFixtures.snapshot(ws.db).coupons
-        XCTAssertEqual(coupons.count, Self.members)
-        XCTAssertEqual(Set(coupons.map(\.member)).count, Self.members)
-        XCTAssertEqual(try CrescentStore(path: ws.db).counts().orders, Self.members)
     }
 
     /// A real SIGKILL right after the 202, one record of each kind: after the restart each
     /// must have done what it would have done without the kill, exactly once.
-    func testEachKindAnsweredAndThenKilledIsProcessedAfterTheRestart() async throws {
-        guard let binary = BuiltCLI.path else { throw XCTSkip("the crescent binary is not built") }
+    @Test(arguments: TestStoreKind.all)
+    func eachKindAnsweredAndThenKilledIsProcessedAfterTheRestart(kind: TestStoreKind) async throws {
+        let binary = try #require(BuiltCLI.path, "the crescent binary is not built")
         let offset = ServerFixtures.middayOffset()
-        let ws = try ServerFixtures.workspace(members: 20, offsetMinutes: offset)
-        try HostileServerTests.poisonScript.write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
-        let today = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).day
-        let records: [(path: String, body: String, member: Int, playbook: String)] = [
-            ("/v1/members", #"{"id":9001,"name":"Li Lei","join_date":"\#(today)","phone":"13800009001","consent":["sms"],"utc_offset_minutes":\#(offset)}"#,
-             9001, "welcome"),
-            ("/v1/orders", #"{"id":1,"member_id":5,"time":"\#(today)","amount":"60.00","quantity":1}"#, 5, "thanks_for_paying"),
-            ("/v1/events", #"{"id":"bd6","member_id":6,"kind":"birthday","time":"\#(today)"}"#, 6, "birthday_gift"),
-        ]
-        for record in records {
-            let (victim, client) = try await Self.start(binary, ws, HTTPClient.shared)
-            let reply = try await client.request(.POST, record.path, body: record.body)
-            kill(victim.processIdentifier, SIGKILL)
-            XCTAssertEqual(reply.status, 202, reply.body)
-            while victim.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try await ServerFixtures.withWorkspace(kind, members: 20, offsetMinutes: offset) { ws in
+            try HostileServerTests.poisonScript.write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+            let today = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).day
+            let records: [(path: String, body: String, member: Int, playbook: String)] = [
+                ("/v1/members", #"{"id":9001,"name":"Li Lei","join_date":"\#(today)","phone":"13800009001","consent":["sms"],"utc_offset_minutes":\#(offset)}"#,
+                 9001, "welcome"),
+                ("/v1/orders", #"{"id":1,"member_id":5,"time":"\#(today)","amount":"60.00","quantity":1}"#, 5, "thanks_for_paying"),
+                ("/v1/events", #"{"id":"bd6","member_id":6,"kind":"birthday","time":"\#(today)"}"#, 6, "birthday_gift"),
+            ]
+            for record in records {
+                let (victim, client) = try await Self.start(binary, ws, HTTPClient.shared)
+                let reply = try await client.request(.POST, record.path, body: record.body)
+                kill(victim.processIdentifier, SIGKILL)
+                #expect(reply.status == 202, "\(reply.body)")
+                while victim.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            let (process, client) = try await Self.start(binary, ws, HTTPClient.shared)
+            defer { process.terminate() }
+            try await client.waitUntilProcessed(ws.db)
+            for record in records {
+                #expect(try ServerFixtures.coupons(ws.db, member: Int64(record.member), playbook: record.playbook) == 1, "\(record.path) answered 202 and then killed")
+            }
+            #expect((try ServerFixtures.snapshot(ws.db).events.filter { $0.state != "done" }.count) == 0)
         }
-        let (process, client) = try await Self.start(binary, ws, HTTPClient.shared)
-        defer { process.terminate() }
-        try await client.waitUntilProcessed(ws.db)
-        for record in records {
-            XCTAssertEqual(try ServerFixtures.coupons(ws.db, member: Int64(record.member), playbook: record.playbook), 1, "\(record.path) answered 202 and then killed")
-        }
-        XCTAssertEqual(try ServerFixtures.snapshot(ws.db).events.filter { $0.state != "done" }.count, 0)
     }
 
     /// One order per member over eight connections, recording which got a 202.
@@ -104,7 +109,7 @@ final class ServeKillTests: XCTestCase {
     }
 
     /// Starts `crescent serve` on a free port and waits for its "listening" line.
-    static func start(_ binary: String, _ ws: (dir: String, db: String, scripts: String),
+    static func start(_ binary: String, _ ws: Workspace,
                       _ http: HTTPClient) async throws -> (Process, TestClient) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
@@ -126,7 +131,7 @@ final class ServeKillTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(20))
         }
         if p.isRunning { p.terminate() }
-        throw XCTSkip("crescent serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        throw ServeDidNotStart(log: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 }
 
@@ -139,4 +144,9 @@ final class Outcomes: @unchecked Sendable {
     var stopped: Bool { lock.withLock { isStopped } }
     func record(_ member: Int, accepted: Bool) { if accepted { lock.withLock { _ = acceptedSet.insert(member) } } }
     var accepted: Set<Int> { lock.withLock { acceptedSet } }
+}
+
+struct ServeDidNotStart: Error, CustomStringConvertible {
+    var log: String
+    var description: String { "crescent serve did not start: \(log)" }
 }

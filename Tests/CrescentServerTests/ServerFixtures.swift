@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import CrescentCore
+import CrescentPersistence
 import CrescentServer
 import CrescentStore
+import CrescentTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
-import XCTest
 
 /// Shared set-up for the live engine tests: a scratch store with members, a scripts
 /// folder, and a small HTTP client.
@@ -38,6 +39,26 @@ enum ServerFixtures {
     }
     """
 
+    /// Runs `body` on a fresh workspace of `kind`: its scratch store with members 1...n (sms
+    /// consent, UTC offset `offsetMinutes`) and `scripts/live.lua`.
+    static func withWorkspace<T>(_ kind: TestStoreKind, members n: Int = 50, offsetMinutes: Int = 480,
+                                 _ body: (Workspace) async throws -> T) async throws -> T {
+        try await kind.withScratch { scratch in
+            let ws = Workspace(scratch: scratch, scripts: scratch.dir + "/scripts")
+            try FileManager.default.createDirectory(atPath: ws.scripts, withIntermediateDirectories: true)
+            try script.write(toFile: ws.scripts + "/live.lua", atomically: true, encoding: .utf8)
+            try scratch.open().insert(members: members(n, offsetMinutes: offsetMinutes))
+            return try await body(ws)
+        }
+    }
+
+    static func members(_ n: Int, offsetMinutes: Int) -> [Member] {
+        (1...Int64(n)).map {
+            Member(id: $0, name: "Member \($0)", phone: "1380000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
+                   consent: ["sms"], utcOffsetMinutes: offsetMinutes)
+        }
+    }
+
     /// A scratch folder with `store.sqlite` (members 1...n, sms consent) and `scripts/live.lua`.
     /// - parameter offsetMinutes: the members' UTC offset; the kill test runs the real binary
     ///   on the wall clock and picks one that puts members at midday, outside quiet hours.
@@ -48,10 +69,7 @@ enum ServerFixtures {
         try script.write(toFile: scripts + "/live.lua", atomically: true, encoding: .utf8)
         let db = dir + "/store.sqlite"
         let store = try CrescentStore(path: db)
-        try store.insert(members: (1...Int64(n)).map {
-            Member(id: $0, name: "Member \($0)", phone: "1380000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
-                   consent: ["sms"], utcOffsetMinutes: offsetMinutes)
-        })
+        try store.insert(members: members(n, offsetMinutes: offsetMinutes))
         return (dir, db, scripts)
     }
 
@@ -68,7 +86,12 @@ enum ServerFixtures {
     /// token `t0ken`, 4 KiB bodies, no scheduler ticks (tests reload by hand).
     static func startServer(db: String, scripts: String, configure: (inout ServerConfiguration) -> Void = { _ in })
         async throws -> (LiveServer, Task<Void, Error>, TestClient) {
-        var config = ServerConfiguration(database: db, scriptsFolder: scripts)
+        try await startServer(store: .sqlite(path: db), scripts: scripts, configure: configure)
+    }
+
+    static func startServer(store: StoreLocation, scripts: String, configure: (inout ServerConfiguration) -> Void = { _ in })
+        async throws -> (LiveServer, Task<Void, Error>, TestClient) {
+        var config = ServerConfiguration(store: store, scriptsFolder: scripts)
         config.port = 0
         config.writeToken = "t0ken"
         config.maxBodyBytes = 4_096
@@ -82,8 +105,16 @@ enum ServerFixtures {
         return (server, running, TestClient(base: "http://127.0.0.1:\(bound)", client: .shared))
     }
 
+    /// Runs `body` on a connection of its own to the store `db` names (`--db`: a SQLite path or a
+    /// postgres:// URL), closed afterwards.
+    static func withStore<T>(_ db: String, _ body: (any DataStore) throws -> T) throws -> T {
+        let store = try StoreLocation.parse(db).open()
+        defer { ScratchStore.close(store) }
+        return try body(store)
+    }
+
     /// Every ledger row of the store at `db`.
-    static func snapshot(_ db: String) throws -> StoreSnapshot { try CrescentStore(path: db).snapshot() }
+    static func snapshot(_ db: String) throws -> StoreSnapshot { try withStore(db) { try $0.snapshot() } }
 
     /// Coupons issued to `member`, optionally of `playbook`.
     static func coupons(_ db: String, member: Int64, playbook: String? = nil) throws -> Int {
@@ -92,7 +123,7 @@ enum ServerFixtures {
 
     /// The stored member `id`, if any.
     static func member(_ db: String, _ id: Int64) throws -> Member? {
-        try CrescentStore(path: db).loadPopulation().members.first { $0.id == id }
+        try withStore(db) { try $0.loadPopulation().members.first { $0.id == id } }
     }
 
     static func orderJSON(id: Int, member: Int) -> String {
@@ -120,10 +151,47 @@ struct TestClient: Sendable {
 
     /// Waits until the store has processed every accepted event.
     func waitUntilProcessed(_ db: String, timeout: Double = 20) async throws {
+        let store = try StoreLocation.parse(db).open()
+        defer { ScratchStore.close(store) }
         let deadline = Date().addingTimeInterval(timeout)
-        while try CrescentStore(path: db).pendingEventCount() > 0 {
-            guard Date() < deadline else { throw XCTSkip("events still pending after \(timeout) s") }
+        while try store.pendingEventCount() > 0 {
+            guard Date() < deadline else { throw StillPending(seconds: timeout, count: try store.pendingEventCount()) }
             try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+struct StillPending: Error, CustomStringConvertible {
+    var seconds: Double
+    var count: Int
+    var description: String { "\(count) events still pending after \(seconds) s" }
+}
+
+/// One test's store (a SQLite file or a scratch PostgreSQL database) and scripts folder.
+struct Workspace: Sendable {
+    let scratch: ScratchStore
+    let scripts: String
+    var kind: TestStoreKind { scratch.kind }
+    var dir: String { scratch.dir }
+    /// The store as `--db` names it.
+    var db: String { scratch.db }
+    var location: StoreLocation { scratch.location }
+    /// `serve`'s configuration for this workspace (defaults otherwise).
+    var configuration: ServerConfiguration { ServerConfiguration(store: location, scriptsFolder: scripts) }
+
+    /// Runs `body` against `crescent serve` started in this process on this workspace, then shuts it down.
+    func withServer<T>(configure: (inout ServerConfiguration) -> Void = { _ in },
+                       _ body: (TestClient) async throws -> T) async throws -> T {
+        let (server, running, client) = try await ServerFixtures.startServer(store: location, scripts: scripts, configure: configure)
+        do {
+            let result = try await body(client)
+            await server.shutdown()
+            try await running.value
+            return result
+        } catch {
+            await server.shutdown()
+            _ = try? await running.value
+            throw error
         }
     }
 }

@@ -42,6 +42,25 @@ import Testing
         #expect(c.orderAmount == [300, 700, 200, 500, 900, 100])
     }
 
+    /// A file store reads orders in two id ranges at once: text order ids (negative stand-ins),
+    /// ids far apart, unsorted members and orphans still come out as `Population` has them.
+    @Test func orderIdRangesReadOnTwoConnectionsLoseAndRepeatNothing() throws {
+        let members = (1...40).map { Member(id: Int64($0 * 3), joinDate: asOf.adding(days: -400)) }
+        let t = Timestamp(day: asOf.adding(days: -20)).seconds
+        var rng = SeededGenerator(seed: 5)
+        var orders: [Order] = []
+        for k in 0..<400 {
+            let id: Int64 = k % 3 == 0 ? OrderIdentity.standIn(for: "SO-\(k)") : k % 3 == 1 ? Int64(k) : Int64.max - Int64(k)
+            orders.append(Order(id: id, memberId: Int64(rng.next() % 130), time: Timestamp(seconds: t - Int64(rng.next() % 9) * 3_600),
+                                amount: Money(minorUnits: Int64(k)), quantity: 1))
+        }
+        for subset in [orders, Array(orders.prefix(1)), []] {
+            let store = try CrescentStore(path: try TestFiles().dir + "/crm.sqlite")
+            try store.insert(members: members, orders: subset)
+            #expect(try store.loadColumnar() == (try ColumnarPopulation(try store.loadPopulation())))
+        }
+    }
+
     @Test func anOrderOutsideTheCalendarIsRefusedWithItsId() throws {
         let store = try CrescentStore(path: try TestFiles().dir + "/crm.sqlite")
         try store.insert(members: [Member(id: 1, joinDate: asOf)], orders: [])

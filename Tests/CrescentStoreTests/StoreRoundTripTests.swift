@@ -1,22 +1,26 @@
 import CrescentCore
+import CrescentTestSupport
 import Testing
 @testable import CrescentStore
 
 @Suite struct StoreRoundTripTests {
     let asOf = Day("2026-01-01")!
 
-    @Test func populationSurvivesTheStore() throws {
+    @Test(arguments: TestStoreKind.all)
+    func populationSurvivesTheStore(kind: TestStoreKind) throws {
         let pop = SyntheticPopulation.generate(members: 300, seed: 5, asOf: asOf)
         let events = [BehaviorEvent(id: "e1", memberId: 3, kind: "view", time: Timestamp("2025-12-01 10:00")!,
                                     attributes: ["sku": "FM-01", "note": "quote \" and \\ ok"])]
-        let store = try CrescentStore()
-        try store.insert(members: pop.members, orders: pop.orders, events: events)
-        let back = try store.loadPopulation()
-        #expect(back.members == pop.members)
-        #expect(back.orders == pop.orders)
-        #expect(back.events == events)
+        try kind.withStore { store in
+            try store.insert(members: pop.members, orders: pop.orders, events: events)
+            let back = try store.loadPopulation()
+            #expect(back.members == pop.members)
+            #expect(back.orders == pop.orders)
+            #expect(back.events == events)
+        }
     }
 
+    /// SQLite only by nature: WAL is SQLite's journal mode (PostgreSQL's tables: StoreContractTests).
     @Test func fileStoreUsesWAL() throws {
         let files = try TestFiles()
         let store = try CrescentStore(path: files.dir + "/crm.sqlite")

@@ -195,6 +195,110 @@ extension ColumnarPopulation {
     }
 }
 
+extension ColumnarPopulation {
+    /// Every column and code table of a population, as `ColumnarSnapshot` writes them.
+    public struct Columns: Sendable {
+        public var memberId: [Int64], joinDay: [Int32], birthDay: [Int32], gender: [Int32], city: [Int32]
+        public var tier: [Int32], points: [Int64], utcOffsetMinutes: [Int32]
+        public var tagStart: [Int32], tagCodes: [Int32], consent: [UInt64]
+        public var genders: [String], cities: [String], tiers: [String], tags: [String], channels: [String]
+        public var orderStart: [Int], orderSeconds: [Int64], orderAmount: [Int64], orderQuantity: [Int32]
+
+        public init(memberId: [Int64], joinDay: [Int32], birthDay: [Int32], gender: [Int32], city: [Int32],
+                    tier: [Int32], points: [Int64], utcOffsetMinutes: [Int32], tagStart: [Int32], tagCodes: [Int32],
+                    consent: [UInt64], genders: [String], cities: [String], tiers: [String], tags: [String],
+                    channels: [String], orderStart: [Int], orderSeconds: [Int64], orderAmount: [Int64],
+                    orderQuantity: [Int32]) {
+            self.memberId = memberId; self.joinDay = joinDay; self.birthDay = birthDay; self.gender = gender
+            self.city = city; self.tier = tier; self.points = points; self.utcOffsetMinutes = utcOffsetMinutes
+            self.tagStart = tagStart; self.tagCodes = tagCodes; self.consent = consent
+            self.genders = genders; self.cities = cities; self.tiers = tiers; self.tags = tags; self.channels = channels
+            self.orderStart = orderStart; self.orderSeconds = orderSeconds; self.orderAmount = orderAmount
+            self.orderQuantity = orderQuantity
+        }
+    }
+
+    /// The columns as they are (for a snapshot writer).
+    public var columns: Columns {
+        Columns(memberId: memberId, joinDay: joinDay, birthDay: birthDay, gender: gender, city: city, tier: tier,
+                points: points, utcOffsetMinutes: utcOffsetMinutes, tagStart: tagStart, tagCodes: tagCodes,
+                consent: consent, genders: genders.names, cities: cities.names, tiers: tiers.names, tags: tags.names,
+                channels: channels.names, orderStart: orderStart, orderSeconds: orderSeconds, orderAmount: orderAmount,
+                orderQuantity: orderQuantity)
+    }
+
+    /// A population from columns read back from a file, checked so that nothing built on it
+    /// can index out of range: equal lengths, ascending member ids, offsets that ascend from 0
+    /// to their column's length, codes within their tables, distinct names in every table.
+    /// - throws: `ColumnarLayoutError` naming the first column that breaks a rule.
+    public init(validating c: Columns) throws {
+        func fail(_ column: String, _ message: String) -> ColumnarLayoutError {
+            ColumnarLayoutError(column: column, message: message)
+        }
+        let n = c.memberId.count
+        for (name, count) in [("joinDay", c.joinDay.count), ("birthDay", c.birthDay.count), ("gender", c.gender.count),
+                              ("city", c.city.count), ("tier", c.tier.count), ("points", c.points.count),
+                              ("utcOffsetMinutes", c.utcOffsetMinutes.count), ("consent", c.consent.count)]
+        where count != n {
+            throw fail(name, "has \(count) rows for \(n) members")
+        }
+        for i in 1..<max(1, n) where c.memberId[i - 1] >= c.memberId[i] {
+            throw fail("memberId", "row \(i) does not ascend")
+        }
+        try Self.checkOffsets(c.tagStart, members: n, rows: c.tagCodes.count, column: "tagStart")
+        try Self.checkOffsets(c.orderStart, members: n, rows: c.orderSeconds.count, column: "orderStart")
+        guard c.orderAmount.count == c.orderSeconds.count, c.orderQuantity.count == c.orderSeconds.count else {
+            throw fail("orderAmount", "order columns differ in length")
+        }
+        var tables: [StringCodes] = []
+        for (name, names) in [("genders", c.genders), ("cities", c.cities), ("tiers", c.tiers), ("tags", c.tags),
+                              ("channels", c.channels)] {
+            let codes = StringCodes(names)
+            guard codes.count == names.count else { throw fail(name, "repeats a name") }
+            tables.append(codes)
+        }
+        func checkCodes(_ column: [Int32], _ name: String, table: Int, absent: Bool) throws {
+            let limit = Int32(tables[table].count), low: Int32 = absent ? Self.noCode : 0
+            if let bad = column.firstIndex(where: { $0 < low || $0 >= limit }) {
+                throw fail(name, "row \(bad) holds code \(column[bad]) outside 0..<\(limit)")
+            }
+        }
+        try checkCodes(c.gender, "gender", table: 0, absent: true)
+        try checkCodes(c.city, "city", table: 1, absent: true)
+        try checkCodes(c.tier, "tier", table: 2, absent: false)
+        try checkCodes(c.tagCodes, "tagCodes", table: 3, absent: false)
+        guard c.channels.count <= Self.maxChannels else { throw fail("channels", "more than \(Self.maxChannels) names") }
+        let unknownBits = c.channels.count == Self.maxChannels ? 0 : ~UInt64(0) << UInt64(c.channels.count)
+        if let bad = c.consent.firstIndex(where: { $0 & unknownBits != 0 }) {
+            throw fail("consent", "row \(bad) sets a bit past the \(c.channels.count) channels")
+        }
+        self.init()
+        memberId = c.memberId; joinDay = c.joinDay; birthDay = c.birthDay; gender = c.gender; city = c.city
+        tier = c.tier; points = c.points; utcOffsetMinutes = c.utcOffsetMinutes
+        tagStart = c.tagStart; tagCodes = c.tagCodes; consent = c.consent
+        (genders, cities, tiers, tags, channels) = (tables[0], tables[1], tables[2], tables[3], tables[4])
+        orderStart = c.orderStart; orderSeconds = c.orderSeconds; orderAmount = c.orderAmount; orderQuantity = c.orderQuantity
+    }
+
+    /// `start` has `members + 1` entries ascending from 0 to `rows`.
+    private static func checkOffsets<T: BinaryInteger>(_ start: [T], members: Int, rows: Int, column: String) throws {
+        guard start.count == members + 1, start.first == 0, start.last == T(rows) else {
+            throw ColumnarLayoutError(column: column, message: "needs \(members + 1) offsets from 0 to \(rows)")
+        }
+        for i in 1..<start.count where start[i - 1] > start[i] {
+            throw ColumnarLayoutError(column: column, message: "offset \(i) goes back")
+        }
+    }
+}
+
+/// Columns that do not form a population (a damaged snapshot), named by column.
+public struct ColumnarLayoutError: Error, CustomStringConvertible, Equatable {
+    public var column: String
+    public var message: String
+    public init(column: String, message: String) { self.column = column; self.message = message }
+    public var description: String { "column \(column): \(message)" }
+}
+
 /// A member the columnar layout cannot hold, named by id.
 public struct ColumnarPopulationError: Error, CustomStringConvertible, Equatable {
     public var memberId: Int64

@@ -19,6 +19,12 @@ public struct DerivedViews: Sendable {
 
     public subscript(memberAt i: Int) -> MemberMetrics { metrics[i] }
 
+    /// Views computed elsewhere, e.g. some members' rows of `DerivedColumns` with the whole
+    /// population's scores and summary.
+    public init(asOf: Day, config: DerivedViewsConfig, metrics: [MemberMetrics], summary: CustomerValueSummary) {
+        self.asOf = asOf; self.config = config; self.metrics = metrics; self.summary = summary
+    }
+
     public static func compute(_ population: Population, asOf: Day,
                                config: DerivedViewsConfig = DerivedViewsConfig()) -> DerivedViews {
         let n = population.members.count

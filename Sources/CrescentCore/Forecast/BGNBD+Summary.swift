@@ -32,21 +32,36 @@ extension BGNBD {
     /// the window is after `end` (or who never bought) are left out.
     public static func calibrationRows(_ population: Population, start: Day, end: Day,
                                        age: AgeConvention = .startOfLastDay) -> [CalibrationRow] {
+        calibrationRows(members: population.count, start: start, end: end, age: age) { i, visit in
+            for order in population.orders(ofMemberAt: i) { visit(order.day) }
+        }
+    }
+
+    /// The same from columns (member `i` is population member `i`).
+    public static func calibrationRows(_ c: ColumnarPopulation, start: Day, end: Day,
+                                       age: AgeConvention = .startOfLastDay) -> [CalibrationRow] {
+        calibrationRows(members: c.count, start: start, end: end, age: age) { i, visit in
+            for k in c.orderStart[i]..<c.orderStart[i + 1] { visit(Timestamp(seconds: c.orderSeconds[k]).day) }
+        }
+    }
+
+    /// - parameter days: calls `visit(day)` for each of member `i`'s orders, in time order.
+    private static func calibrationRows(members n: Int, start: Day, end: Day, age: AgeConvention,
+                                        days: (Int, (Day) -> Void) -> Void) -> [CalibrationRow] {
         let horizon = age == .startOfLastDay ? end : end.adding(days: 1)
         var rows: [CalibrationRow] = []
-        for i in 0..<population.count {
+        for i in 0..<n {
             var first: Day?
             var last: Day?
-            var days = 0
+            var count = 0
             // Orders are sorted by time within a member, so distinct days are runs.
-            for order in population.orders(ofMemberAt: i) {
-                let d = order.day
-                guard d >= start, d <= end else { continue }
+            days(i) { d in
+                guard d >= start, d <= end else { return }
                 if first == nil { first = d }
-                if last != d { days += 1; last = d }
+                if last != d { count += 1; last = d }
             }
             guard let first, let last else { continue }
-            let customer = Customer(x: Double(days - 1),
+            let customer = Customer(x: Double(count - 1),
                                     tx: Double(last.days(since: first)) / 7,
                                     T: Double(horizon.days(since: first)) / 7)
             rows.append(CalibrationRow(memberIndex: i, customer: customer, firstPurchase: first))

@@ -42,11 +42,19 @@ public struct BaselineResponse: Sendable {
 
     /// (x, t_x, T) per member from every order before `asOf`, T up to the end of the day before.
     public static func summaries(_ population: Population, asOf: Day) -> [BGNBD.Customer?] {
-        var out = [BGNBD.Customer?](repeating: nil, count: population.count)
-        for row in BGNBD.calibrationRows(population, start: Day(index: Int32.min), end: asOf.adding(days: -1),
-                                         age: .endOfLastDay) {
-            out[row.memberIndex] = row.customer
-        }
+        byMember(BGNBD.calibrationRows(population, start: Day(index: Int32.min), end: asOf.adding(days: -1),
+                                       age: .endOfLastDay), count: population.count)
+    }
+
+    /// The same from columns, for every member of `c`.
+    public static func summaries(_ c: ColumnarPopulation, asOf: Day) -> [BGNBD.Customer?] {
+        byMember(BGNBD.calibrationRows(c, start: Day(index: Int32.min), end: asOf.adding(days: -1), age: .endOfLastDay),
+                 count: c.count)
+    }
+
+    private static func byMember(_ rows: [BGNBD.CalibrationRow], count: Int) -> [BGNBD.Customer?] {
+        var out = [BGNBD.Customer?](repeating: nil, count: count)
+        for row in rows { out[row.memberIndex] = row.customer }
         return out
     }
 

@@ -41,39 +41,67 @@ public struct QualifyingSpend: Sendable {
     public static let valuePriorOrders = 2.0
 
     public init(_ population: Population, before cutoff: Timestamp, minSpend: Money) {
+        self.init(members: population.count, minSpend: minSpend) { i, visit in
+            for o in population.orders(ofMemberAt: i) where o.time < cutoff { visit(o.day, o.amount) }
+        }
+    }
+
+    /// The same from columns: every member's orders before `cutoff`, in population order.
+    public init(_ c: ColumnarPopulation, before cutoff: Timestamp, minSpend: Money) {
+        self.init(members: c.count, minSpend: minSpend) { i, visit in
+            for k in c.orderStart[i]..<c.orderStart[i + 1] where c.orderSeconds[k] < cutoff.seconds {
+                visit(Timestamp(seconds: c.orderSeconds[k]).day, Money(minorUnits: c.orderAmount[k]))
+            }
+        }
+    }
+
+    /// - parameter orders: calls `visit(day, amount)` for member `i`'s orders before the cutoff, in time order.
+    private init(members n: Int, minSpend: Money, orders: (Int, (Day, Money) -> Void) -> Void) {
         self.minSpend = minSpend
-        let n = population.count
-        var k = [Int](repeating: 0, count: n), orders = [Int](repeating: 0, count: n)
+        var k = [Int](repeating: 0, count: n), purchaseDays = [Int](repeating: 0, count: n)
         var qualifyingSum = [Double](repeating: 0, count: n), qualifyingOrders = [Int](repeating: 0, count: n)
         var popSum = 0.0, popCount = 0
         for i in 0..<n {
             // Purchase days, as the repeat-buying model counts them: a day qualifies when
             // any of its orders does (several orders on a day are several chances).
             var day: Day?, dayQualifies = false
-            for o in population.orders(ofMemberAt: i) where o.time < cutoff {
-                if o.day != day {
+            orders(i) { orderDay, amount in
+                if orderDay != day {
                     if dayQualifies { k[i] += 1 }
-                    day = o.day; dayQualifies = false; orders[i] += 1
+                    day = orderDay; dayQualifies = false; purchaseDays[i] += 1
                 }
-                if o.amount >= minSpend {
+                if amount >= minSpend {
                     dayQualifies = true
-                    qualifyingSum[i] += o.amount.major; qualifyingOrders[i] += 1
+                    qualifyingSum[i] += amount.major; qualifyingOrders[i] += 1
                 }
             }
             if dayQualifies { k[i] += 1 }
             popSum += qualifyingSum[i]; popCount += qualifyingOrders[i]
         }
-        let totalOrders = orders.reduce(0, +)
-        let (mu, m) = Self.fitPrior(k: k, n: orders)
+        let totalOrders = purchaseDays.reduce(0, +)
+        let (mu, m) = Self.fitPrior(k: k, n: purchaseDays)
         populationShare = mu; priorStrength = m
         populationValue = popCount > 0 ? popSum / Double(popCount) : minSpend.major
         let w = Self.valuePriorOrders
         let popValue = populationValue
         share = (0..<n).map { i in
             guard totalOrders > 0 else { return mu }
-            return m.isInfinite ? mu : (Double(k[i]) + mu * m) / (Double(orders[i]) + m)
+            return m.isInfinite ? mu : (Double(k[i]) + mu * m) / (Double(purchaseDays[i]) + m)
         }
         value = (0..<n).map { i in (qualifyingSum[i] + w * popValue) / (Double(qualifyingOrders[i]) + w) }
+    }
+
+    private init(minSpend: Money, populationShare: Double, priorStrength: Double, populationValue: Double,
+                 share: [Double], value: [Double]) {
+        self.minSpend = minSpend; self.populationShare = populationShare; self.priorStrength = priorStrength
+        self.populationValue = populationValue; self.share = share; self.value = value
+    }
+
+    /// Only `members` (population indices), in that order, with the whole population's prior:
+    /// a context holding some members prices them exactly as the whole population would.
+    public func restricted(to members: [Int]) -> QualifyingSpend {
+        QualifyingSpend(minSpend: minSpend, populationShare: populationShare, priorStrength: priorStrength,
+                        populationValue: populationValue, share: members.map { share[$0] }, value: members.map { value[$0] })
     }
 
     /// μ and m by maximum likelihood of the beta-binomial over members with orders.

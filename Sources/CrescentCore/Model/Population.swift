@@ -91,3 +91,17 @@ public struct Population: Sendable {
         return past
     }
 }
+
+extension Population {
+    /// Only the members at `indices` (ascending), with their orders, events and points lots:
+    /// what a context needs when it holds only the members a playbook can reach.
+    public func members(at indices: [Int]) -> Population {
+        let kept = indices.map { members[$0] }
+        let ids = Set(kept.map(\.id))
+        var orders: [Order] = []
+        for i in indices { orders.append(contentsOf: self.orders(ofMemberAt: i)) }
+        var out = Population(members: kept, orders: orders, events: events.filter { ids.contains($0.memberId) })
+        out.pointsExpiries = pointsExpiries.filter { ids.contains($0.member) }
+        return out
+    }
+}

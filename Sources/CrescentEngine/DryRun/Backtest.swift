@@ -8,7 +8,7 @@ enum Backtest {
                         windowDays: Int, forecast: ForecastFigures) -> ForecastReport.Backtest? {
         let full = context.fullPopulation
         let from = Timestamp(day: context.asOf), to = Timestamp(day: context.asOf.adding(days: windowDays))
-        guard full.orders.contains(where: { $0.time >= from }) else { return nil }
+        guard context.hasOrders(from: from) else { return nil }
         var redeemers = 0
         var revenue: Int64 = 0
         for i in members {

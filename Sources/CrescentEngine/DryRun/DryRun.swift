@@ -21,6 +21,9 @@ public struct DryRun {
     public var samplePerChannel = 50
     /// Days the simulated clock runs (nil: the playbook's own window, see ``defaultHorizon(_:)``).
     public var days: Int?
+    /// Called with each phase's name as it ends (audience, response model, journeys, report,
+    /// replay), so a benchmark can time them; nil by default.
+    public var phaseEnded: ((String) -> Void)?
 
     public init(context: CampaignContext, seed: UInt64) {
         self.context = context
@@ -34,24 +37,29 @@ public struct DryRun {
                               message: "no playbook \"\(name)\"" + (closest(to: name, in: program.playbooks.map(\.name)).map { ", did you mean \"\($0)\"?" } ?? ""))
         }
         let (audience, segmentSets) = try PlaybookAudience.audience(context, playbook)
+        phaseEnded?("audience (segments)")
         let plan = JourneyPlan(playbook)
         let horizon = days ?? Self.defaultHorizon(plan)
-        let model = try ResponseFit.fit(context.population, asOf: context.asOf)
+        let model = try ResponseFit.fit(context)
         let window = playbook.windowDays ?? 30
         let responses = model.map {
             ResponseModel(model: $0.fit.model, asOf: context.asOf, uplift: 1, prospectProbability: 0.02)
                 .responses(for: context.population, windowDays: window)
         }
+        phaseEnded?("response model (BG/NBD fit)")
         var sim = JourneySimulation(context: context, plan: plan, audience: audience, days: horizon, policy: policy,
                                     seed: seed, samplePerChannel: samplePerChannel)
         try sim.run(.model(daily: JourneySimulation.dailyChances(responses, count: context.views.count, window: window),
                            uplift: playbook.uplift, reminderUplift: reminderUplift))
+        phaseEnded?("journeys (simulated days)")
         var assembler = ReportAssembler(context: context, playbook: playbook, simulation: sim.log, targeted: audience.count,
                                         model: model, segments: segmentSets, seed: seed, runs: runs,
                                         reminderUplift: reminderUplift)
         var report = try assembler.assemble()
         report.timeline = Self.timeline(sim.log, from: context.asOf, days: horizon, steps: plan.steps.count)
+        phaseEnded?("report (Monte-Carlo)")
         let replay = try self.replay(plan: plan, audience: audience, days: horizon)
+        phaseEnded?("replay")
         if let replay, var backtest = report.backtest {
             backtest.replay = replay
             report.backtest = backtest
@@ -82,7 +90,7 @@ public struct DryRun {
     /// again on them (payments fire triggers and exits, a real qualifying order redeems).
     func replay(plan: JourneyPlan, audience: Bitset, days: Int) throws -> ForecastReport.Replay? {
         let begin = Timestamp(day: context.asOf)
-        guard context.fullPopulation.orders.contains(where: { $0.time >= begin }) else { return nil }
+        guard context.hasOrders(from: begin) else { return nil }
         var sim = JourneySimulation(context: context, plan: plan, audience: audience, days: days, policy: policy,
                                     seed: seed, samplePerChannel: 0)
         try sim.run(.replay(context.fullPopulation))

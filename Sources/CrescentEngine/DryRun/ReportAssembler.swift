@@ -21,11 +21,9 @@ struct ReportAssembler {
 
     mutating func assemble() throws -> ForecastReport {
         let windowDays = playbook.windowDays ?? dominantValidity()
-        let cutoff = Timestamp(day: context.asOf)
         var candidates: [ForecastCandidate] = []
         var candidateMembers: [Int32] = []
         var economics: [Int: OfferEconomics] = [:]
-        var spends: [Money: QualifyingSpend] = [:]
         // (member, minimum-spend model, lift) per candidate, to redo the sum under drawn parameters.
         var chances: [(member: Int, spend: QualifyingSpend, lift: Double)] = []
         let programme = context.program.economics ?? ProgrammeEconomics()
@@ -37,8 +35,7 @@ struct ReportAssembler {
             let econ = economics[offerId] ?? OfferEconomics(offer: offer, pointsRule: context.program.pointsRule?.rule,
                                                             pointValue: declaredPointValue)
             economics[offerId] = econ
-            let spend = spends[econ.minSpend] ?? QualifyingSpend(context.population, before: cutoff, minSpend: econ.minSpend)
-            spends[econ.minSpend] = spend
+            let spend = context.qualifyingSpend(minSpend: econ.minSpend)
             let view = context.views[Int(i)]
             let base = model?.probability(member: Int(i), windowDays: windowDays, spend: spend)
                 ?? BaselineResponse.defaultProspectProbability * spend.share[Int(i)]

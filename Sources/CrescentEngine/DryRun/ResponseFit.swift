@@ -10,8 +10,18 @@ enum ResponseFit {
     /// Nil when nobody has made a repeat purchase (the model is then unidentifiable).
     static func fit(_ population: Population, asOf: Day) throws -> BaselineResponse? {
         let summaries = BaselineResponse.summaries(population, asOf: asOf)
+        return try fit(summaries).map { BaselineResponse(fit: $0, asOf: asOf, summaries: summaries) }
+    }
+
+    /// The model of the context's whole population, with summaries for the members it holds.
+    static func fit(_ context: CampaignContext) throws -> BaselineResponse? {
+        guard let scope = context.scope else { return try fit(context.population, asOf: context.asOf) }
+        let all = BaselineResponse.summaries(scope.columns, asOf: context.asOf)
+        return try fit(all).map { BaselineResponse(fit: $0, asOf: context.asOf, summaries: scope.members.map { all[$0] }) }
+    }
+
+    private static func fit(_ summaries: [BGNBD.Customer?]) throws -> BGNBD.Fit? {
         guard summaries.contains(where: { ($0?.x ?? 0) > 0 }) else { return nil }
-        return BaselineResponse(fit: try BGNBD.fit(summaries.compactMap { $0 }, variant: variant), asOf: asOf,
-                                summaries: summaries)
+        return try BGNBD.fit(summaries.compactMap { $0 }, variant: variant)
     }
 }

@@ -27,8 +27,6 @@ struct JourneySimulation {
     private var rng: SeededGenerator
     /// Member index → the day the offer stops being valid and its minimum spend.
     private var holding: [Int32: (until: Day, minSpend: Money)] = [:]
-    /// Per minimum spend: each member's chance that a purchase day meets it (built on first use).
-    private var qualifying: [Money: QualifyingSpend] = [:]
     private(set) var redeemed = Set<Int32>()
     /// An event other than an order arriving for a member (a spec's `event { … }`).
     struct FixtureEvent { var member: Int32; var time: Timestamp; var kind: String }
@@ -210,17 +208,12 @@ struct JourneySimulation {
             let time = afternoon.adding(seconds: Int64(rng.nextInt(below: 6 * 3_600)))
             var amount: Money? = nil
             if holds, let minSpend = holding[i]?.minSpend, minSpend.minorUnits > 0 {
-                amount = Sampling.bernoulli(qualifyingShare(member: Int(i), minSpend: minSpend), using: &rng) ? minSpend : .zero
+                let share = context.qualifyingSpend(minSpend: minSpend).share[Int(i)]
+                amount = Sampling.bernoulli(share, using: &rng) ? minSpend : .zero
             }
             out.append((i, time, amount))
         }
         return out.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-    }
-
-    /// The member's chance that a purchase day meets `minSpend` (the forecast's `QualifyingSpend`).
-    private mutating func qualifyingShare(member: Int, minSpend: Money) -> Double {
-        if qualifying[minSpend] == nil { qualifying[minSpend] = QualifyingSpend(context.population, before: start, minSpend: minSpend) }
-        return qualifying[minSpend]!.share[member]
     }
 
     /// Real orders after the as-of day, by day, as context member indices.

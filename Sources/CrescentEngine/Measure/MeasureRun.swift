@@ -1,6 +1,6 @@
 import CrescentCore
 import CrescentLua
-import CrescentStore
+import CrescentPersistence
 
 /// `crescent measure`: the script's playbooks measured on a store's ledgers, priced with the
 /// script's economics. The store reads the rows, Core does the statistics; this only joins them.
@@ -10,7 +10,7 @@ public enum MeasureRun {
     }
 
     /// - throws: ``UnknownPlaybook`` when `scope.playbook` is not declared in the script.
-    public static func measure(program: CRMProgram, store: CrescentStore, storeName: String, scope: MeasureScope,
+    public static func measure(program: CRMProgram, store: any OutcomeLedger, storeName: String, scope: MeasureScope,
                                since: Day? = nil, until: Day? = nil) throws -> MeasureReport {
         let declared = program.playbooks.map(\.name)
         if let name = scope.playbook, !declared.contains(name) {

@@ -1,12 +1,12 @@
 /// The Lua half of the marketer's API: the declaration functions scripts call
 /// (`segment`, `playbook`, `coupon`, `points`, …) and the trusted loops the host uses to
-/// evaluate them over members preloaded as Lua tables.
+/// evaluate them over members (read-only member views filled lazily from the host's columns).
 ///
 /// It runs once per state after the sandbox policy, receives `set_global` to publish the
 /// public names read-only, and returns `internal`, which only the host can reach.
 enum CRMPrelude {
     static let source = #"""
-    local set_global, script_line, host_now, host_points_for, host_points_cash, freeze, keep_frame = ...
+    local set_global, script_line, host_now, host_points_for, host_points_cash, freeze, keep_frame, load_column, field_names = ...
     local type, error, pairs, ipairs, tostring, next, select, table_sort, table_concat, setmetatable, rawget, pcall =
           type, error, pairs, ipairs, tostring, next, select, table.sort, table.concat, setmetatable, rawget, pcall
     local math_type, huge = math.type, math.huge
@@ -134,6 +134,12 @@ enum CRMPrelude {
       for i, v in ipairs(spec) do parts[i] = tostring(v) end
       return "{" .. table_concat(parts, ", ") .. "}"
     end
+    -- Only booleans (and nil) decide: "false", 0 and {} are true in Lua and would match everyone.
+    local function where_result(name, r)
+      if r == true then return true end
+      if r == false or r == nil then return false end
+      error('segment "' .. tostring(name) .. '": `where` must return true or false, got ' .. describe(r), 0)
+    end
     -- A segment's own conditions, each with a label and a reader of the member's value, so
     -- `explain` names the first that fails with the member's value.
     local function compile_tests(spec, name)
@@ -184,19 +190,13 @@ enum CRMPrelude {
         end, "consent to any of " .. shown(spec.consent), nil)
       end
       if type(spec.where) == "function" then
-        -- Only booleans (and nil) decide: "false", 0 and {} are true in Lua and would match everyone.
         local where = spec.where
-        add(function(m)
-          local r = where(m)
-          if r == true then return true end
-          if r == false or r == nil then return false end
-          error('segment "' .. tostring(name) .. '": `where` must return true or false, got ' .. describe(r), 0)
-        end, "where", nil)
+        add(function(m) return where_result(name, where(m)) end, "where", nil)
       end
       return tests, labels, values
     end
-    local function compile_segment(spec, name)
-      local tests = compile_tests(spec, name)
+    -- One predicate running `tests` in order (nil: no tests).
+    local function all_of(tests)
       local n = #tests
       if n == 0 then return nil end
       if n == 1 then return tests[1] end
@@ -205,6 +205,7 @@ enum CRMPrelude {
         return true
       end
     end
+    local function compile_segment(spec, name) return all_of(compile_tests(spec, name)) end
 
     -- Declarations as plain data for the host. Only genuine offers may carry `$` keys (the
     -- host reads `$offer`, `$id`, `$function` as markers it made), and nesting is bounded.
@@ -229,9 +230,18 @@ enum CRMPrelude {
     end
     local function plain_spec(spec) return plain(spec, {}, 1, nil) end
 
-    -- Member tables answer nil for a known field that is absent (a prospect's recency) and
+    -- Member views are built lazily from columns. Scripts never hold a member's own data:
+    -- they read one read-only view per state (a flyweight) that the evaluation loops point
+    -- at the member being evaluated, so a `where` that writes gets an error and cannot change
+    -- what later members or segments see. A view reads through a cache; a field missing from
+    -- it (not read yet in this pass) asks the host for the field's column (`load_column`,
+    -- every loaded member at once, once per state) and becomes "hot": from then on the loop
+    -- copies it into the cache for each member it points at. Fields no script reads cost
+    -- nothing, and a predicate reads plain table fields.
+    -- Member views answer nil for a known field that is absent (a prospect's recency) and
     -- raise for a misspelt one, so `m.freqency` is a clear error rather than a silent nil.
     local KNOWN_FIELDS = {}
+    for _, name in ipairs(field_names) do KNOWN_FIELDS[name] = true end
     local function distance(a, b)
       local prev = {}
       for j = 0, #b do prev[j] = j end
@@ -245,67 +255,117 @@ enum CRMPrelude {
       end
       return prev[#b]
     end
-    -- Scripts never hold a member's own tables: they read one read-only view per state (a
-    -- flyweight) that the evaluation loops point at the member being evaluated, so a `where`
-    -- that writes gets an error and cannot change what later members or segments see, and no
-    -- proxy is kept per member. The nested tables are stored under private keys (the host
-    -- pushes them there) and read through views of their own, pointed when first read.
-    local NESTED = { "rfm", "tags", "consent", "attributes", "bought" }
-    local NESTED_KEY, NESTED_NAME, nested_views = {}, {}, {}
+    local function not_a_field(k)
+      local best, score = nil, 3
+      for name in next, KNOWN_FIELDS do
+        local d = distance(tostring(k), name)
+        if d < score then best, score = name, d end
+      end
+      return "`m." .. tostring(k) .. "` is not a member field" .. (best and (", did you mean `m." .. best .. "`?") or "")
+    end
+
+    local columns = {}   -- column name ("orders", "rfm.r", "tags") -> value per loaded member
+    local pointed = 0    -- the member (1-based) the views show
+    local function column(name)
+      local c = columns[name]
+      if c == nil then c = load_column(name); columns[name] = c end
+      return c
+    end
+    -- Hot fields: target[key] = column[member] for each member pointed at. `reset` is what
+    -- target[key] goes back to when a pass begins (nil in a cache, the loader for a table).
+    local hot_target, hot_key, hot_column, hot_reset, nhot, is_hot = {}, {}, {}, {}, 0, {}
+    local function make_hot(name, target, key, col, reset)
+      if is_hot[name] then return end
+      is_hot[name] = true
+      nhot = nhot + 1
+      hot_target[nhot], hot_key[nhot], hot_column[nhot], hot_reset[nhot] = target, key, col, reset
+    end
+    -- A pass (one evaluation call) starts cold, so it fills only what its own scripts read.
+    local function begin_pass()
+      for h = 1, nhot do hot_target[h][hot_key[h]] = hot_reset[h] end
+      nhot, is_hot = 0, {}
+    end
+
     local function read_only_view(label)
       local mt = { __metatable = "member" }
       mt.__newindex = function(_, k)
         error("member views are read-only (cannot set `" .. label .. tostring(k) .. "`)", 2)
       end
-      mt.__len = function() return #mt.__index end
+      mt.__len = function() return 0 end
       local view = freeze(setmetatable({}, mt))
       return view, mt
     end
-    local function nested_view(name, raw)
-      local v = nested_views[name]
-      v.mt.__index = raw
-      return v.view
+    -- A view of named fields (the member, `m.rfm`), read through a cache filled from columns.
+    -- Another key is nil, or with `strict` an error naming the caller's line.
+    local function record_view(label, prefix, keys, strict)
+      local view, mt = read_only_view(label)
+      local known = {}
+      for _, k in ipairs(keys) do known[k] = true end
+      local cache = setmetatable({}, { __index = function(cache, k)
+        if not known[k] then
+          if strict then error(not_a_field(k), 2) end
+          return nil
+        end
+        local name = prefix .. k
+        local col = column(name)
+        make_hot(name, cache, k, col, nil)
+        local v = col[pointed]
+        cache[k] = v
+        return v
+      end })
+      mt.__index = cache
+      -- pairs walks the fields in a fixed order, skipping absent ones; values as `view[k]`.
+      mt.__pairs = function()
+        local i = 0
+        return function()
+          while true do
+            i = i + 1
+            local k = keys[i]
+            if k == nil then return nil end
+            local v = view[k]
+            if v ~= nil then return k, v end
+          end
+        end, view, nil
+      end
+      return view, cache
     end
-    for _, name in ipairs(NESTED) do
-      local key = {}
-      NESTED_KEY[name], NESTED_NAME[key] = key, name
+    -- A view of a table per member (`m.tags`): the loop points its metatable at the member's.
+    local function table_view(name)
       local view, mt = read_only_view("m." .. name .. ".")
-      mt.__pairs = function() return next, mt.__index, nil end
-      nested_views[name] = { view = view, mt = mt }
+      local function load(_, k)
+        local col = column(name)
+        make_hot(name, mt, "__index", col, load)
+        local raw = col[pointed]
+        mt.__index = raw
+        return raw[k]
+      end
+      mt.__index = load
+      local function raw()
+        if mt.__index == load then load(nil, nil) end
+        return mt.__index
+      end
+      mt.__len = function() return #raw() end
+      -- The iterator closes over the member's table rather than handing it out as pairs' state.
+      mt.__pairs = function()
+        local t = raw()
+        return function(_, k) return next(t, k) end, view, nil
+      end
+      return view
     end
-    local MEMBER, MEMBER_MT = read_only_view("m.")
-    -- pairs(m) walks the member's fields, nested ones as their views.
-    MEMBER_MT.__pairs = function()
-      local d, k = MEMBER_MT.__index, nil
-      return function()
-        local v
-        k, v = next(d, k)
-        if k == nil then return nil end
-        local name = NESTED_NAME[k]
-        if name then return name, nested_view(name, v) end
-        return k, v
-      end, MEMBER, nil
-    end
-    local function as_member(d) MEMBER_MT.__index = d; return MEMBER end
 
-    local member_mt = {
-      __index = function(d, k)
-        local key = NESTED_KEY[k]
-        if key then
-          local raw = rawget(d, key)
-          return raw and nested_view(k, raw)
-        end
-        if KNOWN_FIELDS[k] then return nil end
-        local best, score = nil, 3
-        for name in next, KNOWN_FIELDS do
-          local d = distance(tostring(k), name)
-          if d < score then best, score = name, d end
-        end
-        error("`m." .. tostring(k) .. "` is not a member field" .. (best and (", did you mean `m." .. best .. "`?") or ""), 2)
-      end,
-      __newindex = function(_, k) error("member views are read-only (cannot set `m." .. tostring(k) .. "`)", 2) end,
-      __metatable = "member",
-    }
+    local MEMBER, MEMBER_CACHE = record_view("m.", "", field_names, true)
+    local RFM, RFM_CACHE = record_view("m.rfm.", "rfm.", { "r", "f", "m" }, false)
+    -- Nested views stay in the member's cache: they are the same objects for every member.
+    local NESTED = { rfm = RFM }
+    for _, name in ipairs({ "tags", "consent", "attributes", "bought" }) do NESTED[name] = table_view(name) end
+    for name, view in next, NESTED do MEMBER_CACHE[name] = view end
+
+    -- Points the views at member `i` (1-based) and returns the member view.
+    local function point(i)
+      pointed = i
+      for h = 1, nhot do hot_target[h][hot_key[h]] = hot_column[h][i] end
+      return MEMBER
+    end
 
     local crm = {}
     function crm.now() return host_now() end
@@ -347,11 +407,11 @@ enum CRMPrelude {
     set_global("crm", crm)
 
     local internal = {}
-    -- The private keys the host stores a member's nested tables under, by field name.
-    internal.nested_keys = NESTED_KEY
-    function internal.seal_members(members, known)
-      for _, name in ipairs(known) do KNOWN_FIELDS[name] = true end
-      for i = 1, #members do setmetatable(members[i], member_mt) end
+    -- New members were loaded: the columns read so far belong to the old ones.
+    function internal.attach_members()
+      columns = {}
+      begin_pass()
+      pointed = 0
     end
     function internal.begin()
       decls = { list = {}, by_kind = { segment = {}, playbook = {}, tier_ladder = {}, points_rule = {}, economics = {} } }
@@ -378,43 +438,55 @@ enum CRMPrelude {
     local current = 0
     function internal.current() return current end
 
-    -- Indices (into `members`) of those matching segment `name`'s own conditions.
-    function internal.eval_segment(d, name, members)
-      local spec = d.by_kind.segment[name]
-      local pred = compile_segment(spec, name)
+    -- Those of `indices` (1-based, into the loaded members; nil: all `count`) for which
+    -- `where` returns true. The hot path: pointing the views and checking are inlined.
+    local function where_pass(name, where, indices, count)
+      begin_pass()
       local out, n = {}, 0
-      if pred == nil then
-        for i = 1, #members do out[i] = i end
+      for j = 1, indices and #indices or count do
+        local i = indices and indices[j] or j
+        current, pointed = i, i
+        for h = 1, nhot do hot_target[h][hot_key[h]] = hot_column[h][i] end
+        local r = where(MEMBER)
+        if r == true or (r ~= false and r ~= nil and where_result(name, r)) then n = n + 1; out[n] = i end
+      end
+      current = 0
+      return out
+    end
+    -- Indices (1-based) of the `count` loaded members matching segment `name`'s own conditions.
+    function internal.eval_segment(d, name, count)
+      local spec = d.by_kind.segment[name]
+      local tests, labels = compile_tests(spec, name)
+      local out, n = {}, 0
+      if #tests == 0 then
+        for i = 1, count do out[i] = i end
         return out
       end
-      for i = 1, #members do
-        current = i
-        if pred(as_member(members[i])) then n = n + 1; out[n] = i end
+      if #tests == 1 and labels[1] == "where" then return where_pass(name, spec.where, nil, count) end
+      local pred = all_of(tests)
+      begin_pass()
+      for i = 1, count do
+        current, pointed = i, i
+        for h = 1, nhot do hot_target[h][hot_key[h]] = hot_column[h][i] end
+        if pred(MEMBER) then n = n + 1; out[n] = i end
       end
       current = 0
       return out
     end
     function internal.validate_segment(spec) compile_segment(spec, "") end
-    -- Those of `indices` (into `members`) whose `where` returns true: the host has applied the
-    -- segment's declarative conditions natively and left only these members.
-    function internal.eval_where(d, name, members, indices)
-      local spec = d.by_kind.segment[name]
-      local pred = compile_tests({ where = spec.where }, name)[1]
-      if pred == nil then return indices end
-      local out, n = {}, 0
-      for j = 1, #indices do
-        local i = indices[j]
-        current = i
-        if pred(as_member(members[i])) then n = n + 1; out[n] = i end
-      end
-      current = 0
-      return out
+    -- Those of `indices` whose `where` returns true: the host has applied the segment's
+    -- declarative conditions natively and left only these members.
+    function internal.eval_where(d, name, indices)
+      local where = d.by_kind.segment[name].where
+      if type(where) ~= "function" then return indices end
+      return where_pass(name, where, indices)
     end
     -- The first of segment `name`'s own conditions member `idx` fails, with the member's
     -- value ("rfm.m >= 4 (member: 2)"), or nil when they meet them all.
-    function internal.explain_segment(d, name, members, idx)
+    function internal.explain_segment(d, name, idx)
       local tests, labels, values = compile_tests(d.by_kind.segment[name], name)
-      local m = members[idx]
+      begin_pass()
+      local m = point(idx)
       current = idx
       for i = 1, #tests do
         if not tests[i](m) then
@@ -431,7 +503,7 @@ enum CRMPrelude {
 
     -- Offer ids for the given member indices: 0 = no offer. With `variant`, the offer of that
     -- variant (of the step's own variants, else the playbook's) replaces the formula.
-    function internal.eval_offers(d, playbook, members, indices, step, variant)
+    function internal.eval_offers(d, playbook, indices, step, variant)
       local spec = d.by_kind.playbook[playbook]
       local s = step and spec.steps[step]
       local formula
@@ -443,10 +515,11 @@ enum CRMPrelude {
         for i = 1, #indices do out[i] = id end
         return out
       end
+      begin_pass()
       for i = 1, #indices do
         local idx = indices[i]
         current = idx
-        local o = formula(as_member(members[idx]))
+        local o = formula(point(idx))
         if o == nil or o == false then out[i] = 0
         elseif genuine[o] then out[i] = o["$id"]
         else

@@ -9,7 +9,8 @@ public struct ScriptProblems: Error, CustomStringConvertible {
 }
 
 /// The marketer's API bound to one sandbox: loads a script's declarations and evaluates
-/// segments and offer formulas over members preloaded as Lua tables.
+/// segments and offer formulas over the loaded members, whose fields reach Lua a column at a
+/// time when a script first reads them (`MemberColumns`).
 ///
 /// For example:
 /// ```swift
@@ -23,10 +24,9 @@ public final class CRMRuntime: @unchecked Sendable {
     public private(set) var program: CRMProgram?
     private var internalRef: Int32 = LUA_NOREF
     private var declarationsRef: Int32 = LUA_NOREF
-    private var membersRef: Int32 = LUA_NOREF
     private var memberIds: [Int64] = []
-    /// Registry references of the private keys a member's nested tables are stored under.
-    private var nestedKeyRefs: [String: Int32] = [:]
+    /// The loaded members' fields, pushed to Lua on first read.
+    private let columns = MemberColumns()
     private var knownOffers = 0
     /// Where the loaded script's declarations and fields are, to report problems on their lines.
     private var sourceMap: ScriptSourceMap?
@@ -53,17 +53,11 @@ public final class CRMRuntime: @unchecked Sendable {
         sandbox.state.push { [unowned self] call in try self.pointsCash(call) }
         sandbox.pushPolicyField("freeze")
         crescent_push_keep_frame_function(L)
-        guard crescent_pcall(L, 7, 1) == LUA_OK else {
+        columns.pushLoader(L)
+        sandbox.state.stack.push(strings: memberFieldNames)
+        guard crescent_pcall(L, 9, 1) == LUA_OK else {
             preconditionFailure("crm prelude failed: \(sandbox.state.stack.rawString(at: -1))")
         }
-        _ = lua_getfield(L, -1, "nested_keys")
-        lua_pushnil(L)
-        while lua_next(L, -2) != 0 {
-            // Stack now: internal, nested_keys, name, key
-            let name = sandbox.state.stack.rawString(at: -2)
-            nestedKeyRefs[name] = luaL_ref(L, registry)
-        }
-        crescent_pop(L, 1)
         internalRef = luaL_ref(L, registry)
     }
 
@@ -188,44 +182,32 @@ public final class CRMRuntime: @unchecked Sendable {
 
     // MARK: - Members and evaluation
 
-    /// Pushes the members scripts will see, replacing any loaded before.
+    /// Loads the members scripts will see, replacing any loaded before. Nothing is pushed
+    /// yet: each field reaches Lua as one column the first time a script reads it, so set-up
+    /// costs nothing per member and fields no script reads are never computed.
     ///
-    /// Members are host data: they are pushed without a cap (an allocation refused
-    /// mid-push would raise through Swift), then the cap becomes what they hold plus the
-    /// sandbox's `memoryBytes` for the scripts' own work.
+    /// Columns are host data: they are pushed without the cap, and the cap then grows by what
+    /// they hold, leaving the sandbox's `memoryBytes` for the scripts' own work.
     public func loadMembers<C: Collection>(_ views: C) where C.Element == MemberView {
-        let limits = sandbox.state.limits
-        limits.pointee.memory_limit = 0
-        defer {
-            let allowance = sandbox.limits.memoryBytes
-            limits.pointee.memory_limit = allowance > 0 ? sandbox.state.memoryUsed + allowance : 0
-        }
-        if membersRef != LUA_NOREF { luaL_unref(L, registry, membersRef) }
-        let stack = sandbox.state.stack
-        lua_createtable(L, Int32(clamping: views.count), 0)
-        var i: lua_Integer = 1
-        for v in views {
-            stack.push(member: v, nestedKeys: nestedKeyRefs)
-            lua_rawseti(L, -2, i)
-            i += 1
-        }
-        membersRef = luaL_ref(L, registry)
-        memberIds = views.map(\.member.id)
+        columns.attach(Array(views))
+        memberIds = columns.views.map(\.member.id)
         do {
-            try callInternal("seal_members", nresults: 0, chunkName: "crm-prelude") {
-                lua_rawgeti(L, registry, lua_Integer(membersRef))
-                sandbox.state.stack.push(strings: memberFieldNames)
-                return 2
-            }
+            try callInternal("attach_members", nresults: 0, chunkName: "crm-prelude")
         } catch {
-            // Setting one shared metatable per member allocates nothing a cap could refuse.
-            preconditionFailure("sealing members failed: \(error)")
+            // Dropping the old columns allocates nothing a cap could refuse.
+            preconditionFailure("attaching members failed: \(error)")
         }
-        // Members live as long as the runtime: generational mode keeps minor collections
-        // from re-marking a million tables while predicates allocate.
-        crescent_gc_generational(L)
         sandbox.state.collectGarbage()
+        // Columns live as long as their members: generational mode keeps minor collections
+        // from re-marking them while predicates allocate.
+        crescent_gc_generational(L)
+        let allowance = sandbox.limits.memoryBytes
+        sandbox.state.limits.pointee.memory_limit = allowance > 0 ? sandbox.state.memoryUsed + allowance : 0
     }
+
+    /// Member fields pushed to Lua since the members were loaded, in the order scripts first
+    /// read them (`rfm.r` for `m.rfm.r`).
+    var loadedMemberFields: [String] { columns.loaded }
 
     public var memberCount: Int { memberIds.count }
 
@@ -238,7 +220,7 @@ public final class CRMRuntime: @unchecked Sendable {
             try callInternal("eval_segment", nresults: 1, chunkName: chunk) {
                 lua_rawgeti(L, registry, lua_Integer(declarationsRef))
                 sandbox.state.push(name)
-                lua_rawgeti(L, registry, lua_Integer(membersRef))
+                lua_pushinteger(L, lua_Integer(memberIds.count))
                 return 3
             }
             defer { crescent_pop(L, 1) }
@@ -256,9 +238,8 @@ public final class CRMRuntime: @unchecked Sendable {
             try callInternal("eval_where", nresults: 1, chunkName: chunk) {
                 lua_rawgeti(L, registry, lua_Integer(declarationsRef))
                 sandbox.state.push(name)
-                lua_rawgeti(L, registry, lua_Integer(membersRef))
                 sandbox.state.stack.push(int32Array: indices.map { $0 + 1 })
-                return 4
+                return 3
             }
             defer { crescent_pop(L, 1) }
             return sandbox.state.stack.int32Array(at: -1).map { $0 - 1 }
@@ -273,9 +254,8 @@ public final class CRMRuntime: @unchecked Sendable {
             try callInternalReading("explain_segment", chunkName: chunk) {
                 lua_rawgeti(L, registry, lua_Integer(declarationsRef))
                 sandbox.state.push(name)
-                lua_rawgeti(L, registry, lua_Integer(membersRef))
                 lua_pushinteger(L, lua_Integer(index + 1))
-                return 4
+                return 3
             }.stringValue
         }
     }
@@ -292,11 +272,10 @@ public final class CRMRuntime: @unchecked Sendable {
                 try callInternal("eval_offers", nresults: 1, chunkName: program.chunkName) {
                     lua_rawgeti(L, registry, lua_Integer(declarationsRef))
                     sandbox.state.push(playbook)
-                    lua_rawgeti(L, registry, lua_Integer(membersRef))
                     sandbox.state.stack.push(int32Array: indices.map { $0 + 1 })
                     if let step { lua_pushinteger(L, lua_Integer(step + 1)) } else { lua_pushnil(L) }
                     if let variant { lua_pushinteger(L, lua_Integer(variant + 1)) } else { lua_pushnil(L) }
-                    return 6
+                    return 5
                 }
                 defer { crescent_pop(L, 1) }
                 return sandbox.state.stack.int32Array(at: -1)

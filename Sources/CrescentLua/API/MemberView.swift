@@ -3,8 +3,8 @@ import CrescentCore
 
 /// What a script sees as `m`: a member's attributes with their derived views.
 ///
-/// The engine fills it from the store and the derived views; the runtime pushes it as a
-/// plain Lua table once per state, so predicates run at interpreter speed.
+/// The engine fills it from the store and the derived views; the runtime hands its fields to
+/// Lua a column at a time, when a script first reads them (`MemberColumns`).
 public struct MemberView: Sendable {
     public var member: Member
     public var lifecycle: String
@@ -64,60 +64,3 @@ public let memberFieldNames: [String] = [
     "join_date", "days_since_join", "attributes", "lifecycle", "rfm", "recency_days", "frequency",
     "monetary", "orders", "total_spend", "aov", "first_order", "last_order", "bought", "tier_change",
 ]
-
-extension LuaStack {
-    /// Pushes `m` as a plain table. Money is in major units (yuan): marketers write `299`, not `29900`.
-    /// Nested tables go under the private keys in `nestedKeys` (registry references), so
-    /// scripts reach them only through the prelude's read-only views.
-    func push(member v: MemberView, nestedKeys: [String: Int32]) {
-        func pushKey(_ name: String) { lua_rawgeti(L, crescent_registryindex(), lua_Integer(nestedKeys[name] ?? LUA_NOREF)) }
-        let m = v.member
-        lua_createtable(L, 0, 26)
-        set("id", int: m.id)
-        set("name", string: m.name)
-        if let g = m.gender { set("gender", string: g) }
-        if let age = v.age { set("age", int: Int64(age)) }
-        if let b = m.birthday { set("birthday", string: b.description) }
-        if let c = m.city { set("city", string: c) }
-        set("tier", string: m.tier)
-        if let change = v.tierChange { set("tier_change", string: change) }
-        set("points", int: m.pointsBalance)
-        set("join_date", string: m.joinDate.description)
-        set("days_since_join", int: Int64(v.asOf.days(since: m.joinDate)))
-        set("lifecycle", string: v.lifecycle)
-        if let r = v.recencyDays { set("recency_days", int: Int64(r)) }
-        set("frequency", int: Int64(v.frequency))
-        set("monetary", number: v.monetary.major)
-        set("orders", int: Int64(v.orders))
-        set("total_spend", number: v.totalSpend.major)
-        set("aov", number: MemberView.aovMajor(totalSpend: v.totalSpend, orders: v.orders))
-        if let d = v.firstOrder { set("first_order", string: d.description) }
-        if let d = v.lastOrder { set("last_order", string: d.description) }
-        // Stack now: ..., m
-        pushKey("rfm")
-        lua_createtable(L, 0, 3)
-        set("r", int: Int64(v.rfm.r)); set("f", int: Int64(v.rfm.f)); set("m", int: Int64(v.rfm.m))
-        lua_rawset(L, -3)
-        pushKey("tags"); pushSet(m.tags)
-        pushKey("consent"); pushSet(m.consent.sorted())
-        pushKey("attributes")
-        lua_createtable(L, 0, Int32(m.attributes.count))
-        for (k, value) in m.attributes { set(k, string: value) }
-        lua_rawset(L, -3)
-        pushKey("bought")
-        lua_createtable(L, 0, Int32(v.lastBoughtDaysAgo.count))
-        for (k, days) in v.lastBoughtDaysAgo { set(k, int: Int64(days)) }
-        lua_rawset(L, -3)
-    }
-
-    /// Pushes a set of names as the value of the key already pushed, and stores it.
-    private func pushSet(_ names: [String]) {
-        lua_createtable(L, 0, Int32(names.count))
-        for n in names { push(n); lua_pushboolean(L, 1); lua_rawset(L, -3) }
-        lua_rawset(L, -3)
-    }
-
-    private func set(_ key: String, int value: Int64) { push(key); lua_pushinteger(L, value); lua_rawset(L, -3) }
-    private func set(_ key: String, number value: Double) { push(key); lua_pushnumber(L, value); lua_rawset(L, -3) }
-    private func set(_ key: String, string value: String) { push(key); push(value); lua_rawset(L, -3) }
-}

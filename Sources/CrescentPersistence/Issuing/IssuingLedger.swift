@@ -69,3 +69,12 @@ extension CouponRedemptions {
         try redeem(coupon: id, order: order, city: nil, shippingFee: .zero, key: nil)
     }
 }
+
+extension LoyaltyLedger {
+    /// Adds points outside any run (no run, playbook or channel); false when `key` was already written.
+    @discardableResult
+    public func earnPoints(member: Int64, points: Int64, on day: Day, expiresOn: Day?, reason: String, key: String) throws -> Bool {
+        try earnPoints(member: member, points: points, on: day, expiresOn: expiresOn, reason: reason, key: key,
+                       runId: nil, playbook: nil, channel: nil)
+    }
+}

@@ -13,6 +13,11 @@ public protocol MemberRepository: AnyObject, Sendable {
     /// Every member with their orders, items and events, ready for the engine.
     /// - throws: ``StoredRowError`` for a stored row that cannot be loaded as it is.
     func loadPopulation() throws -> Population
+    /// Some members with their orders and items (no events), as the live engine should see
+    /// them now: every order except those whose `payment` event is still pending, which count
+    /// once processed, in their member's event order, as they would on a single node. Another
+    /// node's writes become visible this way. Unknown ids are left out.
+    func loadMembers(ids: [Int64]) throws -> Population
     /// Row counts of members, orders, order items and events, for summaries and tests.
     func counts() throws -> (members: Int, orders: Int, items: Int, events: Int)
     /// Members with a processed event of `kind` (so `first_app_open` fires once per member).

@@ -23,11 +23,13 @@ struct LiveAPI {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("health") { _, _ in
-            try json(.ok, Health(status: "ok", members: await engine.memberCount,
-                                 pendingEvents: try engine.store.pendingEventCount()))
+            try json(.ok, Health(status: "ok", node: engine.configuration.lease.node, members: await engine.memberCount,
+                                 pendingEvents: try engine.store.pendingEventCount(),
+                                 work: Dictionary(uniqueKeysWithValues: try engine.workShares().map { ($0.key.rawValue, $0.value) })))
         }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            _ = try engine.workShares()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
         }
         let v1 = router.group("v1").add(middleware: TokenGuard(token: engine.configuration.writeToken,
@@ -122,8 +124,12 @@ struct LiveAPI {
 
 struct Health: Codable {
     var status: String
+    /// This node's id (`--node`).
+    var node: String
     var members: Int
     var pendingEvents: Int
+    /// This node's share of each kind of shared work (`events`, `due_steps`, …).
+    var work: [String: WorkShare]
 }
 
 struct EventState: Codable {

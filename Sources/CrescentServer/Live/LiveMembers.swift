@@ -71,6 +71,20 @@ final class LiveMembers {
         return true
     }
 
+    /// Replaces members and their order histories with `stored`, the store's current rows for
+    /// them (``DataStore/loadMembers(ids:)``): another node may have accepted their signup, an
+    /// upsert or an order. Members `stored` does not hold are left as they are.
+    func refresh(from stored: Population) {
+        guard !stored.members.isEmpty else { return }
+        version += 1
+        for (k, member) in stored.members.enumerated() {
+            upsert(member)
+            let i = indexById[member.id]!
+            orders[i] = Array(stored.orders(ofMemberAt: k))
+            metrics[i] = DerivedViews.metrics(of: orders[i][...], asOf: referenceAsOf)
+        }
+    }
+
     /// True the first time a member opens the app (the `first_app_open` scene).
     func firstAppOpen(_ id: Int64) -> Bool { appOpened.insert(id).inserted }
 

@@ -52,17 +52,28 @@ public enum PopulationLoader {
     /// The same population as `load(path:seed:asOf:)`, as columns: a store is read column by
     /// column (`CrescentStore.loadColumnar`) and `synthetic:N` generated a chunk at a time, so
     /// neither ever holds every member as a record; files are parsed as records, then converted.
-    public static func loadColumnar(path: String, seed: UInt64 = 1, asOf: Day? = nil) throws -> ColumnarPopulation {
+    /// A store is read from its columnar snapshot when that is current (and the snapshot is
+    /// written when it is not): `CrescentStore.loadColumnarUsingSnapshot`.
+    public static func loadColumnar(path: String, seed: UInt64 = 1, asOf: Day? = nil) throws -> ColumnarLoad {
         if path.hasPrefix("synthetic:") {
             guard let n = Int(path.dropFirst("synthetic:".count)), n >= 0 else {
                 throw ImportError(file: path, line: 0, message: "expected synthetic:N with N a member count")
             }
-            return try ColumnarPopulation.synthetic(members: n, seed: seed, asOf: asOf ?? defaultSyntheticAsOf)
+            return ColumnarLoad(columns: try ColumnarPopulation.synthetic(members: n, seed: seed, asOf: asOf ?? defaultSyntheticAsOf),
+                                source: .parsed)
         }
         if FileManager.default.isReadableFile(atPath: path), try format(of: path) == .store {
-            return try CrescentStore(path: path).loadColumnar()
+            return try CrescentStore(path: path).loadColumnarUsingSnapshot()
         }
-        return try ColumnarPopulation(load(path: path, seed: seed, asOf: asOf))
+        return ColumnarLoad(columns: try ColumnarPopulation(load(path: path, seed: seed, asOf: asOf)), source: .parsed)
+    }
+
+    /// Whether `path` names a readable SQLite store (not a file to parse, not `synthetic:N`).
+    public static func isSQLiteStore(_ path: String) -> Bool {
+        guard !path.hasPrefix("synthetic:"), !path.contains("://"), FileManager.default.isReadableFile(atPath: path) else {
+            return false
+        }
+        return (try? format(of: path)) == .store
     }
 
     enum Format { case store, json, csv, cdnow }

@@ -57,11 +57,11 @@ struct IssueLedgerWriter {
                       decision: GuardDecision, at now: Timestamp, variant: String? = nil) throws -> Bool {
         let key = scope.key(member: member.id)
         // A key decided before, either way, stays as it was: a replay never turns an issue into
-        // a suppression (or back), whatever the guards say now.
-        for before in [issuedBefore, suppressedBefore] {
-            before.bind(1, key)
-            if try before.exists(db) { return false }
-        }
+        // a suppression (or back), whatever the guards say now. The row's own table answers
+        // through its insert (ON CONFLICT DO NOTHING, then changes()); only the other table is asked.
+        let other = decision.isIssue ? suppressedBefore : issuedBefore
+        other.bind(1, key)
+        if try other.exists(db) { return false }
         switch decision {
         case .suppress(let reason):
             bindScope(suppression, key, member.id)

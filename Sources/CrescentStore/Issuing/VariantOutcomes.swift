@@ -1,24 +1,11 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
 
-/// What each A/B variant of a playbook did after a live run, read from the ledgers: the
-/// members issued something under the variant, how many redeemed a coupon the playbook gave
-/// them, and how many ordered within `windowDays` of their first issue. The input of
-/// ``VariantComparison``.
-public struct VariantOutcome: Hashable, Sendable {
-    public var variant: String
-    public var members: Int
-    public var redeemed: Int
-    public var purchased: Int
-
-    public init(variant: String, members: Int, redeemed: Int, purchased: Int) {
-        self.variant = variant; self.members = members; self.redeemed = redeemed; self.purchased = purchased
-    }
-}
-
+/// ``OutcomeLedger/variantOutcomes(playbook:runId:windowDays:)`` on SQLite.
 extension CrescentStore {
     /// Per variant of `playbook` (those with a delivery; in name order), over one run or all.
-    public func variantOutcomes(playbook: String, runId: String? = nil, windowDays: Int) throws -> [VariantOutcome] {
+    public func variantOutcomes(playbook: String, runId: String?, windowDays: Int) throws -> [VariantOutcome] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 WITH issued AS (

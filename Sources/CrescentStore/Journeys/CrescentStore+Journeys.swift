@@ -33,7 +33,10 @@ extension CrescentStore {
 
     public func saveJourneys(_ journeys: [Journey], at now: Timestamp) throws {
         guard !journeys.isEmpty else { return }
-        try writer.write { db in for j in journeys { try JourneyLedger.save(db, j, at: now) } }
+        try writer.write { db in
+            let positions = try JourneyLedger.PositionWriter(db)
+            for j in journeys { try positions.save(db, j, at: now) }
+        }
     }
 
     @discardableResult

@@ -34,9 +34,14 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
                     guards = try StoreGuardState.load(db, now: now, members: allHistory ? nil : members,
                                                       expectedMembers: members.count)
                 }
+                // The state moves into the batch rather than being copied (a copy of every
+                // member's history per batch cost more than the batch's inserts); a batch that
+                // throws leaves `guards` nil, so the next one reloads what the store committed.
                 var state = guards!
+                guards = nil
                 try state.refreshReservations(db, campaigns: campaigns)
                 var writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "", playbook: ""))
+                let positions = try JourneyLedger.PositionWriter(db)
                 for var w in try decide(&state) {
                     if let decision = w.decision, let request = w.request {
                         writer.scope = IssueScope(runId: w.journey.entryKey, playbook: w.journey.playbook, step: w.step)
@@ -51,10 +56,10 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
                             w.journey.offerVariablesId = issue.variablesId
                         }
                     }
-                    try JourneyLedger.save(db, w.journey, at: now)
+                    try positions.save(db, w.journey, at: now)
                 }
                 try state.saveReservations(db)
-                guards = state
+                if allHistory { guards = state }
                 return .commit
             }
         }

@@ -9,15 +9,20 @@ import GRDB
 /// coupon the journey gave, and the runtime's offer ids do not survive a restart.
 enum JourneyLedger {
     /// Open journeys of `playbook` due at or before `now`, earliest first (the `journeys_due`
-    /// index), optionally only those of `members`.
+    /// index, in its order), optionally only those of `members`.
     static func due(_ db: Database, playbook: String, now: Timestamp, limit: Int,
                            members: [Int64]? = nil) throws -> [Journey] {
         let only = members.map { " AND member_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
-        return try fetch(db, """
-            SELECT * FROM journeys INDEXED BY journeys_due
-            WHERE state = 'active' AND next_due_at <= ? AND playbook = ?\(only)
-            ORDER BY next_due_at, member_id LIMIT ?
-            """, [now.seconds, playbook, limit])
+        let s = try RawStatement(db, """
+            SELECT \(columns) FROM journeys INDEXED BY journeys_due
+            WHERE state = 'active' AND next_due_at <= ?1 AND playbook = ?2\(only)
+            ORDER BY next_due_at, member_id LIMIT ?3
+            """)
+        s.bind(1, now.seconds); s.bind(2, playbook); s.bind(3, limit)
+        var out: [Journey] = []
+        out.reserveCapacity(min(limit, 100_000))
+        while try s.step(db) { out.append(journey(s)) }
+        return out
     }
 
     /// Members with an open journey due at or before `now`, per playbook, at most `limit` in all.
@@ -32,61 +37,73 @@ enum JourneyLedger {
         return out
     }
 
-    /// Each member's latest journey of `playbook`.
+    /// Each member's latest journey of `playbook`: one prepared statement stepped per member.
     static func latest(_ db: Database, playbook: String, members: [Int64]) throws -> [Int64: Journey] {
         var out: [Int64: Journey] = [:]
-        let statement = try db.cachedStatement(sql: """
-            SELECT * FROM journeys WHERE playbook = ? AND member_id = ? ORDER BY entered_at DESC, id DESC LIMIT 1
+        let s = try RawStatement(db, """
+            SELECT \(columns) FROM journeys WHERE playbook = ?1 AND member_id = ?2 ORDER BY entered_at DESC, id DESC LIMIT 1
             """)
+        s.bind(1, playbook)
         for m in members {
-            if let row = try Row.fetchOne(statement, arguments: [playbook, m]) { out[m] = journey(row) }
+            s.bind(2, m)
+            if try s.step(db) {
+                out[m] = journey(s)
+                s.reset()
+            }
         }
         return out
     }
 
     /// Every journey of a member (for `explain` and `GET /v1/members/{id}/journeys`), newest first.
     static func all(_ db: Database, member: Int64) throws -> [Journey] {
-        try fetch(db, "SELECT * FROM journeys WHERE member_id = ? ORDER BY entered_at DESC, id DESC", [member])
+        let s = try RawStatement(db, "SELECT \(columns) FROM journeys WHERE member_id = ?1 ORDER BY entered_at DESC, id DESC")
+        s.bind(1, member)
+        var out: [Journey] = []
+        while try s.step(db) { out.append(journey(s)) }
+        return out
     }
 
     /// Every journey, in row order (for ``StoreSnapshot``).
     static func everything(_ db: Database) throws -> [Journey] {
         var out: [Journey] = []
-        let j = try RawStatement(db, """
-            SELECT playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id
-            FROM journeys ORDER BY id
-            """)
-        while try j.step(db) {
-            out.append(Journey(playbook: j.text(0) ?? "", member: j.int(1), entryKey: j.text(2) ?? "",
-                               enteredAt: Timestamp(seconds: j.int(3)), step: Int(j.int(4)),
-                               nextDue: j.isNull(5) ? nil : Timestamp(seconds: j.int(5)),
-                               state: Journey.State(rawValue: j.text(6) ?? "") ?? .exited, exitReason: j.text(7),
-                               offerVariablesId: j.isNull(8) ? nil : j.int(8)))
-        }
+        let s = try RawStatement(db, "SELECT \(columns) FROM journeys ORDER BY id")
+        while try s.step(db) { out.append(journey(s)) }
         return out
     }
 
     /// Starts journeys; an existing (playbook, member, entry) is left as it is.
     static func begin(_ db: Database, _ journeys: [Journey], at now: Timestamp) throws {
-        let statement = try db.cachedStatement(sql: """
+        let s = try RawStatement(db, """
             INSERT INTO journeys(playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason,
-              offer_variables_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              offer_variables_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             ON CONFLICT(playbook, member_id, entry_key) DO NOTHING
             """)
         for j in journeys {
-            try statement.execute(arguments: [j.playbook, j.member, j.entryKey, j.enteredAt.seconds, j.step,
-                                              j.nextDue?.seconds, j.state.rawValue, j.exitReason, j.offerVariablesId,
-                                              now.seconds])
+            s.bind(1, j.playbook); s.bind(2, j.member); s.bind(3, j.entryKey); s.bind(4, j.enteredAt.seconds)
+            s.bind(5, j.step); s.bind(6, j.nextDue?.seconds); s.bind(7, j.state.rawValue); s.bind(8, j.exitReason)
+            s.bind(9, j.offerVariablesId); s.bind(10, now.seconds)
+            try s.run(db)
         }
     }
 
-    /// Writes a journey's position (step, due time, state, offer).
-    static func save(_ db: Database, _ j: Journey, at now: Timestamp) throws {
-        try db.cachedStatement(sql: """
-            UPDATE journeys SET step = ?, next_due_at = ?, state = ?, exit_reason = ?, offer_variables_id = ?,
-              updated_at = ? WHERE playbook = ? AND member_id = ? AND entry_key = ?
-            """).execute(arguments: [j.step, j.nextDue?.seconds, j.state.rawValue, j.exitReason, j.offerVariablesId,
-                                     now.seconds, j.playbook, j.member, j.entryKey])
+    /// Writes journeys' positions (step, due time, state, offer) with one prepared statement:
+    /// a batch saves thousands.
+    struct PositionWriter {
+        private let update: RawStatement
+
+        init(_ db: Database) throws {
+            update = try RawStatement(db, """
+                UPDATE journeys SET step = ?1, next_due_at = ?2, state = ?3, exit_reason = ?4, offer_variables_id = ?5,
+                  updated_at = ?6 WHERE playbook = ?7 AND member_id = ?8 AND entry_key = ?9
+                """)
+        }
+
+        func save(_ db: Database, _ j: Journey, at now: Timestamp) throws {
+            update.bind(1, j.step); update.bind(2, j.nextDue?.seconds); update.bind(3, j.state.rawValue)
+            update.bind(4, j.exitReason); update.bind(5, j.offerVariablesId); update.bind(6, now.seconds)
+            update.bind(7, j.playbook); update.bind(8, j.member); update.bind(9, j.entryKey)
+            try update.run(db)
+        }
     }
 
     /// Ends the member's open journeys of `playbook`; true when one was open.
@@ -121,15 +138,17 @@ enum JourneyLedger {
         return db.changesCount > 0
     }
 
-    private static func fetch(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Journey] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map(journey)
-    }
+    /// The columns ``journey(_:)`` reads, in its order.
+    private static let columns = """
+        playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id
+        """
 
-    private static func journey(_ row: Row) -> Journey {
-        Journey(playbook: row["playbook"], member: row["member_id"], entryKey: row["entry_key"],
-                enteredAt: Timestamp(seconds: row["entered_at"]), step: row["step"],
-                nextDue: (row["next_due_at"] as Int64?).map(Timestamp.init(seconds:)),
-                state: Journey.State(rawValue: row["state"]) ?? .exited, exitReason: row["exit_reason"],
-                offerVariablesId: row["offer_variables_id"])
+    /// The journey on the statement's current row (selected as ``columns``).
+    private static func journey(_ s: RawStatement) -> Journey {
+        Journey(playbook: s.text(0) ?? "", member: s.int(1), entryKey: s.text(2) ?? "",
+                enteredAt: Timestamp(seconds: s.int(3)), step: Int(s.int(4)),
+                nextDue: s.isNull(5) ? nil : Timestamp(seconds: s.int(5)),
+                state: Journey.State(rawValue: s.text(6) ?? "") ?? .exited, exitReason: s.text(7),
+                offerVariablesId: s.isNull(8) ? nil : s.int(8))
     }
 }

@@ -1,26 +1,6 @@
 import CrescentCore
+import CrescentPersistence
 import GRDB
-
-/// Which journeys `crescent measure` reads: one playbook or all, one run (entry key) or all,
-/// and a window. Journeys entered in [since, until) are measured; their orders count from the
-/// member's entry up to `until` (no end by default).
-public struct MeasureScope: Hashable, Sendable {
-    public var playbook: String?
-    public var runId: String?
-    public var since: Timestamp?
-    public var until: Timestamp?
-
-    public init(playbook: String? = nil, runId: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
-        self.playbook = playbook; self.runId = runId; self.since = since; self.until = until
-    }
-}
-
-/// One playbook's measured members and what its run paid, as the ledgers hold them.
-public struct MeasuredPlaybook: Sendable {
-    public var playbook: String
-    public var members: [MeasuredMember]
-    public var costs: RealisedCosts
-}
 
 /// Reads the ledgers `crescent measure` compares: who entered each playbook's journeys, which
 /// of them the first guards held out (`holdout`, `control_group` suppressions), their orders

@@ -95,6 +95,9 @@ extension CrescentStore {
         registerEventFailureMigration(&m)
         registerOrderReferenceMigration(&m)
         registerVariantMigration(&m)
+        registerNodeWorkMigration(&m)
+        registerGenerationMigration(&m)
+        registerIssuingSpeedMigration(&m)
         return m
     }
 }

@@ -51,10 +51,13 @@ struct RawStatement {
         return false
     }
 
+    /// Ends a query early (after reading the row `step` returned), so it can be bound again.
+    func reset() { sqlite3_reset(handle) }
+
     /// True when the query returns a row; the statement is reset either way.
     func exists(_ db: Database) throws -> Bool {
         let found = try step(db)
-        if found { sqlite3_reset(handle) }
+        if found { reset() }
         return found
     }
 

@@ -2,10 +2,8 @@ import CrescentCore
 import CrescentPersistence
 import GRDB
 
-/// Rows written behind the repositories' back, as an older version, a hand edit or a crash
-/// leaves them: what the hostile tests of other targets start from. `package`: for this
-/// package's tests, never part of the store's interface.
-extension CrescentStore {
+/// ``StoreFaults`` on SQLite: rows written behind the repositories' back for the hostile tests.
+extension CrescentStore: StoreFaults {
     /// An outbox row as an older version journaled it, unchecked (any time, any payload).
     package func injectPendingEvent(id: String, member: Int64, kind: String, timeSeconds: Int64, payload: String?) throws {
         try writer.write { db in

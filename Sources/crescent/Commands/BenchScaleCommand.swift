@@ -16,7 +16,9 @@ struct BenchScaleCommand: ParsableCommand {
         lifecycle into columns, and previews the segments of every example script with native \
         filters (scripts with a `where` segment or a tier_ladder need member views in Lua and are \
         listed as skipped). Up to --records-limit members it also runs the record path on the same \
-        store (the `stats` of before, and the dry-run of --script). Build with -c release.
+        store (the `stats` of before, and the dry-run of --script over every member's records). The \
+        dry-run of --script from columns (candidates natively, then only their records) runs at any size. \
+        Build with -c release.
         """)
 
     @Option(help: "Members to generate.") var members: Int = 1_000_000
@@ -60,7 +62,8 @@ struct BenchScaleCommand: ParsableCommand {
 
         PhaseMemory.resetPeak()
         var columns: ColumnarPopulation!
-        table.add("load (columns)", try clock.measure { columns = try store.loadColumnar() })
+        table.add("load (columns) from SQL", try clock.measure { columns = try store.loadColumnar() })
+        try measureSnapshot(store, equalTo: columns, into: &table)
         PhaseMemory.resetPeak()
         var derived: DerivedColumns!
         table.add("derive (RFM, scores, lifecycle)", clock.measure { derived = DerivedColumns.compute(columns, asOf: asOf) })
@@ -83,6 +86,7 @@ struct BenchScaleCommand: ParsableCommand {
 
         try measureConditions(segmentColumns, into: &table)
 
+        try dryRunFromColumns(columns, store: store, path: path, asOf: asOf, into: &table)
         if members <= recordsLimit {
             PhaseMemory.resetPeak()
             var population: Population!
@@ -94,9 +98,30 @@ struct BenchScaleCommand: ParsableCommand {
             try dryRun(path: path, asOf: asOf, into: &table)
         } else {
             table.skip("before: load (records) + derive", "over --records-limit \(recordsLimit)")
-            table.skip("dry-run \(script)", "member views in Lua over --records-limit \(recordsLimit)")
+            table.skip("before: dry-run on records", "member views of everyone in Lua over --records-limit \(recordsLimit)")
         }
         print(table.text)
+    }
+
+    /// Writing the columnar snapshot (after a SQL load, as `generate` and `import` do) and
+    /// loading from it, checked against the SQL load.
+    private func measureSnapshot(_ store: CrescentStore, equalTo columns: ColumnarPopulation,
+                                 into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        PhaseMemory.resetPeak()
+        var failure: String?
+        table.add("SQL load + write the columnar snapshot", try clock.measure { failure = try store.writeColumnarSnapshot() },
+                  note: failure.map { "not written: \($0)" } ?? Self.fileSize(store.columnarSnapshotPath))
+        PhaseMemory.resetPeak()
+        var loaded: ColumnarLoad!
+        let time = try clock.measure { loaded = try store.loadColumnarUsingSnapshot() }
+        table.add("load (columns) from the snapshot", time,
+                  note: "\(loaded.sourceText); \(loaded.columns == columns ? "equal to" : "DIFFERS from") the SQL load")
+    }
+
+    private static func fileSize(_ path: String?) -> String {
+        guard let path, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return "" }
+        return "\(size / 1_048_576) MiB file"
     }
 
     /// Every example script's segments over the columns, set operations included.
@@ -137,7 +162,29 @@ struct BenchScaleCommand: ParsableCommand {
                                times[0].timingText))
     }
 
-    /// The dry-run as `crescent dryrun --data STORE` runs it (records, member views in Lua).
+    /// The dry-run as `crescent dryrun --data STORE` runs it: candidates over the columns already
+    /// loaded, then only their records, member views and Lua; each phase of the run timed.
+    private func dryRunFromColumns(_ columns: ColumnarPopulation, store: CrescentStore, path: String, asOf: Day,
+                                   into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        let source = try readScript(script)
+        PhaseMemory.resetPeak()
+        var context: CampaignContext?
+        let prepare = try clock.measure {
+            context = try CampaignContext.audienceFirst(script: source, chunkName: script, columns: columns,
+                                                        records: { try store.loadPopulation(memberIds: $0) },
+                                                        dataSource: path, seed: seed, asOf: asOf)
+        }
+        guard let context else {
+            table.skip("dry-run from columns", "\(script) declares a tier ladder: every member's records are needed")
+            return
+        }
+        table.add("dry-run set-up: candidates, their records, views into Lua", prepare,
+                  note: "\(context.population.count) of \(context.populationCount) members")
+        try timedDryRun(context, name: "dry-run", into: &table)
+    }
+
+    /// The dry-run of before (`dryrun` until issue 17): every member's records, views and Lua.
     private func dryRun(path: String, asOf: Day, into table: inout PhaseTable) throws {
         let clock = ContinuousClock()
         let source = try readScript(script)
@@ -146,14 +193,27 @@ struct BenchScaleCommand: ParsableCommand {
         let prepare = try clock.measure {
             context = try CampaignContext(script: source, chunkName: script, data: path, seed: seed, asOf: asOf)
         }
-        table.add("dry-run: load + derive + member views into Lua", prepare)
+        table.add("before: dry-run set-up: records, views of everyone into Lua", prepare)
+        try timedDryRun(context, name: "before: dry-run", into: &table)
+    }
+
+    /// The dry-run of the script's first playbook, then each of its phases on a line of its own.
+    private func timedDryRun(_ context: CampaignContext, name: String, into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        var dry = DryRun(context: context, seed: seed)
+        var phases: [(String, Duration)] = []
+        var mark = clock.now
+        dry.phaseEnded = { phase in
+            let now = clock.now
+            phases.append((phase, now - mark))
+            mark = now
+        }
         PhaseMemory.resetPeak()
         var result: PlaybookDryRun!
-        let run = try clock.measure {
-            result = try DryRun(context: context, seed: seed).run(playbook: context.program.playbooks[0].name)
-        }
-        table.add("dry-run \((script as NSString).lastPathComponent)", run,
-                  note: "targeted \(result.report.total.targeted), native prefilter")
+        let run = try clock.measure { result = try dry.run(playbook: context.program.playbooks[0].name) }
+        table.add("\(name) \((script as NSString).lastPathComponent)", run,
+                  note: "targeted \(result.report.total.targeted), issued \(result.steps.first?.issued ?? 0)")
+        for (phase, time) in phases { table.add("  " + phase, time, peak: false) }
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 
 /// `crescent bench segment`: a three-condition Lua predicate over synthetic members in the
 /// sandboxed runtime (both cores), against the plain `lua5.4` interpreter on the same
-/// members preloaded as plain Lua tables.
+/// members preloaded as plain Lua tables. The runtime's member views are lazy: set-up pushes
+/// nothing per member, and the first pass loads the columns of the fields the predicate reads.
 struct BenchSegmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segment",
@@ -33,21 +34,24 @@ struct BenchSegmentCommand: ParsableCommand {
         }
         runtimes.append(try PopulationRuntime(source: script, chunkName: "bench.lua", views: views, shards: 1, clock: FixedClock(Timestamp(day: asOf))))
         var matched = 0
-        func best(_ runtime: PopulationRuntime) throws -> Double {
-            var best = Double.infinity
-            for _ in 0..<repeats {
+        /// Members/s of the best pass, and the seconds of the first (which loads the columns).
+        func best(_ runtime: PopulationRuntime) throws -> (rate: Double, first: Double) {
+            var best = Double.infinity, first = 0.0
+            for pass in 0..<max(1, repeats) {
                 let t = try clock.measure { matched = try runtime.evaluateConditions("s").count }
+                if pass == 0 { first = t.seconds }
                 best = min(best, t.seconds)
             }
-            return Double(members) / best
+            return (Double(members) / best, first)
         }
         let allCores = try best(runtimes[0]), oneCore = try best(runtimes[1])
         let plain = try PlainLuaBaseline.membersPerSecond(views: views, predicate: Self.predicate, repeats: repeats)
-        print("members \(members), matched \(matched), loaded into sandboxes in \(String(format: "%.2f", load.seconds)) s")
-        print(String(format: "crescent, %d shards (all cores): %.2f M members/s", runtimes[0].shardCount, allCores / 1e6))
-        print(String(format: "crescent, 1 shard (one core):    %.2f M members/s", oneCore / 1e6))
+        print("members \(members), matched \(matched), sandboxes set up in \(String(format: "%.2f", load.seconds)) s (lazy member views: nothing pushed per member)")
+        print(String(format: "crescent, %d shards (all cores): %.2f M members/s (first pass, loading the fields read: %.3f s)",
+                     runtimes[0].shardCount, allCores.rate / 1e6, allCores.first))
+        print(String(format: "crescent, 1 shard (one core):    %.2f M members/s (first pass: %.3f s)", oneCore.rate / 1e6, oneCore.first))
         print(String(format: "plain lua5.4, one core:           %.2f M members/s (matched %d)", plain.rate / 1e6, plain.matched))
-        print(String(format: "ratio per core crescent / plain:  %.2f", oneCore / plain.rate))
+        print(String(format: "ratio per core crescent / plain:  %.2f", oneCore.rate / plain.rate))
         if plain.matched != matched { throw ScriptFailure(description: "the interpreter matched \(plain.matched), crescent \(matched)") }
     }
 }

@@ -26,6 +26,17 @@ struct DataOptions: ParsableArguments {
         progress.step("loading \(data) and \(file)")
         return try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: try asOfDay())
     }
+
+    /// A dry-run's context: only the members `playbooks` can reach (candidates chosen over
+    /// columns), or every member when the script declares a tier ladder.
+    func dryRunContext(script file: String, playbooks: [String]?) throws -> CampaignContext {
+        let source = try readScript(file)
+        Progress.shared.step("loading \(data) and \(file)")
+        let day = try asOfDay()
+        return try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed, asOf: day,
+                                                 playbooks: playbooks)
+            ?? CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: day)
+    }
 }
 
 /// Phase messages on a terminal, nothing otherwise (CI logs stay clean).

@@ -63,7 +63,7 @@ struct DryRunCommand: ParsableCommand {
 
     func run() throws {
         let context: CampaignContext
-        do { context = try data.context(script: file) }
+        do { context = try data.dryRunContext(script: file, playbooks: playbook.map { [$0] }) }
         catch let problems as ScriptProblems { throw ScriptFailure(description: problems.description) }
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to dry-run") }

@@ -46,7 +46,9 @@ struct GenerateCommand: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: out) else {
                 throw ValidationError("\(out) exists; generate writes a fresh store")
             }
-            try CrescentStore(path: out).insert(population: population)
+            let store = try CrescentStore(path: out)
+            try store.insert(population: population)
+            if let failure = try store.writeColumnarSnapshot() { print("columnar snapshot not written: \(failure)") }
         default:
             throw ValidationError("--out must end in .csv, .sqlite or .db; got \"\(out)\"")
         }

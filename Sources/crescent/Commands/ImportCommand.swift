@@ -39,5 +39,11 @@ struct ImportCommand: ParsableCommand {
         let items = batch.orders.reduce(0) { $0 + $1.items.count }
         print("imported \(batch.members.count) members, \(batch.orders.count) orders (\(items) items), "
               + "\(batch.events.count) events from \(file) into \(location)")
+        // The import made the store's columnar snapshot stale: rewrite it now, so the next
+        // `stats` or `segment preview` reads it instead of SQL (PostgreSQL stores keep none).
+        if let path = location.sqlitePath, batch.members.count + batch.orders.count > 0,
+           let failure = try CrescentStore(path: path).writeColumnarSnapshot() {
+            print("columnar snapshot not written: \(failure)")
+        }
     }
 }

@@ -15,6 +15,7 @@ struct MeasureCommand: ParsableCommand {
 
           crescent measure winback.lua --db crm.sqlite --run-id 2026-12-01
           crescent measure winback.lua --db crm.sqlite --format html --out lift.html
+          crescent measure winback.lua --db postgres://crm@db.internal/crm
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
@@ -22,8 +23,7 @@ struct MeasureCommand: ParsableCommand {
     @Argument(help: "The script with the playbooks and their economics.")
     var file: String
 
-    @Option(help: "The store (.sqlite) the playbooks ran against.")
-    var db: String
+    @OptionGroup var storeOption: StoreOption
 
     @Option(help: "Only this playbook (default: every playbook in the file).")
     var playbook: String?
@@ -50,7 +50,6 @@ struct MeasureCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw UsageError(message: "no store at \(db)") }
         let report = try measure()
         let text: String
         switch format {
@@ -74,9 +73,11 @@ struct MeasureCommand: ParsableCommand {
         let program = try Self.load(file)
         let scope = MeasureScope(playbook: playbook, runId: runId, since: from.map { Timestamp(day: $0) },
                                  until: to.map { Timestamp(day: $0) })
-        let store = try CrescentStore(path: db)
+        let location = try storeOption.location()
+        let store = try StoreOption.openExisting(location)
         do {
-            return try MeasureRun.measure(program: program, store: store, storeName: db, scope: scope, since: from, until: to)
+            return try MeasureRun.measure(program: program, store: store, storeName: location.description, scope: scope,
+                                          since: from, until: to)
         } catch let unknown as MeasureRun.UnknownPlaybook {
             throw UsageError(message: unknown.description)
         }

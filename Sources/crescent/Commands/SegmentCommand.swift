@@ -66,7 +66,7 @@ extension SegmentPreviewCommand {
         let probe = try program(PopulationLoader.defaultSyntheticAsOf)
         guard ColumnarSegments.filters(probe) != nil else { return false }
         Progress.shared.step("loading \(data.data) as columns")
-        let loaded = try PopulationLoader.loadColumnar(path: data.data, seed: data.seed, asOf: try data.asOfDay())
+        let loaded = try PopulationLoader.loadColumnar(path: data.data, seed: data.seed, asOf: try data.asOfDay()).columns
         let asOf = try data.asOfDay() ?? (data.data.hasPrefix("synthetic:") ? PopulationLoader.defaultSyntheticAsOf
             : loaded.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf)
         let columns = loaded.joined(before: asOf)

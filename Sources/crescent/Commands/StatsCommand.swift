@@ -35,15 +35,18 @@ struct StatsCommand: ParsableCommand {
         guard windowDays > 0 else { throw ValidationError("--window-days must be positive") }
         let clock = ContinuousClock()
         // Columns all the way: the store is read column by column, no member records.
-        var columns: ColumnarPopulation!
-        let loading = try clock.measure { columns = try PopulationLoader.loadColumnar(path: data, seed: seed, asOf: day) }
+        var loaded: ColumnarLoad!
+        let loading = try clock.measure { loaded = try PopulationLoader.loadColumnar(path: data, seed: seed, asOf: day) }
+        let columns = loaded.columns
         let asOfDay = day ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf
         var derived: DerivedColumns!
         let computing = clock.measure {
             derived = DerivedColumns.compute(columns, asOf: asOfDay,
                                              config: DerivedViewsConfig(windowDays: windowDays, frequencyCounting: counting))
         }
-        if timing { print("loaded in \(loading.timingText) s, derived views in \(computing.timingText) s\n") }
+        if timing {
+            print("loaded in \(loading.timingText) s (\(loaded.sourceText)), derived views in \(computing.timingText) s\n")
+        }
         let report = StatsReport(columns: columns, derived: derived, source: data)
         switch format {
         case .text: print(report.text, terminator: "")

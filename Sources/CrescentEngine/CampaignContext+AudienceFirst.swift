@@ -1,0 +1,75 @@
+import CrescentCore
+import CrescentLua
+import CrescentStore
+
+extension CampaignContext {
+    /// ``audienceFirst(script:chunkName:columns:records:dataSource:seed:asOf:playbooks:shards:limits:)``
+    /// over `--data`: a SQLite store is read as columns and then only the candidates' records;
+    /// any other source is read as records (as the record context reads it) and turned into columns.
+    /// `asOf` defaults as for the record context.
+    public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
+                                     playbooks: [String]? = nil) throws -> CampaignContext? {
+        if PopulationLoader.isSQLiteStore(data) {
+            let store = try CrescentStore(path: data)
+            let columns = try store.loadColumnar()
+            let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
+            return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
+                                     records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
+                                     asOf: day, playbooks: playbooks)
+        }
+        let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
+        return try audienceFirst(script: source, chunkName: chunkName, columns: try ColumnarPopulation(full),
+                                 records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
+                                 dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks)
+    }
+
+    /// A context holding only the members the playbooks can reach, for dry-runs over millions.
+    ///
+    /// The whole population stays in columns: derived views are computed there (scores rank
+    /// everyone), segments' declarative conditions pick the candidates natively
+    /// (`AudienceCandidates`), and only those members are read as records (`records`, by id,
+    /// their whole history), given member views and loaded into Lua, where the segments are
+    /// then evaluated exactly. What the forecast prices against everyone (the BG/NBD fit, the
+    /// qualifying-spend prior) reads the columns through `scope`, so a dry-run's figures and
+    /// decisions equal those of a context holding every member.
+    ///
+    /// - parameter columns: the whole population, every member however late they joined.
+    /// - parameter records: the members with these ids (ascending), with their whole history.
+    /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
+    /// - returns: nil when the script declares a tier ladder: its tiers need every member's
+    ///   records before any segment can be decided (use the record context then).
+    public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
+                                     records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
+                                     asOf day: Day, playbooks: [String]? = nil, shards: Int = 0,
+                                     limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:))
+        throws -> CampaignContext? {
+        let clock = FixedClock(Timestamp(day: day, hour: 10))
+        let declared = try CRMRuntime(clock: clock, seed: Int64(truncatingIfNeeded: seed)).load(source: source, chunkName: chunkName)
+        guard declared.tierLadder == nil else { return nil }
+        let joined = columns.joined(before: day)
+        let derivedColumns = DerivedColumns.compute(joined, asOf: day)
+        let chosen = declared.playbooks.filter { playbooks?.contains($0.name) ?? true }
+        let candidates = try AudienceCandidates.superset(of: chosen, program: declared,
+                                                         columns: SegmentColumns(joined, derivedColumns))
+        let rows = candidates.indices.map(Int.init)
+        let full = try records(rows.map { joined.memberId[$0] })
+        guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
+            throw PopulationScopeError(message: "the records read for \(rows.count) audience candidates are not those members")
+        }
+        let population = full.asOf(day)
+        let derived = DerivedViews(asOf: day, config: derivedColumns.config,
+                                   metrics: rows.map { derivedColumns.metrics(at: $0) }, summary: derivedColumns.summary)
+        let views = MemberViews.build(population, derived)
+        let runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views, shards: shards,
+                                            seed: Int64(truncatingIfNeeded: seed), clock: clock, limits: limits)
+        return CampaignContext(population: population, derived: derived, views: views, runtime: runtime,
+                               dataSource: dataSource, fullPopulation: full,
+                               scope: PopulationScope(columns: joined, members: rows, lastOrderSeconds: columns.orderSeconds.max()))
+    }
+}
+
+/// Records that do not match the columns they were chosen from (a store changed in between).
+public struct PopulationScopeError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

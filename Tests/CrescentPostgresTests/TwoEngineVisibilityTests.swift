@@ -1,0 +1,133 @@
+import CrescentCore
+import CrescentPersistence
+import CrescentServer
+import Foundation
+import Testing
+@testable import CrescentPostgres
+
+/// Two live engines (nodes "a" and "b") in this process on one PostgreSQL database, each
+/// driven by hand, so the test decides which node processes which event. What one node
+/// accepted or processed must count on the other: a member signed up at "a" is known to "b",
+/// an order "a" processed counts when "b" processes the member's next one, and a member's
+/// events run in order whichever node takes them.
+@Suite(.enabled(if: TestPostgres.enabled, TestPostgres.skipped), .serialized)
+struct TwoEngineVisibilityTests {
+    /// A coupon from the second order on (audience: two orders or more), once per member.
+    static let script = """
+        segment "repeat_buyers" { where = function(m) return m.orders >= 2 end }
+        playbook "second_order" {
+          goal = "retain", business_line = "live.payment", audience = "repeat_buyers",
+          when = { trigger = "payment" }, channels = { "sms" },
+          offer = coupon { name = "5 off 50", off = 5, min_spend = 50, valid_days = 7, per_member_per_campaign = 1 },
+          message = "Thanks {{first_name}}: {{coupon_value}} off your next order.",
+        }
+        """
+    /// Midday UTC, and members at UTC: outside quiet hours.
+    static let now = Timestamp(day: Day(year: 2026, month: 11, day: 2), hour: 12)
+
+    static func member(_ id: Int64) -> Member {
+        Member(id: id, name: "Member \(id)", phone: "1380000\(id)", joinDate: Day(year: 2025, month: 1, day: 1),
+               consent: ["sms"], utcOffsetMinutes: 0)
+    }
+
+    static func order(_ id: Int64, member: Int64, minute: Int64) -> JournalEntry {
+        .order(Order(id: id, memberId: member, time: Timestamp(day: now.day, hour: 10).adding(seconds: minute * 60),
+                     amount: Money(major: 60), quantity: 1))
+    }
+
+    /// Engines "a" and "b" on a fresh database holding members 1...3, and a store to journal
+    /// and read through (as the API of either node would).
+    func withTwoEngines(script: String = Self.script,
+                        _ body: (LiveEngine, LiveEngine, PostgresStore) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase { url, dir in
+            try script.write(toFile: dir + "/scripts/live.lua", atomically: true, encoding: .utf8)
+            let store = try PostgresStore(url: url)
+            defer { store.close() }
+            try store.insert(members: (1...3).map(Self.member))
+            func engine(_ node: String) async throws -> LiveEngine {
+                var config = ServerConfiguration(store: .postgres(url), scriptsFolder: dir + "/scripts")
+                config.lease = WorkLease(node: node, seconds: 60)
+                return try await LiveEngine.open(config, clock: FixedClock(Self.now))
+            }
+            let a = try await engine("a"), b = try await engine("b")
+            defer { a.stop(); b.stop() }
+            try await body(a, b, store)
+        }
+    }
+
+    func journal(_ store: PostgresStore, _ entries: [JournalEntry]) throws {
+        #expect(try store.journal([entries], receivedAt: Self.now) == [entries.map { _ in true }])
+    }
+
+    func outcome(_ store: PostgresStore, _ id: String) throws -> String? {
+        let status = try store.eventStatus(id: id)
+        #expect(status?.state == "done", "\(id): \(String(describing: status))")
+        return status?.outcome
+    }
+
+    @Test func aMemberSignedUpAtOneNodeIsKnownAtTheOther() async throws {
+        try await withTwoEngines { a, b, store in
+            // Member 100 signs up and orders through node a's API; a processes both.
+            try journal(store, [.member(MemberPatch(member: Self.member(100), fields: MemberPatch.allFields)),
+                                Self.order(1_000, member: 100, minute: 0)])
+            #expect(try await a.processPending() == 2)
+            #expect(try outcome(store, "order:1000") == "second_order: not in audience")
+            // The second order is processed by b, which started before member 100 existed.
+            try journal(store, [Self.order(1_001, member: 100, minute: 5)])
+            #expect(try await b.processPending() == 1)
+            #expect(try outcome(store, "order:1001") == "second_order: issued 1")
+            #expect(try store.snapshot().coupons.map(\.member) == [100])
+            #expect(await b.memberCount == 4)
+        }
+    }
+
+    /// A scheduled playbook for everyone, due an hour before the engines' clock.
+    static let scheduled = """
+        segment "everyone" { where = function(m) return true end }
+        playbook "monday_blast" {
+          goal = "retain", business_line = "live.blast", audience = "everyone",
+          when = { at = "2026-11-02 11:00" }, channels = { "sms" },
+          offer = coupon { name = "3 off 30", off = 3, min_spend = 30, valid_days = 7, per_member_per_campaign = 1 },
+          message = "{{coupon_value}} off this week.",
+        }
+        """
+
+    @Test func aScheduledRunOnOneNodeReachesMembersWhoSignedUpAtTheOther() async throws {
+        try await withTwoEngines(script: Self.scheduled) { a, b, store in
+            try journal(store, [.member(MemberPatch(member: Self.member(200), fields: MemberPatch.allFields))])
+            #expect(try await a.processPending() == 1)
+            // b runs the occurrence (a's tick afterwards finds it done) over the store's members.
+            _ = try await b.tick()
+            _ = try await a.tick()
+            #expect(try store.snapshot().coupons.map(\.member).sorted() == [1, 2, 3, 200])
+            #expect(try b.workShares()[.scheduledRuns] == WorkShare(node: 1, all: 1))
+            #expect(try a.workShares()[.scheduledRuns] == WorkShare(node: 0, all: 1))
+        }
+    }
+
+    @Test func aMembersEventsRunInOrderAcrossNodesAndEveryOrderCounts() async throws {
+        try await withTwoEngines { a, b, store in
+            // Three orders of member 2 accepted at once; the nodes take one event each in turn.
+            try journal(store, [Self.order(20, member: 2, minute: 0), Self.order(21, member: 2, minute: 1),
+                                Self.order(22, member: 2, minute: 2)])
+            #expect(try await a.processPending(limit: 1) == 1)
+            #expect(try await b.processPending(limit: 1) == 1)
+            #expect(try await a.processPending(limit: 1) == 1)
+            // The first order alone: the later two, accepted but not processed yet, do not count.
+            #expect(try outcome(store, "order:20") == "second_order: not in audience")
+            // b counts the order a processed.
+            #expect(try outcome(store, "order:21") == "second_order: issued 1")
+            // a counts the order b processed: a third order, and the coupon was issued already.
+            let third = try #require(try outcome(store, "order:22"))
+            #expect(third.hasPrefix("second_order: suppressed"), "\(third)")
+            #expect(try store.snapshot().coupons.count == 1)
+
+            // Each node's share of the events, as both see it once a tick wrote the tallies.
+            _ = try await a.tick()
+            _ = try await b.tick()
+            let shareA = try a.workShares()[.events], shareB = try b.workShares()[.events]
+            #expect(shareA == WorkShare(node: 2, all: 3))
+            #expect(shareB == WorkShare(node: 1, all: 3))
+        }
+    }
+}
