@@ -292,6 +292,9 @@ public final class LiveEngine: @unchecked Sendable {
     /// flowing (they are processed between chunks) and the API's group commits waiting
     /// milliseconds, not seconds; only the chunk's members are pushed into Lua.
     var runChunk = 2_000
+    /// Claimed event batches processed between two chunks of a run at most (fewer when the
+    /// outbox empties): events keep up with ingest while a run still always moves on.
+    static let eventBatchesBetweenChunks = 8
 
     /// Runs `pass` over the candidates a chunk at a time, each chunk one engine turn on the
     /// script's small runtime, the accepted events processed between chunks; adds up the results.
@@ -299,7 +302,11 @@ public final class LiveEngine: @unchecked Sendable {
                           _ pass: @escaping @Sendable (LiveJourneys) throws -> JourneyRunResult) async throws -> JourneyRunResult {
         var total: JourneyRunResult?
         for start in stride(from: 0, to: max(1, candidates.ids.count), by: runChunk) {
-            if start > 0 { _ = try await processPending() }
+            // Events first: up to `eventBatchesBetweenChunks` claimed batches before the next chunk.
+            if start > 0 {
+                var batches = 0
+                while batches < Self.eventBatchesBetweenChunks, try await processPending() > 0 { batches += 1 }
+            }
             let chunk = Array(candidates.ids[start..<min(candidates.ids.count, start + runChunk)])
             let result = try await onWorker { [self] in
                 guard let script = scripts.scripts[file], let playbook = script.program.playbook(name) else {
