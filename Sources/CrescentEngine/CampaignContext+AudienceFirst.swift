@@ -11,7 +11,8 @@ extension CampaignContext {
                                      playbooks: [String]? = nil) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
-            let columns = try store.loadColumnar()
+            // From the columnar snapshot when it is current (rewritten when it is not).
+            let columns = try store.loadColumnarUsingSnapshot().columns
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                      records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,

@@ -11,12 +11,12 @@ import Testing
 
     static let t0 = Timestamp(day: Day(year: 2026, month: 12, day: 1), hour: 2)
 
-    /// A file store migrated only up to `v8 columnar generation` (the schema before this change),
+    /// A file store migrated only up to `v9 columnar generation` (the schema before this change),
     /// holding journeys written as that schema wrote them.
     func storeOfThePreviousSchema() throws -> String {
         let path = files.dir + "/previous.sqlite"
         let queue = try DatabaseQueue(path: path)
-        try CrescentStore.migrator.migrate(queue, upTo: "v8 columnar generation")
+        try CrescentStore.migrator.migrate(queue, upTo: "v9 columnar generation")
         try queue.write { db in
             // Member ids inserted out of order, two due times, one journey done.
             for (member, due, state) in [(30, 60, "active"), (10, 60, "active"), (20, 0, "active"), (40, 0, "done")] {

@@ -13,7 +13,7 @@ extension CrescentStore {
     /// (later rows only read `dirty`); taking a snapshot clears it before reading (see
     /// `CrescentStore.loadColumnar`), so the next change bumps again.
     static func registerGenerationMigration(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v8 columnar generation") { db in
+        m.registerMigration("v9 columnar generation") { db in
             try db.execute(sql: """
                 CREATE TABLE store_meta (
                   id INTEGER PRIMARY KEY CHECK (id = 1),

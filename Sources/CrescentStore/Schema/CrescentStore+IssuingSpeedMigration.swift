@@ -8,7 +8,7 @@ extension CrescentStore {
     /// (a million journeys due at the same second) sorted all the open journeys to return
     /// the first few thousand. With both columns the index hands them over in order.
     static func registerIssuingSpeedMigration(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v9 journeys due in member order") { db in
+        m.registerMigration("v10 journeys due in member order") { db in
             try db.execute(sql: """
                 DROP INDEX journeys_due;
                 CREATE INDEX journeys_due ON journeys(next_due_at, member_id) WHERE state = 'active';
