@@ -4,7 +4,8 @@ import CrescentStore
 
 extension CampaignContext {
     /// ``audienceFirst(script:chunkName:columns:records:dataSource:seed:asOf:playbooks:shards:limits:)``
-    /// over `--data`: a SQLite store is read as columns and then only the candidates' records;
+    /// over `--data`: a SQLite store is read as columns (its columnar snapshot when current) and then
+    /// only the candidates' records;
     /// any other source is read as records (as the record context reads it) and turned into columns.
     /// `asOf` defaults as for the record context.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,

@@ -52,10 +52,9 @@ struct ReportAssembler {
             candidateMembers.append(i)
             chances.append((Int(i), spend, lift))
         }
-        let scenarios = model?.scenarios(runs: runs, uncertainty: uncertainty, seed: seed) { [windowDays] drawn in
-            chances.reduce(0.0) { sum, c in
-                sum + min(1, c.lift * model!.probability(member: c.member, windowDays: windowDays, spend: c.spend, model: drawn))
-            }
+        let scenarios: [ForecastScenario] = model.map { model -> [ForecastScenario] in
+            let pricing = ScenarioChances(model: model, windowDays: windowDays, candidates: chances)
+            return model.scenarios(runs: runs, uncertainty: uncertainty, seed: seed, expected: pricing.expected)
         } ?? []
         let messages = Self.messagesByChannel(simulation.steps)
         let incremental = IncrementalEconomics(
