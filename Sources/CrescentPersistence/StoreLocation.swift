@@ -58,17 +58,36 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var database: String
+    /// `?sslmode=`: whether the connection is encrypted (plain unless asked).
+    public var tls: PostgresTLSMode = .disable
 
-    public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String) {
+    public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String,
+                tls: PostgresTLSMode = .disable) {
         self.user = user; self.password = password; self.host = host; self.port = port; self.database = database
+        self.tls = tls
     }
 
     init(parsing text: String, rest: String) throws {
         func fail(_ problem: String) -> StoreLocationError {
             StoreLocationError(text: text, problem: problem + "; expected postgres://user@host/db")
         }
-        // Query parameters (`?sslmode=…`) are not supported yet: refuse rather than ignore them.
-        guard !rest.contains("?"), !rest.contains("#") else { throw fail("has query parameters") }
+        guard !text.contains("#") else { throw fail("has a fragment") }
+        // Only `sslmode` is understood; any other parameter is refused rather than ignored.
+        var tls = PostgresTLSMode.disable
+        let parts = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count > 1 {
+            for parameter in parts[1].split(separator: "&") {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2, pair[0] == "sslmode" else {
+                    throw fail("has query parameter \"\(pair[0])\"; only sslmode=disable|require|verify-full is understood")
+                }
+                guard let mode = PostgresTLSMode(rawValue: pair[1]) else {
+                    throw fail("has sslmode \"\(pair[1])\", not disable, require or verify-full")
+                }
+                tls = mode
+            }
+        }
+        let rest = String(parts[0])
         guard let at = rest.lastIndex(of: "@") else { throw fail("names no user") }
         let credentials = rest[..<at], place = rest[rest.index(after: at)...]
         let userPart = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
@@ -86,17 +105,30 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw fail("names no host") }
         self.init(user: user, password: userPart.count > 1 ? String(userPart[1]) : nil, host: host, port: port,
-                  database: database)
+                  database: database, tls: tls)
     }
 
     /// The URL without its password, for logs and messages.
-    public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+    public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" + query }
+
+    private var query: String { tls == .disable ? "" : "?sslmode=\(tls.rawValue)" }
 
     /// The URL with its password, to hand to a child process through `CRESCENT_DB` (never
     /// on a command line, where `ps` shows it, and never in a log).
     public var connectionString: String {
-        "postgres://\(user)" + (password.map { ":\($0)" } ?? "") + "@\(host):\(port)/\(database)"
+        "postgres://\(user)" + (password.map { ":\($0)" } ?? "") + "@\(host):\(port)/\(database)" + query
     }
+}
+
+/// Whether a PostgreSQL connection is encrypted: `?sslmode=` in the URL, as libpq spells it.
+public enum PostgresTLSMode: String, Sendable, Equatable {
+    /// Plain TCP (the default): keep the database on a private network.
+    case disable
+    /// TLS or no connection: a server that does not offer it is refused. As with libpq's
+    /// `require`, the certificate is not checked (a private CA, a self-signed server).
+    case require
+    /// TLS with the certificate verified against the system roots and the host name.
+    case verifyFull = "verify-full"
 }
 
 /// A `--db` / `CRESCENT_DB` value that names no store, with what is wrong.

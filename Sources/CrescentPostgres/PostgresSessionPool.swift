@@ -110,7 +110,7 @@ final class PostgresSessionPool: @unchecked Sendable {
         let id = nextId
         condition.unlock()
         do {
-            return try PostgresConnection.connect(on: group.next(), configuration: endpoint.configuration, id: id,
+            return try PostgresConnection.connect(on: group.next(), configuration: try endpoint.configuration(), id: id,
                                                   logger: logger).wait()
         } catch {
             condition.lock(); open -= 1; condition.signal(); condition.unlock()
@@ -176,7 +176,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
             // PSQLError's description is deliberately vague; the server message is what helps.
             message = e.serverInfo.map { info in
                 [info[.message], info[.detail]].compactMap { $0 }.joined(separator: ": ")
-            } ?? "\(e.code)"
+            } ?? (e.code == .sslUnsupported ? "the server offers no TLS, and the URL's sslmode requires it" : "\(e.code)")
         } else if let e = error as? PostgresStoreError {
             self = e
         } else {

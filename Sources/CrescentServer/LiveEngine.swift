@@ -155,17 +155,16 @@ public final class LiveEngine: @unchecked Sendable {
         return finishes.map { $0! }
     }
 
-    /// The scheduler's turn: reload changed scripts, run due scheduled playbooks, and
-    /// refresh the RFM scale when it is stale. Returns the reload report.
+    /// The scheduler's turn: reload changed scripts, run due scheduled playbooks and date
+    /// scenes (a chunk of members per engine turn, accepted events processed in between), run
+    /// due steps, and refresh the RFM scale when it is stale. Returns the reload report.
     @discardableResult
     public func tick() async throws -> ReloadReport {
         let report = await reloadScripts()
-        try await onWorker { [self] in
-            members.refreshReference(asOf: asOfToday, now: clock.now())
-            try runDueSchedules()
-            try runDateScenes()
-            try runDueSteps()
-        }
+        try await onWorker { [self] in members.refreshReference(asOf: asOfToday, now: clock.now()) }
+        try await runDueSchedules()
+        try await runDateScenes()
+        try await onWorker { [self] in try runDueSteps() }
         metrics.pendingEvents.set(Double(try store.pendingEventCount()))
         try work.flush(to: store, at: clock.now())
         return report
@@ -181,29 +180,34 @@ public final class LiveEngine: @unchecked Sendable {
         }
     }
 
-    /// Runs each scheduled playbook whose latest occurrence has not finished yet: its
-    /// audience enters the journey (entry key = the occurrence's run id) and step 0 runs.
-    private func runDueSchedules() throws {
+    /// Runs each scheduled playbook whose latest occurrence has not finished yet: its audience
+    /// enters the journey (entry key = the occurrence's run id) and step 0 runs.
+    private func runDueSchedules() async throws {
         let now = clock.now()
-        for (script, playbook) in scripts.scheduledPlaybooks() {
-            guard let due = ScheduleOccurrence.latest(playbook.schedule, now: now) else { continue }
-            let runId = ScheduleOccurrence.runId(playbook: playbook.name, due: due)
-            guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
-                                              due: due, at: now, lease: configuration.lease) else { continue }
-            work.add(.scheduledRuns, 1)
+        let due: [(file: String, playbook: String, runId: String)] = try await onWorker { [self] in
+            var due: [(file: String, playbook: String, runId: String)] = []
+            for (script, playbook) in scripts.scheduledPlaybooks() {
+                guard let at = ScheduleOccurrence.latest(playbook.schedule, now: now) else { continue }
+                let runId = ScheduleOccurrence.runId(playbook: playbook.name, due: at)
+                guard try store.beginScheduledRun(runId: runId, script: script.file, playbook: playbook.name,
+                                                  due: at, at: now, lease: configuration.lease) else { continue }
+                work.add(.scheduledRuns, 1)
+                due.append((script.file, playbook.name, runId))
+            }
+            return due
+        }
+        for run in due {
             do {
-                // Points lots change with every earn and spend: read them fresh for the scene.
-                let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
-                var live = script.journeys(try fullContext(script, asOf: asOfToday, pointsExpiries: expiries),
-                                           store: store, clock: clock)
-                // Short write transactions keep the API's group commits waiting milliseconds, not seconds.
-                live.batchSize = 500
-                let result = try live.launch(playbook: playbook.name, entryKey: runId, at: now)
+                let candidates = try await onWorker { [self] in try audienceCandidates(run.file, run.playbook, days: []) }
+                let runId = run.runId
+                let result = try await inChunks(candidates, run.file, run.playbook) { live in
+                    try live.launch(playbook: run.playbook, entryKey: runId, at: now)
+                }
                 record(result)
                 try store.finishScheduledRun(runId: runId, state: .done, outcome: result.summary, at: clock.now())
                 metrics.scheduledRun("done")
             } catch {
-                try store.finishScheduledRun(runId: runId, state: .failed, outcome: "\(error)", at: clock.now())
+                try store.finishScheduledRun(runId: run.runId, state: .failed, outcome: "\(error)", at: clock.now())
                 metrics.scheduledRun("failed")
                 metrics.scriptErrors.increment()
             }
@@ -215,28 +219,117 @@ public final class LiveEngine: @unchecked Sendable {
     /// scene falls on the day enter at the scene's time. Days missed while the engine was down
     /// are caught up, at most ``sceneCatchUpDays`` back. A day is marked done only after its
     /// entries are written, so a crash in between generates it again (entries are idempotent).
-    private func runDateScenes() throws {
+    private func runDateScenes() async throws {
         let now = clock.now()
-        for (script, playbook) in scripts.datePlaybooks() {
-            let today = DateSceneCalendar.localDay(now, utcOffsetSeconds: playbook.journey.utcOffsetSeconds)
-            let earliest = today.adding(days: -Self.sceneCatchUpDays)
-            var day = max(earliest, try store.lastSceneDay(playbook: playbook.name).map { $0.adding(days: 1) } ?? today)
-            guard day <= today else { continue }
+        let due: [(file: String, playbook: String, days: [Day])] = try await onWorker { [self] in
+            var due: [(file: String, playbook: String, days: [Day])] = []
+            for (script, playbook) in scripts.datePlaybooks() {
+                let today = DateSceneCalendar.localDay(now, utcOffsetSeconds: playbook.journey.utcOffsetSeconds)
+                let earliest = today.adding(days: -Self.sceneCatchUpDays)
+                var day = max(earliest, try store.lastSceneDay(playbook: playbook.name).map { $0.adding(days: 1) } ?? today)
+                var days: [Day] = []
+                while day <= today { days.append(day); day = day.adding(days: 1) }
+                if !days.isEmpty { due.append((script.file, playbook.name, days)) }
+            }
+            return due
+        }
+        for scene in due {
             do {
-                // Points lots change with every earn and spend: read them fresh for the scene.
-                let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
-                var live = script.journeys(try fullContext(script, asOf: asOfToday, pointsExpiries: expiries),
-                                           store: store, clock: clock)
-                live.batchSize = 500
-                while day <= today {
-                    record(try live.scenes(playbook: playbook.name, day: day, at: now))
-                    try store.markSceneDay(playbook: playbook.name, day: day, at: now)
-                    day = day.adding(days: 1)
+                // Only members whose scene falls on one of the days are candidates at all.
+                let candidates = try await onWorker { [self] in try audienceCandidates(scene.file, scene.playbook, days: scene.days) }
+                for day in scene.days {
+                    record(try await inChunks(candidates, scene.file, scene.playbook) { live in
+                        try live.scenes(playbook: scene.playbook, day: day, at: now)
+                    })
+                    try store.markSceneDay(playbook: scene.playbook, day: day, at: now)
                 }
             } catch {
                 metrics.scriptErrors.increment()
             }
         }
+    }
+
+    /// Members a scheduled run or date scene will be decided for, in chunks: with native
+    /// filters for every segment, the playbook's audience straight from the kept metrics (no
+    /// member in Lua); otherwise everyone (each chunk's audience is then evaluated in Lua,
+    /// which gives the same members: segment conditions and set operations are per member).
+    /// For a date scene (`days` given), only those whose scene falls on one of the days.
+    private func audienceCandidates(_ file: String, _ name: String, days: [Day]) throws -> Candidates {
+        guard let script = scripts.scripts[file], let playbook = script.program.playbook(name) else {
+            throw EngineStartError(description: "\(file): playbook \(name) is no longer loaded")
+        }
+        let asOf = asOfToday
+        // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
+        // from the store's members, with those other nodes signed up or changed since this one started.
+        if store.sharedByNodes { members.refresh(from: try store.loadPopulation()) }
+        // Scored on the population's own quintiles, as fresh as they get.
+        members.rebuildScale(now: clock.now())
+        var ids: [Int64]
+        if let columns = members.segmentColumns(asOf: asOf),
+           let evaluator = ColumnarSegments.evaluator(program: script.program, columns: columns) {
+            let audience = try evaluator.evaluateAudiences().audiences[name] ?? Bitset(capacity: columns.count)
+            ids = audience.indices.map { columns.memberId[Int($0)] }
+        } else {
+            ids = members.members.map(\.id)
+        }
+        // Points lots change with every earn and spend: read them fresh for the scene.
+        let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
+        if case .date(let sceneName) = JourneyPlan(playbook).entry, !days.isEmpty {
+            let calendar = DateSceneCalendar(scene: sceneName, schedule: playbook.schedule, pointsExpiries: expiries)
+            ids = members.filter(ids, asOf: asOf) { view in days.contains { calendar.occurs(for: view, on: $0) } }
+        }
+        let wanted = Set(ids)
+        return Candidates(ids: ids, pointsExpiries: Dictionary(grouping: expiries.filter { wanted.contains($0.member) }, by: \.member))
+    }
+
+    /// Who a run or scene is decided for, and their points lots.
+    struct Candidates: Sendable {
+        var ids: [Int64]
+        var pointsExpiries: [Int64: [PointsExpiry]]
+    }
+
+    /// Members per engine turn of a scheduled run or a date scene: short turns keep events
+    /// flowing (they are processed between chunks) and the API's group commits waiting
+    /// milliseconds, not seconds; only the chunk's members are pushed into Lua.
+    var runChunk = 2_000
+    /// Claimed event batches processed between two chunks of a run at most (fewer when the
+    /// outbox empties): events keep up with ingest while a run still always moves on.
+    static let eventBatchesBetweenChunks = 8
+
+    /// Runs `pass` over the candidates a chunk at a time, each chunk one engine turn on the
+    /// script's small runtime, the accepted events processed between chunks; adds up the results.
+    private func inChunks(_ candidates: Candidates, _ file: String, _ name: String,
+                          _ pass: @escaping @Sendable (LiveJourneys) throws -> JourneyRunResult) async throws -> JourneyRunResult {
+        var total: JourneyRunResult?
+        for start in stride(from: 0, to: max(1, candidates.ids.count), by: runChunk) {
+            // Events first: up to `eventBatchesBetweenChunks` claimed batches before the next chunk.
+            if start > 0 {
+                var batches = 0
+                while batches < Self.eventBatchesBetweenChunks, try await processPending() > 0 { batches += 1 }
+            }
+            let chunk = Array(candidates.ids[start..<min(candidates.ids.count, start + runChunk)])
+            let result = try await onWorker { [self] in
+                guard let script = scripts.scripts[file], let playbook = script.program.playbook(name) else {
+                    throw EngineStartError(description: "\(file) no longer declares playbook \(name)")
+                }
+                // No candidate: nothing to enter, and no member's steps to run here (due steps have their own pass).
+                if chunk.isEmpty {
+                    return JourneyRunResult(playbook: name, at: clock.now(), targeted: 0, entered: 0,
+                                            log: JourneyLog(plan: JourneyPlan(playbook), rendersMessages: false))
+                }
+                var some = members.subset(chunk, asOf: asOfToday)
+                some.population.pointsExpiries = chunk.flatMap { candidates.pointsExpiries[$0] ?? [] }
+                script.runtime.replaceMembers(some.views)
+                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
+                                              runtime: script.runtime, dataSource: "live")
+                var live = script.journeys(context, store: store, clock: clock)
+                live.batchSize = 500
+                live.members = chunk
+                return try pass(live)
+            }
+            if total == nil { total = result } else { total!.absorb(result) }
+        }
+        return total!
     }
 
     /// How many missed days of date scenes a restart still generates.
@@ -304,19 +397,6 @@ public final class LiveEngine: @unchecked Sendable {
     private func record(_ result: JourneyRunResult) {
         metrics.issued.increment(by: Int64(result.issued))
         for (code, n) in result.suppressed { metrics.suppressed(code, by: n) }
-    }
-
-    /// The whole live population as one script sees it on `asOf`, on every core. Its RFM
-    /// scores are the population's own quintiles, as fresh as they get (the reference scale
-    /// is only for scoring one member at a time).
-    private func fullContext(_ script: LiveScript, asOf: Day, pointsExpiries: [PointsExpiry] = []) throws -> CampaignContext {
-        // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
-        // from the store's members, with those other nodes signed up or changed since this one started.
-        if store.sharedByNodes { members.refresh(from: try store.loadPopulation()) }
-        var population = members.snapshot()
-        population.pointsExpiries = pointsExpiries
-        return try Self.context(population, source: script.source, chunkName: script.runtime.program.chunkName,
-                                seed: configuration.seed, clock: clock, asOf: asOf)
     }
 
     private static func context(_ population: Population, source: String, chunkName: String, seed: UInt64,

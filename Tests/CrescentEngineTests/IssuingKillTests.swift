@@ -11,7 +11,8 @@ import Glibc
 @Suite("Kill")
 struct IssuingKillTests {
     /// The run's size: the budget binds before the stock, and a tenth of the members have no consent.
-    /// PostgreSQL runs a fifth of it (one round trip per ledger row makes 20,000 members slow there).
+    /// PostgreSQL runs a fifth of it (a round trip per ledger row makes 20,000 members slow there;
+    /// fewer would leave the issuing phase too short for a kill to land in it).
     struct Scale {
         var members: Int
         var stock: Int { members * 3 / 5 }
@@ -19,6 +20,8 @@ struct IssuingKillTests {
         var issued: Int { members * 11 / 20 }
         var noConsent: Int { members / 10 }
         var budgetExhausted: Int { members * 7 / 20 }
+        /// Twenty issuing batches whatever the size, so a kill can land between two of them.
+        var batchSize: Int { members / 20 }
 
         init(_ kind: TestStoreKind) { members = kind == .sqlite ? 20_000 : 4_000 }
     }
@@ -48,10 +51,10 @@ struct IssuingKillTests {
         return store
     }
 
-    static func start(_ binary: String, script: String, db: String, now: String = launch) throws -> Process {
+    static func start(_ binary: String, script: String, db: String, now: String = launch, scale: Scale) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["run-playbook", script, "--db", db, "--run-id", scope.runId, "--batch-size", "1000",
+        p.arguments = ["run-playbook", script, "--db", db, "--run-id", scope.runId, "--batch-size", String(scale.batchSize),
                        "--now", now]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -89,13 +92,13 @@ struct IssuingKillTests {
         var killed = 0
         var decidedAfterKills: [Int] = []
         for delay in delays {
-            let p = try start(binary, script: script, db: db, now: now)
+            let p = try start(binary, script: script, db: db, now: now, scale: scale)
             Thread.sleep(forTimeInterval: delay)
             if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
             p.waitUntilExit()
             decidedAfterKills.append(try checkInvariants(store, scale))
         }
-        let finish = try start(binary, script: script, db: db, now: now)
+        let finish = try start(binary, script: script, db: db, now: now, scale: scale)
         finish.waitUntilExit()
         #expect(finish.terminationStatus == 0)
         try checkInvariants(store, scale)
@@ -114,7 +117,7 @@ struct IssuingKillTests {
 
         let a = try Self.makeStore(scratchA, scale)
         let began = Date()
-        let clean = try Self.start(binary, script: script, db: dbA)
+        let clean = try Self.start(binary, script: script, db: dbA, scale: scale)
         clean.waitUntilExit()
         let duration = Date().timeIntervalSince(began)
         #expect(clean.terminationStatus == 0)
@@ -123,7 +126,7 @@ struct IssuingKillTests {
         #expect(expected.suppressed == ["no_consent": scale.noConsent, "budget_exhausted": scale.budgetExhausted])
 
         let remindersBegan = Date()
-        let cleanReminders = try Self.start(binary, script: script, db: dbA, now: Self.reminders)
+        let cleanReminders = try Self.start(binary, script: script, db: dbA, now: Self.reminders, scale: scale)
         cleanReminders.waitUntilExit()
         let reminderDuration = Date().timeIntervalSince(remindersBegan)
         #expect(cleanReminders.terminationStatus == 0)

@@ -1,6 +1,7 @@
 import CrescentCore
 import CrescentEngine
 import CrescentLua
+import CrescentStore
 @testable import CrescentServer
 import CrescentTestSupport
 import Foundation
@@ -47,6 +48,51 @@ struct SchedulerTests {
             #expect((try ServerFixtures.snapshot(ws.db).coupons.filter { $0.playbook == "monday_note" }.count) == 20)
             #expect((try ServerFixtures.snapshot(ws.db).scheduledRuns.values.filter { $0 == .done }.count) == 1)
         }
+    }
+
+    @Test func aRunIsDecidedChunkByChunkOnNativeFiltersOrLuaWithEventsProcessedInBetween() async throws {
+        let ws = try ServerFixtures.workspace(members: 30)
+        let gold = (101...125).map { Int64($0) }
+        try CrescentStore(path: ws.db).insert(members: gold.map {
+            Member(id: $0, name: "Gold \($0)", phone: "1390000\($0)", joinDate: Day(year: 2025, month: 1, day: 1),
+                   tier: "gold", consent: ["sms"], utcOffsetMinutes: 480)
+        })
+        func playbook(_ name: String, _ segment: String) -> String {
+            """
+            playbook "\(name)" {
+              goal = "retain", business_line = "live.\(name)", audience = "\(segment)",
+              when = { at = "2026-11-23 01:00" }, channels = { "sms" },
+              offer = coupon { name = "3 off 30", off = 3, min_spend = 30, valid_days = 7, per_member_per_campaign = 1 },
+              message = "Hello {{first_name}}",
+            }
+            """
+        }
+        try FileManager.default.removeItem(atPath: ws.scripts + "/live.lua")
+        // Declarative only: the audience comes from native filters. With a `where`: from Lua, chunk by chunk.
+        try ("segment \"gold\" { tier = \"gold\" }\n" + playbook("gold_native", "gold"))
+            .write(toFile: ws.scripts + "/native.lua", atomically: true, encoding: .utf8)
+        try ("segment \"gold_lua\" { where = function(m) return m.tier == \"gold\" end }\n" + playbook("gold_lua", "gold_lua"))
+            .write(toFile: ws.scripts + "/lua.lua", atomically: true, encoding: .utf8)
+        let store = try CrescentStore(path: ws.db)
+        let orders = try (1...5).map { try IngestDecoder.decode(Data(ServerFixtures.orderJSON(id: $0, member: $0).utf8), as: .orders) }
+        _ = try store.journal(orders, receivedAt: ServerFixtures.now)
+
+        let engine = try await LiveEngine.open(ServerConfiguration(database: ws.db, scriptsFolder: ws.scripts),
+                                               clock: FixedClock(ServerFixtures.now))
+        defer { engine.stop() }
+        engine.runChunk = 7
+        let programs = await engine.scriptsRunning()
+        #expect(ColumnarSegments.filters(programs.first { $0.playbook("gold_native") != nil }!) != nil, "native path")
+        #expect(ColumnarSegments.filters(programs.first { $0.playbook("gold_lua") != nil }!) == nil, "Lua path")
+        try await engine.tick()
+        #expect(try store.pendingEventCount() == 0, "the events accepted before the run were processed between its chunks")
+        let snapshot = try ServerFixtures.snapshot(ws.db)
+        for name in ["gold_native", "gold_lua"] {
+            #expect(snapshot.coupons.filter { $0.playbook == name }.map(\.member).sorted() == gold, "\(name)")
+        }
+        #expect(snapshot.scheduledRuns.values.filter { $0 == .done }.count == 2)
+        try await engine.tick()
+        #expect(try ServerFixtures.snapshot(ws.db).coupons.count == 50, "a finished run does not run again")
     }
 
     @Test(arguments: TestStoreKind.all)

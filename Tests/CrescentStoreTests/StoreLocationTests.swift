@@ -28,11 +28,24 @@ struct StoreLocationTests {
           arguments: [("", "is empty"), ("mysql://u@h/db", "has scheme \"mysql\""), ("postgres://db.internal/crm", "names no user"),
                       ("postgres://crm@db.internal", "names no database"), ("postgres://crm@db.internal/", "names no database"),
                       ("postgres://crm@/crm", "names no host"), ("postgres://crm@db:port/crm", "has port \"port\""),
-                      ("postgres://crm@db/crm?sslmode=require", "has query parameters")])
+                      ("postgres://crm@db/crm?sslmode=prefer", "has sslmode \"prefer\""),
+                      ("postgres://crm@db/crm?connect_timeout=3", "has query parameter \"connect_timeout\""),
+                      ("postgres://crm@db/crm#x", "has a fragment")])
     func refusesMalformed(text: String, problem: String) {
         let error = #expect(throws: StoreLocationError.self) { try StoreLocation.parse(text) }
         #expect(error?.problem.hasPrefix(problem) == true, "\(String(describing: error))")
         #expect(error?.description.contains(problem) == true)
+    }
+
+    @Test("sslmode=require or verify-full asks for TLS, kept in the URL handed on; plain by default")
+    func sslMode() throws {
+        for (text, mode) in [("postgres://crm@db/crm", PostgresTLSMode.disable), ("postgres://crm@db/crm?sslmode=disable", .disable),
+                             ("postgres://crm:pw@db/crm?sslmode=require", .require), ("postgres://crm@db/crm?sslmode=verify-full", .verifyFull)] {
+            guard case .postgres(let url) = try StoreLocation.parse(text) else { Issue.record("\(text) is not postgres"); continue }
+            #expect(url.tls == mode, "\(text)")
+            #expect(try StoreLocation.parse(url.connectionString) == .postgres(url), "\(text) round-trips")
+            #expect(!url.description.contains("pw"))
+        }
     }
 
     @Test("--db wins over CRESCENT_DB; CRESCENT_DB is used without --db; neither is a clear error")

@@ -11,8 +11,24 @@ public struct JourneyRunResult: Sendable {
     public var entered: Int
     public var log: JourneyLog
 
+    public init(playbook: String, at: Timestamp, targeted: Int, entered: Int, log: JourneyLog) {
+        self.playbook = playbook; self.at = at; self.targeted = targeted; self.entered = entered; self.log = log
+    }
+
     public var issued: Int { log.tally.issued }
     public var suppressed: [String: Int] { log.tally.byCode }
+
+    /// Adds another pass's counts (a chunk of the same run): what `summary` and metrics read.
+    public mutating func absorb(_ other: JourneyRunResult) {
+        targeted += other.targeted
+        entered += other.entered
+        log.entered += other.log.entered
+        log.tally.merge(other.log.tally)
+        log.exits.merge(other.log.exits, uniquingKeysWith: +)
+        log.branches.merge(other.log.branches, uniquingKeysWith: +)
+        log.skipped += other.log.skipped
+        log.deferred += other.log.deferred
+    }
 
     /// One line for logs, an event's outcome and a scheduled run's outcome.
     public var summary: String {
@@ -50,6 +66,9 @@ public struct LiveJourneys {
     public var offerKeyPrefix = ""
     /// Real time for bookkeeping (rows' `updated_at`).
     public var clock: any CrescentCore.Clock = SystemClock()
+    /// Only these members' journeys advance: the context holds part of the population (a
+    /// chunk of a scheduled run's audience), and the others' due steps are not this pass's.
+    public var members: [Int64]?
 
     public init(context: CampaignContext, store: any DataStore) { self.context = context; self.store = store }
 
@@ -60,8 +79,10 @@ public struct LiveJourneys {
     public func launch(playbook name: String, entryKey: String, at: Timestamp) throws -> JourneyRunResult {
         let plan = try self.plan(name)
         let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
-        var engine = executor(plan, members: nil, allHistory: audience.count > 1_000)
-        let launched = try store.journeyEntryExists(playbook: name, entryKey: entryKey)
+        var engine = executor(plan, members: members, allHistory: members == nil && audience.count > 1_000)
+        // A chunk of a run enters its own members (entering is idempotent per member); a whole
+        // launch that happened already enters no one.
+        let launched = members == nil ? try store.journeyEntryExists(playbook: name, entryKey: entryKey) : false
         let entered = launched ? [] : try engine.enter(audience.indices, at: at, entryKey: { _ in entryKey })
         try engine.advance(to: at)
         return JourneyRunResult(playbook: name, at: at, targeted: audience.count, entered: entered.count, log: engine.log)
@@ -118,7 +139,7 @@ public struct LiveJourneys {
         let calendar = DateSceneCalendar(scene: scene, schedule: plan.playbook.schedule,
                                          pointsExpiries: context.population.pointsExpiries)
         let members = audience.indices.filter { calendar.occurs(for: context.views[Int($0)], on: day) }
-        var engine = executor(plan, members: nil, allHistory: members.count > 1_000)
+        var engine = executor(plan, members: self.members, allHistory: self.members == nil && members.count > 1_000)
         let enterAt = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule,
                                                   utcOffsetSeconds: plan.playbook.journey.utcOffsetSeconds)
         let entered = try engine.enter(members, at: enterAt, entryKey: { _ in "date:\(scene):\(day)" })
@@ -128,7 +149,7 @@ public struct LiveJourneys {
 
     /// Runs every step of `playbook` due by `at` for the context's members (`members`: only these).
     public func advance(playbook name: String, at: Timestamp, members: [Int64]? = nil) throws -> JourneyRunResult {
-        var engine = executor(try plan(name), members: members, allHistory: members == nil)
+        var engine = executor(try plan(name), members: members ?? self.members, allHistory: (members ?? self.members) == nil)
         try engine.advance(to: at)
         return JourneyRunResult(playbook: name, at: at, targeted: 0, entered: 0, log: engine.log)
     }

@@ -29,12 +29,21 @@ public struct SegmentColumns: @unchecked Sendable {
     public func numbers(_ field: NumberField) -> [Double] { numbers.column(field) }
 
     /// The columns of `views`; nil past 64 distinct consent channels (Lua then filters alone).
-    public init?(views: [MemberView]) {
+    public init?(views: [MemberView]) { self.init(count: views.count) { views[$0] } }
+
+    /// The columns of `count` member views made on demand by `view` (and again for each
+    /// numeric column a filter asks for), so a caller holding members and metrics never keeps
+    /// a view per member: the live engine's scheduled runs.
+    public init?(count: Int, view: @escaping (Int) -> MemberView) {
         var lifecycle = TextColumn(), tier = TextColumn(), city = TextColumn(), gender = TextColumn()
         var tagStart: [Int32] = [0], tagCodes: [Int32] = [], tags = StringCodes()
         var consent: [UInt64] = [], channels = StringCodes()
-        consent.reserveCapacity(views.count)
-        for v in views {
+        consent.reserveCapacity(count)
+        var memberId: [Int64] = []
+        memberId.reserveCapacity(count)
+        for i in 0..<count {
+            let v = view(i)
+            memberId.append(v.member.id)
             lifecycle.append(v.lifecycle); tier.append(v.member.tier)
             city.append(v.member.city); gender.append(v.member.gender)
             for t in v.member.tags { tagCodes.append(tags.code(t)) }
@@ -49,13 +58,14 @@ public struct SegmentColumns: @unchecked Sendable {
         }
         text = [.lifecycle: (lifecycle.codes, lifecycle.names), .tier: (tier.codes, tier.names),
                 .city: (city.codes, city.names), .gender: (gender.codes, gender.names)]
-        self.count = views.count
-        memberId = views.map(\.member.id)
+        self.count = count
+        self.memberId = memberId
         self.tagStart = tagStart; self.tagCodes = tagCodes; self.tags = tags
         self.consent = consent; self.channels = channels
         numbers = NumberCache { field in
-            views.map { v in
-                switch field {
+            (0..<count).map { i in
+                let v = view(i)
+                return switch field {
                 case .orders: Double(v.orders)
                 case .totalSpend: v.totalSpend.major
                 case .aov: MemberView.aovMajor(totalSpend: v.totalSpend, orders: v.orders)

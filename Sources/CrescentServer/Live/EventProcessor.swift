@@ -147,23 +147,29 @@ final class EventProcessor {
     /// Ends the journeys listening for each event (`exit_on`) or moves them down their `wait_for` branch.
     private func observe(_ firings: inout [Firing], _ live: [Int], _ listening: [Playbooks], _ some: Members,
                          tally: inout ProcessingTally) {
-        for k in live {
-            let event = firings[k].event
-            for (script, playbook) in listening[k] {
-                do {
-                    let result = try journeys(script, some).observe(playbook: playbook.name, event: event.kind,
-                                                                   member: event.memberId, at: clock.now())
-                    tally.issued += result.issued
-                    tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
-                    if !result.log.exits.isEmpty { firings[k].outcomes.append("\(playbook.name): exited on \(event.kind)") }
-                    if !result.log.branches.isEmpty {
-                        let taken = result.log.branches.keys.sorted().joined(separator: ", ")
-                        firings[k].outcomes.append("\(playbook.name): \(taken)" + (result.issued > 0 ? ", issued \(result.issued)" : ""))
+        // Script by script, so each runtime is loaded with the round's members once, not per event.
+        let files = Set(live.flatMap { listening[$0].map(\.script.file) }).sorted()
+        for file in files {
+            guard let script = scripts.scripts[file] else { continue }
+            let engine = journeys(script, some)
+            for k in live {
+                let event = firings[k].event
+                for (_, playbook) in listening[k].filter({ $0.script.file == file }) {
+                    do {
+                        let result = try engine.observe(playbook: playbook.name, event: event.kind,
+                                                        member: event.memberId, at: clock.now())
+                        tally.issued += result.issued
+                        tally.suppressed.merge(result.suppressed, uniquingKeysWith: +)
+                        if !result.log.exits.isEmpty { firings[k].outcomes.append("\(playbook.name): exited on \(event.kind)") }
+                        if !result.log.branches.isEmpty {
+                            let taken = result.log.branches.keys.sorted().joined(separator: ", ")
+                            firings[k].outcomes.append("\(playbook.name): \(taken)" + (result.issued > 0 ? ", issued \(result.issued)" : ""))
+                        }
+                    } catch {
+                        tally.scriptErrors += 1
+                        firings[k].scriptError = true
+                        firings[k].outcomes.append("\(playbook.name): error: \(error)")
                     }
-                } catch {
-                    tally.scriptErrors += 1
-                    firings[k].scriptError = true
-                    firings[k].outcomes.append("\(playbook.name): error: \(error)")
                 }
             }
         }

@@ -100,13 +100,45 @@ final class LiveMembers {
     func subset(_ ids: [Int64], asOf: Day) -> (population: Population, derived: DerivedViews, views: [MemberView]) {
         let known = ids.compactMap { indexById[$0] }
         let population = Population(members: known.map { members[$0] }, orders: known.flatMap { orders[$0] })
-        let scored = known.map { i in
-            var mm = asOf == referenceAsOf ? metrics[i] : DerivedViews.metrics(of: orders[i][...], asOf: asOf)
-            (mm.r, mm.f, mm.m) = reference.scores(mm)
-            return mm
-        }
+        let scored = known.map { scoredMetrics($0, asOf: asOf) }
         let views = zip(known, scored).map { i, mm in MemberViews.view(members[i], mm, orders: orders[i][...], asOf: asOf) }
         return (population, DerivedViews(asOf: asOf, metrics: scored), views)
+    }
+
+    /// Those of `ids` whose view on `asOf` passes `keep`, one view at a time (none is kept).
+    func filter(_ ids: [Int64], asOf: Day, _ keep: (MemberView) -> Bool) -> [Int64] {
+        ids.filter { id in
+            guard let i = indexById[id] else { return false }
+            return keep(MemberViews.view(members[i], scoredMetrics(i, asOf: asOf), orders: orders[i][...], asOf: asOf))
+        }
+    }
+
+    /// Every member's declarative segment fields on the kept metrics, scored on the current
+    /// scale, without a view per member held at once: the native audience filters of scheduled
+    /// runs and date scenes. Nil past 64 consent channels or for another day than the kept one.
+    func segmentColumns(asOf: Day) -> SegmentColumns? {
+        guard asOf == referenceAsOf else { return nil }
+        let members = self.members, metrics = self.metrics, reference = self.reference
+        // Captures the arrays, not self: the columns compute numbers later, off the engine thread.
+        return SegmentColumns(count: members.count) { i in
+            var mm = metrics[i]
+            (mm.r, mm.f, mm.m) = reference.scores(mm)
+            return MemberViews.view(members[i], mm, orders: [], asOf: asOf)
+        }
+    }
+
+    /// Rebuilds the RFM scale from the kept metrics now (a scheduled run scores its audience on
+    /// the population's own quintiles, as fresh as they get).
+    func rebuildScale(now: Timestamp) {
+        reference = QuintileReference(DerivedViews(asOf: referenceAsOf, metrics: metrics))
+        referenceBuiltAt = now
+    }
+
+    /// Member `i`'s metrics on `asOf` (the kept ones, folded afresh for another day), scored on the scale.
+    private func scoredMetrics(_ i: Int, asOf: Day) -> MemberMetrics {
+        var mm = asOf == referenceAsOf ? metrics[i] : DerivedViews.metrics(of: orders[i][...], asOf: asOf)
+        (mm.r, mm.f, mm.m) = reference.scores(mm)
+        return mm
     }
 
     /// Everyone, for segment previews.
@@ -122,8 +154,7 @@ final class LiveMembers {
         } else if now.seconds - referenceBuiltAt.seconds < Self.referenceMaxAge {
             return
         }
-        reference = QuintileReference(DerivedViews(asOf: asOf, metrics: metrics))
         referenceAsOf = asOf
-        referenceBuiltAt = now
+        rebuildScale(now: now)
     }
 }

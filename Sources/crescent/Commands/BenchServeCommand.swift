@@ -42,6 +42,23 @@ struct BenchServeCommand: ParsableCommand {
     @Option(help: "Nodes to run on PostgreSQL after the one-node run (needs --db).")
     var nodes: Int = 1
 
+    @Flag(help: "Also launch a scheduled playbook over every member two seconds into the load (a coupon each), to measure ingest while a large run issues.")
+    var scheduledRun = false
+
+    /// A broadcast to every member with sms consent, due at `at`: declarative only, so its
+    /// audience comes from the native filters and the run is decided in chunks.
+    static func broadcastScript(at: String) -> String {
+        """
+        segment "sms_members" { consent = "sms" }
+        playbook "bench_broadcast" {
+          goal = "retain", business_line = "bench.broadcast", audience = "sms_members",
+          when = { at = "\(at)" }, channels = { "sms" },
+          offer = coupon { name = "2 off 20", off = 2, min_spend = 20, valid_days = 7, per_member_per_campaign = 1 },
+          message = "Hi {{first_name}}",
+        }
+        """
+    }
+
     static let script = """
     segment "buyers" { where = function(m) return m.orders >= 1 end }
     playbook "thanks_for_paying" {
@@ -130,6 +147,10 @@ struct BenchServeCommand: ParsableCommand {
             print("  " + kind + String(format: "  %5d  %10.0f  %8.2f ms  %7d  %11.0f  %14d  %8.2f s  %7d",
                                        run.nodes, f.acceptedPerSecond, f.p99Milliseconds, f.non2xx,
                                        f.processedPerSecond, f.pendingAtEnd, f.drainSeconds, f.coupons))
+            if scheduledRun {
+                print(String(format: "              scheduled run over every member from 2 s into the load: finished %.1f s after the outbox drained",
+                             f.runWaitSeconds))
+            }
             if run.nodes > 1 {
                 print("              events processed per node: "
                       + f.eventsPerNode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -146,6 +167,8 @@ struct BenchServeCommand: ParsableCommand {
         var drainSeconds = 0.0
         var coupons = 0
         var eventsPerNode: [String: Int] = [:]
+        /// With --scheduled-run: how long the run went on after the outbox drained.
+        var runWaitSeconds = 0.0
     }
 
     /// One run: a fresh store with the members, `nodes` servers on it, one wrk per server at
@@ -161,11 +184,16 @@ struct BenchServeCommand: ParsableCommand {
                    utcOffsetMinutes: offset)
         })
         let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).description
+        if scheduledRun {
+            let minute = Timestamp(seconds: Int64(Date().timeIntervalSince1970) / 60 * 60)
+            try Self.broadcastScript(at: String(minute.description.prefix(16)))
+                .write(toFile: dir + "/../scripts/broadcast.lua", atomically: true, encoding: .utf8)
+        }
         var servers: [(Process, Int)] = []
         defer { for (p, _) in servers where p.isRunning { p.terminate(); p.waitUntilExit() } }
         for n in 0..<nodes {
             servers.append(try Self.startServer(store: location, node: "bench-\(n + 1)", scripts: dir + "/../scripts",
-                                                log: dir + "/serve-\(n + 1).log"))
+                                                log: dir + "/serve-\(n + 1).log", tick: scheduledRun ? 2 : 3_600))
         }
         var loads: [(Process, Pipe)] = []
         for (n, (_, port)) in servers.enumerated() {
@@ -189,6 +217,19 @@ struct BenchServeCommand: ParsableCommand {
         let drainStart = Date()
         while try store.pendingEventCount() > 0 { Thread.sleep(forTimeInterval: 0.05) }
         f.drainSeconds = Date().timeIntervalSince(drainStart)
+        if scheduledRun {
+            // The run ends after the load when it is longer: wait for it (on whichever node runs
+            // it), then count its coupons too.
+            let started = Date()
+            while !(try servers.contains { (_, port) in
+                Self.finish(try Self.start("/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/metrics"]))
+                    .contains(#"crescent_scheduled_runs_total{state="done"} 1"#)
+            }) {
+                guard Date().timeIntervalSince(started) < 600 else { throw UsageError(message: "the scheduled run did not finish in 10 minutes") }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            f.runWaitSeconds = Date().timeIntervalSince(started)
+        }
         f.processedPerSecond = Double(try store.processedEventCount()) / (loadTime + f.drainSeconds)
         f.coupons = try store.couponCount()
         // A graceful stop writes each node's tallies.
@@ -199,10 +240,11 @@ struct BenchServeCommand: ParsableCommand {
 
     /// Starts `crescent serve` (this binary) on a free port and waits for its "listening" line.
     /// A PostgreSQL URL goes through `CRESCENT_DB`, so its password never shows in `ps`.
-    static func startServer(store: StoreLocation, node: String, scripts: String, log: String) throws -> (Process, Int) {
+    static func startServer(store: StoreLocation, node: String, scripts: String, log: String,
+                            tick: Int = 3_600) throws -> (Process, Int) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        p.arguments = ["serve", "--scripts", scripts, "--port", "0", "--tick", "3600", "--node", node]
+        p.arguments = ["serve", "--scripts", scripts, "--port", "0", "--tick", String(tick), "--node", node]
         switch store {
         case .sqlite(let path): p.arguments! += ["--db", path]
         case .postgres(let url):
