@@ -37,10 +37,7 @@ extension LiveEngine {
             var explanations: [JourneyExplanation] = []
             for file in scripts.scripts.keys.sorted() {
                 let script = scripts.scripts[file]!
-                script.runtime.replaceMembers(one.views)
-                let context = CampaignContext(population: one.population, derived: one.derived, views: one.views,
-                                              runtime: script.runtime, dataSource: "live")
-                explanations += try JourneyExplainer(context: context, store: store).explain(member: id, at: now)
+                explanations += try JourneyExplainer(context: script.context(over: one), store: store).explain(member: id, at: now)
             }
             return MemberJourneys(member: id, at: now.description, journeys: rows, explanations: explanations)
         }

@@ -319,10 +319,7 @@ public final class LiveEngine: @unchecked Sendable {
                 }
                 var some = members.subset(chunk, asOf: asOfToday)
                 some.population.pointsExpiries = chunk.flatMap { candidates.pointsExpiries[$0] ?? [] }
-                script.runtime.replaceMembers(some.views)
-                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
-                                              runtime: script.runtime, dataSource: "live")
-                var live = script.journeys(context, store: store, clock: clock)
+                var live = script.journeys(script.context(over: some), store: store, clock: clock)
                 live.batchSize = 500
                 live.members = chunk
                 return try pass(live)
@@ -355,10 +352,7 @@ public final class LiveEngine: @unchecked Sendable {
                 work.add(.dueSteps, ids.count)
                 try readBack(ids)
                 let some = members.subset(ids, asOf: asOfToday)
-                script.runtime.replaceMembers(some.views)
-                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
-                                              runtime: script.runtime, dataSource: "live")
-                var live = script.journeys(context, store: store, clock: clock)
+                var live = script.journeys(script.context(over: some), store: store, clock: clock)
                 live.batchSize = 500
                 do {
                     let result = try live.advance(playbook: name, at: now, members: ids)
@@ -514,18 +508,8 @@ extension LiveEngine {
             // Another node may have issued to a member this node has not met yet.
             try readBack(ids.filter { !members.contains($0) }.sorted())
             let some = members.subset(ids.sorted(), asOf: asOfToday)
-            let views = Dictionary(some.views.map { ($0.member.id, $0) }, uniquingKeysWith: { first, _ in first })
-            return try scripts.scripts.keys.sorted().map { file in
-                // Each script's message-table segments, over these members only.
-                let script = scripts.scripts[file]!
-                script.runtime.replaceMembers(some.views)
-                let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
-                                              runtime: script.runtime, dataSource: "live")
-                let own = try MessageSegments(context: context)
-                let index = Dictionary(some.views.indices.map { (some.views[$0].member.id, $0) }, uniquingKeysWith: { first, _ in first })
-                return MessageComposer(program: script.program, members: { views[$0] },
-                                       segments: { index[$0].map { own.of(member: $0) } ?? [] })
-            }
+            // Each script's composer over these members only (their message-table segments too).
+            return try scripts.scripts.keys.sorted().map { try MessageComposer(context: scripts.scripts[$0]!.context(over: some)) }
         }
     }
 }

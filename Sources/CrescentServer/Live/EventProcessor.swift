@@ -223,10 +223,7 @@ final class EventProcessor {
 
     /// The journey engine over `some` members, on the script's small runtime.
     private func journeys(_ script: LiveScript, _ some: Members) -> LiveJourneys {
-        script.runtime.replaceMembers(some.views)
-        let context = CampaignContext(population: some.population, derived: some.derived, views: some.views,
-                                      runtime: script.runtime, dataSource: "live")
-        return script.journeys(context, store: store, clock: clock)
+        script.journeys(script.context(over: some), store: store, clock: clock)
     }
 
     static func describe(_ r: JourneyRunResult) -> String {

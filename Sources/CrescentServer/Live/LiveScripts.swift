@@ -15,6 +15,14 @@ final class LiveScript {
     let offerCache = OfferInternCache()
     var program: CRMProgram { runtime.program }
 
+    /// This version's runtime holding `some` members, as the context the engine decides over
+    /// (an event's members, a chunk of a run, due steps, pending deliveries).
+    func context(over some: (population: Population, derived: DerivedViews, views: [MemberView])) -> CampaignContext {
+        runtime.replaceMembers(some.views)
+        return CampaignContext(population: some.population, derived: some.derived, views: some.views,
+                               runtime: runtime, dataSource: "live")
+    }
+
     /// The journey engine for this version over `context`, recording in `store`.
     func journeys(_ context: CampaignContext, store: any DataStore, clock: any CrescentCore.Clock) -> LiveJourneys {
         var live = LiveJourneys(context: context, store: store)
