@@ -41,11 +41,7 @@ public struct MessageSegments: Sendable {
 
     /// Every segment name some message table in `program` keys a text by.
     static func namedSegments(_ program: CRMProgram) -> Set<String> {
-        var names = Set<String>()
-        for p in program.playbooks {
-            names.formUnion(p.message?.bySegment.keys ?? [:].keys)
-            for s in p.steps { names.formUnion(s.message?.bySegment.keys ?? [:].keys) }
-        }
-        return names
+        let templates = program.playbooks.flatMap { p in [p.message] + p.steps.map(\.message) }.compactMap { $0 }
+        return Set(templates.flatMap(\.bySegment.keys))
     }
 }
