@@ -7,22 +7,29 @@ extension CampaignContext {
     /// over `--data`: a SQLite store is read as columns (its columnar snapshot when current) and then
     /// only the candidates' records;
     /// any other source is read as records (as the record context reads it) and turned into columns.
-    /// `asOf` defaults as for the record context.
+    /// `asOf` defaults as for the record context. `phaseEnded` is called with each set-up phase's
+    /// name as it ends (loading, then those of the columns' variant), for `dryrun --timing`.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                                     playbooks: [String]? = nil) throws -> CampaignContext? {
+                                     playbooks: [String]? = nil,
+                                     phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
             // From the columnar snapshot when it is current (rewritten when it is not).
-            let columns = try store.loadColumnarUsingSnapshot().columns
+            let loaded = try store.loadColumnarUsingSnapshot()
+            let columns = loaded.columns
+            phaseEnded?("load columns (\(loaded.sourceText))")
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                      records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
-                                     asOf: day, playbooks: playbooks)
+                                     asOf: day, playbooks: playbooks, phaseEnded: phaseEnded)
         }
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
-        return try audienceFirst(script: source, chunkName: chunkName, columns: try ColumnarPopulation(full),
+        let columns = try ColumnarPopulation(full)
+        phaseEnded?("load records, then columns")
+        return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                  records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
-                                 dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks)
+                                 dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks,
+                                 phaseEnded: phaseEnded)
     }
 
     /// A context holding only the members the playbooks can reach, for dry-runs over millions.
@@ -38,32 +45,40 @@ extension CampaignContext {
     /// - parameter columns: the whole population, every member however late they joined.
     /// - parameter records: the members with these ids (ascending), with their whole history.
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
+    /// - parameter phaseEnded: called with each set-up phase's name as it ends (derive, candidates,
+    ///   records, views, Lua), for `dryrun --timing`.
     /// - returns: nil when the script declares a tier ladder: its tiers need every member's
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
                                      records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
                                      asOf day: Day, playbooks: [String]? = nil, shards: Int = 0,
-                                     limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:))
+                                     limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:),
+                                     phaseEnded: ((String) -> Void)? = nil)
         throws -> CampaignContext? {
         let clock = FixedClock(Timestamp(day: day, hour: 10))
         let declared = try CRMRuntime(clock: clock, seed: Int64(truncatingIfNeeded: seed)).load(source: source, chunkName: chunkName)
         guard declared.tierLadder == nil else { return nil }
         let joined = columns.joined(before: day)
         let derivedColumns = DerivedColumns.compute(joined, asOf: day)
+        phaseEnded?("derive (columns)")
         let chosen = declared.playbooks.filter { playbooks?.contains($0.name) ?? true }
         let candidates = try AudienceCandidates.superset(of: chosen, program: declared,
                                                          columns: SegmentColumns(joined, derivedColumns))
         let rows = candidates.indices.map(Int.init)
+        phaseEnded?("candidates (native filters): \(rows.count) of \(joined.count)")
         let full = try records(rows.map { joined.memberId[$0] })
         guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
             throw PopulationScopeError(message: "the records read for \(rows.count) audience candidates are not those members")
         }
         let population = full.asOf(day)
+        phaseEnded?("candidates' records")
         let derived = DerivedViews(asOf: day, config: derivedColumns.config,
                                    metrics: rows.map { derivedColumns.metrics(at: $0) }, summary: derivedColumns.summary)
         let views = MemberViews.build(population, derived)
+        phaseEnded?("member views")
         let runtime = try PopulationRuntime(source: source, chunkName: chunkName, views: views, shards: shards,
                                             seed: Int64(truncatingIfNeeded: seed), clock: clock, limits: limits)
+        phaseEnded?("Lua sandboxes")
         return CampaignContext(population: population, derived: derived, views: views, runtime: runtime,
                                dataSource: dataSource, fullPopulation: full,
                                scope: PopulationScope(columns: joined, members: rows, lastOrderSeconds: columns.orderSeconds.max()))

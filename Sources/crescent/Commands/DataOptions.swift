@@ -29,13 +29,19 @@ struct DataOptions: ParsableArguments {
 
     /// A dry-run's context: only the members `playbooks` can reach (candidates chosen over
     /// columns), or every member when the script declares a tier ladder.
-    func dryRunContext(script file: String, playbooks: [String]?) throws -> CampaignContext {
+    /// `phaseEnded` is called with each set-up phase's name as it ends (`dryrun --timing`).
+    func dryRunContext(script file: String, playbooks: [String]?,
+                       phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext {
         let source = try readScript(file)
         Progress.shared.step("loading \(data) and \(file)")
         let day = try asOfDay()
-        return try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed, asOf: day,
-                                                 playbooks: playbooks)
-            ?? CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: day)
+        if let context = try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed,
+                                                           asOf: day, playbooks: playbooks, phaseEnded: phaseEnded) {
+            return context
+        }
+        let context = try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: day)
+        phaseEnded?("set-up: every member's records, views and Lua (the script declares a tier ladder)")
+        return context
     }
 }
 

@@ -23,6 +23,9 @@ struct DryRunCommand: ParsableCommand {
         with the first failure, and writes NAME.routing.json; with --assert a failure exits 1.
 
           crescent dryrun scripts/winback_silent.lua --plugins plugins --route-sample 20
+
+        With --timing, each phase is printed at the end with its time and its own peak RSS \
+        (on stderr with --format json).
         """)
 
     @Argument(help: "The script with the playbooks.")
@@ -56,14 +59,21 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "text, or json: the playbooks' JSON reports as one array on stdout (still written to --out).")
     var format: OutputFormat = .text
 
+    @Flag(help: "Print each phase (loading, candidates, records, fit, journeys, report) with its time and peak RSS.")
+    var timing = false
+
     func validate() throws {
         if routeSample < 0 { throw ValidationError("--route-sample must be 0 or more") }
         if let days, !(1...3_660).contains(days) { throw ValidationError("--days must be from 1 to 3660") }
     }
 
     func run() throws {
+        var phases = PhaseClock()
         let context: CampaignContext
-        do { context = try data.dryRunContext(script: file, playbooks: playbook.map { [$0] }) }
+        do {
+            context = try data.dryRunContext(script: file, playbooks: playbook.map { [$0] },
+                                             phaseEnded: timing ? { phases.end($0) } : nil)
+        }
         catch let problems as ScriptProblems { throw ScriptFailure(description: problems.description) }
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to dry-run") }
@@ -73,6 +83,7 @@ struct DryRunCommand: ParsableCommand {
         dry.runs = runs
         dry.days = days
         dry.samplePerChannel = delivery.plugins == nil ? 5 : routeSample
+        if timing { dry.phaseEnded = { phases.end($0) } }
         let byId = Dictionary(context.views.map { ($0.member.id, $0) }, uniquingKeysWith: { a, _ in a })
         var results: [ExpectationResult] = []
         var routingFailures: [String] = []
@@ -110,6 +121,11 @@ struct DryRunCommand: ParsableCommand {
             }
         }
         if format == .json { print("[\n" + reports.joined(separator: ",\n") + "\n]") }
+        if timing {
+            phases.end("write the reports" + (delivery.plugins == nil ? "" : ", route the sample"))
+            let text = phases.table.text + "\n"
+            if format == .json { FileHandle.standardError.write(Data(text.utf8)) } else { print("\n" + text, terminator: "") }
+        }
         if let junit { try JUnitWriter.xml(results, suite: file).write(toFile: junit, atomically: true, encoding: .utf8) }
         let failed = results.filter { !$0.passed }
         if assertExpectations && !(failed.isEmpty && routingFailures.isEmpty) {
