@@ -71,12 +71,16 @@ extension BGNBD {
     /// ```
     /// - throws: `FitError.notEnoughData` when nobody has made a repeat purchase.
     public static func fit(_ customers: [Customer], variant: Variant = .classic) throws -> Fit {
-        let repeaters = customers.count { $0.x > 0 }
-        guard !customers.isEmpty, repeaters > 0 else {
-            throw FitError.notEnoughData(customers: customers.count, repeatBuyers: repeaters)
+        try fit(FitInput(customers), variant: variant)
+    }
+
+    /// The same on customers already compressed (`FitInput`, for example straight from columns).
+    public static func fit(_ input: FitInput, variant: Variant = .classic) throws -> Fit {
+        guard input.customers > 0, input.repeatBuyers > 0 else {
+            throw FitError.notEnoughData(customers: input.customers, repeatBuyers: input.repeatBuyers)
         }
-        let full = CompressedSummaries(customers)
-        let meanT = customers.reduce(0) { $0 + $1.T } / Double(customers.count)
+        let full = input.full
+        let meanT = input.meanT
         let starts: [[Double]] = [
             [0, log(max(meanT, 1) / 4), 0, 0],
             [log(0.5), log(5), log(0.5), log(2)],
@@ -93,9 +97,7 @@ extension BGNBD {
             return best!
         }
         var best: NelderMead.Result
-        if customers.count > pilotSize {
-            let stride = (customers.count + pilotSize - 1) / pilotSize
-            let pilot = CompressedSummaries(Swift.stride(from: 0, to: customers.count, by: stride).map { customers[$0] })
+        if let pilot = input.pilot {
             let start = bestOf(pilot, from: starts).point
             optimizer.step = 0.1
             best = bestOf(full, from: [start])
@@ -105,61 +107,7 @@ extension BGNBD {
         let p = best.point
         let hessian = SmallMatrix.hessian(at: p, step: 1e-3) { full.negativeLogLikelihood($0, variant: variant) }
         return Fit(model: BGNBD(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3]), variant: variant),
-                   logLikelihood: -best.value, customers: customers.count, distinctSummaries: full.rows.count,
+                   logLikelihood: -best.value, customers: input.customers, distinctSummaries: full.count,
                    converged: best.converged, logCovariance: SmallMatrix.inverseOfPositiveDefinite(hessian))
-    }
-}
-
-/// Customers grouped by distinct (x, t_x, T) with their counts, plus the distinct x, t_x
-/// and T values each row points at, so one likelihood evaluation computes each log-gamma
-/// once per distinct x and each log(α + t) once per distinct time.
-struct CompressedSummaries {
-    struct Row { var x: Int; var tx: Int; var T: Int; var count: Double }
-    var rows: [Row] = []
-    var xs: [Double] = [], txs: [Double] = [], Ts: [Double] = []
-
-    init(_ customers: [BGNBD.Customer]) {
-        var counts: [BGNBD.Customer: Double] = [:]
-        for c in customers { counts[c, default: 0] += 1 }
-        let unique = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
-        xs = Array(Set(unique.map(\.x))).sorted()
-        txs = Array(Set(unique.map(\.tx))).sorted()
-        Ts = Array(Set(unique.map(\.T))).sorted()
-        let xIndex = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
-        let txIndex = Dictionary(uniqueKeysWithValues: txs.enumerated().map { ($1, $0) })
-        let TIndex = Dictionary(uniqueKeysWithValues: Ts.enumerated().map { ($1, $0) })
-        rows = unique.map { Row(x: xIndex[$0.x]!, tx: txIndex[$0.tx]!, T: TIndex[$0.T]!, count: counts[$0]!) }
-    }
-
-    /// −log L at log-parameters p = (log r, log α, log a, log b); +∞ in meaningless corners.
-    func negativeLogLikelihood(_ p: [Double], variant: BGNBD.Variant) -> Double {
-        guard p.count == 4, p.allSatisfy({ abs($0) < 30 }) else { return .infinity }
-        let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
-        let extra: Double = variant == .modified ? 1 : 0
-        // Per distinct x: the constant part a1 + a2 and the log-odds head log(a/(b+s−1)).
-        var head = [Double](repeating: 0, count: xs.count)
-        var oddsHead = [Double](repeating: -.infinity, count: xs.count)
-        let common = -lgamma(r) + r * log(alpha) + lgamma(a + b) - lgamma(b)
-        for (k, x) in xs.enumerated() {
-            let s = x + extra
-            head[k] = common + lgamma(r + x) + lgamma(b + s) - lgamma(a + b + s)
-            if s > 0 { oddsHead[k] = log(a) - log(b + s - 1) }
-        }
-        let logTx = txs.map { log(alpha + $0) }
-        let logT = Ts.map { log(alpha + $0) }
-        var total = 0.0
-        for row in rows {
-            let rx = r + xs[row.x]
-            let a3 = -rx * logT[row.T]
-            var ll = head[row.x] + a3
-            let lo = oddsHead[row.x]
-            if lo > -.infinity {
-                // log(e^a3 + e^a4) = a3 + log(1 + e^(a4 − a3)), computed stably.
-                let d = lo - rx * logTx[row.tx] - a3
-                ll += d > 0 ? d + log1p(exp(-d)) : log1p(exp(d))
-            }
-            total += row.count * ll
-        }
-        return total.isFinite ? -total : .infinity
     }
 }

@@ -32,41 +32,60 @@ extension BGNBD {
     /// the window is after `end` (or who never bought) are left out.
     public static func calibrationRows(_ population: Population, start: Day, end: Day,
                                        age: AgeConvention = .startOfLastDay) -> [CalibrationRow] {
-        calibrationRows(members: population.count, start: start, end: end, age: age) { i, visit in
-            for order in population.orders(ofMemberAt: i) { visit(order.day) }
+        let horizon = age == .startOfLastDay ? end : end.adding(days: 1)
+        return (0..<population.count).compactMap { i in
+            let span = PurchaseSpan(start: start, end: end) { visit in
+                for order in population.orders(ofMemberAt: i) { visit(order.day) }
+            }
+            return span.map { CalibrationRow(memberIndex: i, customer: $0.customer(horizon: horizon), firstPurchase: $0.first) }
         }
     }
 
     /// The same from columns (member `i` is population member `i`).
     public static func calibrationRows(_ c: ColumnarPopulation, start: Day, end: Day,
                                        age: AgeConvention = .startOfLastDay) -> [CalibrationRow] {
-        calibrationRows(members: c.count, start: start, end: end, age: age) { i, visit in
-            for k in c.orderStart[i]..<c.orderStart[i + 1] { visit(Timestamp(seconds: c.orderSeconds[k]).day) }
+        let horizon = age == .startOfLastDay ? end : end.adding(days: 1)
+        return (0..<c.count).compactMap { i in
+            PurchaseSpan(c, member: i, start: start, end: end).map {
+                CalibrationRow(memberIndex: i, customer: $0.customer(horizon: horizon), firstPurchase: $0.first)
+            }
         }
     }
 
-    /// - parameter days: calls `visit(day)` for each of member `i`'s orders, in time order.
-    private static func calibrationRows(members n: Int, start: Day, end: Day, age: AgeConvention,
-                                        days: (Int, (Day) -> Void) -> Void) -> [CalibrationRow] {
-        let horizon = age == .startOfLastDay ? end : end.adding(days: 1)
-        var rows: [CalibrationRow] = []
-        for i in 0..<n {
+    /// A member's distinct purchase days inside a calibration window, in whole days: what
+    /// (x, t_x, T) is made of, kept as integers so equal summaries compare exactly.
+    struct PurchaseSpan: Sendable {
+        var first: Day, last: Day
+        /// Distinct purchase days.
+        var days: Int
+
+        /// Nil when the member bought nothing inside `start...end`.
+        /// - parameter days: calls `visit(day)` for each of the member's orders, in time order.
+        init?(start: Day, end: Day, days: ((Day) -> Void) -> Void) {
             var first: Day?
             var last: Day?
             var count = 0
             // Orders are sorted by time within a member, so distinct days are runs.
-            days(i) { d in
+            days { d in
                 guard d >= start, d <= end else { return }
                 if first == nil { first = d }
                 if last != d { count += 1; last = d }
             }
-            guard let first, let last else { continue }
-            let customer = Customer(x: Double(count - 1),
-                                    tx: Double(last.days(since: first)) / 7,
-                                    T: Double(horizon.days(since: first)) / 7)
-            rows.append(CalibrationRow(memberIndex: i, customer: customer, firstPurchase: first))
+            guard let first, let last else { return nil }
+            self.first = first; self.last = last; self.days = count
         }
-        return rows
+
+        /// Member `i`'s span from columns.
+        init?(_ c: ColumnarPopulation, member i: Int, start: Day, end: Day) {
+            self.init(start: start, end: end) { visit in
+                for k in c.orderStart[i]..<c.orderStart[i + 1] { visit(Timestamp(seconds: c.orderSeconds[k]).day) }
+            }
+        }
+
+        /// (x, t_x, T) in weeks, T up to `horizon`.
+        func customer(horizon: Day) -> Customer {
+            Customer(x: Double(days - 1), tx: Double(last.days(since: first)) / 7, T: Double(horizon.days(since: first)) / 7)
+        }
     }
 
     /// The bare (x, t_x, T) summaries of `calibrationRows`, ready for `fit(_:)`.

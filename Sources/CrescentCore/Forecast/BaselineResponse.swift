@@ -42,15 +42,26 @@ public struct BaselineResponse: Sendable {
 
     /// (x, t_x, T) per member from every order before `asOf`, T up to the end of the day before.
     public static func summaries(_ population: Population, asOf: Day) -> [BGNBD.Customer?] {
-        byMember(BGNBD.calibrationRows(population, start: Day(index: Int32.min), end: asOf.adding(days: -1),
+        byMember(BGNBD.calibrationRows(population, start: historyStart, end: asOf.adding(days: -1),
                                        age: .endOfLastDay), count: population.count)
     }
 
-    /// The same from columns, for every member of `c`.
-    public static func summaries(_ c: ColumnarPopulation, asOf: Day) -> [BGNBD.Customer?] {
-        byMember(BGNBD.calibrationRows(c, start: Day(index: Int32.min), end: asOf.adding(days: -1), age: .endOfLastDay),
-                 count: c.count)
+    /// The same from columns, for the members of `c` at `members`.
+    public static func summaries(_ c: ColumnarPopulation, asOf: Day, members: [Int]) -> [BGNBD.Customer?] {
+        let end = asOf.adding(days: -1)
+        return members.map { i in
+            BGNBD.PurchaseSpan(c, member: i, start: historyStart, end: end)?.customer(horizon: asOf)
+        }
     }
+
+    /// What the fit reads of every member of `c` (the summaries of `summaries(_:asOf:)`),
+    /// compressed in one pass over the columns.
+    public static func fitInput(_ c: ColumnarPopulation, asOf: Day) -> BGNBD.FitInput {
+        BGNBD.FitInput(c, start: historyStart, end: asOf.adding(days: -1), age: .endOfLastDay)
+    }
+
+    /// Every order before the as-of day counts.
+    private static let historyStart = Day(index: Int32.min)
 
     private static func byMember(_ rows: [BGNBD.CalibrationRow], count: Int) -> [BGNBD.Customer?] {
         var out = [BGNBD.Customer?](repeating: nil, count: count)

@@ -81,6 +81,11 @@ public struct Population: Sendable {
     /// only members who had joined by then. Used by backtests so scripts cannot see the future.
     public func asOf(_ day: Day) -> Population {
         let cutoff = Timestamp(day: day)
+        // Nothing to cut (a store read up to its as-of day): share the arrays, no second copy.
+        if orphanOrders == 0, members.allSatisfy({ $0.joinDate < day }), orders.allSatisfy({ $0.time < cutoff }),
+           events.allSatisfy({ $0.time < cutoff }), pointsExpiries.allSatisfy({ $0.day >= day }) {
+            return self
+        }
         var past = Population(
             members: members.filter { $0.joinDate < day },
             orders: orders.filter { $0.time < cutoff },

@@ -16,12 +16,19 @@ enum ResponseFit {
     /// The model of the context's whole population, with summaries for the members it holds.
     static func fit(_ context: CampaignContext) throws -> BaselineResponse? {
         guard let scope = context.scope else { return try fit(context.population, asOf: context.asOf) }
-        let all = BaselineResponse.summaries(scope.columns, asOf: context.asOf)
-        return try fit(all).map { BaselineResponse(fit: $0, asOf: context.asOf, summaries: scope.members.map { all[$0] }) }
+        // Everyone's summaries straight from the columns, compressed; per-member ones only for those held.
+        return try fit(BaselineResponse.fitInput(scope.columns, asOf: context.asOf)).map {
+            BaselineResponse(fit: $0, asOf: context.asOf,
+                             summaries: BaselineResponse.summaries(scope.columns, asOf: context.asOf, members: scope.members))
+        }
     }
 
     private static func fit(_ summaries: [BGNBD.Customer?]) throws -> BGNBD.Fit? {
-        guard summaries.contains(where: { ($0?.x ?? 0) > 0 }) else { return nil }
-        return try BGNBD.fit(summaries.compactMap { $0 }, variant: variant)
+        try fit(BGNBD.FitInput(summaries.compactMap { $0 }))
+    }
+
+    private static func fit(_ input: BGNBD.FitInput) throws -> BGNBD.Fit? {
+        guard input.repeatBuyers > 0 else { return nil }
+        return try BGNBD.fit(input, variant: variant)
     }
 }
