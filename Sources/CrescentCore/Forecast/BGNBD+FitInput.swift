@@ -104,7 +104,9 @@ struct CompressedSummaries: Sendable {
     }
 
     /// −log L at log-parameters p = (log r, log α, log a, log b); +∞ in meaningless corners.
-    func negativeLogLikelihood(_ p: [Double], variant: BGNBD.Variant) -> Double {
+    /// - parameter workers: blocks summed at once (every core by default; tests vary it).
+    func negativeLogLikelihood(_ p: [Double], variant: BGNBD.Variant,
+                               workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> Double {
         guard p.count == 4, p.allSatisfy({ abs($0) < 30 }) else { return .infinity }
         let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
         let extra: Double = variant == .modified ? 1 : 0
@@ -125,7 +127,7 @@ struct CompressedSummaries: Sendable {
             total = sum(0..<count, terms)
         } else {
             let sums = Slots<Double>(blocks)
-            let workers = min(blocks, ProcessInfo.processInfo.activeProcessorCount)
+            let workers = max(1, min(blocks, workers))
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for k in stride(from: w, to: blocks, by: workers) {
                     sums[k] = sum(k * Self.blockRows..<min(count, (k + 1) * Self.blockRows), terms)
