@@ -26,11 +26,14 @@ extension CrescentStore {
     func loadPointsExpiries(_ db: Database) throws -> [PointsExpiry] {
         var replay = PointsExpiryReplay()
         let rows = try RawStatement(db, "SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id")
-        while try rows.step(db) {
-            replay.add(member: rows.int(0), kind: rows.text(1) ?? "", delta: rows.int(2),
-                       day: Timestamp(seconds: rows.int(3)).day, expiresOn: rows.text(4).flatMap { Day($0) })
-        }
+        while try rows.step(db) { Self.replayPoints(&replay, member: rows.int(0), at: rows, from: 1) }
         return replay.finish()
+    }
+
+    /// Adds one `kind, delta, time, expires_on` ledger row (columns `k` to `k + 3`) of `member`.
+    static func replayPoints(_ replay: inout PointsExpiryReplay, member: Int64, at row: RawStatement, from k: Int32) {
+        replay.add(member: member, kind: row.text(k) ?? "", delta: row.int(k + 1),
+                   day: Timestamp(seconds: row.int(k + 2)).day, expiresOn: row.text(k + 3).flatMap { Day($0) })
     }
 
     private func loadOrders(_ db: Database) throws -> [Order] {

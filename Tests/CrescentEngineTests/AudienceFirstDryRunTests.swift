@@ -103,6 +103,13 @@ import Testing
         #expect(some.members == [all.members[3], all.members[40]])
         #expect(Array(some.orders(ofMemberAt: 1)) == Array(all.orders(ofMemberAt: 40)))
         #expect(some.orders.contains { !$0.items.isEmpty })
+        // Points lots are read per member too: the same lots as the whole ledger's, for these members only.
+        let withLots = Array(Set(all.pointsExpiries.map(\.member)).sorted().prefix(25))
+        #expect(!withLots.isEmpty)
+        let ids = (withLots + all.members.prefix(30).map(\.id)).reduce(into: Set<Int64>()) { $0.insert($1) }.sorted()
+        let lots = try store.loadPopulation(memberIds: ids).pointsExpiries
+        #expect(lots == all.pointsExpiries.filter { ids.contains($0.member) })
+        #expect(Set(lots.map(\.member)).isSuperset(of: withLots))
         #expect(throws: StoredRowError.self) { try store.loadPopulation(memberIds: [-5]) }
     }
 
