@@ -13,7 +13,8 @@ extension CrescentStore {
             var members: [Member] = []
             members.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0)
             let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
-            while try m.step(db) { members.append(CrescentStore.member(at: m)) }
+            var shared = SharedMemberFields()
+            while try m.step(db) { members.append(CrescentStore.member(at: m, sharing: &shared)) }
             var population = Population(members: members, orders: try loadOrders(db), events: try loadEvents(db))
             population.pointsExpiries = try loadPointsExpiries(db)
             return population

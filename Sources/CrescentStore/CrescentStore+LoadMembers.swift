@@ -25,6 +25,7 @@ extension CrescentStore {
             let hasPoints = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM points_ledger)") ?? false
             let p = try RawStatement(db, "SELECT kind, delta, time, expires_on FROM points_ledger WHERE member_id = ? ORDER BY id")
             var points = PointsExpiryReplay()
+            var shared = SharedMemberFields()
             var members: [Member] = [], orders: [Order] = [], events: [BehaviorEvent] = []
             members.reserveCapacity(ids.count)
             for id in ids {
@@ -32,7 +33,7 @@ extension CrescentStore {
                 guard try m.step(db) else {
                     throw StoredRowError(table: "members", id: String(id), message: "no such member (the store changed while it was read?)")
                 }
-                members.append(CrescentStore.member(at: m))
+                members.append(CrescentStore.member(at: m, sharing: &shared))
                 while try m.step(db) {}
                 o.bind(1, id)
                 while try o.step(db) {

@@ -10,15 +10,19 @@ extension CrescentStore {
 
     /// The member on the current row of a query over `memberColumns`.
     static func member(at m: RawStatement) -> Member {
+        var unshared = SharedMemberFields(limit: 0)
+        return member(at: m, sharing: &unshared)
+    }
+
+    /// The same, sharing tags, consent and attributes with earlier members read through `shared`.
+    static func member(at m: RawStatement, sharing shared: inout SharedMemberFields) -> Member {
         let tags = m.text(10) ?? "", consent = m.text(11) ?? "", attrs = m.text(12) ?? "{}"
         return Member(
             id: m.int(0), name: m.text(1) ?? "", gender: m.text(2), birthday: m.day(3),
             phone: m.text(4), email: m.text(5), city: m.text(6),
             joinDate: m.day(7) ?? Day(index: 0), tier: m.text(8) ?? "basic",
             pointsBalance: m.int(9),
-            tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init),
-            consent: consent.isEmpty ? [] : Set(consent.split(separator: ",").map(String.init)),
-            attributes: attrs == "{}" ? [:] : FlatJSON.decode(attrs) ?? [:],
+            tags: shared.tags(tags), consent: shared.consent(consent), attributes: shared.attributes(attrs),
             utcOffsetMinutes: Int(m.int(13)))
     }
 
