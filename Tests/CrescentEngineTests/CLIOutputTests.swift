@@ -94,6 +94,30 @@ import Testing
         #expect(writtenObject == reports.first.map { $0 as NSDictionary })
     }
 
+    @Test func dryrunTimingPrintsEveryPhaseWithTimeCPUAndPeakAndKeepsJSONClean() throws {
+        let out = try Self.scratch().path
+        let script = repoRoot.appendingPathComponent("scripts/winback_silent.lua").path
+        let phases = ["load records, then columns", "derive (columns)", "candidates (native filters): ", "candidates' records",
+                      "member views", "Lua sandboxes", "audience (segments)", "response model (BG/NBD fit)",
+                      "journeys (simulated days)", "report (Monte-Carlo)", "write the reports"]
+        let text = try BuiltCLI.run(["dryrun", script, "--data", cdnowPath, "--runs", "20", "--out", out, "--timing"])
+        #expect(text.status == 0, "\(text.stderr)")
+        let table = try #require(text.stdout.range(of: "phase ").map { String(text.stdout[$0.lowerBound...]) }, "\(text.stdout)")
+        let rows = table.split(separator: "\n").map(String.init)
+        for phase in phases {
+            let row = try #require(rows.first { $0.hasPrefix(phase) }, "\(phase) missing in:\n\(table)")
+            // time, peak RSS in MiB, then the phase's CPU time.
+            let fields = row.dropFirst(phase.count).split(separator: " ")
+            #expect(fields.count >= 5 && Double(fields[fields.count - 5]) != nil && Int(fields[fields.count - 4]) != nil
+                    && fields[fields.count - 3] == "cpu" && Double(fields[fields.count - 2]) != nil, "\(row)")
+        }
+        // With --format json, stdout stays one JSON array and the table goes to stderr.
+        let json = try BuiltCLI.run(["dryrun", script, "--data", cdnowPath, "--runs", "20", "--out", out, "--format", "json", "--timing"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) is [[String: Any]])
+        #expect(json.stderr.contains("response model (BG/NBD fit)") && !json.stdout.contains("peak RSS"))
+    }
+
     @Test func theABExampleShowsOneLinePerVariantInTheSummaryAndTheReports() throws {
         let out = try Self.scratch().path
         let script = repoRoot.appendingPathComponent("scripts/winback_ab_test.lua").path

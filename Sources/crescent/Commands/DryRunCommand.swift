@@ -24,7 +24,7 @@ struct DryRunCommand: ParsableCommand {
 
           crescent dryrun scripts/winback_silent.lua --plugins plugins --route-sample 20
 
-        With --timing, each phase is printed at the end with its time and its own peak RSS \
+        With --timing, each phase is printed at the end with its time, CPU time and own peak RSS \
         (on stderr with --format json).
         """)
 
@@ -59,7 +59,7 @@ struct DryRunCommand: ParsableCommand {
     @Option(help: "text, or json: the playbooks' JSON reports as one array on stdout (still written to --out).")
     var format: OutputFormat = .text
 
-    @Flag(help: "Print each phase (loading, candidates, records, fit, journeys, report) with its time and peak RSS.")
+    @Flag(help: "Print each phase (loading, candidates, records, fit, journeys, report) with its time, CPU time and peak RSS.")
     var timing = false
 
     func validate() throws {

@@ -39,22 +39,34 @@ struct PhaseTable {
     }
 }
 
-/// Times consecutive phases, each with its own peak RSS: `end(_:)` closes the phase that began
-/// at the previous `end` (or at `init`), so a command marks where each phase stops.
+/// Times consecutive phases, each with its own peak RSS and the CPU time the process spent in it
+/// (every thread; on a shared machine the wall time alone says little): `end(_:)` closes the
+/// phase that began at the previous `end` (or at `init`), so a command marks where each phase stops.
 struct PhaseClock {
     private(set) var table = PhaseTable()
     private let clock = ContinuousClock()
     private var mark: ContinuousClock.Instant
+    private var cpuMark: Double
 
     init() {
         PhaseMemory.resetPeak()
         mark = clock.now
+        cpuMark = Self.cpuSeconds()
     }
 
-    mutating func end(_ phase: String, note: String = "") {
-        let now = clock.now
-        table.add(phase, now - mark, note: note)
+    mutating func end(_ phase: String) {
+        let now = clock.now, cpu = Self.cpuSeconds()
+        table.add(phase, now - mark, note: String(format: "cpu %.2f s", cpu - cpuMark))
         PhaseMemory.resetPeak()
         mark = clock.now
+        cpuMark = cpu
+    }
+
+    /// User and system CPU time of the whole process so far.
+    private static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
