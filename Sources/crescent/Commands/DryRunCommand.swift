@@ -17,15 +17,15 @@ struct DryRunCommand: ParsableCommand {
           crescent dryrun scripts/winback_silent.lua --data data/cdnow_sample.txt --seed 42
           crescent dryrun scripts/winback_silent.lua --data synthetic:100000 --assert
 
+        With --timing, each phase is printed at the end with its time, CPU time and own peak RSS \
+        (on stderr with --format json).
+
         With --plugins, up to --route-sample rendered messages per channel then go through the \
         real plugin code against local fake servers (an HTTP gateway or an SMTP sink on \
         127.0.0.1): nothing leaves the machine. Per channel it prints routed, sent and failed \
         with the first failure, and writes NAME.routing.json; with --assert a failure exits 1.
 
           crescent dryrun scripts/winback_silent.lua --plugins plugins --route-sample 20
-
-        With --timing, each phase is printed at the end with its time, CPU time and own peak RSS \
-        (on stderr with --format json).
         """)
 
     @Argument(help: "The script with the playbooks.")
