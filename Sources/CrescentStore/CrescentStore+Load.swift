@@ -24,17 +24,17 @@ extension CrescentStore {
     /// Every member's points lots that will expire, replayed from the points ledger.
     public func loadPointsExpiries() throws -> [PointsExpiry] { try writer.read { try loadPointsExpiries($0) } }
 
-    func loadPointsExpiries(_ db: Database) throws -> [PointsExpiry] {
+    /// - parameter members: only these members' lots (nil: everyone's); other rows are skipped undecoded.
+    func loadPointsExpiries(_ db: Database, of members: Set<Int64>? = nil) throws -> [PointsExpiry] {
         var replay = PointsExpiryReplay()
         let rows = try RawStatement(db, "SELECT member_id, kind, delta, time, expires_on FROM points_ledger ORDER BY member_id, id")
-        while try rows.step(db) { Self.replayPoints(&replay, member: rows.int(0), at: rows, from: 1) }
+        while try rows.step(db) {
+            let member = rows.int(0)
+            if let members, !members.contains(member) { continue }
+            replay.add(member: member, kind: rows.text(1) ?? "", delta: rows.int(2),
+                       day: Timestamp(seconds: rows.int(3)).day, expiresOn: rows.text(4).flatMap { Day($0) })
+        }
         return replay.finish()
-    }
-
-    /// Adds one `kind, delta, time, expires_on` ledger row (columns `k` to `k + 3`) of `member`.
-    static func replayPoints(_ replay: inout PointsExpiryReplay, member: Int64, at row: RawStatement, from k: Int32) {
-        replay.add(member: member, kind: row.text(k) ?? "", delta: row.int(k + 1),
-                   day: Timestamp(seconds: row.int(k + 2)).day, expiresOn: row.text(k + 3).flatMap { Day($0) })
     }
 
     private func loadOrders(_ db: Database) throws -> [Order] {

@@ -8,7 +8,7 @@ extension CrescentStore {
     ///
     /// Why: a dry-run over millions of members picks its audience from columns first and needs
     /// whole records only for those members. Every read is an index lookup per member (or per
-    /// order for items), points lots included, so the cost follows the audience, not the store.
+    /// order for items), so the cost follows the audience, not the store.
     /// - throws: `StoredRowError` naming the first id with no member row.
     public func loadPopulation(memberIds ids: [Int64]) throws -> Population {
         try writer.read { db in
@@ -21,10 +21,6 @@ extension CrescentStore {
             let hasItems = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM order_items)") ?? false
             let hasEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events)") ?? false
             let it = try RawStatement(db, "SELECT sku, category, quantity, amount FROM order_items WHERE order_id = ? ORDER BY line")
-            // Only these members' points rows, through `points_ledger_member`: not the whole ledger.
-            let hasPoints = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM points_ledger)") ?? false
-            let p = try RawStatement(db, "SELECT kind, delta, time, expires_on FROM points_ledger WHERE member_id = ? ORDER BY id")
-            var points = PointsExpiryReplay()
             var shared = SharedMemberFields()
             var members: [Member] = [], orders: [Order] = [], events: [BehaviorEvent] = []
             members.reserveCapacity(ids.count)
@@ -48,13 +44,11 @@ extension CrescentStore {
                     e.bind(1, id); e.bind(2, Timestamp.validSeconds.lowerBound); e.bind(3, Timestamp.validSeconds.upperBound)
                     while try e.step(db) { events.append(CrescentStore.event(at: e)) }
                 }
-                if hasPoints {
-                    p.bind(1, id)
-                    while try p.step(db) { Self.replayPoints(&points, member: id, at: p, from: 0) }
-                }
             }
             var population = Population(members: members, orders: orders, events: events)
-            population.pointsExpiries = points.finish()
+            // One pass over the ledger (a lookup per member sorts each member's rows: slower at
+            // millions), replaying only these members' rows.
+            population.pointsExpiries = try loadPointsExpiries(db, of: Set(ids))
             return population
         }
     }

@@ -52,11 +52,15 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     public mutating func dueJourneys(playbook: String, now: Timestamp, limit: Int) throws -> [Journey] {
         guard var buckets = dueByDay[playbook] else { return [] }
         var out: [Journey] = []
-        var seen = Set<Int64>()
-        for day in buckets.keys.sorted() where day <= now.day.index {
+        let days = buckets.keys.sorted().filter { $0 <= now.day.index }
+        // Every entry is looked at on every call (a batch at a time), so per entry only one
+        // lookup by member: the playbook's journeys once, `seen` sized once.
+        let byMember = journeys[playbook] ?? [:]
+        var seen = Set<Int64>(minimumCapacity: days.reduce(0) { $0 + buckets[$1]!.count })
+        for day in days {
             var keep: [Int64] = []
             for member in buckets[day]! where seen.insert(member).inserted {
-                guard let j = journeys[playbook]?[member]?.last, j.isOpen, let due = j.nextDue, due.day.index == day else { continue }
+                guard let j = byMember[member]?.last, j.isOpen, let due = j.nextDue, due.day.index == day else { continue }
                 if due <= now && out.count < limit { out.append(j) } else { keep.append(member) }
             }
             buckets[day] = keep.isEmpty ? nil : keep
