@@ -91,8 +91,7 @@ public final class LiveEngine: @unchecked Sendable {
         // Columns, not records: whole records are read only for the members a batch touches.
         let pending = try pendingOrders()
         members = LiveMembers(columns: try store.loadColumns(), records: StoredMemberRecords(store: store),
-                              pendingOrders: pending, appOpened: try store.membersWithEvent(kind: "app_open"),
-                              asOf: asOfToday, now: clock.now())
+                              pendingOrders: pending, asOf: asOfToday, now: clock.now())
         scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
                               seed: Int64(truncatingIfNeeded: configuration.seed))
         let report = scripts.reload()
@@ -162,7 +161,9 @@ public final class LiveEngine: @unchecked Sendable {
                 runnable.append(i)
             }
         }
-        let results = try processor.process(runnable.map { batch[$0] }, tally: &tally)
+        let runs = runnable.map { batch[$0] }
+        let firstAppOpens = try store.firstEvents(ofKind: "app_open", among: runs.filter { $0.event.kind == "app_open" })
+        let results = try processor.process(runs, firstAppOpens: firstAppOpens, tally: &tally)
         for (i, result) in zip(runnable, results) {
             finishes[i] = result.scriptError ? failed(batch[i], "script_error", result.outcome)
                                              : EventFinish(seq: batch[i].seq, succeeded: true, outcome: result.outcome)

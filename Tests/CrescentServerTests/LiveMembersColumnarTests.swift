@@ -19,7 +19,7 @@ final class LiveMembersColumnarTests: XCTestCase {
         let base = SyntheticPopulation.generate(members: 300, seed: seed, asOf: asOf)
         try store.insert(population: base)
         let live = LiveMembers(columns: try store.loadColumns(), records: StoredMemberRecords(store: store),
-                               appOpened: [], asOf: asOf, now: start)
+                               asOf: asOf, now: start)
         var known = base.members
         var rng = SeededGenerator(seed: seed &+ 7)
         func journal(_ entry: JournalEntry) throws { _ = try store.journal([[entry]], receivedAt: start) }
@@ -105,7 +105,7 @@ final class LiveMembersColumnarTests: XCTestCase {
                 let pending = Set(try store.pendingEvents(after: 0, limit: 100).compactMap { $0.order?.id })
                 XCTAssertEqual(pending, [41])
                 let live = LiveMembers(columns: try store.loadColumns(), records: StoredMemberRecords(store: store),
-                                       pendingOrders: pending, appOpened: [], asOf: Self.asOf, now: Self.start)
+                                       pendingOrders: pending, asOf: Self.asOf, now: Self.start)
                 XCTAssertEqual(try live.subset([7], asOf: Self.asOf).views[0].orders, 1, "\(kind): loaded with the columns")
 
                 XCTAssertTrue(live.add(order), "\(kind): the replay")
@@ -137,7 +137,7 @@ final class LiveMembersColumnarTests: XCTestCase {
     }
 
     func testAConsentChannelPastTheColumnsLimitIsRefusedByName() throws {
-        let live = try LiveMembers(population: Population(members: [], orders: []), appOpened: [], asOf: Self.asOf, now: Self.start)
+        let live = try LiveMembers(population: Population(members: [], orders: []), asOf: Self.asOf, now: Self.start)
         let channels = (0..<ColumnarPopulation.maxChannels).map { "c\($0)" }
         try live.upsert(Member(id: 1, joinDate: Self.asOf, consent: Set(channels)))
         XCTAssertThrowsError(try live.upsert(Member(id: 2, joinDate: Self.asOf, consent: ["one_too_many"]))) { error in

@@ -40,7 +40,6 @@ final class LiveMembers {
     /// their replay must not count them again.
     private var pendingAtStart: Set<Int64>
     private let records: any MemberRecordSource
-    private var appOpened: Set<Int64>
     private(set) var reference: QuintileReference
     /// The day the metrics are as of and the time the scale was built: the quintile cuts drift
     /// slowly, so they are rebuilt hourly, not per order.
@@ -53,11 +52,10 @@ final class LiveMembers {
     /// - parameter pendingOrders: ids of the orders whose `payment` events were pending when
     ///   `columns` were loaded (they are in the columns and will be replayed).
     init(columns: ColumnarPopulation, records: any MemberRecordSource, pendingOrders: Set<Int64> = [],
-         appOpened: Set<Int64>, asOf: Day, now: Timestamp) {
+         asOf: Day, now: Timestamp) {
         self.columns = columns
         self.records = records
         pendingAtStart = pendingOrders
-        self.appOpened = appOpened
         let ids = columns.memberId
         sortedRows = ids.indices.dropFirst().first { ids[$0 - 1] >= ids[$0] } ?? ids.count
         for i in sortedRows..<ids.count { laterRows[ids[i]] = i }
@@ -70,9 +68,9 @@ final class LiveMembers {
     /// Members and orders held as records (tests, callers without a store): their columns are
     /// made from them and they are the records scripts see.
     /// - throws: `ColumnarPopulationError` past 64 distinct consent channels.
-    convenience init(population: Population, appOpened: Set<Int64>, asOf: Day, now: Timestamp) throws {
+    convenience init(population: Population, asOf: Day, now: Timestamp) throws {
         self.init(columns: try ColumnarPopulation(population), records: HeldMemberRecords(population: population),
-                  appOpened: appOpened, asOf: asOf, now: now)
+                  asOf: asOf, now: now)
     }
 
     var count: Int { columns.count }
@@ -163,9 +161,6 @@ final class LiveMembers {
             refold(i)
         }
     }
-
-    /// True the first time a member opens the app (the `first_app_open` scene).
-    func firstAppOpen(_ id: Int64) -> Bool { appOpened.insert(id).inserted }
 
     /// One member as scripts see them on `asOf`, with the context pieces the issuer needs.
     func single(_ id: Int64, asOf: Day) throws -> (population: Population, derived: DerivedViews, views: [MemberView])? {
