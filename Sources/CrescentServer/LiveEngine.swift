@@ -292,7 +292,9 @@ public final class LiveEngine: @unchecked Sendable {
         let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
         if case .date(let sceneName) = JourneyPlan(playbook).entry, !days.isEmpty {
             let calendar = DateSceneCalendar(scene: sceneName, schedule: playbook.schedule, pointsExpiries: expiries)
-            ids = try members.filter(ids, asOf: asOf) { view in days.contains { calendar.occurs(for: view, on: $0) } }
+            ids = try members.filter(ids, asOf: asOf, readingPurchases: calendar.readsPurchases) { view in
+                days.contains { calendar.occurs(for: view, on: $0) }
+            }
         }
         let wanted = Set(ids)
         return Candidates(ids: ids, pointsExpiries: Dictionary(grouping: expiries.filter { wanted.contains($0.member) }, by: \.member))

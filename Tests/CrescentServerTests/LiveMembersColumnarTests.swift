@@ -92,6 +92,26 @@ final class LiveMembersColumnarTests: XCTestCase {
         }
     }
 
+    /// Date scenes that read only member fields and metrics filter on views made from the
+    /// columns alone (no record read); they pick exactly the members the records' views pick.
+    func testAFilterOnColumnsAlonePicksWhatTheRecordsPick() throws {
+        try TestStoreKind.sqlite.withStore { store in
+            let live = try Self.fed(store, steps: 300, seed: 23)
+            live.refreshReference(asOf: Self.asOf, now: Self.start.adding(seconds: LiveMembers.referenceMaxAge))
+            let keep: (MemberView) -> Bool = { v in
+                v.member.birthday?.components.month == 3 || v.member.joinDate.components.day == 1
+                    || v.lastOrder.map { Self.asOf.days(since: $0) % 30 == 0 } ?? false || v.rfm.r == 5
+                    || v.member.tier == "gold"
+            }
+            let ids = live.ids
+            let onColumns = try live.filter(ids, asOf: Self.asOf, readingPurchases: false, keep)
+            let onRecords = try live.filter(ids, asOf: Self.asOf, readingPurchases: true, keep)
+            XCTAssertEqual(onColumns, onRecords)
+            XCTAssertGreaterThan(onColumns.count, 10)
+            XCTAssertLessThan(onColumns.count, ids.count)
+        }
+    }
+
     func testAnOrderPendingAtStartIsReplayedOnceAndALaterSignupIsServed() throws {
         for kind in TestStoreKind.all {
             try kind.withStore { store in

@@ -84,8 +84,8 @@ public struct SegmentColumns: @unchecked Sendable {
     /// The columns of a columnar population and its derived columns: text, tags and consent are
     /// the population's own arrays (shared, not copied). Tiers are the stored ones.
     /// - parameter scale: scores `rfm.*` on another scale than `d`'s own columns (the live
-    ///   engine's, rebuilt hourly), member by member and only for the fields a filter reads.
-    public init(_ c: ColumnarPopulation, _ d: DerivedColumns, scale: QuintileReference? = nil) {
+    ///   engine's), member by member; asked for only when a filter reads one of those fields.
+    public init(_ c: ColumnarPopulation, _ d: DerivedColumns, scale: (() -> QuintileReference)? = nil) {
         count = c.count
         memberId = c.memberId
         let stageNames = StringCodes(DerivedColumns.stages.map(MemberViews.stageName))
@@ -95,7 +95,8 @@ public struct SegmentColumns: @unchecked Sendable {
         consent = c.consent; channels = c.channels
         let asOf = d.asOf
         numbers = NumberCache { field in
-            (0..<c.count).map { i in
+            let scale = [.r, .f, .m].contains(field) ? scale?() : nil
+            return (0..<c.count).map { i in
                 switch field {
                 case .orders: Double(d.orderCount[i])
                 case .totalSpend: Money(minorUnits: d.totalSpend[i]).major

@@ -182,7 +182,16 @@ final class LiveMembers {
     }
 
     /// Those of `ids` whose view on `asOf` passes `keep`, a chunk of views at a time (none is kept).
-    func filter(_ ids: [Int64], asOf: Day, _ keep: (MemberView) -> Bool) throws -> [Int64] {
+    /// - parameter readingPurchases: `keep` reads what members bought, so their records are
+    ///   read; otherwise the views come from the columns alone (no order items, no name or
+    ///   contact details): a date scene over millions of members reads no record.
+    func filter(_ ids: [Int64], asOf: Day, readingPurchases: Bool = true, _ keep: (MemberView) -> Bool) throws -> [Int64] {
+        guard readingPurchases else {
+            return ids.filter { id in
+                guard let i = row(of: id) else { return false }
+                return keep(MemberViews.view(changed[i] ?? columnMember(i), scoredMetrics(i, asOf: asOf), orders: [], asOf: asOf))
+            }
+        }
         var kept: [Int64] = []
         for start in stride(from: 0, to: ids.count, by: Self.recordChunk) {
             let views = try subset(Array(ids[start..<min(ids.count, start + Self.recordChunk)]), asOf: asOf).views
@@ -200,7 +209,8 @@ final class LiveMembers {
     func segmentColumns(asOf: Day) -> SegmentColumns? {
         guard asOf == referenceAsOf else { return nil }
         // Copies of the columns (shared storage, not copied bytes): numbers are computed later, off the engine thread.
-        return SegmentColumns(columns, metrics, scale: reference)
+        let reference = self.reference
+        return SegmentColumns(columns, metrics, scale: { reference })
     }
 
     /// The live columns and kept metrics as a preview takes them (shared storage, not copied
@@ -208,8 +218,12 @@ final class LiveMembers {
     struct PreviewColumns: Sendable {
         let columns: ColumnarPopulation
         let metrics: DerivedColumns
-        /// Scored on a scale sorted afresh from these metrics, as a full derive would score them.
-        func make() -> SegmentColumns { SegmentColumns(columns, metrics, scale: QuintileReference(metrics)) }
+        /// Scored on a scale sorted afresh from these metrics, as a full derive would score them
+        /// (only when a segment reads `rfm`).
+        func make() -> SegmentColumns {
+            let metrics = self.metrics
+            return SegmentColumns(columns, metrics, scale: { QuintileReference(metrics) })
+        }
     }
 
     /// Nil for another day than the kept one.
