@@ -40,6 +40,12 @@ final class LiveMembers {
     /// their replay must not count them again.
     private var pendingAtStart: Set<Int64>
     private let records: any MemberRecordSource
+    /// Stored records read lately, by row, so a member who comes back is not read again: what
+    /// changes a member's rows reaches this engine as an event and is applied over them
+    /// (`changed`, `applied`); another node's writes come through `refresh(from:)`, which
+    /// replaces the row's history. Bounded: emptied when full.
+    private var readLately: [Int: (member: Member?, orders: [Order])] = [:]
+    static let readLatelyLimit = 50_000
     private(set) var reference: QuintileReference
     /// The day the metrics are as of and the time the scale was built: the quintile cuts drift
     /// slowly, so they are rebuilt hourly, not per order.
@@ -297,12 +303,19 @@ final class LiveMembers {
     /// Rows' whole records: the member as the engine last applied them (else as stored), and
     /// their stored orders with those applied since start.
     private func wholeRecords(_ rows: [Int]) throws -> [(member: Member, orders: [Order])] {
-        let unread = Set(rows.filter { !replaced.contains($0) }.map { columns.memberId[$0] }).sorted()
-        let stored = unread.isEmpty ? Population(members: [], orders: []) : try records.records(ids: unread)
+        let unread = Set(rows.filter { !replaced.contains($0) && readLately[$0] == nil }).sorted()
+        if !unread.isEmpty {
+            let stored = try records.records(ids: unread.map { columns.memberId[$0] })
+            if readLately.count + unread.count > Self.readLatelyLimit { readLately.removeAll(keepingCapacity: true) }
+            for i in unread {
+                let k = stored.index(ofMember: columns.memberId[i])
+                readLately[i] = (k.map { stored.members[$0] }, k.map { Array(stored.orders(ofMemberAt: $0)) } ?? [])
+            }
+        }
         return rows.map { i in
-            let k = stored.index(ofMember: columns.memberId[i])
-            let member = changed[i] ?? k.map { stored.members[$0] } ?? columnMember(i)
-            var orders = replaced.contains(i) ? [] : k.map { Array(stored.orders(ofMemberAt: $0)) } ?? []
+            let stored = replaced.contains(i) ? nil : readLately[i]
+            let member = changed[i] ?? stored?.member ?? columnMember(i)
+            var orders = stored?.orders ?? []
             if let later = applied[i] {
                 let known = Set(orders.map(\.id))
                 orders += later.filter { !known.contains($0.id) }
