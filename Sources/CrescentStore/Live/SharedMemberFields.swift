@@ -16,18 +16,23 @@ struct SharedMemberFields {
     init(limit: Int = 50_000) { self.limit = limit }
 
     mutating func tags(_ text: String) -> [String] {
-        shared(text, in: &tags) { $0.isEmpty ? [] : $0.split(separator: ",").map(String.init) }
+        let limit = self.limit
+        return Self.shared(text, in: &tags, limit: limit) { $0.isEmpty ? [] : $0.split(separator: ",").map(String.init) }
     }
 
     mutating func consent(_ text: String) -> Set<ChannelCode> {
-        shared(text, in: &consent) { $0.isEmpty ? [] : Set($0.split(separator: ",").map(String.init)) }
+        let limit = self.limit
+        return Self.shared(text, in: &consent, limit: limit) { $0.isEmpty ? [] : Set($0.split(separator: ",").map(String.init)) }
     }
 
     mutating func attributes(_ text: String) -> [String: String] {
-        shared(text, in: &attributes) { $0 == "{}" ? [:] : FlatJSON.decode($0) ?? [:] }
+        let limit = self.limit
+        return Self.shared(text, in: &attributes, limit: limit) { $0 == "{}" ? [:] : FlatJSON.decode($0) ?? [:] }
     }
 
-    private func shared<T>(_ text: String, in cache: inout [String: T], _ decode: (String) -> T) -> T {
+    /// Static, so the cache is modified in place (a method of `self` taking `&self.cache` would
+    /// copy the whole dictionary on every call).
+    private static func shared<T>(_ text: String, in cache: inout [String: T], limit: Int, _ decode: (String) -> T) -> T {
         if let known = cache[text] { return known }
         let value = decode(text)
         if cache.count < limit { cache[text] = value }
