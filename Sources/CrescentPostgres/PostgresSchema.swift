@@ -244,6 +244,22 @@ enum PostgresSchema {
               PRIMARY KEY (node, kind))
             """,
         ]),
+        // Idempotency keys in member order (SQLite's "v11 monotonic issue keys"): new runs pad
+        // the member id; the runs open now keep their keys to the end, listed here. The
+        // UNIQUE (playbook, member_id, entry_key) index already finds a member's journeys.
+        ("v4 monotonic issue keys", [
+            """
+            CREATE TABLE legacy_key_runs (
+              run_id TEXT NOT NULL,
+              playbook TEXT NOT NULL,
+              PRIMARY KEY (run_id, playbook))
+            """,
+            """
+            INSERT INTO legacy_key_runs(run_id, playbook)
+              SELECT DISTINCT entry_key, playbook FROM journeys WHERE state = 'active' ON CONFLICT DO NOTHING
+            """,
+            "DROP INDEX journeys_latest",
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

@@ -98,6 +98,7 @@ extension CrescentStore {
         registerNodeWorkMigration(&m)
         registerGenerationMigration(&m)
         registerIssuingSpeedMigration(&m)
+        registerMonotonicKeysMigration(&m)
         return m
     }
 }
