@@ -113,6 +113,7 @@ struct PostgresIssueLedger: Sendable {
                 if reserving { throw KeyTaken() }
                 return .replayed
             }
+            // Only a new delivery row gets its coupon: coupon_ledger's key has no UNIQUE index.
             if let (spec, specId) = coupon {
                 let issued = IssuedCoupon(spec: spec, member: member, issuedAt: now)
                 let validUntil = Timestamp(day: issued.expiresOn).adding(seconds: -Int64(member.utcOffsetMinutes) * 60)
@@ -122,7 +123,6 @@ struct PostgresIssueLedger: Sendable {
                     VALUES (\(key), \(runId), \(playbook), \(Int64(step)), \(member.id), \(request.campaign), \(spec.type),
                       \(channel), \(spec.source.rawValue), 'issued', \(now.seconds), \(validUntil.seconds),
                       \(request.costPerIssue.minorUnits), \(specId), \(Int64(member.utcOffsetMinutes)), \(variant))
-                    ON CONFLICT (idempotency_key) DO NOTHING
                     """)
             }
             if let (award, days) = points {

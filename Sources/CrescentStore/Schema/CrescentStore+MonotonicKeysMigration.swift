@@ -12,6 +12,11 @@ extension CrescentStore {
     /// `journeys_latest (playbook, member_id, entered_at)` goes: the UNIQUE
     /// `(playbook, member_id, entry_key)` index already finds a member's few journeys of a
     /// playbook, and every journey entered paid for both.
+    ///
+    /// `coupon_ledger.idempotency_key` loses its UNIQUE index (the table is rebuilt: SQLite
+    /// cannot drop an inline constraint). The coupon is the issue's delivery row told again,
+    /// and the writer inserts it only when that delivery row was new in the same transaction,
+    /// so the delivery's key index already makes it once per key; every issue paid for both.
     static func registerMonotonicKeysMigration(_ m: inout DatabaseMigrator) {
         m.registerMigration("v11 monotonic issue keys") { db in
             try db.execute(sql: """
@@ -22,6 +27,34 @@ extension CrescentStore {
                 INSERT OR IGNORE INTO legacy_key_runs(run_id, playbook)
                   SELECT DISTINCT entry_key, playbook FROM journeys WHERE state = 'active';
                 DROP INDEX journeys_latest;
+                CREATE TABLE coupon_ledger_rebuilt (
+                  id INTEGER PRIMARY KEY,
+                  idempotency_key TEXT NOT NULL,
+                  run_id TEXT NOT NULL, playbook TEXT NOT NULL, step INTEGER NOT NULL DEFAULT 0,
+                  member_id INTEGER NOT NULL,
+                  campaign TEXT NOT NULL DEFAULT '',
+                  coupon_type TEXT NOT NULL, channel TEXT,
+                  source TEXT NOT NULL DEFAULT 'crm',
+                  state TEXT NOT NULL DEFAULT 'issued' CHECK (state IN ('issued','redeemed','expired')),
+                  issued_at INTEGER NOT NULL, valid_until INTEGER,
+                  value_minor INTEGER NOT NULL DEFAULT 0,
+                  spec_id INTEGER,
+                  utc_offset_minutes INTEGER NOT NULL DEFAULT 0,
+                  redeemed_order_id INTEGER,
+                  redeemed_order_reference TEXT,
+                  redeemed_at INTEGER,
+                  discount_minor INTEGER,
+                  variant TEXT);
+                INSERT INTO coupon_ledger_rebuilt(id, idempotency_key, run_id, playbook, step, member_id, campaign,
+                  coupon_type, channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes,
+                  redeemed_order_id, redeemed_order_reference, redeemed_at, discount_minor, variant)
+                SELECT id, idempotency_key, run_id, playbook, step, member_id, campaign,
+                  coupon_type, channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes,
+                  redeemed_order_id, redeemed_order_reference, redeemed_at, discount_minor, variant
+                FROM coupon_ledger ORDER BY id;
+                DROP TABLE coupon_ledger;
+                ALTER TABLE coupon_ledger_rebuilt RENAME TO coupon_ledger;
+                CREATE INDEX coupon_ledger_member ON coupon_ledger(member_id, state);
                 """)
         }
     }
