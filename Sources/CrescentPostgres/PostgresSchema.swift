@@ -244,7 +244,7 @@ enum PostgresSchema {
               PRIMARY KEY (node, kind))
             """,
         ]),
-        // Idempotency keys in member order (SQLite's "v11 monotonic issue keys"): new runs pad
+        // Idempotency keys in member order (SQLite's "v11 issue keys in member order, lighter issue writes"): new runs pad
         // the member id; the runs open now keep their keys to the end, listed here. The
         // UNIQUE (playbook, member_id, entry_key) index already finds a member's journeys.
         // A coupon row is written only with a new delivery row of the same key, whose UNIQUE

@@ -11,7 +11,7 @@ public struct IssueScope: Hashable, Sendable {
         /// member order and a batch's inserts land at the end of the UNIQUE key indexes
         /// instead of all over their pages (`…/10` sorted before `…/9`).
         case padded
-        /// `…/42`: the format of runs begun before padding (schema `v11 monotonic issue keys`).
+        /// `…/42`: the format of runs begun before padding (schema `v11 issue keys in member order, lighter issue writes`).
         case legacy
     }
 

@@ -98,7 +98,7 @@ extension CrescentStore {
         registerNodeWorkMigration(&m)
         registerGenerationMigration(&m)
         registerIssuingSpeedMigration(&m)
-        registerMonotonicKeysMigration(&m)
+        registerIssueWritesMigration(&m)
         return m
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// Issue 17 (issuing speed): new runs key their rows with zero-padded member ids, in member
 /// order; a run half-finished under the previous schema resumes with its old keys, so a step
 /// already written is found and nothing is issued twice.
-@Suite struct MonotonicKeysMigrationTests {
+@Suite struct IssueWritesMigrationTests {
     let files: TestFiles
     init() throws { files = try TestFiles() }
 
@@ -125,6 +125,15 @@ import Testing
         }
         #expect(couponIndexes == ["coupon_ledger_member"], "no key index of its own: the delivery's makes it once per key")
         #expect(try store.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        // The rebuilt tables still refuse a state outside their lists (now `=`/`OR`, not `IN`).
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "UPDATE journeys SET state = 'paused' WHERE member_id = 15") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "UPDATE coupon_ledger SET state = 'lost' WHERE member_id = 2") }
+        }
+        let due = try store.dueJourneys(playbook: "winback", now: Self.t0, limit: 100)
+        #expect(due.map(\.member) == Array(11...20), "the rebuilt journeys_due index serves the due scan")
         #expect(try store.latestJourneys(playbook: "winback", members: [5, 15, 99]).mapValues(\.entryKey)
                 == [5: "old-done", 15: "launch-1"])
     }
