@@ -49,6 +49,11 @@ import Testing
                         """, arguments: ["launch-1/winback/0/\(m)", m, Self.t0.seconds])
                 }
             }
+            try db.execute(sql: """
+                INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, kind) VALUES ('earn:1', 1, 50, 'x', 0, 'earn');
+                INSERT INTO delivery_attempts(idempotency_key, attempt, status, plugin, channel, member_id, at)
+                  VALUES ('launch-1/winback/0/1', 1, 'sent', 'sms', 'sms', 1, 1.5);
+                """)
             // Member 1 redeemed: the event points at the coupon row, which the upgrade rebuilds.
             try db.execute(sql: """
                 UPDATE coupon_ledger SET state = 'redeemed', redeemed_at = ?, discount_minor = 1000 WHERE member_id = 1;
@@ -125,6 +130,8 @@ import Testing
         }
         #expect(couponIndexes == ["coupon_ledger_member"], "no key index of its own: the delivery's makes it once per key")
         #expect(try store.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        #expect(try store.snapshot().points.map(\.delta) == [50])
+        #expect(try store.snapshot().attempts.map(\.status) == [.sent])
         // The rebuilt tables still refuse a state outside their lists (now `=`/`OR`, not `IN`).
         #expect(throws: DatabaseError.self) {
             try store.writer.write { try $0.execute(sql: "UPDATE journeys SET state = 'paused' WHERE member_id = 15") }
@@ -132,6 +139,26 @@ import Testing
         #expect(throws: DatabaseError.self) {
             try store.writer.write { try $0.execute(sql: "UPDATE coupon_ledger SET state = 'lost' WHERE member_id = 2") }
         }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "UPDATE points_ledger SET kind = 'gift'") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "UPDATE delivery_attempts SET status = 'lost'") }
+        }
+        // No statement of the issuing path builds a temporary B-tree for its state check any more.
+        let ephemeral = try store.writer.read { db in
+            try [
+                "INSERT INTO journeys(playbook, member_id, entry_key, entered_at, state, updated_at) VALUES ('p', 1, 'e', 0, 'active', 0)",
+                "UPDATE journeys SET state = 'done' WHERE playbook = 'p' AND member_id = 1 AND entry_key = 'e'",
+                "INSERT INTO coupon_ledger(idempotency_key, run_id, playbook, member_id, coupon_type, issued_at) VALUES ('k', 'r', 'p', 1, 't', 0)",
+                "INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time) VALUES ('k', 1, 5, 'x', 0)",
+                """
+                INSERT INTO delivery_attempts(idempotency_key, attempt, status, plugin, channel, member_id, at)
+                VALUES ('k', 1, 'sent', 'sms', 'sms', 1, 0)
+                """,
+            ].filter { sql in try Row.fetchAll(db, sql: "EXPLAIN " + sql).contains { ($0["opcode"] as String) == "OpenEphemeral" } }
+        }
+        #expect(ephemeral.isEmpty, "\(ephemeral)")
         let due = try store.dueJourneys(playbook: "winback", now: Self.t0, limit: 100)
         #expect(due.map(\.member) == Array(11...20), "the rebuilt journeys_due index serves the due scan")
         #expect(try store.latestJourneys(playbook: "winback", members: [5, 15, 99]).mapValues(\.entryKey)

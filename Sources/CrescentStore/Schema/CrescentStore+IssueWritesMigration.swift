@@ -19,10 +19,11 @@ extension CrescentStore {
     /// and the writer inserts it only when that delivery row was new in the same transaction,
     /// so the delivery's key index already makes it once per key; every issue paid for both.
     ///
-    /// `journeys` and `coupon_ledger` check their `state` with `=`/`OR` instead of `IN (…)`:
-    /// SQLite builds a temporary B-tree for an `IN` list of three on every statement that
-    /// checks it, and a launch checks it three times per member (entry, position, coupon):
-    /// 2.4× the CPU of a one-row insert in a `sqlite3` test. Both tables are rebuilt for it.
+    /// `journeys`, `coupon_ledger`, `points_ledger` and `delivery_attempts` check their state
+    /// or kind with `=`/`OR` instead of `IN (…)`: SQLite builds a temporary B-tree for an `IN`
+    /// list of three or more on every statement that checks it, and a launch checks it three
+    /// times per member (entry, position, coupon): 2.4× the CPU of a one-row insert in a
+    /// `sqlite3` test. The tables are rebuilt for it (same columns, rows, ids and indexes).
     static func registerIssueWritesMigration(_ m: inout DatabaseMigrator) {
         m.registerMigration("v11 issue keys in member order, lighter issue writes") { db in
             try db.execute(sql: """
@@ -81,6 +82,45 @@ extension CrescentStore {
                 DROP TABLE coupon_ledger;
                 ALTER TABLE coupon_ledger_rebuilt RENAME TO coupon_ledger;
                 CREATE INDEX coupon_ledger_member ON coupon_ledger(member_id, state);
+                CREATE TABLE points_ledger_rebuilt (
+                  id INTEGER PRIMARY KEY,
+                  member_id INTEGER NOT NULL,
+                  delta INTEGER NOT NULL,
+                  reason TEXT NOT NULL,
+                  time INTEGER NOT NULL,
+                  expires_on TEXT,
+                  idempotency_key TEXT NOT NULL UNIQUE,
+                  kind TEXT NOT NULL DEFAULT 'earn' CHECK (kind = 'earn' OR kind = 'spend' OR kind = 'expire'),
+                  run_id TEXT, playbook TEXT, channel TEXT, variant TEXT);
+                INSERT INTO points_ledger_rebuilt(id, member_id, delta, reason, time, expires_on, idempotency_key, kind,
+                  run_id, playbook, channel, variant)
+                SELECT id, member_id, delta, reason, time, expires_on, idempotency_key, kind, run_id, playbook, channel, variant
+                FROM points_ledger ORDER BY id;
+                DROP TABLE points_ledger;
+                ALTER TABLE points_ledger_rebuilt RENAME TO points_ledger;
+                CREATE INDEX points_ledger_member ON points_ledger(member_id, time);
+                CREATE TABLE delivery_attempts_rebuilt (
+                  id INTEGER PRIMARY KEY,
+                  idempotency_key TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  status TEXT NOT NULL
+                    CHECK (status = 'sent' OR status = 'retried' OR status = 'failed' OR status = 'duplicate'),
+                  reason TEXT,
+                  provider_id TEXT,
+                  plugin TEXT NOT NULL,
+                  channel TEXT NOT NULL,
+                  member_id INTEGER NOT NULL,
+                  playbook TEXT,
+                  run_id TEXT,
+                  at REAL NOT NULL);
+                INSERT INTO delivery_attempts_rebuilt(id, idempotency_key, attempt, status, reason, provider_id, plugin,
+                  channel, member_id, playbook, run_id, at)
+                SELECT id, idempotency_key, attempt, status, reason, provider_id, plugin, channel, member_id, playbook,
+                  run_id, at
+                FROM delivery_attempts ORDER BY id;
+                DROP TABLE delivery_attempts;
+                ALTER TABLE delivery_attempts_rebuilt RENAME TO delivery_attempts;
+                CREATE INDEX delivery_attempts_key ON delivery_attempts(idempotency_key, status);
                 """)
         }
     }
