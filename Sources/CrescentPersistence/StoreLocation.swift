@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a store lives, as `--db` (or `CRESCENT_DB`) names it: a SQLite file path, or a
 /// PostgreSQL URL `postgres://user[:password]@host[:port]/database`.
 ///
@@ -60,6 +62,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     /// `?sslmode=`: whether the connection is encrypted (plain unless asked).
     public var tls: PostgresTLSMode = .disable
+    /// `&sslrootcert=PATH`: the PEM file of the certificate authorities `verify-full` trusts
+    /// (a company's own CA) instead of the system roots.
+    public var rootCertificate: String?
 
     public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String,
                 tls: PostgresTLSMode = .disable) {
@@ -72,20 +77,29 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             StoreLocationError(text: text, problem: problem + "; expected postgres://user@host/db")
         }
         guard !text.contains("#") else { throw fail("has a fragment") }
-        // Only `sslmode` is understood; any other parameter is refused rather than ignored.
+        // Only `sslmode` and `sslrootcert` are understood; any other parameter is refused rather than ignored.
         var tls = PostgresTLSMode.disable
+        var rootCertificate: String?
         let parts = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         if parts.count > 1 {
             for parameter in parts[1].split(separator: "&") {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2, pair[0] == "sslmode" else {
-                    throw fail("has query parameter \"\(pair[0])\"; only sslmode=disable|require|verify-full is understood")
+                let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                switch (pair.first, pair.count) {
+                case ("sslmode", 2):
+                    guard let mode = PostgresTLSMode(rawValue: pair[1]) else {
+                        throw fail("has sslmode \"\(pair[1])\", not disable, require or verify-full")
+                    }
+                    tls = mode
+                case ("sslrootcert", 2):
+                    guard let path = pair[1].removingPercentEncoding, !path.isEmpty else { throw fail("has an empty sslrootcert") }
+                    rootCertificate = path
+                default:
+                    throw fail("has query parameter \"\(pair[0])\"; only sslmode=disable|require|verify-full and sslrootcert=PATH are understood")
                 }
-                guard let mode = PostgresTLSMode(rawValue: pair[1]) else {
-                    throw fail("has sslmode \"\(pair[1])\", not disable, require or verify-full")
-                }
-                tls = mode
             }
+        }
+        if rootCertificate != nil, tls != .verifyFull {
+            throw fail("has sslrootcert without sslmode=verify-full (the certificate is only checked with verify-full)")
         }
         let rest = String(parts[0])
         guard let at = rest.lastIndex(of: "@") else { throw fail("names no user") }
@@ -106,12 +120,17 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         guard !host.isEmpty else { throw fail("names no host") }
         self.init(user: user, password: userPart.count > 1 ? String(userPart[1]) : nil, host: host, port: port,
                   database: database, tls: tls)
+        self.rootCertificate = rootCertificate
     }
 
     /// The URL without its password, for logs and messages.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" + query }
 
-    private var query: String { tls == .disable ? "" : "?sslmode=\(tls.rawValue)" }
+    private var query: String {
+        guard tls != .disable else { return "" }
+        let root = rootCertificate.map { "&sslrootcert=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0) } ?? ""
+        return "?sslmode=\(tls.rawValue)" + root
+    }
 
     /// The URL with its password, to hand to a child process through `CRESCENT_DB` (never
     /// on a command line, where `ps` shows it, and never in a log).
@@ -127,7 +146,8 @@ public enum PostgresTLSMode: String, Sendable, Equatable {
     /// TLS or no connection: a server that does not offer it is refused. As with libpq's
     /// `require`, the certificate is not checked (a private CA, a self-signed server).
     case require
-    /// TLS with the certificate verified against the system roots and the host name.
+    /// TLS with the certificate verified against the system roots (or the URL's `sslrootcert`)
+    /// and the host name (or the IP address the URL names).
     case verifyFull = "verify-full"
 }
 

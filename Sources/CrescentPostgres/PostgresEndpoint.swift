@@ -1,4 +1,5 @@
 import CrescentPersistence
+import Foundation
 import NIOSSL
 import PostgresNIO
 
@@ -36,7 +37,14 @@ struct PostgresEndpoint: Sendable, CustomStringConvertible {
             tls.certificateVerification = .none
             return .require(try NIOSSLContext(configuration: tls))
         case .verifyFull:
-            return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let root = url.rootCertificate {
+                guard FileManager.default.isReadableFile(atPath: root) else {
+                    throw PostgresStoreError(operation: "connect to \(url)", message: "sslrootcert \"\(root)\" cannot be read")
+                }
+                tls.trustRoots = .file(root)
+            }
+            return .require(try NIOSSLContext(configuration: tls))
         }
     }
 }

@@ -176,7 +176,9 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
             // PSQLError's description is deliberately vague; the server message is what helps.
             message = e.serverInfo.map { info in
                 [info[.message], info[.detail]].compactMap { $0 }.joined(separator: ": ")
-            } ?? (e.code == .sslUnsupported ? "the server offers no TLS, and the URL's sslmode requires it" : "\(e.code)")
+            } ?? (e.code == .sslUnsupported ? "the server offers no TLS, and the URL's sslmode requires it"
+                  // A connection that failed below the protocol (TLS, the network) says why there.
+                  : e.underlying.map { "\(e.code): \($0)" } ?? "\(e.code)")
         } else if let e = error as? PostgresStoreError {
             self = e
         } else {

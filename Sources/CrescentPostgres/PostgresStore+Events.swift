@@ -99,6 +99,18 @@ extension PostgresStore {
         try pool.withSession { Int(try $0.query("SELECT count(*) FROM events WHERE state = \(state)")[0].decode(Int64.self)) }
     }
 
+    public func firstEvents(ofKind kind: String, among events: [PendingEvent]) throws -> Set<Int64> {
+        guard !events.isEmpty else { return [] }
+        let members = events.map(\.event.memberId), seqs = events.map(\.seq)
+        return try pool.withSession { s in
+            Set(try s.query("""
+                SELECT e.seq FROM unnest(\(members)::BIGINT[], \(seqs)::BIGINT[]) AS e(member_id, seq)
+                WHERE NOT EXISTS (SELECT 1 FROM events x WHERE x.member_id = e.member_id AND x.kind = \(kind)
+                                  AND x.seq < e.seq)
+                """).map { try $0.decode(Int64.self) })
+        }
+    }
+
     public func eventStatus(id: String) throws -> (state: String, outcome: String?)? {
         try pool.withSession { s in
             try s.query("SELECT state, outcome FROM events WHERE id = \(id)").first.map { try $0.decode((String, String?).self) }

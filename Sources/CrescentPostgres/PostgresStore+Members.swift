@@ -172,13 +172,6 @@ extension PostgresStore {
         }
     }
 
-    public func membersWithEvent(kind: String) throws -> Set<Int64> {
-        try pool.withSession { s in
-            Set(try s.query("SELECT DISTINCT member_id FROM events WHERE kind = \(kind) AND state = 'done'")
-                .map { try $0.decode(Int64.self) })
-        }
-    }
-
     public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
         try purchased([(member, from, to)])[0]
     }

@@ -89,7 +89,7 @@ public final class LiveEngine: @unchecked Sendable {
 
     private func setUp() throws -> String? {
         members = LiveMembers(population: try store.loadPopulation(),
-                              appOpened: try store.membersWithEvent(kind: "app_open"), asOf: asOfToday, now: clock.now())
+                              asOf: asOfToday, now: clock.now())
         scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
                               seed: Int64(truncatingIfNeeded: configuration.seed))
         let report = scripts.reload()
@@ -119,7 +119,7 @@ public final class LiveEngine: @unchecked Sendable {
             guard !batch.isEmpty else { return 0 }
             try readBack(batch.map(\.event.memberId))
             var tally = ProcessingTally()
-            let finishes = finish(batch, tally: &tally)
+            let finishes = try finish(batch, tally: &tally)
             try store.finishEvents(finishes)
             metrics.record(tally)
             work.add(.events, batch.count)
@@ -130,7 +130,7 @@ public final class LiveEngine: @unchecked Sendable {
 
     /// Runs the batch's rows through the processor together, or dead-letters them: a bad
     /// record, a row that keeps taking the process down, an event a script failed on.
-    private func finish(_ batch: [PendingEvent], tally: inout ProcessingTally) -> [EventFinish] {
+    private func finish(_ batch: [PendingEvent], tally: inout ProcessingTally) throws -> [EventFinish] {
         func failed(_ pending: PendingEvent, _ reason: String, _ outcome: String) -> EventFinish {
             metrics.failed(reason)
             return EventFinish(seq: pending.seq, succeeded: false, outcome: outcome)
@@ -147,7 +147,9 @@ public final class LiveEngine: @unchecked Sendable {
                 runnable.append(i)
             }
         }
-        let results = processor.process(runnable.map { batch[$0] }, tally: &tally)
+        let runs = runnable.map { batch[$0] }
+        let firstAppOpens = try store.firstEvents(ofKind: "app_open", among: runs.filter { $0.event.kind == "app_open" })
+        let results = processor.process(runs, firstAppOpens: firstAppOpens, tally: &tally)
         for (i, result) in zip(runnable, results) {
             finishes[i] = result.scriptError ? failed(batch[i], "script_error", result.outcome)
                                              : EventFinish(seq: batch[i].seq, succeeded: true, outcome: result.outcome)

@@ -102,5 +102,10 @@ struct JourneyBranchTests {
         #expect(event > 0 && timeout > 0, "\(run.journeys.branches)")
         #expect(event + timeout == run.steps[0].issued)
         #expect(run.steps[2].issued == timeout && run.steps[3].issued == event)
+        // The JSON report carries the same journey counts, and the page shows the branches.
+        let decoded = try ForecastReport(json: try run.report.jsonString())
+        #expect(decoded.journeys == run.journeys)
+        #expect(decoded.journeys?.branches["wait_order: timeout"] == timeout)
+        #expect(run.report.html().contains("branches: wait_order: "))
     }
 }

@@ -130,4 +130,35 @@ struct TwoEngineVisibilityTests {
             #expect(shareB == WorkShare(node: 1, all: 3))
         }
     }
+
+    /// A gift on a member's first app open, with no per-member limit of its own: only the
+    /// scene decides that it is once.
+    static let firstOpen = """
+        segment "everyone" { where = function(m) return true end }
+        playbook "first_open_gift" {
+          goal = "activate", business_line = "live.first_open", audience = "everyone",
+          when = { trigger = "first_app_open" }, channels = { "sms" },
+          offer = coupon { name = "8 off 40", off = 8, min_spend = 40, valid_days = 7 },
+          message = "Welcome to the app.",
+        }
+        """
+
+    @Test func aMembersFirstAppOpenFiresOnceWhicheverNodesTakeTheirOpens() async throws {
+        try await withTwoEngines(script: Self.firstOpen) { a, b, store in
+            func open(_ id: String, minute: Int64) -> JournalEntry {
+                .event(BehaviorEvent(id: id, memberId: 1, kind: "app_open", time: Self.now.adding(seconds: minute * 60 - 7_200)))
+            }
+            // Both opens accepted before either node processes: a takes the first, b the second.
+            try journal(store, [open("open-1", minute: 0), open("open-2", minute: 1)])
+            #expect(try await a.processPending(limit: 1) == 1)
+            #expect(try await b.processPending(limit: 1) == 1)
+            // And a third open that b takes while a never saw the second.
+            try journal(store, [open("open-3", minute: 2)])
+            #expect(try await b.processPending() == 1)
+            #expect(try outcome(store, "open-1") == "first_open_gift: issued 1")
+            #expect(try outcome(store, "open-2") == "no playbook")
+            #expect(try outcome(store, "open-3") == "no playbook")
+            #expect(try store.snapshot().coupons.map(\.member) == [1])
+        }
+    }
 }

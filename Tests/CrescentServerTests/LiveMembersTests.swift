@@ -14,7 +14,7 @@ final class LiveMembersTests: XCTestCase {
     /// older than the member's last order) fed to the live members one at a time.
     static func fed(orders n: Int, seed: UInt64) -> (live: LiveMembers, full: Population) {
         let base = SyntheticPopulation.generate(members: 400, seed: seed, asOf: asOf)
-        let live = LiveMembers(population: base, appOpened: [], asOf: asOf, now: start)
+        let live = LiveMembers(population: base, asOf: asOf, now: start)
         var members = base.members, orders = base.orders
         var rng = SeededGenerator(seed: seed &+ 1)
         for k in 0..<n {

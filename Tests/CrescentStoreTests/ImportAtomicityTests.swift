@@ -10,25 +10,28 @@ import Testing
     let files: TestFiles
     init() throws { files = try TestFiles() }
 
-    private func expectNothingWritten(_ store: any DataStore) throws {
+    /// Imports `contents` as file `name` into the empty `store`, expects exactly `error`, and
+    /// checks nothing at all was written. Returns the file's path.
+    @discardableResult
+    private func expectRefused(_ name: String, _ contents: String, kind: ImportKind? = nil,
+                               with error: ImportError, into store: any DataStore) throws -> String {
+        let path = try files.write(name, contents)
+        #expect(throws: error) { try Importer.importFile(path, into: store, kind: kind) }
         let c = try store.counts()
         #expect(c.members == 0 && c.orders == 0 && c.items == 0 && c.events == 0)
+        return path
     }
 
     @Test(arguments: TestStoreKind.all)
     func csvBadAmount(kind: TestStoreKind) throws {
         try kind.withStore { store in
-            let path = try files.write("orders.csv", """
+            let path = try expectRefused("orders.csv", """
                 id,member_id,time,amount,quantity
                 1,7,2026-01-02 10:00,12.50,1
                 2,7,2026-01-03,"12,x",2
                 3,8,2026-01-04,5,1
-                """)
-            #expect(throws: ImportError(file: "orders.csv", line: 3, location: "column \"amount\"",
-                                        message: "\"12,x\" is not an amount")) {
-                try Importer.importFile(path, into: store)
-            }
-            try expectNothingWritten(store)
+                """, with: ImportError(file: "orders.csv", line: 3, location: "column \"amount\"",
+                                       message: "\"12,x\" is not an amount"), into: store)
             do { _ = try Importer.parse(path: path) } catch {
                 #expect("\(error)" == "orders.csv:3: column \"amount\": \"12,x\" is not an amount")
             }
@@ -38,24 +41,20 @@ import Testing
     @Test(arguments: TestStoreKind.all)
     func csvBadMemberDateAfterAQuotedNewline(kind: TestStoreKind) throws {
         try kind.withStore { store in
-            let path = try files.write("members.csv", """
+            try expectRefused("members.csv", """
                 id,name,join_date,consent
                 1,"Wang
                 Fang",2025-01-01,sms;email
                 2,Li Na,2025-13-01,sms
-                """)
-            #expect(throws: ImportError(file: "members.csv", line: 4, location: "column \"join_date\"",
-                                        message: "\"2025-13-01\" is not a date (YYYY-MM-DD)")) {
-                try Importer.importFile(path, into: store)
-            }
-            try expectNothingWritten(store)
+                """, with: ImportError(file: "members.csv", line: 4, location: "column \"join_date\"",
+                                       message: "\"2025-13-01\" is not a date (YYYY-MM-DD)"), into: store)
         }
     }
 
     @Test(arguments: TestStoreKind.all)
     func jsonBadField(kind: TestStoreKind) throws {
         try kind.withStore { store in
-            let path = try files.write("pop.json", """
+            try expectRefused("pop.json", """
                 {"members": [
                   {"id": 1, "join_date": "2025-01-01", "consent": ["sms"]}
                  ],
@@ -64,28 +63,20 @@ import Testing
                   {"id": 2, "member_id": 1, "time": "2025-02-02 09:00",
                    "amount": "ten"}
                  ]}
-                """)
-            #expect(throws: ImportError(file: "pop.json", line: 6, location: "field \"amount\"",
-                                        message: "\"ten\" is not an amount")) {
-                try Importer.importFile(path, into: store)
-            }
-            try expectNothingWritten(store)
+                """, with: ImportError(file: "pop.json", line: 6, location: "field \"amount\"",
+                                       message: "\"ten\" is not an amount"), into: store)
         }
     }
 
     @Test(arguments: TestStoreKind.all)
     func cdnowBadDollars(kind: TestStoreKind) throws {
         try kind.withStore { store in
-            let path = try files.write("cdnow.txt", """
+            try expectRefused("cdnow.txt", """
                  00004 0001 19970101  2   29.33
                  00004 0001 19970118  2   29.73
                  00021 0002 19970101  3   6x.34
-                """)
-            #expect(throws: ImportError(file: "cdnow.txt", line: 3, location: "column 5 \"dollars\"",
-                                        message: "\"6x.34\" is not an amount")) {
-                try Importer.importFile(path, into: store, kind: .cdnow)
-            }
-            try expectNothingWritten(store)
+                """, kind: .cdnow, with: ImportError(file: "cdnow.txt", line: 3, location: "column 5 \"dollars\"",
+                                                     message: "\"6x.34\" is not an amount"), into: store)
         }
     }
 

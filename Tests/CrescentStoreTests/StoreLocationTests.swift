@@ -30,6 +30,8 @@ struct StoreLocationTests {
                       ("postgres://crm@/crm", "names no host"), ("postgres://crm@db:port/crm", "has port \"port\""),
                       ("postgres://crm@db/crm?sslmode=prefer", "has sslmode \"prefer\""),
                       ("postgres://crm@db/crm?connect_timeout=3", "has query parameter \"connect_timeout\""),
+                      ("postgres://crm@db/crm?sslmode=require&sslrootcert=/etc/ca.pem", "has sslrootcert without sslmode=verify-full"),
+                      ("postgres://crm@db/crm?sslmode=verify-full&sslrootcert=", "has an empty sslrootcert"),
                       ("postgres://crm@db/crm#x", "has a fragment")])
     func refusesMalformed(text: String, problem: String) {
         let error = #expect(throws: StoreLocationError.self) { try StoreLocation.parse(text) }
@@ -46,6 +48,15 @@ struct StoreLocationTests {
             #expect(try StoreLocation.parse(url.connectionString) == .postgres(url), "\(text) round-trips")
             #expect(!url.description.contains("pw"))
         }
+    }
+
+    @Test("sslrootcert names the CA file verify-full trusts, percent-decoded, and round-trips")
+    func sslRootCertificate() throws {
+        let text = "postgres://crm@db/crm?sslmode=verify-full&sslrootcert=/etc/crescent/our%20ca.pem"
+        guard case .postgres(let url) = try StoreLocation.parse(text) else { Issue.record("not postgres"); return }
+        #expect(url.tls == .verifyFull && url.rootCertificate == "/etc/crescent/our ca.pem")
+        #expect(try StoreLocation.parse(url.connectionString) == .postgres(url))
+        #expect(url.description.hasSuffix("?sslmode=verify-full&sslrootcert=/etc/crescent/our%20ca.pem"))
     }
 
     @Test("--db wins over CRESCENT_DB; CRESCENT_DB is used without --db; neither is a clear error")

@@ -160,6 +160,22 @@ struct HTMLPage {
         out += "</section>\n"
     }
 
+    /// One line of how the journeys ended: exits by reason and the branches taken at waits
+    /// (script-provided step names: escaped).
+    private mutating func journeyCounts(_ j: ForecastReport.Journeys) {
+        func counts(_ d: [String: Int]) -> String {
+            d.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(e($0.key)) \(ReportText.integer($0.value))" }
+                .joined(separator: ", ")
+        }
+        var parts = ["\(ReportText.integer(j.entered)) entered"]
+        if !j.exits.isEmpty { parts.append("exits: " + counts(j.exits)) }
+        if !j.branches.isEmpty { parts.append("branches: " + counts(j.branches)) }
+        if j.reminded > 0 { parts.append("\(ReportText.integer(j.reminded)) reminders") }
+        if j.skipped > 0 { parts.append("\(ReportText.integer(j.skipped)) steps skipped") }
+        if j.deferred > 0 { parts.append("\(ReportText.integer(j.deferred)) deferred out of quiet hours") }
+        out += "<p>\(parts.joined(separator: "; ")).</p>\n"
+    }
+
     /// The journeys over the horizon: issues per step per day (per week past 60 days) and the
     /// budget spent so far, then the same figures as a table.
     private mutating func timeline() {
@@ -183,6 +199,7 @@ struct HTMLPage {
             return SVGChart.TimelineColumn(label: r.label, perStep: r.perStep.map(Double.init), cumulativeSpend: spent)
         }
         out += "<div class=\"chart\">\(SVGChart.timeline(columns, title: width > 1 ? "Issues per week, by step" : "Issues per day, by step"))</div>\n"
+        if let j = report.journeys { journeyCounts(j) }
         out += "<table>\n<thead><tr><th>\(width > 1 ? "Week of" : "Day")</th><th>Entered</th><th>Issued by step</th><th>Redeemed (simulated)</th><th>Spent</th></tr></thead>\n<tbody>\n"
         for r in rows where r.entered + r.perStep.reduce(0, +) + r.redeemed > 0 {
             out += "<tr><td>\(e(r.label))</td><td>\(ReportText.integer(r.entered))</td><td>\(e(r.perStep.map(String.init).joined(separator: " / ")))</td><td>\(ReportText.integer(r.redeemed))</td><td>\(e(ReportText.compact(r.spent)))</td></tr>\n"

@@ -108,6 +108,27 @@ public struct ForecastReport: Hashable, Sendable, Codable {
         }
     }
 
+    /// How the journeys went over the horizon: entries, exits by reason, steps skipped and
+    /// deferred, reminders sent, and the branches taken at `wait_for` steps.
+    public struct Journeys: Hashable, Sendable, Codable {
+        public var days: Int
+        public var entered: Int
+        /// Exits by reason, e.g. `completed`, `payment`, `no_consent`.
+        public var exits: [String: Int]
+        public var skipped: Int
+        /// Steps moved out of quiet hours.
+        public var deferred: Int
+        public var reminded: Int
+        /// Branches taken at `wait_for` steps, keyed "step: event" and "step: timeout".
+        public var branches: [String: Int]
+
+        public init(days: Int, entered: Int, exits: [String: Int], skipped: Int, deferred: Int,
+                    reminded: Int, branches: [String: Int]) {
+            self.days = days; self.entered = entered; self.exits = exits; self.skipped = skipped
+            self.deferred = deferred; self.reminded = reminded; self.branches = branches
+        }
+    }
+
     /// One day of the simulated horizon.
     public struct TimelineDay: Hashable, Sendable, Codable {
         public var day: Day
@@ -133,6 +154,8 @@ public struct ForecastReport: Hashable, Sendable, Codable {
     public var backtest: Backtest?
     /// Day by day over the dry-run's horizon (empty for reports built elsewhere).
     public var timeline: [TimelineDay] = []
+    /// The journeys' entries, exits and branches over the horizon (nil for reports built elsewhere).
+    public var journeys: Journeys? = nil
     /// The margin, message costs and point value behind the incremental figures.
     public var economics: ProgrammeEconomics? = nil
     /// Messages and reminders issued per channel, what the message costs are paid on.

@@ -57,6 +57,8 @@ public struct DryRun {
                                         reminderUplift: reminderUplift)
         var report = try assembler.assemble()
         report.timeline = Self.timeline(sim.log, from: context.asOf, days: horizon, steps: plan.steps.count)
+        let journeys = JourneySummary(sim.log, days: horizon)
+        report.journeys = journeys
         phaseEnded?("report (Monte-Carlo)")
         let replay = try self.replay(plan: plan, audience: audience, days: horizon)
         phaseEnded?("replay")
@@ -70,7 +72,7 @@ public struct DryRun {
         }
         return PlaybookDryRun(playbook: playbook, report: report, steps: sim.log.steps,
                               sampleMessages: sim.log.sampleMessages, renderedMessages: sim.log.rendered,
-                              expectations: expectations, journeys: JourneySummary(sim.log, days: horizon),
+                              expectations: expectations, journeys: journeys,
                               audience: audience, offered: sim.log.offered, variants: sim.log.variants)
     }
 

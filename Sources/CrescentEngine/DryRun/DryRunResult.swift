@@ -45,19 +45,12 @@ public struct PlaybookDryRun: Sendable {
     public var variants: [Int32: String] = [:]
 }
 
-/// How the journeys went over the horizon: entries, exits by reason, skipped and deferred steps.
-public struct JourneySummary: Sendable, Equatable {
-    public var days: Int
-    public var entered: Int
-    public var exits: [String: Int]
-    public var skipped: Int
-    public var deferred: Int
-    public var reminded: Int
-    /// Branches taken at `wait_for` steps ("step: event" / "step: timeout").
-    public var branches: [String: Int]
+/// How the journeys went over the horizon; the report carries the same value.
+public typealias JourneySummary = ForecastReport.Journeys
 
+extension ForecastReport.Journeys {
     init(_ log: JourneyLog, days: Int) {
-        self.days = days; entered = log.entered; exits = log.exits; skipped = log.skipped
-        deferred = log.deferred; reminded = log.reminders.values.reduce(0, +); branches = log.branches
+        self.init(days: days, entered: log.entered, exits: log.exits, skipped: log.skipped, deferred: log.deferred,
+                  reminded: log.reminders.values.reduce(0, +), branches: log.branches)
     }
 }

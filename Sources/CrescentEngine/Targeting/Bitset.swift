@@ -1,3 +1,5 @@
+import Foundation
+
 /// A set of member indices as bits: set operations over a million members in microseconds.
 public struct Bitset: Equatable, Sendable {
     public private(set) var words: [UInt64]
@@ -55,19 +57,41 @@ public struct Bitset: Equatable, Sendable {
     }
 
     /// Keeps the members for which `keep` holds, 64 at a time: one word of results per word of
-    /// members, and words with no member left are skipped.
+    /// members, and words with no member left are skipped. From `parallelFrom` members on, the
+    /// words are split into one contiguous range per core (`cores` of them): each word is
+    /// decided by one worker, so the result is the same bits whatever the split.
     @inline(__always)
-    mutating func refine(_ keep: (Int) -> Bool) {
+    mutating func refine(cores: Int = Bitset.cores, _ keep: (Int) -> Bool) {
         let capacity = self.capacity
+        let parts = capacity >= Self.parallelFrom ? max(1, cores) : 1
         words.withUnsafeMutableBufferPointer { w in
-            for k in 0..<w.count where w[k] != 0 {
-                let base = k << 6
-                var bits: UInt64 = 0
-                for j in 0..<min(64, capacity - base) where keep(base + j) { bits |= 1 << UInt64(j) }
-                w[k] &= bits
+            guard parts > 1 else { return Self.refine(w, 0..<w.count, capacity: capacity, keep) }
+            let size = (w.count + parts - 1) / parts
+            withoutActuallyEscaping(keep) { keep in
+                // Each worker writes its own words only and `keep` reads columns: shared, never raced.
+                let shared = UncheckedShared((words: w, keep: keep))
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    let (w, keep) = shared.value
+                    Self.refine(w, min(w.count, p * size)..<min(w.count, (p + 1) * size), capacity: capacity, keep)
+                }
             }
         }
     }
+
+    @inline(__always)
+    private static func refine(_ w: UnsafeMutableBufferPointer<UInt64>, _ range: Range<Int>, capacity: Int,
+                               _ keep: (Int) -> Bool) {
+        for k in range where w[k] != 0 {
+            let base = k << 6
+            var bits: UInt64 = 0
+            for j in 0..<min(64, capacity - base) where keep(base + j) { bits |= 1 << UInt64(j) }
+            w[k] &= bits
+        }
+    }
+
+    /// Below this many members one core decides faster than threads start.
+    static let parallelFrom = 1 << 20
+    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The lowest member for which `match` holds.
     func first(where match: (Int) -> Bool) -> Int? {
@@ -81,4 +105,10 @@ public struct Bitset: Equatable, Sendable {
         }
         return nil
     }
+}
+
+/// A value handed to `concurrentPerform`'s workers that the caller knows they share safely.
+private struct UncheckedShared<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

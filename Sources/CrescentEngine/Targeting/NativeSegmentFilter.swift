@@ -130,9 +130,11 @@ public struct NativeSegmentFilter: Sendable {
         }
     }
 
-    /// Members meeting every declarative condition.
+    /// Members meeting every declarative condition, decided on `cores` cores from a million
+    /// members on (the same members on any number).
     /// - throws: `ScriptError` naming the member when a range meets an absent value, as Lua would.
-    public func evaluate(_ columns: SegmentColumns, segment: String, file: String, line: Int?) throws(ScriptError) -> Bitset {
+    public func evaluate(_ columns: SegmentColumns, segment: String, file: String, line: Int?,
+                         cores: Int = Bitset.cores) throws(ScriptError) -> Bitset {
         var set = Bitset.full(columns.count)
         for test in tests {
             switch test {
@@ -140,7 +142,7 @@ public struct NativeSegmentFilter: Sendable {
                 let (codes, names) = columns.text[field]!
                 let wanted = Self.lookup(values, in: names)
                 codes.withUnsafeBufferPointer { c in wanted.withUnsafeBufferPointer { w in
-                    set.refine { i in let k = c[i]; return k >= 0 && w[Int(k)] }
+                    set.refine(cores: cores) { i in let k = c[i]; return k >= 0 && w[Int(k)] }
                 } }
             case .compare(let field, let comparison, let label):
                 let column = columns.numbers(field)
@@ -150,9 +152,9 @@ public struct NativeSegmentFilter: Sendable {
                             "segment \"\(segment)\": \(label) in {\(Self.shown(lo)), \(Self.shown(hi))}: attempt to compare nil with number (the member has no \(label))",
                             memberId: columns.memberId[i])
                     }
-                    column.withUnsafeBufferPointer { v in set.refine { i in v[i] >= lo && v[i] <= hi } }
+                    column.withUnsafeBufferPointer { v in set.refine(cores: cores) { i in v[i] >= lo && v[i] <= hi } }
                 } else {
-                    column.withUnsafeBufferPointer { v in set.refine { i in comparison.holds(v[i]) } }
+                    column.withUnsafeBufferPointer { v in set.refine(cores: cores) { i in comparison.holds(v[i]) } }
                 }
             case .allTags(let values):
                 // A wanted tag nobody has (or a non-string) leaves nobody; none wanted keeps everyone.
@@ -163,7 +165,7 @@ public struct NativeSegmentFilter: Sendable {
                 }
                 guard !wanted.isEmpty else { continue }
                 columns.tagStart.withUnsafeBufferPointer { start in columns.tagCodes.withUnsafeBufferPointer { tags in
-                    set.refine { i in
+                    set.refine(cores: cores) { i in
                         let have = tags[Int(start[i])..<Int(start[i + 1])]
                         return wanted.allSatisfy(have.contains)
                     }
@@ -171,7 +173,7 @@ public struct NativeSegmentFilter: Sendable {
             case .anyConsent(let values):
                 var mask: UInt64 = 0
                 for v in values { if let s = v.stringValue, let code = columns.channels.existingCode(s) { mask |= 1 << UInt64(code) } }
-                columns.consent.withUnsafeBufferPointer { c in set.refine { i in c[i] & mask != 0 } }
+                columns.consent.withUnsafeBufferPointer { c in set.refine(cores: cores) { i in c[i] & mask != 0 } }
             }
         }
         return set

@@ -213,32 +213,28 @@ public final class CRMRuntime: @unchecked Sendable {
 
     /// 0-based indices of loaded members meeting segment `name`'s own conditions.
     public func evaluateSegment(_ name: String) throws(ScriptError) -> [Int32] {
-        guard let program else { return [] }
-        let chunk = program.chunkName
-        let declaredOn = program.segments.first { $0.name == name }?.line
-        return try evaluatingMembers(chunkName: chunk, line: declaredOn) { () throws(ScriptError) -> [Int32] in
-            try callInternal("eval_segment", nresults: 1, chunkName: chunk) {
-                lua_rawgeti(L, registry, lua_Integer(declarationsRef))
-                sandbox.state.push(name)
-                lua_pushinteger(L, lua_Integer(memberIds.count))
-                return 3
-            }
-            defer { crescent_pop(L, 1) }
-            return sandbox.state.stack.int32Array(at: -1).map { $0 - 1 }
-        }
+        try selectMembers(ofSegment: name, with: "eval_segment") { lua_pushinteger(L, lua_Integer(memberIds.count)) }
     }
 
     /// Those of loaded members `indices` (0-based, ascending) whose segment `name`'s `where`
     /// returns true; the declarative conditions were applied by the host (`NativeSegmentFilter`).
     public func evaluateWhere(_ name: String, indices: [Int32]) throws(ScriptError) -> [Int32] {
+        try selectMembers(ofSegment: name, with: "eval_where") { sandbox.state.stack.push(int32Array: indices.map { $0 + 1 }) }
+    }
+
+    /// Calls prelude function `function(declarations, name, members)` and reads back the
+    /// 1-based member indices it selects; `pushMembers` pushes the third argument. Errors name
+    /// the segment's declaration line.
+    private func selectMembers(ofSegment name: String, with function: String,
+                               pushMembers: () -> Void) throws(ScriptError) -> [Int32] {
         guard let program else { return [] }
         let chunk = program.chunkName
         let declaredOn = program.segments.first { $0.name == name }?.line
         return try evaluatingMembers(chunkName: chunk, line: declaredOn) { () throws(ScriptError) -> [Int32] in
-            try callInternal("eval_where", nresults: 1, chunkName: chunk) {
+            try callInternal(function, nresults: 1, chunkName: chunk) {
                 lua_rawgeti(L, registry, lua_Integer(declarationsRef))
                 sandbox.state.push(name)
-                sandbox.state.stack.push(int32Array: indices.map { $0 + 1 })
+                pushMembers()
                 return 3
             }
             defer { crescent_pop(L, 1) }

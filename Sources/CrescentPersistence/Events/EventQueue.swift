@@ -29,6 +29,11 @@ public protocol EventQueue: AnyObject, Sendable {
     func failedEventCount() throws -> Int
     /// The state (`pending`, `done`, `failed`) and outcome of one event, if it was accepted.
     func eventStatus(id: String) throws -> (state: String, outcome: String?)?
+    /// The seqs of those of `events` that are their member's first event of `kind`: no event
+    /// of `kind` for the member was accepted or imported before it, in whatever state. Decided
+    /// by arrival order in the store, so every node and every restart answers the same
+    /// (the `first_app_open` scene).
+    func firstEvents(ofKind kind: String, among events: [PendingEvent]) throws -> Set<Int64>
 }
 
 /// Scheduled playbook runs: started once, resumed after a crash under the same run id,

@@ -20,8 +20,6 @@ public protocol MemberRepository: AnyObject, Sendable {
     func loadMembers(ids: [Int64]) throws -> Population
     /// Row counts of members, orders, order items and events, for summaries and tests.
     func counts() throws -> (members: Int, orders: Int, items: Int, events: Int)
-    /// Members with a processed event of `kind` (so `first_app_open` fires once per member).
-    func membersWithEvent(kind: String) throws -> Set<Int64>
     /// True when the member has an order in `[from, to)`.
     func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool
     /// `purchased(member:from:to:)` for many spans, in one read.

@@ -51,13 +51,15 @@ final class EventProcessor {
     }
 
     /// Processes a batch, in order per member; one result per event, in the batch's order.
-    func process(_ batch: [PendingEvent], tally: inout ProcessingTally) -> [EventResult] {
+    /// `firstAppOpens`: the seqs of the batch's `app_open` events that are their member's first
+    /// (``EventQueue/firstEvents(ofKind:among:)``), which fire `first_app_open`.
+    func process(_ batch: [PendingEvent], firstAppOpens: Set<Int64>, tally: inout ProcessingTally) -> [EventResult] {
         var results = [EventResult?](repeating: nil, count: batch.count)
         for round in Self.rounds(batch.map(\.event.memberId)) {
             var firing: [Firing] = []
             for i in round {
                 tally.events += 1
-                switch apply(batch[i], tally: &tally) {
+                switch apply(batch[i], firstAppOpens: firstAppOpens, tally: &tally) {
                 case .done(let outcome): results[i] = EventResult(outcome: outcome)
                 case .fire(let scenes): firing.append(Firing(index: i, event: batch[i].event, scenes: scenes))
                 }
@@ -92,7 +94,7 @@ final class EventProcessor {
     }
 
     /// Applies the event to the members; says which scenes it fires, or its outcome when it fires none.
-    private func apply(_ pending: PendingEvent, tally: inout ProcessingTally) -> Applied {
+    private func apply(_ pending: PendingEvent, firstAppOpens: Set<Int64>, tally: inout ProcessingTally) -> Applied {
         let e = pending.event
         switch e.kind {
         case JournalKind.memberUpsert:
@@ -106,7 +108,7 @@ final class EventProcessor {
             return .fire(["payment"])
         default:
             guard members.contains(e.memberId) else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }
-            if e.kind == "app_open" { return .fire(members.firstAppOpen(e.memberId) ? ["first_app_open"] : []) }
+            if e.kind == "app_open" { return .fire(firstAppOpens.contains(pending.seq) ? ["first_app_open"] : []) }
             return .fire(Schemas.triggers.contains(e.kind) ? [e.kind] : [])
         }
     }

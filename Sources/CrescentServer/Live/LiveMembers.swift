@@ -20,7 +20,6 @@ final class LiveMembers {
     /// Metrics of `members[i]` as of `referenceAsOf`, kept current order by order (scores not used:
     /// `reference` scores a member when they are read).
     private var metrics: [MemberMetrics] = []
-    private var appOpened: Set<Int64>
     private(set) var reference: QuintileReference
     /// The day the metrics are as of and the time the scale was built: the quintile cuts drift
     /// slowly, so they are rebuilt hourly, not per order.
@@ -30,8 +29,7 @@ final class LiveMembers {
     /// Bumped on every change, so cached previews know they are stale.
     private(set) var version = 0
 
-    init(population: Population, appOpened: Set<Int64>, asOf: Day, now: Timestamp) {
-        self.appOpened = appOpened
+    init(population: Population, asOf: Day, now: Timestamp) {
         members = population.members
         orders = members.indices.map { Array(population.orders(ofMemberAt: $0)) }
         for (i, m) in members.enumerated() { indexById[m.id] = i }
@@ -84,9 +82,6 @@ final class LiveMembers {
             metrics[i] = DerivedViews.metrics(of: orders[i][...], asOf: referenceAsOf)
         }
     }
-
-    /// True the first time a member opens the app (the `first_app_open` scene).
-    func firstAppOpen(_ id: Int64) -> Bool { appOpened.insert(id).inserted }
 
     /// One member as scripts see them on `asOf`, with the context pieces the issuer needs.
     func single(_ id: Int64, asOf: Day) -> (population: Population, derived: DerivedViews, views: [MemberView])? {

@@ -126,4 +126,18 @@ extension CrescentStore {
                 .map { ($0["state"], $0["outcome"]) }
         }
     }
+
+    public func firstEvents(ofKind kind: String, among events: [PendingEvent]) throws -> Set<Int64> {
+        guard !events.isEmpty else { return [] }
+        return try writer.read { db in
+            let earlier = try db.cachedStatement(sql: """
+                SELECT EXISTS(SELECT 1 FROM events WHERE member_id = ? AND kind = ? AND rowid < ?)
+                """)
+            var first: Set<Int64> = []
+            for e in events where try !(Bool.fetchOne(earlier, arguments: [e.event.memberId, kind, e.seq]) ?? false) {
+                first.insert(e.seq)
+            }
+            return first
+        }
+    }
 }

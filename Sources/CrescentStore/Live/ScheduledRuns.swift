@@ -44,12 +44,4 @@ extension CrescentStore {
             return out
         }
     }
-
-    /// Members who have opened the app before, so `first_app_open` fires once per member.
-    public func membersWithEvent(kind: String) throws -> Set<Int64> {
-        try writer.read { db in
-            Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT member_id FROM events WHERE kind = ? AND state = 'done'",
-                                   arguments: [kind]))
-        }
-    }
 }

@@ -46,7 +46,9 @@ extension CrescentStore {
     /// The columns from the snapshot when it holds the store's current generation; otherwise
     /// from SQL (`loadColumnar()`), after which the snapshot is rewritten for the next load.
     /// - throws: what `loadColumnar()` throws; a bad snapshot never throws, it is rebuilt.
-    public func loadColumnarUsingSnapshot() throws -> ColumnarLoad {
+    /// - parameter writeSnapshot: false leaves a stale snapshot as it is (a reader that must not
+    ///   write, e.g. `bench scale --store` on a shared store).
+    public func loadColumnarUsingSnapshot(writeSnapshot: Bool = true) throws -> ColumnarLoad {
         guard let path = columnarSnapshotPath else {
             return ColumnarLoad(columns: try loadColumnar(), source: .sql(rejected: nil))
         }
@@ -56,7 +58,7 @@ extension CrescentStore {
             return ColumnarLoad(columns: columns, source: .snapshot)
         case .failure(let rejection):
             let (columns, generation) = try loadColumnarFromSQL()
-            let failure = Self.writeSnapshot(columns, generation: generation, to: path)
+            let failure = writeSnapshot ? Self.writeSnapshot(columns, generation: generation, to: path) : "the caller reads only"
             return ColumnarLoad(columns: columns, source: .sql(rejected: rejection), snapshotWriteFailure: failure)
         }
     }

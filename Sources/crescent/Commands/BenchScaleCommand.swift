@@ -28,10 +28,24 @@ struct BenchScaleCommand: ParsableCommand {
     @Option(help: "Directory of example scripts to preview.") var scripts: String = "scripts"
     @Option(help: "The playbook script to dry-run.") var script: String = "scripts/winback_silent.lua"
     @Option(help: "Largest population the record path (old stats, dry-run) runs on.") var recordsLimit: Int = 2_000_000
+    @Option(help: "Measure this existing store instead of generating one (its columnar snapshot is read, never rewritten; --members is ignored).")
+    var store: String?
 
     func run() throws {
         guard members > 0 else { throw ValidationError("--members must be positive") }
         let asOf = PopulationLoader.defaultSyntheticAsOf
+        let clock = ContinuousClock()
+        var table = PhaseTable()
+        if let existing = store {
+            guard FileManager.default.fileExists(atPath: existing) else { throw ValidationError("--store \(existing): no such file") }
+            let opened = try CrescentStore(path: existing)
+            print("store \(existing), as of \(asOf) (existing store: generate and write skipped)")
+            PhaseMemory.resetPeak()
+            var loaded: ColumnarLoad!
+            table.add("load (columns)", try clock.measure { loaded = try opened.loadColumnarUsingSnapshot(writeSnapshot: false) },
+                      note: "\(loaded.columns.count) members, \(loaded.columns.orderCount) orders; \(loaded.sourceText)")
+            return try measure(loaded.columns, store: opened, path: existing, asOf: asOf, table: &table)
+        }
         let root = dir ?? NSTemporaryDirectory() + "crescent-scale-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: root) } }
@@ -40,8 +54,6 @@ struct BenchScaleCommand: ParsableCommand {
         var parameters = SyntheticPopulation.Parameters()
         parameters.meanOrdersPerMember = ordersPerMember
         parameters.includeItems = false
-        let clock = ContinuousClock()
-        var table = PhaseTable()
         print("members \(members), seed \(seed), as of \(asOf), store \(path)")
 
         // Generate and write, a chunk at a time: each chunk is columns and then rows of the store.
@@ -64,6 +76,13 @@ struct BenchScaleCommand: ParsableCommand {
         var columns: ColumnarPopulation!
         table.add("load (columns) from SQL", try clock.measure { columns = try store.loadColumnar() })
         try measureSnapshot(store, equalTo: columns, into: &table)
+        try measure(columns, store: store, path: path, asOf: asOf, table: &table)
+    }
+
+    /// The phases after the load: derive, the SQLite baseline, previews, conditions, dry-runs.
+    private func measure(_ columns: ColumnarPopulation, store: CrescentStore, path: String, asOf: Day,
+                         table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
         PhaseMemory.resetPeak()
         var derived: DerivedColumns!
         table.add("derive (RFM, scores, lifecycle)", clock.measure { derived = DerivedColumns.compute(columns, asOf: asOf) })
@@ -87,7 +106,7 @@ struct BenchScaleCommand: ParsableCommand {
         try measureConditions(segmentColumns, into: &table)
 
         try dryRunFromColumns(columns, store: store, path: path, asOf: asOf, into: &table)
-        if members <= recordsLimit {
+        if columns.count <= recordsLimit {
             PhaseMemory.resetPeak()
             var population: Population!
             let load = try clock.measure { population = try store.loadPopulation() }
@@ -149,17 +168,20 @@ struct BenchScaleCommand: ParsableCommand {
         let conditions: [String: LuaValue] = ["rfm": .table(["r": .string(">= 3")]), "orders": .string(">= 2"),
                                               "tier": .array([.string("silver"), .string("gold"), .string("platinum")])]
         let filter = NativeSegmentFilter(conditions: conditions)!
-        var matched = 0, times: [Duration] = []
-        for _ in 0..<6 {
-            times.append(try clock.measure {
-                matched = try filter.evaluate(columns, segment: "s", file: "bench", line: nil).count
-            })
+        // One core first (the baseline, and the first run computes the numeric columns), then every core.
+        for cores in [1, Bitset.cores] {
+            var matched = 0, times: [Duration] = []
+            for _ in 0..<6 {
+                times.append(try clock.measure {
+                    matched = try filter.evaluate(columns, segment: "s", file: "bench", line: nil, cores: cores).count
+                })
+            }
+            let best = times.dropFirst().min()!
+            let rate = Double(3 * columns.count) / max(best.seconds, 1e-9) / 1e6
+            table.add("3 declarative conditions (native, \(cores) core\(cores == 1 ? "" : "s"))", best,
+                      note: String(format: "best of 5, %.0f M member-conditions/s, matched %d; first run %@ s", rate, matched,
+                                   times[0].timingText))
         }
-        let best = times.dropFirst().min()!
-        let rate = Double(3 * columns.count) / max(best.seconds, 1e-9) / 1e6
-        table.add("3 declarative conditions (native)", best,
-                  note: String(format: "best of 5, %.0f M member-conditions/s, matched %d; first run %@ s", rate, matched,
-                               times[0].timingText))
     }
 
     /// The dry-run as `crescent dryrun --data STORE` runs it: candidates over the columns already
