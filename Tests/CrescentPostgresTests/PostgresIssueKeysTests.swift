@@ -26,6 +26,14 @@ struct PostgresIssueKeysTests {
 
     @Test func aRunOpenAtTheMigrationKeepsItsKeysAndNewRunsPadThem() throws {
         try TestPostgres.withStore { store in
+            // Back to the schema before `v4 monotonic issue keys` (its three changes undone, its
+            // record removed), holding a launch under way as that schema wrote it.
+            try store.pool.withSession { s in
+                try s.execute("DROP TABLE legacy_key_runs")
+                try s.execute("CREATE INDEX journeys_latest ON journeys(playbook, member_id, entered_at)")
+                try s.execute("ALTER TABLE coupon_ledger ADD CONSTRAINT coupon_ledger_idempotency_key_key UNIQUE (idempotency_key)")
+                try s.execute("DELETE FROM crescent_migrations WHERE name = 'v4 monotonic issue keys'")
+            }
             let open = [11, 12].map { Journey(playbook: "winback", member: $0, entryKey: "launch-1", enteredAt: t0, nextDue: t0) }
             let finished = Journey(playbook: "winback", member: 5, entryKey: "old-done", enteredAt: t0, step: 1, nextDue: nil,
                                    state: .done)
@@ -37,14 +45,18 @@ struct PostgresIssueKeysTests {
                     VALUES ('launch-1/winback/0/11', 'launch-1', 'winback', 0, 11, 'sms', 'pending', \(t0.seconds), 'winback_q4')
                     """)
             }
-            // The migration's own statement lists the runs with open journeys (it ran on an empty table at open).
-            let listing = try #require(PostgresSchema.migrations.first { $0.name == "v4 monotonic issue keys" }?.statements
-                .first { $0.contains("INSERT INTO legacy_key_runs") })
+            #expect(try PostgresSchema.migrate(store.pool) == ["v4 monotonic issue keys"])
             let runs = try store.pool.withSession { s in
-                try s.execute(PostgresQuery(unsafeSQL: listing))
-                return try s.query("SELECT run_id, playbook FROM legacy_key_runs").map { try $0.decode((String, String).self) }
+                try s.query("SELECT run_id, playbook FROM legacy_key_runs").map { try $0.decode((String, String).self) }
             }
-            #expect(runs.map { [$0.0, $0.1] } == [["launch-1", "winback"]])
+            #expect(runs.map { [$0.0, $0.1] } == [["launch-1", "winback"]], "only the run with open journeys keeps its keys")
+            let leftovers = try store.pool.withSession { s in
+                try s.query("""
+                    SELECT (SELECT count(*) FROM pg_constraint WHERE conname = 'coupon_ledger_idempotency_key_key')
+                         + (SELECT count(*) FROM pg_indexes WHERE indexname = 'journeys_latest')
+                    """)[0].decode(Int64.self)
+            }
+            #expect(leftovers == 0, "the coupon key constraint and journeys_latest are gone")
 
             try issue(store, open)
             try issue(store, open)
