@@ -9,7 +9,7 @@ extension CampaignContext {
     /// any other source is read as records (as the record context reads it) and turned into columns.
     /// `asOf` defaults as for the record context.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                                     playbooks: [String]? = nil) throws -> CampaignContext? {
+                                     playbooks: [String]? = nil, holding: Set<Int64> = []) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
             // From the columnar snapshot when it is current (rewritten when it is not).
@@ -17,12 +17,13 @@ extension CampaignContext {
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                      records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
-                                     asOf: day, playbooks: playbooks)
+                                     asOf: day, playbooks: playbooks, holding: holding)
         }
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
         return try audienceFirst(script: source, chunkName: chunkName, columns: try ColumnarPopulation(full),
                                  records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
-                                 dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks)
+                                 dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks,
+                                 holding: holding)
     }
 
     /// A context holding only the members the playbooks can reach, for dry-runs over millions.
@@ -38,11 +39,13 @@ extension CampaignContext {
     /// - parameter columns: the whole population, every member however late they joined.
     /// - parameter records: the members with these ids (ascending), with their whole history.
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
+    /// - parameter holding: members to hold besides the candidates (a launch's members with
+    ///   journeys still open, whose due steps it runs).
     /// - returns: nil when the script declares a tier ladder: its tiers need every member's
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
                                      records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
-                                     asOf day: Day, playbooks: [String]? = nil, shards: Int = 0,
+                                     asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [], shards: Int = 0,
                                      limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:))
         throws -> CampaignContext? {
         let clock = FixedClock(Timestamp(day: day, hour: 10))
@@ -53,7 +56,8 @@ extension CampaignContext {
         let chosen = declared.playbooks.filter { playbooks?.contains($0.name) ?? true }
         let candidates = try AudienceCandidates.superset(of: chosen, program: declared,
                                                          columns: SegmentColumns(joined, derivedColumns))
-        let rows = candidates.indices.map(Int.init)
+        let rows = holding.isEmpty ? candidates.indices.map(Int.init)
+            : joined.memberId.indices.filter { candidates.contains($0) || holding.contains(joined.memberId[$0]) }
         let full = try records(rows.map { joined.memberId[$0] })
         guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
             throw PopulationScopeError(message: "the records read for \(rows.count) audience candidates are not those members")
@@ -74,4 +78,29 @@ extension CampaignContext {
 public struct PopulationScopeError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+}
+
+extension CampaignContext {
+    /// The context a live launch (`run-playbook`) decides from, over the store it writes to.
+    ///
+    /// On a SQLite store it is audience-first: the store is read as columns (its snapshot when
+    /// current) and only the members `playbooks` can reach, and those with journeys of them still
+    /// open (their due steps run at the launch), are read as records and loaded into Lua, so a
+    /// launch over ten million members holds its audience, not everyone. Its segments and
+    /// formulas decide exactly as over every member (`RunPlaybookAudienceFirstTests`). A script
+    /// with a tier ladder, and a PostgreSQL store, get every member's records.
+    public static func forLaunch(script source: String, chunkName: String, store: any DataStore, seed: UInt64,
+                                 asOf: Day?, playbooks: [String]? = nil) throws -> CampaignContext {
+        if let path = store.location.sqlitePath {
+            let names = try playbooks ?? CRMRuntime().load(source: source, chunkName: chunkName).playbooks.map(\.name)
+            // Every journey still open, due now or later: a relaunch at any `--now` finds its members held.
+            let open = try names.flatMap { try store.dueJourneys(playbook: $0, now: Timestamp(seconds: Timestamp.validSeconds.upperBound), limit: .max, members: nil) }
+            if let context = try audienceFirst(script: source, chunkName: chunkName, data: path, seed: seed, asOf: asOf,
+                                               playbooks: playbooks, holding: Set(open.map(\.member))) {
+                return context
+            }
+        }
+        return try CampaignContext(script: source, chunkName: chunkName, storePopulation: try store.loadPopulation(),
+                                   dataSource: store.location.description, seed: seed, asOf: asOf)
+    }
 }

@@ -28,7 +28,7 @@ extension LiveEngine {
     public func memberJourneys(_ id: Int64) async throws -> MemberJourneys? {
         try await onWorker { [self] in
             let now = clock.now()
-            guard let one = members.single(id, asOf: asOfToday) else { return nil }
+            guard let one = try members.single(id, asOf: asOfToday) else { return nil }
             let rows = try store.journeys(member: id).map {
                 MemberJourneys.Row(playbook: $0.playbook, entryKey: $0.entryKey, enteredAt: $0.enteredAt.description,
                                    step: $0.step, state: $0.state.rawValue, nextDue: $0.nextDue?.description,

@@ -88,8 +88,10 @@ public final class LiveEngine: @unchecked Sendable {
     }
 
     private func setUp() throws -> String? {
-        members = LiveMembers(population: try store.loadPopulation(),
-                              asOf: asOfToday, now: clock.now())
+        // Columns, not records: whole records are read only for the members a batch touches.
+        let pending = try pendingOrders()
+        members = LiveMembers(columns: try store.loadColumns(), records: StoredMemberRecords(store: store),
+                              pendingOrders: pending, asOf: asOfToday, now: clock.now())
         scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
                               seed: Int64(truncatingIfNeeded: configuration.seed))
         let report = scripts.reload()
@@ -99,6 +101,18 @@ public final class LiveEngine: @unchecked Sendable {
             return report.rejected.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n")
         }
         return nil
+    }
+
+    /// Ids of the orders whose `payment` events are pending (read before the columns, so that
+    /// every order they name is in them): replayed after a restart, they must not count twice.
+    private func pendingOrders() throws -> Set<Int64> {
+        var ids: Set<Int64> = [], after: Int64 = 0
+        while true {
+            let page = try store.pendingEvents(after: after, limit: 1_000)
+            guard let last = page.last else { return ids }
+            for pending in page { if let order = pending.order { ids.insert(order.id) } }
+            after = last.seq
+        }
     }
 
     /// Processing attempts after which a row that keeps taking the process down is dead-lettered.
@@ -149,7 +163,7 @@ public final class LiveEngine: @unchecked Sendable {
         }
         let runs = runnable.map { batch[$0] }
         let firstAppOpens = try store.firstEvents(ofKind: "app_open", among: runs.filter { $0.event.kind == "app_open" })
-        let results = processor.process(runs, firstAppOpens: firstAppOpens, tally: &tally)
+        let results = try processor.process(runs, firstAppOpens: firstAppOpens, tally: &tally)
         for (i, result) in zip(runnable, results) {
             finishes[i] = result.scriptError ? failed(batch[i], "script_error", result.outcome)
                                              : EventFinish(seq: batch[i].seq, succeeded: true, outcome: result.outcome)
@@ -263,7 +277,7 @@ public final class LiveEngine: @unchecked Sendable {
         let asOf = asOfToday
         // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
         // from the store's members, with those other nodes signed up or changed since this one started.
-        if store.sharedByNodes { members.refresh(from: try store.loadPopulation()) }
+        if store.sharedByNodes { try members.refresh(from: try store.loadPopulation()) }
         // Scored on the population's own quintiles, as fresh as they get.
         members.rebuildScale(now: clock.now())
         var ids: [Int64]
@@ -272,13 +286,15 @@ public final class LiveEngine: @unchecked Sendable {
             let audience = try evaluator.evaluateAudiences().audiences[name] ?? Bitset(capacity: columns.count)
             ids = audience.indices.map { columns.memberId[Int($0)] }
         } else {
-            ids = members.members.map(\.id)
+            ids = members.ids
         }
         // Points lots change with every earn and spend: read them fresh for the scene.
         let expiries = playbook.schedule.trigger == "points_expiring" ? try store.loadPointsExpiries() : []
         if case .date(let sceneName) = JourneyPlan(playbook).entry, !days.isEmpty {
             let calendar = DateSceneCalendar(scene: sceneName, schedule: playbook.schedule, pointsExpiries: expiries)
-            ids = members.filter(ids, asOf: asOf) { view in days.contains { calendar.occurs(for: view, on: $0) } }
+            ids = try members.filter(ids, asOf: asOf, readingPurchases: calendar.readsPurchases) { view in
+                days.contains { calendar.occurs(for: view, on: $0) }
+            }
         }
         let wanted = Set(ids)
         return Candidates(ids: ids, pointsExpiries: Dictionary(grouping: expiries.filter { wanted.contains($0.member) }, by: \.member))
@@ -319,7 +335,7 @@ public final class LiveEngine: @unchecked Sendable {
                     return JourneyRunResult(playbook: name, at: clock.now(), targeted: 0, entered: 0,
                                             log: JourneyLog(plan: JourneyPlan(playbook), rendersMessages: false))
                 }
-                var some = members.subset(chunk, asOf: asOfToday)
+                var some = try members.subset(chunk, asOf: asOfToday)
                 some.population.pointsExpiries = chunk.flatMap { candidates.pointsExpiries[$0] ?? [] }
                 var live = script.journeys(script.context(over: some), store: store, clock: clock)
                 live.batchSize = 500
@@ -353,7 +369,7 @@ public final class LiveEngine: @unchecked Sendable {
                 }
                 work.add(.dueSteps, ids.count)
                 try readBack(ids)
-                let some = members.subset(ids, asOf: asOfToday)
+                let some = try members.subset(ids, asOf: asOfToday)
                 var live = script.journeys(script.context(over: some), store: store, clock: clock)
                 live.batchSize = 500
                 do {
@@ -377,7 +393,7 @@ public final class LiveEngine: @unchecked Sendable {
     /// would otherwise miss ("unknown member", an order that does not count).
     private func readBack(_ ids: [Int64]) throws {
         guard store.sharedByNodes, !ids.isEmpty else { return }
-        members.refresh(from: try store.loadMembers(ids: Array(Set(ids)).sorted()))
+        try members.refresh(from: try store.loadMembers(ids: Array(Set(ids)).sorted()))
     }
 
     /// This node's share of each kind of shared work, as the store's tallies have it now.
@@ -408,12 +424,17 @@ public final class LiveEngine: @unchecked Sendable {
     /// What a preview needs from the engine thread: a cached answer, or the inputs to compute one.
     private enum PreviewInput: Sendable {
         case cached([SegmentSize])
+        /// Every segment native: the live columns (shared, not copied), filtered off the engine thread.
+        case columns(LiveMembers.PreviewColumns, program: CRMProgram, source: String, version: Int)
+        /// A `where` or a tier ladder: everyone's records, into Lua.
         case compute(population: Population, source: String, chunkName: String, version: Int)
     }
 
     /// Sizes of every segment of `script` over the live members today (cached until a member
-    /// changes). Only the snapshot is taken on the engine thread; the evaluation (seconds at a
-    /// million members) runs off it, one preview at a time, so events keep flowing.
+    /// changes). Only the inputs are taken on the engine thread; the evaluation runs off it,
+    /// one preview at a time, so events keep flowing. Native segments are filtered on the
+    /// live columns, as `segment preview` does; only a script that needs Lua loads everyone's
+    /// records into a sandbox.
     /// - throws: `APIError` 503 while another preview is being computed.
     public func segmentSizes(script file: String) async throws -> [SegmentSize]? {
         let asOf = asOfToday
@@ -422,23 +443,34 @@ public final class LiveEngine: @unchecked Sendable {
             if let cached = previews[file], cached.version == members.version, cached.source == script.source {
                 return .cached(cached.sizes)
             }
-            return .compute(population: members.snapshot(), source: script.source,
+            members.refreshReference(asOf: asOf, now: clock.now())
+            if ColumnarSegments.filters(script.program) != nil, let columns = members.previewColumns(asOf: asOf) {
+                return .columns(columns, program: script.program, source: script.source, version: members.version)
+            }
+            return .compute(population: try members.snapshot(), source: script.source,
                             chunkName: script.runtime.program.chunkName, version: members.version)
         }
         guard let input else { return nil }
-        guard case let .compute(population, source, chunkName, version) = input else {
-            if case .cached(let sizes) = input { return sizes }
-            return nil
-        }
+        if case .cached(let sizes) = input { return sizes }
         guard previewGate.enter() else {
             throw APIError(.serviceUnavailable, "preview_busy", "another segment preview is being computed; retry shortly")
         }
         defer { previewGate.leave() }
-        let context = try Self.context(population, source: source, chunkName: chunkName, seed: configuration.seed,
-                                       clock: clock, asOf: asOf)
-        let total = max(1, context.views.count)
-        let sizes = try SegmentEvaluator(runtime: context.runtime).evaluateAll().map {
-            SegmentSize(name: $0.name, members: $0.members.count, share: Double($0.members.count) / Double(total))
+        let segments: [(name: String, members: Bitset)], total: Int, version: Int, source: String
+        switch input {
+        case .cached: return nil
+        case let .columns(columns, program, scriptSource, at):
+            let segmentColumns = columns.make()
+            segments = try ColumnarSegments.evaluator(program: program, columns: segmentColumns)!.evaluateAll()
+            (total, version, source) = (segmentColumns.count, at, scriptSource)
+        case let .compute(population, scriptSource, chunkName, at):
+            let context = try Self.context(population, source: scriptSource, chunkName: chunkName, seed: configuration.seed,
+                                           clock: clock, asOf: asOf)
+            segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll().map { ($0.name, $0.members) }
+            (total, version, source) = (context.views.count, at, scriptSource)
+        }
+        let sizes = segments.map {
+            SegmentSize(name: $0.name, members: $0.members.count, share: Double($0.members.count) / Double(max(1, total)))
         }
         try await onWorker { [self] in previews[file] = (version, source, sizes) }
         return sizes
@@ -509,7 +541,7 @@ extension LiveEngine {
             guard !ids.isEmpty else { return [] }
             // Another node may have issued to a member this node has not met yet.
             try readBack(ids.filter { !members.contains($0) }.sorted())
-            let some = members.subset(ids.sorted(), asOf: asOfToday)
+            let some = try members.subset(ids.sorted(), asOf: asOfToday)
             // Each script's composer over these members only (their message-table segments too).
             return try scripts.scripts.keys.sorted().map { try MessageComposer(context: scripts.scripts[$0]!.context(over: some)) }
         }

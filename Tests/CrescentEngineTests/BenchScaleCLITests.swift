@@ -35,6 +35,7 @@ import Testing
         }
         #expect(r.stdout.contains("sums agree"))
         #expect(!r.stdout.contains("generate (columns)"))
+        #expect(r.stdout.contains("issue: run-playbook's launch") && r.stdout.contains("skipped: --store is measured without writing to it"))
         let after = try (written(), counts())
         #expect(before.0 != nil && before.0 == after.0, "the snapshot was rewritten")
         #expect(before.1[0] == 3000 && before.1 == after.1, "the store's rows changed: \(before.1) → \(after.1)")

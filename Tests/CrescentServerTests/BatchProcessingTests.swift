@@ -78,7 +78,7 @@ final class BatchProcessingTests: XCTestCase {
         let processor = EventProcessor(store: first.store, members: first.members, scripts: first.scripts, clock: first.clock)
         var tally = ProcessingTally()
         let half = claimed.filter { ["b21", "b22", "b23", "order:27"].contains($0.event.id) }
-        XCTAssertEqual(processor.process(half, firstAppOpens: [], tally: &tally).map(\.outcome), Array(repeating: "birthday_gift: issued 1", count: 3)
+        XCTAssertEqual(try processor.process(half, firstAppOpens: [], tally: &tally).map(\.outcome), Array(repeating: "birthday_gift: issued 1", count: 3)
                        + ["thanks_for_paying: issued 1"])
         try first.store.beginJourneys([Journey(playbook: "birthday_gift", member: 24, entryKey: "event:b24",
                                                enteredAt: ServerFixtures.now, nextDue: ServerFixtures.now)],

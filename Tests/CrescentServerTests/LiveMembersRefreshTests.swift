@@ -6,9 +6,9 @@ import XCTest
 /// Another node's writes, read back from the store (``LiveMembers/refresh(from:)``): the
 /// members' rows and order histories are replaced and their views match a full re-derive.
 final class LiveMembersRefreshTests: XCTestCase {
-    func testARefreshReplacesMembersAndOrdersAndTheirViewsMatchAFullReDerive() {
+    func testARefreshReplacesMembersAndOrdersAndTheirViewsMatchAFullReDerive() throws {
         let asOf = LiveMembersTests.asOf
-        let (live, full) = LiveMembersTests.fed(orders: 200, seed: 9)
+        let (live, full) = try LiveMembersTests.fed(orders: 200, seed: 9)
         let known = full.members[3]
         var renamed = known
         renamed.name = "Renamed elsewhere"
@@ -21,15 +21,15 @@ final class LiveMembersRefreshTests: XCTestCase {
         let knownOrders = Array(full.orders(ofMemberAt: 3)) + [extra]
         let stored = Population(members: [renamed, newcomer], orders: knownOrders + [newcomerOrder])
         let other = full.members[5].id
-        let otherBefore = LiveMembersTests.fields(live.subset([other], asOf: asOf).views[0])
+        let otherBefore = LiveMembersTests.fields(try live.subset([other], asOf: asOf).views[0])
         let versionBefore = live.version
         XCTAssertFalse(live.contains(newcomer.id))
 
-        live.refresh(from: stored)
+        try live.refresh(from: stored)
 
         XCTAssertGreaterThan(live.version, versionBefore)
         XCTAssertTrue(live.contains(newcomer.id))
-        let got = live.subset([renamed.id, newcomer.id], asOf: asOf)
+        let got = try live.subset([renamed.id, newcomer.id], asOf: asOf)
         // Metrics as a full re-derive of the store's rows has them (scores aside: the scale is the population's).
         let expected = DerivedViews.compute(stored, asOf: asOf)
         XCTAssertEqual(got.views.map(\.member.name), ["Renamed elsewhere", ""])
@@ -38,8 +38,8 @@ final class LiveMembersRefreshTests: XCTestCase {
         XCTAssertEqual(got.views.map(\.totalSpend), expected.metrics.map(\.totalSpend))
         XCTAssertEqual(got.derived.metrics.map(\.recencyDays), expected.metrics.map(\.recencyDays))
         // A member the read-back did not return is left as it was.
-        XCTAssertEqual(LiveMembersTests.fields(live.subset([other], asOf: asOf).views[0]), otherBefore)
-        live.refresh(from: Population(members: [], orders: []))
+        XCTAssertEqual(LiveMembersTests.fields(try live.subset([other], asOf: asOf).views[0]), otherBefore)
+        try live.refresh(from: Population(members: [], orders: []))
         XCTAssertTrue(live.contains(other))
     }
 }

@@ -306,3 +306,18 @@ public struct ColumnarPopulationError: Error, CustomStringConvertible, Equatable
     public init(memberId: Int64, message: String) { self.memberId = memberId; self.message = message }
     public var description: String { "member \(memberId): \(message)" }
 }
+
+extension ColumnarPopulation {
+    /// Replaces member `i`'s fields (not their id, not their orders) with codes of this
+    /// population's tables: the live engine applies an upsert in place. A different number of
+    /// tags shifts the tag rows after the member's (one move of the tag columns).
+    public mutating func setMember(at i: Int, joinDay: Int32, birthDay: Int32, gender: Int32, city: Int32,
+                                   tier: Int32, points: Int64, tagCodes: [Int32], consent: UInt64, utcOffsetMinutes: Int32) {
+        self.joinDay[i] = joinDay; self.birthDay[i] = birthDay; self.gender[i] = gender; self.city[i] = city
+        self.tier[i] = tier; self.points[i] = points; self.consent[i] = consent; self.utcOffsetMinutes[i] = utcOffsetMinutes
+        let from = Int(tagStart[i]), to = Int(tagStart[i + 1])
+        self.tagCodes.replaceSubrange(from..<to, with: tagCodes)
+        let shift = Int32(tagCodes.count - (to - from))
+        if shift != 0 { for k in (i + 1)..<tagStart.count { tagStart[k] += shift } }
+    }
+}

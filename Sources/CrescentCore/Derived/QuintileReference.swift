@@ -22,6 +22,16 @@ public struct QuintileReference: Sendable {
         recency = r.sorted(); frequency = f.sorted(); monetary = m.sorted()
     }
 
+    /// The scale of metrics kept as columns (the live engine's), without a `MemberMetrics` per member.
+    public init(_ columns: DerivedColumns) {
+        var r: [Int64] = [], f: [Int64] = [], m: [Int64] = []
+        r.reserveCapacity(columns.count); f.reserveCapacity(columns.count); m.reserveCapacity(columns.count)
+        for i in 0..<columns.count where columns.recencyDays[i] != DerivedColumns.noRecency {
+            r.append(-Int64(columns.recencyDays[i])); f.append(Int64(columns.frequency[i])); m.append(columns.monetary[i])
+        }
+        recency = r.sorted(); frequency = f.sorted(); monetary = m.sorted()
+    }
+
     /// Members the scale was built from (those with orders).
     public var count: Int { recency.count }
 
@@ -31,6 +41,19 @@ public struct QuintileReference: Sendable {
         return (Self.score(-Int64(days), in: recency), Self.score(Int64(mm.frequency), in: frequency),
                 Self.score(mm.monetary.minorUnits, in: monetary))
     }
+
+    /// One score of member `i` of `columns` (0 for a prospect): a native filter on `rfm.r`
+    /// scores only the field it reads, and only when it reads it.
+    public func score(_ field: RFMField, ofMemberAt i: Int, in columns: DerivedColumns) -> Int {
+        guard columns.recencyDays[i] != DerivedColumns.noRecency else { return 0 }
+        switch field {
+        case .recency: return Self.score(-Int64(columns.recencyDays[i]), in: recency)
+        case .frequency: return Self.score(Int64(columns.frequency[i]), in: frequency)
+        case .monetary: return Self.score(columns.monetary[i], in: monetary)
+        }
+    }
+
+    public enum RFMField: Sendable { case recency, frequency, monetary }
 
     private static func score(_ key: Int64, in sorted: [Int64]) -> Int {
         // An empty scale (first member of a new store): everyone is in the top quintile's place.

@@ -26,6 +26,10 @@ public struct DateSceneCalendar: Sendable {
         }
     }
 
+    /// True when the scene reads what the member bought (`view.lastBoughtDaysAgo`, from order
+    /// items); the other scenes read only member fields and derived metrics.
+    public var readsPurchases: Bool { scene == "replenishment" }
+
     /// True when the scene falls on local day `day` for the member `view` describes
     /// (`view.lastBoughtDaysAgo` and `lastOrder` as of `view.asOf`).
     public func occurs(for view: MemberView, on day: Day) -> Bool {

@@ -83,7 +83,9 @@ public struct SegmentColumns: @unchecked Sendable {
 
     /// The columns of a columnar population and its derived columns: text, tags and consent are
     /// the population's own arrays (shared, not copied). Tiers are the stored ones.
-    public init(_ c: ColumnarPopulation, _ d: DerivedColumns) {
+    /// - parameter scale: scores `rfm.*` on another scale than `d`'s own columns (the live
+    ///   engine's), member by member; asked for only when a filter reads one of those fields.
+    public init(_ c: ColumnarPopulation, _ d: DerivedColumns, scale: (() -> QuintileReference)? = nil) {
         count = c.count
         memberId = c.memberId
         let stageNames = StringCodes(DerivedColumns.stages.map(MemberViews.stageName))
@@ -93,7 +95,8 @@ public struct SegmentColumns: @unchecked Sendable {
         consent = c.consent; channels = c.channels
         let asOf = d.asOf
         numbers = NumberCache { field in
-            (0..<c.count).map { i in
+            let scale = [.r, .f, .m].contains(field) ? scale?() : nil
+            return (0..<c.count).map { i in
                 switch field {
                 case .orders: Double(d.orderCount[i])
                 case .totalSpend: Money(minorUnits: d.totalSpend[i]).major
@@ -103,9 +106,9 @@ public struct SegmentColumns: @unchecked Sendable {
                 case .points: Double(c.points[i])
                 case .age: c.birthDay[i] == ColumnarPopulation.noDay ? .nan
                     : Double(MemberView.age(birthday: Day(index: c.birthDay[i]), asOf: asOf))
-                case .r: Double(d.r[i])
-                case .f: Double(d.f[i])
-                case .m: Double(d.m[i])
+                case .r: Double(scale?.score(.recency, ofMemberAt: i, in: d) ?? Int(d.r[i]))
+                case .f: Double(scale?.score(.frequency, ofMemberAt: i, in: d) ?? Int(d.f[i]))
+                case .m: Double(scale?.score(.monetary, ofMemberAt: i, in: d) ?? Int(d.m[i]))
                 }
             }
         }

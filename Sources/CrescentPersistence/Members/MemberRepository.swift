@@ -13,6 +13,10 @@ public protocol MemberRepository: AnyObject, Sendable {
     /// Every member with their orders, items and events, ready for the engine.
     /// - throws: ``StoredRowError`` for a stored row that cannot be loaded as it is.
     func loadPopulation() throws -> Population
+    /// Every member and order as columns, from the fastest source the store has (the live
+    /// engine starts from them). By default the records of `loadPopulation()`, converted.
+    /// - throws: ``StoredRowError``, `ColumnarPopulationError` past 64 consent channels.
+    func loadColumns() throws -> ColumnarPopulation
     /// Some members with their orders and items (no events), as the live engine should see
     /// them now: every order except those whose `payment` event is still pending, which count
     /// once processed, in their member's event order, as they would on a single node. Another
@@ -29,6 +33,8 @@ public protocol MemberRepository: AnyObject, Sendable {
 }
 
 extension MemberRepository {
+    public func loadColumns() throws -> ColumnarPopulation { try ColumnarPopulation(loadPopulation()) }
+
     /// Inserts members in one transaction: all of them or none.
     public func insert(members: [Member]) throws { try insert(members: members, orders: [], events: []) }
     /// Inserts orders and their items in one transaction: all of them or none.

@@ -53,7 +53,8 @@ final class EventProcessor {
     /// Processes a batch, in order per member; one result per event, in the batch's order.
     /// `firstAppOpens`: the seqs of the batch's `app_open` events that are their member's first
     /// (``EventQueue/firstEvents(ofKind:among:)``), which fire `first_app_open`.
-    func process(_ batch: [PendingEvent], firstAppOpens: Set<Int64>, tally: inout ProcessingTally) -> [EventResult] {
+    /// - throws: when the members' records cannot be read (the batch is then retried).
+    func process(_ batch: [PendingEvent], firstAppOpens: Set<Int64>, tally: inout ProcessingTally) throws -> [EventResult] {
         var results = [EventResult?](repeating: nil, count: batch.count)
         for round in Self.rounds(batch.map(\.event.memberId)) {
             var firing: [Firing] = []
@@ -64,7 +65,7 @@ final class EventProcessor {
                 case .fire(let scenes): firing.append(Firing(index: i, event: batch[i].event, scenes: scenes))
                 }
             }
-            fire(firing, into: &results, tally: &tally)
+            try fire(firing, into: &results, tally: &tally)
         }
         return results.map { $0! }
     }
@@ -101,7 +102,8 @@ final class EventProcessor {
             guard let member = pending.member else { return .done("unreadable member payload") }
             // The journal marks a member it did not hold yet: after a kill the restart has
             // loaded the member already, and only that mark still says "new".
-            let created = members.upsert(member)
+            let created: Bool
+            do { created = try members.upsert(member) } catch { return .done("member \(member.id) not applied: \(error)") }
             return .fire(created || e.attributes[JournalKind.signupAttribute] == "true" ? ["signup"] : [])
         case JournalKind.payment where pending.order != nil:
             guard members.add(pending.order!) else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }
@@ -115,7 +117,7 @@ final class EventProcessor {
 
     /// One round's events (one per member): first every journey listening for them (`exit_on`,
     /// `wait_for`), then every playbook their scenes trigger, each playbook over all of them at once.
-    private func fire(_ round: [Firing], into results: inout [EventResult?], tally: inout ProcessingTally) {
+    private func fire(_ round: [Firing], into results: inout [EventResult?], tally: inout ProcessingTally) throws {
         // As of the day after the event, so the event's own order counts (recency 1, not "no orders").
         let byDay = Dictionary(grouping: round) { max($0.event.time, clock.now()).day.adding(days: 1) }
         for (asOf, group) in byDay.sorted(by: { $0.key < $1.key }) {
@@ -126,7 +128,7 @@ final class EventProcessor {
             let targets = firings.map { f in f.scenes.flatMap { scripts.playbooks(triggeredBy: $0) } }
             let busy = firings.indices.filter { !listening[$0].isEmpty || !targets[$0].isEmpty }
             if !busy.isEmpty {
-                let some = members.subset(busy.map { firings[$0].event.memberId }, asOf: asOf)
+                let some = try members.subset(busy.map { firings[$0].event.memberId }, asOf: asOf)
                 let known = Set(some.views.map(\.member.id))
                 for k in busy where !known.contains(firings[k].event.memberId) {
                     tally.unknownMembers += 1
@@ -204,7 +206,7 @@ final class EventProcessor {
                 for k in ks {
                     let id = firings[k].event.memberId
                     do {
-                        guard let one = members.single(id, asOf: asOf) else { continue }
+                        guard let one = try members.single(id, asOf: asOf) else { continue }
                         results[id] = try journeys(script, one).trigger(playbook: playbook.name, member: id,
                                                                         entryKey: "event:\(firings[k].event.id)", at: now)
                     } catch {

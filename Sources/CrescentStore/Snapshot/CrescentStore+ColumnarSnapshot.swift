@@ -63,6 +63,9 @@ extension CrescentStore {
         }
     }
 
+    /// The columns from the snapshot when current, else from SQL (the snapshot is then rewritten).
+    public func loadColumns() throws -> ColumnarPopulation { try loadColumnarUsingSnapshot().columns }
+
     /// Reads the columns from SQL and writes them as the snapshot, e.g. right after an import
     /// or `generate`, so the first `stats` is already fast. No-op for an in-memory store.
     /// - returns: why the snapshot could not be written, or nil when it was.

@@ -10,15 +10,15 @@ import Foundation
 struct BenchScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
-        abstract: "Time generate, write the store, load, derive, segment previews and a dry-run at N members, with peak RSS per phase.",
+        abstract: "Time generate, write the store, load, derive, segment previews, a dry-run and its launch at N members, with peak RSS per phase.",
         discussion: """
         Writes a fresh store (no item lines) into --dir, reads it back as columns, derives RFM and \
         lifecycle into columns, and previews the segments of every example script with native \
         filters (scripts with a `where` segment or a tier_ladder need member views in Lua and are \
         listed as skipped). Up to --records-limit members it also runs the record path on the same \
         store (the `stats` of before, and the dry-run of --script over every member's records). The \
-        dry-run of --script from columns (candidates natively, then only their records) runs at any size. \
-        Build with -c release.
+        dry-run of --script from columns (candidates natively, then only their records) runs at any size, \
+        then run-playbook's launch of it issues into the store (not with --store). Build with -c release.
         """)
 
     @Option(help: "Members to generate.") var members: Int = 1_000_000
@@ -106,6 +106,11 @@ struct BenchScaleCommand: ParsableCommand {
         try measureConditions(segmentColumns, into: &table)
 
         try dryRunFromColumns(columns, store: store, path: path, asOf: asOf, into: &table)
+        if self.store == nil {
+            try launch(store: store, asOf: asOf, into: &table)
+        } else {
+            table.skip("issue: run-playbook's launch", "--store is measured without writing to it")
+        }
         if columns.count <= recordsLimit {
             PhaseMemory.resetPeak()
             var population: Population!
@@ -204,6 +209,33 @@ struct BenchScaleCommand: ParsableCommand {
         table.add("dry-run set-up: candidates, their records, views into Lua", prepare,
                   note: "\(context.population.count) of \(context.populationCount) members")
         try timedDryRun(context, name: "dry-run", into: &table)
+    }
+
+    /// What `run-playbook` does after the dry-run: the launch's context (audience-first), then
+    /// every audience member decided through the guards into the ledgers, as of the dry-run's day.
+    private func launch(store: CrescentStore, asOf: Day, into table: inout PhaseTable) throws {
+        let clock = ContinuousClock()
+        let source = try readScript(script)
+        PhaseMemory.resetPeak()
+        var context: CampaignContext!
+        let prepare = try clock.measure {
+            context = try CampaignContext.forLaunch(script: source, chunkName: script, store: store, seed: seed, asOf: asOf)
+        }
+        table.add("issue set-up: the launch's context", prepare, note: "\(context.population.count) of \(context.populationCount) members held")
+        let name = context.program.playbooks[0].name
+        PhaseMemory.resetPeak()
+        var result: JourneyRunResult!
+        let time = try clock.measure {
+            result = try LiveJourneys(context: context, store: store).launch(playbook: name, entryKey: "bench-scale",
+                                                                             at: Timestamp(day: asOf, hour: 10))
+        }
+        let suppressed = result.log.tally.byCode
+        let decided = result.issued + suppressed.values.reduce(0, +)
+        let seconds = max(time.seconds, 1e-9)
+        table.add("issue: run-playbook's launch of \(name)", time, note: String(
+            format: "targeted %d, issued %d, suppressed %d %@; %.0f decisions/s, %.0f issues/s", result.targeted, result.issued,
+            decided - result.issued, suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+            Double(decided) / seconds, Double(result.issued) / seconds))
     }
 
     /// The dry-run of before (`dryrun` until issue 17): every member's records, views and Lua.

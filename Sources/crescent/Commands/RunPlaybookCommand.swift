@@ -59,8 +59,8 @@ struct RunPlaybookCommand: ParsableCommand {
         defer { plugins?.stop() }
         let context: CampaignContext
         do {
-            context = try CampaignContext(script: source, chunkName: file, storePopulation: try store.loadPopulation(),
-                                          dataSource: location.description, seed: seed, asOf: at?.day)
+            context = try CampaignContext.forLaunch(script: source, chunkName: file, store: store, seed: seed, asOf: at?.day,
+                                                    playbooks: playbook.map { [$0] })
         } catch let p as ScriptProblems { throw ScriptFailure(description: p.description) }
         let names = playbook.map { [$0] } ?? context.program.playbooks.map(\.name)
         guard !names.isEmpty else { throw ScriptFailure(description: "\(file): declares no playbook to run") }
