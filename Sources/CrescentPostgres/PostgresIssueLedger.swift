@@ -1,4 +1,5 @@
 import CrescentCore
+import CrescentPersistence
 import Foundation
 import PostgresNIO
 
@@ -13,7 +14,8 @@ public enum IssueWriteOutcome: Hashable, Sendable {
 }
 
 /// Writes issuing decisions into the ledgers under the idempotency key
-/// `runId/playbook/step/memberId` (the SQLite store's `IssueScope` key): a pending delivery,
+/// `runId/playbook/step/memberId` (the SQLite store's `IssueScope` key, the member zero-padded
+/// unless the run is listed in `legacy_key_runs`): a pending delivery,
 /// the coupon and points rows, or a suppression. Every insert is `ON CONFLICT DO NOTHING`.
 ///
 /// An issue that reserves (a coupon, or a cost) takes stock and budget by a conditional
@@ -23,8 +25,15 @@ struct PostgresIssueLedger: Sendable {
     let pool: PostgresSessionPool
 
     /// The key the SQLite store's `IssueScope` gives the same decision.
-    public static func key(runId: String, playbook: String, step: Int, member: Int64) -> String {
-        "\(runId)/\(playbook)/\(step)/\(member)"
+    public static func key(runId: String, playbook: String, step: Int, member: Int64,
+                           format: IssueScope.KeyFormat = .padded) -> String {
+        IssueScope(runId: runId, playbook: playbook, step: step, keyFormat: format).key(member: member)
+    }
+
+    /// The key format of a run: `.legacy` when it was open as the store moved to padded keys.
+    static func keyFormat(_ s: PostgresSession, runId: String, playbook: String) throws -> IssueScope.KeyFormat {
+        try s.query("SELECT 1 FROM legacy_key_runs WHERE run_id = \(runId) AND playbook = \(playbook)").isEmpty
+            ? .padded : .legacy
     }
 
     /// Writes one decision in its own transaction.
@@ -38,7 +47,8 @@ struct PostgresIssueLedger: Sendable {
             return try pool.transaction { s in
                 try Self.write(s, runId: runId, playbook: playbook, step: step, member: member, request: request,
                                decision: decision, coupon: coupon, points: points, variablesId: variablesId,
-                               variant: variant, reserving: true, at: now)
+                               variant: variant, reserving: true,
+                               keyFormat: try Self.keyFormat(s, runId: runId, playbook: playbook), at: now)
             }
         } catch is KeyTaken {
             return .replayed
@@ -54,13 +64,14 @@ struct PostgresIssueLedger: Sendable {
     ///   claim); false when the caller's guard state reserved them (a journey batch, which
     ///   releases them itself on `.replayed`).
     /// - parameter variant: the member's A/B variant, recorded on every row written (nil: none).
+    /// - parameter keyFormat: the run's key format (``keyFormat(_:runId:playbook:)``).
     /// - throws: ``KeyTaken`` when `reserving` and the delivery key was written concurrently
     ///   (the caller rolls back, reservation included).
     static func write(_ s: PostgresSession, runId: String, playbook: String, step: Int, member: Member,
                       request: GuardRequest, decision: GuardDecision, coupon: (spec: CouponSpec, specId: Int64)?,
                       points: (award: Int64, expiryDays: Int?)?, variablesId: Int64?, variant: String?, reserving: Bool,
-                      at now: Timestamp) throws -> IssueWriteOutcome {
-        let key = Self.key(runId: runId, playbook: playbook, step: step, member: member.id)
+                      keyFormat: IssueScope.KeyFormat, at now: Timestamp) throws -> IssueWriteOutcome {
+        let key = Self.key(runId: runId, playbook: playbook, step: step, member: member.id, format: keyFormat)
         // A key decided before stays as it was: a replay never turns an issue into a suppression.
         let before = try s.query("""
             SELECT 1 FROM deliveries WHERE idempotency_key = \(key)
@@ -102,6 +113,7 @@ struct PostgresIssueLedger: Sendable {
                 if reserving { throw KeyTaken() }
                 return .replayed
             }
+            // Only a new delivery row gets its coupon: coupon_ledger's key has no UNIQUE index.
             if let (spec, specId) = coupon {
                 let issued = IssuedCoupon(spec: spec, member: member, issuedAt: now)
                 let validUntil = Timestamp(day: issued.expiresOn).adding(seconds: -Int64(member.utcOffsetMinutes) * 60)
@@ -111,7 +123,6 @@ struct PostgresIssueLedger: Sendable {
                     VALUES (\(key), \(runId), \(playbook), \(Int64(step)), \(member.id), \(request.campaign), \(spec.type),
                       \(channel), \(spec.source.rawValue), 'issued', \(now.seconds), \(validUntil.seconds),
                       \(request.costPerIssue.minorUnits), \(specId), \(Int64(member.utcOffsetMinutes)), \(variant))
-                    ON CONFLICT (idempotency_key) DO NOTHING
                     """)
             }
             if let (award, days) = points {

@@ -244,6 +244,25 @@ enum PostgresSchema {
               PRIMARY KEY (node, kind))
             """,
         ]),
+        // Idempotency keys in member order (SQLite's "v11 issue keys in member order, lighter issue writes"): new runs pad
+        // the member id; the runs open now keep their keys to the end, listed here. The
+        // UNIQUE (playbook, member_id, entry_key) index already finds a member's journeys.
+        // A coupon row is written only with a new delivery row of the same key, whose UNIQUE
+        // index already makes it once per key: coupon_ledger's own goes.
+        ("v4 monotonic issue keys", [
+            """
+            CREATE TABLE legacy_key_runs (
+              run_id TEXT NOT NULL,
+              playbook TEXT NOT NULL,
+              PRIMARY KEY (run_id, playbook))
+            """,
+            """
+            INSERT INTO legacy_key_runs(run_id, playbook)
+              SELECT DISTINCT entry_key, playbook FROM journeys WHERE state = 'active' ON CONFLICT DO NOTHING
+            """,
+            "DROP INDEX journeys_latest",
+            "ALTER TABLE coupon_ledger DROP CONSTRAINT coupon_ledger_idempotency_key_key",
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

@@ -178,14 +178,20 @@ final class PostgresJourneyBatch: JourneyBatchCommitter {
             var state = guards!
             let read = try lockReservations(s, campaigns: campaigns)
             for (campaign, held) in read { state.setReservation(campaign: campaign, stock: held.stock, budget: held.budget) }
+            // A batch is one run, or one event entry per member: one lookup per run met.
+            var formats: [String: IssueScope.KeyFormat] = [:]
             for var w in try decide(&state) {
                 if let decision = w.decision, let request = w.request {
+                    let runKey = w.journey.entryKey + "\u{0}" + w.journey.playbook
+                    let keyFormat = try formats[runKey] ?? PostgresIssueLedger.keyFormat(
+                        s, runId: w.journey.entryKey, playbook: w.journey.playbook)
+                    formats[runKey] = keyFormat
                     var offer = try w.offer.map { try intern($0, s) } ?? IssueOffer()
                     if w.offer == nil { offer.variablesId = w.journey.offerVariablesId }
                     let outcome = try PostgresIssueLedger.write(
                         s, runId: w.journey.entryKey, playbook: w.journey.playbook, step: w.step, member: w.member,
                         request: request, decision: decision, coupon: offer.coupon, points: offer.points,
-                        variablesId: offer.variablesId, variant: w.variant, reserving: false, at: now)
+                        variablesId: offer.variablesId, variant: w.variant, reserving: false, keyFormat: keyFormat, at: now)
                     if outcome == .replayed && decision.isIssue && request.reserves {
                         state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
                     }

@@ -39,7 +39,7 @@ struct PostgresIssuingTests {
             // A replay whose guards now say no keeps the issue: a decided key stays decided.
             #expect(try store.issues.write(runId: "r1", playbook: "winback", step: 0, member: member(7), request: request(),
                                            decision: .suppress(.frequencyCap), at: t0) == .replayed)
-            let counts = try store.issues.rowCounts(key: "r1/winback/0/7")
+            let counts = try store.issues.rowCounts(key: "r1/winback/0/000000000007")
             #expect(counts.deliveries == 1 && counts.coupons == 1 && counts.points == 1 && counts.suppressions == 0)
             #expect(try store.reservations.reserved(campaign: "winback_q4").stock == 1)
         }
@@ -53,7 +53,7 @@ struct PostgresIssuingTests {
             }
             #expect(try store.issues.write(runId: "r2", playbook: "winback", step: 1, member: member(8), request: request(),
                                            decision: .issue(channel: "sms"), at: t0) == .replayed)
-            let counts = try store.issues.rowCounts(key: "r2/winback/1/8")
+            let counts = try store.issues.rowCounts(key: "r2/winback/1/000000000008")
             #expect(counts.suppressions == 1 && counts.deliveries == 0)
         }
     }
@@ -70,7 +70,7 @@ struct PostgresIssuingTests {
             }
             #expect(outcomes.filter { $0 == .issued(channel: "sms") }.count == 1)
             #expect(outcomes.filter { $0 == .replayed }.count == 11)
-            #expect(try stores[0].issues.rowCounts(key: "entry-9/winback/0/9").coupons == 1)
+            #expect(try stores[0].issues.rowCounts(key: "entry-9/winback/0/000000000009").coupons == 1)
             #expect(try stores[1].reservations.reserved(campaign: "winback_q4").stock == 1)
         }
     }

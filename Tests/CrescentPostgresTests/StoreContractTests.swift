@@ -192,7 +192,7 @@ struct StoreContractTests {
             #expect(try store.pendingDeliveryMembers() == [3])
             let pending = try await store.claimPendingDeliveries(afterId: 0, runId: nil, playbooks: ["welcome"], limit: 10,
                                                                  lease: WorkLease(node: "s", seconds: 60))
-            #expect(pending.map(\.idempotencyKey) == ["event:signup-3/welcome/0/3"])
+            #expect(pending.map(\.idempotencyKey) == ["event:signup-3/welcome/0/000000000003"])
             let key = pending[0].idempotencyKey
             try await store.recordAttempt(DeliveryRecord(idempotencyKey: key, memberId: 3, channel: "sms", plugin: "sms-http",
                                                          status: .retried, attempt: 1, reason: "503", at: 1.5))

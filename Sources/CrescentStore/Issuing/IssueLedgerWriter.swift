@@ -5,8 +5,10 @@ import GRDB
 
 /// Writes the rows of issuing decisions with prepared statements, inside a transaction
 /// the caller owns: coupon ledger, points ledger, a `pending` delivery per issue, and a
-/// suppression row per refusal. Every insert is `ON CONFLICT(idempotency_key) DO NOTHING`,
-/// so replaying a member already written changes nothing.
+/// suppression row per refusal. The delivery, suppression and points inserts are
+/// `ON CONFLICT(idempotency_key) DO NOTHING`, and the coupon is written only after its
+/// delivery row was new (its key has no index of its own), so replaying a member already
+/// written changes nothing.
 ///
 /// For example:
 /// ```swift
@@ -20,28 +22,29 @@ struct IssueLedgerWriter {
     private let delivery: RawStatement
     private let suppression: RawStatement
     private let points: RawStatement
-    private let issuedBefore: RawStatement
-    private let suppressedBefore: RawStatement
 
     init(_ db: Database, scope: IssueScope) throws {
         self.scope = scope
-        issuedBefore = try RawStatement(db, "SELECT 1 FROM deliveries WHERE idempotency_key = ?1")
-        suppressedBefore = try RawStatement(db, "SELECT 1 FROM suppressions WHERE idempotency_key = ?1")
         coupon = try RawStatement(db, """
             INSERT INTO coupon_ledger(idempotency_key, run_id, playbook, step, member_id, campaign, coupon_type,
               channel, source, state, issued_at, valid_until, value_minor, spec_id, utc_offset_minutes, variant)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'issued', ?10, ?11, ?12, ?13, ?14, ?15)
-            ON CONFLICT(idempotency_key) DO NOTHING
             """)
+        // A key decided before, either way, stays as it was: a replay never turns an issue into
+        // a suppression (or back), whatever the guards say now. The row's own table answers
+        // through ON CONFLICT DO NOTHING, the other through NOT EXISTS, in the one statement.
         delivery = try RawStatement(db, """
             INSERT INTO deliveries(idempotency_key, run_id, playbook, step, member_id, channel, state, time,
               campaign, business_line, coupon_type, source, local_day, value_minor, offer_variables_id, variant)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+            WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE idempotency_key = ?1)
             ON CONFLICT(idempotency_key) DO NOTHING
             """)
         suppression = try RawStatement(db, """
             INSERT INTO suppressions(idempotency_key, run_id, playbook, step, member_id, reason, time, variant)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(idempotency_key) DO NOTHING
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+            WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE idempotency_key = ?1)
+            ON CONFLICT(idempotency_key) DO NOTHING
             """)
         points = try RawStatement(db, """
             INSERT INTO points_ledger(idempotency_key, member_id, delta, reason, time, expires_on, run_id, playbook, channel,
@@ -56,12 +59,6 @@ struct IssueLedgerWriter {
     func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
                       decision: GuardDecision, at now: Timestamp, variant: String? = nil) throws -> Bool {
         let key = scope.key(member: member.id)
-        // A key decided before, either way, stays as it was: a replay never turns an issue into
-        // a suppression (or back), whatever the guards say now. The row's own table answers
-        // through its insert (ON CONFLICT DO NOTHING, then changes()); only the other table is asked.
-        let other = decision.isIssue ? suppressedBefore : issuedBefore
-        other.bind(1, key)
-        if try other.exists(db) { return false }
         switch decision {
         case .suppress(let reason):
             bindScope(suppression, key, member.id)

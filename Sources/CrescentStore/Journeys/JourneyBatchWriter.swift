@@ -5,7 +5,8 @@ import GRDB
 
 /// Writes journey batches into the store: each batch is one `BEGIN IMMEDIATE` transaction
 /// holding the guard history read, the reservations refreshed, the decisions' ledger rows
-/// (coupon, points, pending delivery, suppression; keyed `entry/playbook/step/member`) and
+/// (coupon, points, pending delivery, suppression; keyed `entry/playbook/step/member`,
+/// the member zero-padded unless the run began before padded keys: `IssueKeyFormats`) and
 /// the journeys' new positions. A crash leaves a batch whole or absent, so a step is never
 /// issued twice nor skipped: the journey still points at it, and its key is still free.
 ///
@@ -41,10 +42,12 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
                 guards = nil
                 try state.refreshReservations(db, campaigns: campaigns)
                 var writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "", playbook: ""))
+                var keyFormats = try IssueKeyFormats(db)
                 let positions = try JourneyLedger.PositionWriter(db)
                 for var w in try decide(&state) {
                     if let decision = w.decision, let request = w.request {
-                        writer.scope = IssueScope(runId: w.journey.entryKey, playbook: w.journey.playbook, step: w.step)
+                        writer.scope = try keyFormats.scope(db, runId: w.journey.entryKey, playbook: w.journey.playbook,
+                                                            step: w.step)
                         var issue = try w.offer.map { try intern($0, db) } ?? IssueOffer()
                         if w.offer == nil { issue.variablesId = w.journey.offerVariablesId }
                         let fresh = try writer.write(db, member: w.member, request: request, offer: issue,

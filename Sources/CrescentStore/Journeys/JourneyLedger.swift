@@ -37,18 +37,24 @@ enum JourneyLedger {
         return out
     }
 
-    /// Each member's latest journey of `playbook`: one prepared statement stepped per member.
+    /// Each member's latest journey of `playbook` (latest entry, then latest row): one prepared
+    /// statement stepped per member.
+    ///
+    /// No `ORDER BY`: the UNIQUE `(playbook, member_id, entry_key)` index hands over the member's
+    /// few journeys and the latest is picked here; sorting them would make SQLite build a
+    /// temporary B-tree per member, the costliest part of entering a launch.
     static func latest(_ db: Database, playbook: String, members: [Int64]) throws -> [Int64: Journey] {
         var out: [Int64: Journey] = [:]
-        let s = try RawStatement(db, """
-            SELECT \(columns) FROM journeys WHERE playbook = ?1 AND member_id = ?2 ORDER BY entered_at DESC, id DESC LIMIT 1
-            """)
+        let s = try RawStatement(db, "SELECT \(columns), id FROM journeys WHERE playbook = ?1 AND member_id = ?2")
         s.bind(1, playbook)
         for m in members {
             s.bind(2, m)
-            if try s.step(db) {
+            var best: (entered: Int64, id: Int64)?
+            while try s.step(db) {
+                let candidate = (entered: s.int(3), id: s.int(9))
+                if let b = best, (candidate.entered, candidate.id) < (b.entered, b.id) { continue }
+                best = candidate
                 out[m] = journey(s)
-                s.reset()
             }
         }
         return out

@@ -98,6 +98,7 @@ extension CrescentStore {
         registerNodeWorkMigration(&m)
         registerGenerationMigration(&m)
         registerIssuingSpeedMigration(&m)
+        registerIssueWritesMigration(&m)
         return m
     }
 }
