@@ -193,16 +193,12 @@ struct BenchScaleCommand: ParsableCommand {
     /// loaded, then only their records, member views and Lua; each phase of the run timed.
     private func dryRunFromColumns(_ columns: ColumnarPopulation, store: CrescentStore, path: String, asOf: Day,
                                    into table: inout PhaseTable) throws {
-        let clock = ContinuousClock()
-        let source = try readScript(script)
-        PhaseMemory.resetPeak()
-        var context: CampaignContext?
-        let prepare = try clock.measure {
-            context = try CampaignContext.audienceFirst(script: source, chunkName: script, columns: columns,
-                                                        records: { try store.loadPopulation(memberIds: $0) },
-                                                        dataSource: path, seed: seed, asOf: asOf)
+        let (made, prepare) = try timedContext { source in
+            try CampaignContext.audienceFirst(script: source, chunkName: script, columns: columns,
+                                              records: { try store.loadPopulation(memberIds: $0) },
+                                              dataSource: path, seed: seed, asOf: asOf)
         }
-        guard let context else {
+        guard let context = made else {
             table.skip("dry-run from columns", "\(script) declares a tier ladder: every member's records are needed")
             return
         }
@@ -215,12 +211,10 @@ struct BenchScaleCommand: ParsableCommand {
     /// every audience member decided through the guards into the ledgers, as of the dry-run's day.
     private func launch(store: CrescentStore, asOf: Day, into table: inout PhaseTable) throws {
         let clock = ContinuousClock()
-        let source = try readScript(script)
-        PhaseMemory.resetPeak()
-        var context: CampaignContext!
-        let prepare = try clock.measure {
-            context = try CampaignContext.forLaunch(script: source, chunkName: script, store: store, seed: seed, asOf: asOf)
+        let (made, prepare) = try timedContext { source in
+            try CampaignContext.forLaunch(script: source, chunkName: script, store: store, seed: seed, asOf: asOf)
         }
+        let context = made!
         table.add("issue set-up: the launch's context", prepare, note: "\(context.population.count) of \(context.populationCount) members held")
         let name = context.program.playbooks[0].name
         PhaseMemory.resetPeak()
@@ -240,15 +234,20 @@ struct BenchScaleCommand: ParsableCommand {
 
     /// The dry-run of before (`dryrun` until issue 17): every member's records, views and Lua.
     private func dryRun(path: String, asOf: Day, into table: inout PhaseTable) throws {
-        let clock = ContinuousClock()
-        let source = try readScript(script)
-        PhaseMemory.resetPeak()
-        var context: CampaignContext!
-        let prepare = try clock.measure {
-            context = try CampaignContext(script: source, chunkName: script, data: path, seed: seed, asOf: asOf)
+        let (context, prepare) = try timedContext { source in
+            try CampaignContext(script: source, chunkName: script, data: path, seed: seed, asOf: asOf)
         }
         table.add("before: dry-run set-up: records, views of everyone into Lua", prepare)
-        try timedDryRun(context, name: "before: dry-run", into: &table)
+        try timedDryRun(context!, name: "before: dry-run", into: &table)
+    }
+
+    /// A context made from --script's source, and how long making it took (its peak from a reset).
+    private func timedContext(_ make: (String) throws -> CampaignContext?) throws -> (CampaignContext?, Duration) {
+        let source = try readScript(script)
+        PhaseMemory.resetPeak()
+        var context: CampaignContext?
+        let time = try ContinuousClock().measure { context = try make(source) }
+        return (context, time)
     }
 
     /// The dry-run of the script's first playbook, then each of its phases on a line of its own.
