@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
@@ -64,7 +65,8 @@ let package = Package(
         // The sandboxed runner and the marketer's `crm` API.
         .target(name: "CrescentLua", dependencies: ["CrescentCore", "CLuaShim"]),
         // Targeting, guards, issuing, dry-run simulation, forecast, backtest.
-        .target(name: "CrescentEngine", dependencies: ["CrescentCore", "CrescentPersistence", "CrescentStore", "CrescentLua"]),
+        .target(name: "CrescentEngine", dependencies: ["CrescentCore", "CrescentPersistence", "CrescentStore", "CrescentLua",
+                                                     .product(name: "HeapModule", package: "swift-collections")]),
         // Channel plugins: manifest loader, sandboxed HTTP/SMTP transports, retry, rate limit,
         // the delivery ledger, and loopback fake servers (Testing/) for `crescent plugin test`.
         .target(

@@ -52,10 +52,12 @@ struct PostgresIssueKeysTests {
             #expect(runs.map { [$0.0, $0.1] } == [["launch-1", "winback"]], "only the run with open journeys keeps its keys")
             let leftovers = try store.pool.withSession { s in
                 try s.query("""
-                    SELECT (SELECT count(*) FROM pg_constraint WHERE conname = 'coupon_ledger_idempotency_key_key')
-                         + (SELECT count(*) FROM pg_indexes WHERE indexname = 'journeys_latest')
+                    SELECT (SELECT count(*) FROM pg_constraint WHERE conname = 'coupon_ledger_idempotency_key_key'
+                              AND connamespace = current_schema()::regnamespace)
+                         + (SELECT count(*) FROM pg_indexes WHERE indexname = 'journeys_latest' AND schemaname = current_schema())
                     """)[0].decode(Int64.self)
             }
+            // This test's own schema only: other tests' schemas on the same server are not its business.
             #expect(leftovers == 0, "the coupon key constraint and journeys_latest are gone")
 
             try issue(store, open)

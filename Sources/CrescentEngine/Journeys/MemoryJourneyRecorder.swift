@@ -1,15 +1,17 @@
 import CrescentCore
+import HeapModule
 
 /// Journeys, guard state and member activity in memory: the recorder of dry-runs and
 /// backtests. Nothing touches a store.
 ///
-/// Due journeys are bucketed by day (the simulated clock steps a day at a time); a bucket
-/// entry whose journey moved on is skipped when read.
+/// Due journeys wait in a heap per playbook, in the order the store hands them out
+/// (`next_due_at`, then member), so a batch costs its own size, not a scan of everyone due
+/// that day; an entry whose journey moved on is dropped when it comes up.
 public struct MemoryJourneyRecorder: JourneyRecorder {
     public var guards: InMemoryGuardState
     /// Journeys by playbook, then member; a member's latest is last.
     private var journeys: [String: [Int64: [Journey]]] = [:]
-    private var dueByDay: [String: [Int32: [Int64]]] = [:]
+    private var due: [String: Heap<DueEntry>] = [:]
     /// Orders seen per member (replayed or simulated), in time order.
     private var orders: [Int64: [Timestamp]] = [:]
     /// Redemptions per journey (`entryKey/playbook/member`).
@@ -50,23 +52,17 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     // MARK: - JourneyRecorder
 
     public mutating func dueJourneys(playbook: String, now: Timestamp, limit: Int) throws -> [Journey] {
-        guard var buckets = dueByDay[playbook] else { return [] }
-        var out: [Journey] = []
-        let days = buckets.keys.sorted().filter { $0 <= now.day.index }
-        // Every entry is looked at on every call (a batch at a time), so per entry only one
-        // lookup by member: the playbook's journeys once, `seen` sized once.
+        guard due[playbook] != nil else { return [] }
         let byMember = journeys[playbook] ?? [:]
-        var seen = Set<Int64>(minimumCapacity: days.reduce(0) { $0 + buckets[$1]!.count })
-        for day in days {
-            var keep: [Int64] = []
-            for member in buckets[day]! where seen.insert(member).inserted {
-                guard let j = byMember[member]?.last, j.isOpen, let due = j.nextDue, due.day.index == day else { continue }
-                if due <= now && out.count < limit { out.append(j) } else { keep.append(member) }
-            }
-            buckets[day] = keep.isEmpty ? nil : keep
+        var out: [Journey] = []
+        // In place (`due[playbook]?.…`): a copy of the heap per batch would cost its whole size.
+        while out.count < limit, let next = due[playbook]?.min, next.due <= now {
+            due[playbook]?.removeMin()
+            guard let j = byMember[next.member]?.last, j.isOpen, j.nextDue == next.due,
+                  out.last?.member != next.member || out.last?.nextDue != next.due else { continue }
+            out.append(j)
         }
-        dueByDay[playbook] = buckets
-        return out.sorted { ($0.nextDue!, $0.member) < ($1.nextDue!, $1.member) }
+        return out
     }
 
     public func latestJourneys(playbook: String, members: [Int64]) throws -> [Int64: Journey] {
@@ -119,7 +115,14 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     }
 
     private mutating func schedule(_ j: Journey) {
-        guard j.isOpen, let due = j.nextDue else { return }
-        dueByDay[j.playbook, default: [:]][due.day.index, default: []].append(j.member)
+        guard j.isOpen, let at = j.nextDue else { return }
+        due[j.playbook, default: Heap()].insert(DueEntry(due: at, member: j.member))
     }
+}
+
+/// A journey step waiting in ``MemoryJourneyRecorder``: ordered as the store orders due steps.
+private struct DueEntry: Comparable {
+    var due: Timestamp
+    var member: Int64
+    static func < (a: DueEntry, b: DueEntry) -> Bool { (a.due, a.member) < (b.due, b.member) }
 }
