@@ -69,7 +69,7 @@ public struct Bitset: Equatable, Sendable {
             let size = (w.count + parts - 1) / parts
             withoutActuallyEscaping(keep) { keep in
                 // Each worker writes its own words only and `keep` reads columns: shared, never raced.
-                let shared = UncheckedShared((words: w, keep: keep))
+                let shared = UnsafeSendable((words: w, keep: keep))
                 DispatchQueue.concurrentPerform(iterations: parts) { p in
                     let (w, keep) = shared.value
                     Self.refine(w, min(w.count, p * size)..<min(w.count, (p + 1) * size), capacity: capacity, keep)
@@ -105,10 +105,4 @@ public struct Bitset: Equatable, Sendable {
         }
         return nil
     }
-}
-
-/// A value handed to `concurrentPerform`'s workers that the caller knows they share safely.
-private struct UncheckedShared<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
