@@ -36,7 +36,15 @@ extension PostgresStore {
                         return false
                     }
                     switch entry {
-                    case .order(let o): try Self.insertOrder(s, o, ignoringExisting: true)
+                    case .order(let o):
+                        // An order imported earlier under the same id stays as it was; its event
+                        // says so, so the engine does not count the order twice.
+                        if try !Self.insertOrder(s, o, ignoringExisting: true) {
+                            try s.execute("""
+                                UPDATE events SET attributes = \(FlatJSON.encode(JournalRow.storedBefore(entry)))
+                                WHERE id = \(entry.eventId)
+                                """)
+                        }
                     case .member: try Self.insertMember(s, merged!, upsert: true)
                     case .event: break
                     }

@@ -126,7 +126,8 @@ extension PostgresStore {
             rows = try s.query("""
                 SELECT o.id, o.member_id, o.time, o.store, o.amount, o.quantity, o.discount, o.reference FROM orders o
                 WHERE o.member_id = ANY(\(ids)) AND NOT EXISTS (
-                  SELECT 1 FROM events e WHERE e.id = 'order:' || coalesce(o.reference, o.id::text) AND e.state = 'pending')
+                  SELECT 1 FROM events e WHERE e.id = 'order:' || coalesce(o.reference, o.id::text) AND e.state = 'pending'
+                    AND e.attributes NOT LIKE \(JournalKind.orderStoredBeforePattern))
                 ORDER BY o.id
                 """)
         } else {
@@ -226,21 +227,23 @@ extension PostgresStore {
     }
 
     /// Inserts an order and its items; with `ignoringExisting` an order stored under the same
-    /// id (imported earlier) stays as it was, items included.
-    static func insertOrder(_ s: PostgresSession, _ o: Order, ignoringExisting: Bool) throws {
+    /// id (imported earlier) stays as it was, items included. False when it was left out.
+    @discardableResult
+    static func insertOrder(_ s: PostgresSession, _ o: Order, ignoringExisting: Bool) throws -> Bool {
         let written = try s.execute("""
             INSERT INTO orders (id, member_id, time, store, amount, quantity, discount, reference)
             VALUES (\(o.id), \(o.memberId), \(o.time.seconds), \(o.store), \(o.amount.minorUnits), \(Int64(o.quantity)),
               \(o.discount.minorUnits), \(o.reference))
             \(unescaped: ignoringExisting ? "ON CONFLICT DO NOTHING" : "")
             """)
-        guard written == 1 else { return }
+        guard written == 1 else { return false }
         for (line, it) in o.items.enumerated() {
             try s.execute("""
                 INSERT INTO order_items (order_id, line, sku, category, quantity, amount)
                 VALUES (\(o.id), \(Int64(line + 1)), \(it.sku), \(it.category), \(Int64(it.quantity)), \(it.amount.minorUnits))
                 """)
         }
+        return true
     }
 
     static func member(_ row: PostgresRow) throws -> Member {

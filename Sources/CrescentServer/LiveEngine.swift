@@ -110,7 +110,9 @@ public final class LiveEngine: @unchecked Sendable {
         while true {
             let page = try store.pendingEvents(after: after, limit: 1_000)
             guard let last = page.last else { return ids }
-            for pending in page { if let order = pending.order { ids.insert(order.id) } }
+            for pending in page where pending.event.attributes[JournalKind.orderStoredBeforeAttribute] != "true" {
+                if let order = pending.order { ids.insert(order.id) }
+            }
             after = last.seq
         }
     }

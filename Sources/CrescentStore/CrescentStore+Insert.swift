@@ -37,7 +37,11 @@ extension CrescentStore {
     }
 
     /// The order insert, reusable inside a caller's transaction (the benchmark skips items).
-    static func insert(orders: [Order], in db: Database, withItems: Bool, ignoringExisting: Bool = false) throws {
+    /// Returns the indices of the orders `ignoringExisting` left out (an order stored under
+    /// the same id or reference before).
+    @discardableResult
+    static func insert(orders: [Order], in db: Database, withItems: Bool, ignoringExisting: Bool = false) throws -> [Int] {
+        var ignored: [Int] = []
         let s = try RawStatement(db, """
             INSERT \(ignoringExisting ? "OR IGNORE " : "")INTO orders (id, member_id, time, store, amount, quantity, discount, reference)
             VALUES (?,?,?,?,?,?,?,?)
@@ -50,6 +54,7 @@ extension CrescentStore {
             s.bind(5, o.amount.minorUnits); s.bind(6, o.quantity); s.bind(7, o.discount.minorUnits); s.bind(8, o.reference)
             do {
                 try s.run(db)
+                if ignoringExisting && db.changesCount == 0 { ignored.append(i) }
                 // An ignored (existing) order keeps its items too.
                 guard withItems, !ignoringExisting || db.changesCount > 0 else { continue }
                 for (line, it) in o.items.enumerated() {
@@ -59,6 +64,7 @@ extension CrescentStore {
                 }
             } catch { throw StoreInsertError(table: "orders", index: i, message: "\(error)") }
         }
+        return ignored
     }
 
     /// Inserts behaviour events in one transaction: all of them or none.

@@ -87,6 +87,12 @@ public enum JournalKind {
     public static let memberUpsert = "member_upsert"
     /// Set (`"true"`) on a member upsert that created the member: it fires `signup`.
     public static let signupAttribute = "signup"
+    /// Set (`"true"`) on a `payment` whose order id (or reference) an earlier import or order
+    /// already used: the store kept the earlier order, so the engine must not count this one
+    /// again, and the earlier order is not hidden as "pending" while the event waits.
+    public static let orderStoredBeforeAttribute = "order_stored_before"
+    /// A SQL `LIKE` pattern matching the flat JSON attributes of such a `payment`.
+    public static let orderStoredBeforePattern = "%\"\(orderStoredBeforeAttribute)\":\"true\"%"
 }
 
 /// How the queue stores an order or member payload, and the digest that names a member upsert:

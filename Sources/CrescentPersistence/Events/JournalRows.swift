@@ -34,6 +34,14 @@ public struct JournalRow: Sendable, Equatable {
         }
     }
 
+    /// The attributes of an order's `payment` row once the store found the order's id (or
+    /// reference) already used: the earlier order stays and this one must not count again.
+    public static func storedBefore(_ entry: JournalEntry) -> [String: String] {
+        var attributes = JournalRow(entry, merged: nil, signup: false, receivedAt: Timestamp(seconds: 0)).attributes
+        attributes[JournalKind.orderStoredBeforeAttribute] = "true"
+        return attributes
+    }
+
     /// How a replayed event or order differs from this stored row (empty: a true replay).
     /// Member ids carry a digest of their content, so a different member upsert is never a replay.
     public func differences(from entry: JournalEntry) -> [String] {

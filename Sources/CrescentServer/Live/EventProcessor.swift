@@ -106,7 +106,10 @@ final class EventProcessor {
             do { created = try members.upsert(member) } catch { return .done("member \(member.id) not applied: \(error)") }
             return .fire(created || e.attributes[JournalKind.signupAttribute] == "true" ? ["signup"] : [])
         case JournalKind.payment where pending.order != nil:
-            guard members.add(pending.order!) else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }
+            // The store kept an earlier order under this id (an import): that one counts, not this one too.
+            let counted = e.attributes[JournalKind.orderStoredBeforeAttribute] == "true"
+                ? members.contains(e.memberId) : members.add(pending.order!)
+            guard counted else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }
             return .fire(["payment"])
         default:
             guard members.contains(e.memberId) else { tally.unknownMembers += 1; return .done("unknown member \(e.memberId)") }

@@ -58,8 +58,15 @@ extension CrescentStore {
                     return true
                 }
             }
-            // An order imported earlier under the same id stays as it was.
-            try Self.insert(orders: newOrders, in: db, withItems: true, ignoringExisting: true)
+            // An order imported earlier under the same id stays as it was; its event says so,
+            // so the engine does not count the order twice.
+            let ignored = try Self.insert(orders: newOrders, in: db, withItems: true, ignoringExisting: true)
+            let mark = try RawStatement(db, "UPDATE events SET attributes = ? WHERE id = ?")
+            for i in ignored {
+                let entry = JournalEntry.order(newOrders[i])
+                mark.bind(1, FlatJSON.encode(JournalRow.storedBefore(entry))); mark.bind(2, entry.eventId)
+                try mark.run(db)
+            }
             return fresh
         }
     }

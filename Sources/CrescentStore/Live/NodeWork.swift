@@ -45,9 +45,12 @@ extension CrescentStore {
                 let o = try RawStatement(db, """
                     SELECT o.id, o.member_id, o.time, o.store, o.amount, o.quantity, o.discount, o.reference FROM orders o
                     WHERE o.member_id IN (\(list)) AND NOT EXISTS (
-                      SELECT 1 FROM events e WHERE e.id = 'order:' || coalesce(o.reference, o.id) AND e.state = 'pending')
+                      SELECT 1 FROM events e WHERE e.id = 'order:' || coalesce(o.reference, o.id) AND e.state = 'pending'
+                        AND e.attributes NOT LIKE ?)
                     ORDER BY o.id
                     """)
+                // A pending `payment` whose order an import stored before does not hide that order.
+                o.bind(1, JournalKind.orderStoredBeforePattern)
                 while try o.step(db) {
                     guard let time = Timestamp(checkedSeconds: o.int(2)) else {
                         throw StoredRowError(table: "orders", id: String(o.int(0)),
