@@ -7,7 +7,8 @@ import CrescentCore
 /// (exactly-once issuing, stock and budget never overspent, no accepted event lost) holds
 /// on either. Nothing outside a store's own target writes SQL or imports a driver.
 public protocol DataStore: MemberRepository, IssuingLedger, CouponRedemptions, LoyaltyLedger, GuardStateStore,
-    JourneyStore, DeliveryStore, EventQueue, ScheduledRunStore, StoreSnapshotting, NodeWorkLedger, OutcomeLedger {
+    JourneyStore, DeliveryStore, EventQueue, ScheduledRunStore, StoreSnapshotting, NodeWorkLedger, OutcomeLedger,
+    MemberChangeFeed {
     /// Where the store lives (for messages and for a second connection to the same store).
     var location: StoreLocation { get }
     /// True when several live engines may write to this store at once (PostgreSQL): an engine

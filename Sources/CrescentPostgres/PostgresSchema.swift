@@ -263,6 +263,19 @@ enum PostgresSchema {
             "DROP INDEX journeys_latest",
             "ALTER TABLE coupon_ledger DROP CONSTRAINT coupon_ledger_idempotency_key_key",
         ]),
+        // A log of member writes (SQLite's "v12 member changes"), so a node reads back only the
+        // members changed since its last look before a run over everyone. Each row carries its
+        // transaction's id: sequence values commit out of order across nodes, transaction ids
+        // against a snapshot's xmin do not miss a row (`PostgresStore.memberChanges(since:)`).
+        ("v5 member changes", [
+            """
+            CREATE TABLE member_changes (
+              seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+              member_id BIGINT,
+              xid xid8 NOT NULL DEFAULT pg_current_xact_id())
+            """,
+            "CREATE INDEX member_changes_xid ON member_changes(xid)",
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

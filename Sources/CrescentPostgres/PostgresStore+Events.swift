@@ -96,6 +96,7 @@ extension PostgresStore {
                     WHERE seq = \(f.seq)
                     """)
             }
+            try Self.logFinishedEvents(s, finishes.map(\.seq))
         }
     }
 

@@ -58,6 +58,7 @@ extension PostgresStore {
                 """)
             guard n > 0 else { return false }
             try s.execute("UPDATE members SET tier = \(decision.newTier) WHERE id = \(member)")
+            try Self.logMemberChanges(s, [member])
             return true
         }
     }

@@ -15,6 +15,7 @@ extension PostgresStore {
             try Self.memberRows.insert(s, members, refused: refused("members"))
             try Self.orderRows.insert(s, orders, refused: refused("orders"))
             try Self.eventRows.insert(s, events, refused: refused("events"))
+            try Self.logMemberChanges(s, MemberChangeLog.written(members: members, orders: orders))
         }
     }
 

@@ -63,6 +63,8 @@ public final class LiveEngine: @unchecked Sendable {
     private var processor: EventProcessor!
     private var previews: [String: (version: Int, source: String, sizes: [SegmentSize])] = [:]
     private var maintenance: (any StoreMaintenance)?
+    /// On a store several nodes share: where this node last caught up with the others' writes.
+    private var changeMark: MemberChangeMark?
     private let previewGate = BusyFlag()
 
     private init(configuration: ServerConfiguration, store: any DataStore, clock: any CrescentCore.Clock,
@@ -89,6 +91,9 @@ public final class LiveEngine: @unchecked Sendable {
 
     private func setUp() throws -> String? {
         // Columns, not records: whole records are read only for the members a batch touches.
+        // The change mark and pending orders are read before the columns, so the columns hold
+        // at least what they name.
+        if store.sharedByNodes { changeMark = try store.memberChangeMark() }
         let pending = try pendingOrders()
         members = LiveMembers(columns: try store.loadColumns(), records: StoredMemberRecords(store: store),
                               pendingOrders: pending, asOf: asOfToday, now: clock.now())
@@ -277,9 +282,8 @@ public final class LiveEngine: @unchecked Sendable {
             throw EngineStartError(description: "\(file): playbook \(name) is no longer loaded")
         }
         let asOf = asOfToday
-        // A run over everyone (rare: once per occurrence or scene day) on a shared store starts
-        // from the store's members, with those other nodes signed up or changed since this one started.
-        if store.sharedByNodes { try members.refresh(from: try store.loadPopulation()) }
+        // A run over everyone on a shared store first reads back what other nodes changed.
+        try catchUpWithOtherNodes()
         // Scored on the population's own quintiles, as fresh as they get.
         members.rebuildScale(now: clock.now())
         var ids: [Int64]
@@ -388,6 +392,26 @@ public final class LiveEngine: @unchecked Sendable {
             }
             if !progressed { return }
         }
+    }
+
+    /// On a store several nodes share, reads back the members written since the last catch-up
+    /// (signups, upserts, processed orders, tier changes of any node: ``MemberChangeFeed``),
+    /// as a processed event would update them, before a run over everyone. Only after a bulk
+    /// import (logged as "everyone") is the whole population read again.
+    private func catchUpWithOtherNodes() throws {
+        guard store.sharedByNodes, let mark = changeMark else { return }
+        let changes = try store.memberChanges(since: mark)
+        if changes.everyone {
+            try members.refresh(from: try store.loadPopulation())
+            metrics.caughtUp(everyone: true, members: members.count)
+        } else {
+            for start in stride(from: 0, to: changes.members.count, by: LiveMembers.recordChunk) {
+                let chunk = Array(changes.members[start..<min(changes.members.count, start + LiveMembers.recordChunk)])
+                try members.refresh(from: try store.loadMembers(ids: chunk))
+            }
+            metrics.caughtUp(everyone: false, members: changes.members.count)
+        }
+        changeMark = changes.mark
     }
 
     /// On a store several nodes share, reads back the members about to be acted on: another

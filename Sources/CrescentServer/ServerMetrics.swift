@@ -53,6 +53,15 @@ public final class ServerMetrics: Sendable {
         registry.makeCounter(descriptor: .crescent("deliveries", "total", "Messages handed to channel plugins, by final status."), labels: [("channel", channel), ("status", status)]).increment(by: Int64(count))
     }
 
+    /// A catch-up with other nodes' writes before a run over everyone: members read back, and
+    /// whether it had to read everyone (after a bulk import).
+    func caughtUp(everyone: Bool, members: Int) {
+        registry.makeCounter(descriptor: .crescent("members_caught_up", "total", "Members read back before runs over everyone because another writer changed them."))
+            .increment(by: Int64(members))
+        registry.makeCounter(descriptor: .crescent("member_catch_ups", "total", "Catch-ups with other writers before runs over everyone, by kind (changes, everyone)."),
+                             labels: [("kind", everyone ? "everyone" : "changes")]).increment()
+    }
+
     func scheduledRun(_ state: String) {
         registry.makeCounter(descriptor: .crescent("scheduled_runs", "total", "Scheduled playbook runs by end state."), labels: [("state", state)]).increment()
     }

@@ -6,7 +6,10 @@ extension CrescentStore {
     /// Inserts members in one transaction: all of them or, on any error, none.
     /// - throws: `StoreInsertError` naming the first refused member.
     public func insert(members: [Member]) throws {
-        try writer.write { db in try CrescentStore.insert(members: members, in: db) }
+        try writer.write { db in
+            try CrescentStore.insert(members: members, in: db)
+            try CrescentStore.logMemberChanges(MemberChangeLog.written(members: members, orders: []), in: db)
+        }
     }
 
     static func insert(members: [Member], in db: Database) throws {
@@ -33,7 +36,10 @@ extension CrescentStore {
     /// Inserts orders and their items in one transaction: all of them or none.
     /// - throws: `StoreInsertError` naming the first refused order.
     public func insert(orders: [Order]) throws {
-        try writer.write { db in try CrescentStore.insert(orders: orders, in: db, withItems: true) }
+        try writer.write { db in
+            try CrescentStore.insert(orders: orders, in: db, withItems: true)
+            try CrescentStore.logMemberChanges(MemberChangeLog.written(members: [], orders: orders), in: db)
+        }
     }
 
     /// The order insert, reusable inside a caller's transaction (the benchmark skips items).
@@ -88,6 +94,7 @@ extension CrescentStore {
             try CrescentStore.insert(members: members, in: db)
             try CrescentStore.insert(orders: orders, in: db, withItems: true)
             try CrescentStore.insert(events: events, in: db)
+            try CrescentStore.logMemberChanges(MemberChangeLog.written(members: members, orders: orders), in: db)
         }
     }
 

@@ -105,6 +105,36 @@ struct TwoEngineVisibilityTests {
         }
     }
 
+    /// A scheduled playbook for buyers of two orders or more (a `where`: the audience is
+    /// decided in Lua over the kept metrics of every member), due an hour before the clock.
+    static let scheduledForRepeatBuyers = """
+        segment "repeat_buyers" { where = function(m) return m.orders >= 2 end }
+        playbook "repeat_thanks" {
+          goal = "retain", business_line = "live.repeat", audience = "repeat_buyers",
+          when = { at = "2026-11-02 11:00" }, channels = { "sms" },
+          offer = coupon { name = "4 off 40", off = 4, min_spend = 40, valid_days = 7, per_member_per_campaign = 1 },
+          message = "{{coupon_value}} off, for coming back.",
+        }
+        """
+
+    @Test func aScheduledRunOnOneNodeSeesTheOrdersTheOtherProcessedWithoutAFullReload() async throws {
+        try await withTwoEngines(script: Self.scheduledForRepeatBuyers) { a, b, store in
+            // Member 3 orders twice through node a's API; a processes both: b never saw them.
+            try journal(store, [Self.order(30, member: 3, minute: 0), Self.order(31, member: 3, minute: 1)])
+            #expect(try await a.processPending() == 2)
+            _ = try await b.tick()
+            _ = try await a.tick()
+            // b ran the occurrence over its kept metrics, brought up to date with a's orders.
+            #expect(try store.snapshot().coupons.map(\.member) == [3])
+            #expect(try b.workShares()[.scheduledRuns] == WorkShare(node: 1, all: 1))
+            // By reading back the one member a changed, not the whole population.
+            let metrics = b.metrics.text()
+            #expect(metrics.contains("crescent_members_caught_up_total 1"), "\(metrics)")
+            #expect(metrics.contains(#"crescent_member_catch_ups_total{kind="changes"} 1"#), "\(metrics)")
+            #expect(!metrics.contains(#"kind="everyone""#), "\(metrics)")
+        }
+    }
+
     @Test func aMembersEventsRunInOrderAcrossNodesAndEveryOrderCounts() async throws {
         try await withTwoEngines { a, b, store in
             // Three orders of member 2 accepted at once; the nodes take one event each in turn.

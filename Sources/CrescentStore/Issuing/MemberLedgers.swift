@@ -77,6 +77,7 @@ public struct MemberLedgers: Sendable {
                                  "\(decision.change.rawValue): \(decision.reason)", time.seconds, key])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "UPDATE members SET tier = ? WHERE id = ?", arguments: [decision.newTier, member])
+            try CrescentStore.logMemberChanges([member], in: db)
             return true
         }
     }

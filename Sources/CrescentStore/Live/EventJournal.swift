@@ -113,6 +113,7 @@ extension CrescentStore {
             for f in finishes {
                 s.bind(1, f.succeeded ? "done" : "failed"); s.bind(2, f.outcome); s.bind(3, f.seq); try s.run(db)
             }
+            try Self.logFinishedEvents(finishes.map(\.seq), in: db)
         }
     }
 

@@ -99,6 +99,7 @@ extension CrescentStore {
         registerGenerationMigration(&m)
         registerIssuingSpeedMigration(&m)
         registerIssueWritesMigration(&m)
+        registerMemberChangesMigration(&m)
         return m
     }
 }
