@@ -10,7 +10,7 @@ extension CampaignContext {
     /// `asOf` defaults as for the record context. `phaseEnded` is called with each set-up phase's
     /// name as it ends (loading, then those of the columns' variant), for `dryrun --timing`.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                                     playbooks: [String]? = nil, holding: Set<Int64> = [],
+                                     playbooks: [String]? = nil, holding: ([String]) throws -> Set<Int64> = { _ in [] },
                                      phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
@@ -45,15 +45,17 @@ extension CampaignContext {
     /// - parameter columns: the whole population, every member however late they joined.
     /// - parameter records: the members with these ids (ascending), with their whole history.
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
-    /// - parameter holding: members to hold besides the candidates (a launch's members with
-    ///   journeys still open, whose due steps it runs).
+    /// - parameter holding: members to hold besides the candidates, given the names of the
+    ///   playbooks held (a launch's members with journeys of them still open, whose due steps it
+    ///   runs), asked after the one parse of the script.
     /// - parameter phaseEnded: called with each set-up phase's name as it ends (derive, candidates,
     ///   records, views, Lua), for `dryrun --timing`.
     /// - returns: nil when the script declares a tier ladder: its tiers need every member's
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
                                      records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
-                                     asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [], shards: Int = 0,
+                                     asOf day: Day, playbooks: [String]? = nil,
+                                     holding: ([String]) throws -> Set<Int64> = { _ in [] }, shards: Int = 0,
                                      limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:),
                                      phaseEnded: ((String) -> Void)? = nil)
         throws -> CampaignContext? {
@@ -64,10 +66,11 @@ extension CampaignContext {
         let derivedColumns = DerivedColumns.compute(joined, asOf: day)
         phaseEnded?("derive (columns)")
         let chosen = declared.playbooks.filter { playbooks?.contains($0.name) ?? true }
+        let held = try holding(playbooks ?? declared.playbooks.map(\.name))
         let candidates = try AudienceCandidates.superset(of: chosen, program: declared,
                                                          columns: SegmentColumns(joined, derivedColumns))
-        let rows = holding.isEmpty ? candidates.indices.map(Int.init)
-            : joined.memberId.indices.filter { candidates.contains($0) || holding.contains(joined.memberId[$0]) }
+        let rows = held.isEmpty ? candidates.indices.map(Int.init)
+            : joined.memberId.indices.filter { candidates.contains($0) || held.contains(joined.memberId[$0]) }
         phaseEnded?("candidates (native filters): \(rows.count) of \(joined.count)")
         let full = try records(rows.map { joined.memberId[$0] })
         guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
@@ -105,14 +108,12 @@ extension CampaignContext {
     /// with a tier ladder, and a PostgreSQL store, get every member's records.
     public static func forLaunch(script source: String, chunkName: String, store: any DataStore, seed: UInt64,
                                  asOf: Day?, playbooks: [String]? = nil) throws -> CampaignContext {
-        if let path = store.location.sqlitePath {
-            let names = try playbooks ?? CRMRuntime().load(source: source, chunkName: chunkName).playbooks.map(\.name)
-            // Every journey still open, due now or later: a relaunch at any `--now` finds its members held.
-            let open = try names.flatMap { try store.dueJourneys(playbook: $0, now: Timestamp(seconds: Timestamp.validSeconds.upperBound), limit: .max, members: nil) }
-            if let context = try audienceFirst(script: source, chunkName: chunkName, data: path, seed: seed, asOf: asOf,
-                                               playbooks: playbooks, holding: Set(open.map(\.member))) {
-                return context
-            }
+        if let path = store.location.sqlitePath,
+           // Members with journeys still open, due now or later: a relaunch at any `--now` finds them held.
+           let context = try audienceFirst(script: source, chunkName: chunkName, data: path, seed: seed, asOf: asOf,
+                                           playbooks: playbooks,
+                                           holding: { Set(try store.membersWithOpenJourneys(playbooks: $0)) }) {
+            return context
         }
         return try CampaignContext(script: source, chunkName: chunkName, storePopulation: try store.loadPopulation(),
                                    dataSource: store.location.description, seed: seed, asOf: asOf)

@@ -20,6 +20,16 @@ extension PostgresStore {
         }
     }
 
+    public func membersWithOpenJourneys(playbooks: [String]) throws -> [Int64] {
+        try pool.withSession { s in
+            try s.query("""
+                SELECT DISTINCT member_id FROM journeys
+                WHERE state = 'active' AND next_due_at IS NOT NULL AND playbook = ANY(\(playbooks))
+                ORDER BY member_id
+                """).map { try $0.decode(Int64.self) }
+        }
+    }
+
     public func claimDueJourneyMembers(now: Timestamp, limit: Int, lease: WorkLease) throws -> [String: [Int64]] {
         try claims.claimDueJourneyMembers(now: now, limit: limit, node: lease.node, leaseSeconds: lease.seconds)
     }

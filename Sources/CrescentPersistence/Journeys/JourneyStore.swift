@@ -11,6 +11,10 @@ public protocol JourneyStore: AnyObject, Sendable {
     /// Open journeys of `playbook` due at or before `now`, earliest first, at most `limit`,
     /// optionally only those of `members`.
     func dueJourneys(playbook: String, now: Timestamp, limit: Int, members: [Int64]?) throws -> [Journey]
+    /// Members with a journey of any of `playbooks` still open (a step due, now or later),
+    /// ascending, each once: who a relaunch must hold besides its audience, without reading
+    /// whole journeys.
+    func membersWithOpenJourneys(playbooks: [String]) throws -> [Int64]
     /// Members with a journey step due by `now`, per playbook (at most `limit` in all), claimed
     /// for `lease`: while the lease holds, no other node is handed the same members. A store
     /// with one engine (SQLite: one `serve` per file) may ignore the lease.

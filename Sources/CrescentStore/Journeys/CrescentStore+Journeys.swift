@@ -8,6 +8,20 @@ extension CrescentStore {
         try writer.read { try JourneyLedger.due($0, playbook: playbook, now: now, limit: limit, members: members) }
     }
 
+    public func membersWithOpenJourneys(playbooks: [String]) throws -> [Int64] {
+        try writer.read { db in
+            let s = try RawStatement(db, """
+                SELECT DISTINCT member_id FROM journeys WHERE state = 'active' AND next_due_at IS NOT NULL AND playbook = ?
+                """)
+            var members = Set<Int64>()
+            for playbook in Set(playbooks) {
+                s.bind(1, playbook)
+                while try s.step(db) { members.insert(s.int(0)) }
+            }
+            return members.sorted()
+        }
+    }
+
     /// Members with a journey step due by `now`, per playbook (at most `limit` in all).
     public func dueJourneyMembers(now: Timestamp, limit: Int) throws -> [String: [Int64]] {
         try writer.read { try JourneyLedger.dueMembers($0, now: now, limit: limit) }
