@@ -10,7 +10,8 @@ extension CampaignContext {
     /// `asOf` defaults as for the record context. `phaseEnded` is called with each set-up phase's
     /// name as it ends (loading, then those of the columns' variant), for `dryrun --timing`.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                                     playbooks: [String]? = nil, holding: ([String]) throws -> Set<Int64> = { _ in [] },
+                                     playbooks: [String]? = nil, everySegment: Bool = false,
+                                     holding: ([String]) throws -> Set<Int64> = { _ in [] },
                                      phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
@@ -21,7 +22,8 @@ extension CampaignContext {
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                      records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
-                                     asOf: day, playbooks: playbooks, holding: holding, phaseEnded: phaseEnded)
+                                     asOf: day, playbooks: playbooks, everySegment: everySegment, holding: holding,
+                                     phaseEnded: phaseEnded)
         }
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
         let columns = try ColumnarPopulation(full)
@@ -29,7 +31,7 @@ extension CampaignContext {
         return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                  records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
                                  dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks,
-                                 holding: holding, phaseEnded: phaseEnded)
+                                 everySegment: everySegment, holding: holding, phaseEnded: phaseEnded)
     }
 
     /// A context holding only the members the playbooks can reach, for dry-runs over millions.
@@ -45,6 +47,8 @@ extension CampaignContext {
     /// - parameter columns: the whole population, every member however late they joined.
     /// - parameter records: the members with these ids (ascending), with their whole history.
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
+    /// - parameter everySegment: hold every segment's members too (a preview: a member outside
+    ///   all the segments' supersets is in no segment, so sizes and overlaps come out exact).
     /// - parameter holding: members to hold besides the candidates, given the names of the
     ///   playbooks held (a launch's members with journeys of them still open, whose due steps it
     ///   runs), asked after the one parse of the script.
@@ -54,7 +58,7 @@ extension CampaignContext {
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
                                      records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
-                                     asOf day: Day, playbooks: [String]? = nil,
+                                     asOf day: Day, playbooks: [String]? = nil, everySegment: Bool = false,
                                      holding: ([String]) throws -> Set<Int64> = { _ in [] }, shards: Int = 0,
                                      limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:),
                                      phaseEnded: ((String) -> Void)? = nil)
@@ -67,7 +71,8 @@ extension CampaignContext {
         phaseEnded?("derive (columns)")
         let chosen = declared.playbooks.filter { playbooks?.contains($0.name) ?? true }
         let held = try holding(playbooks ?? declared.playbooks.map(\.name))
-        let candidates = try AudienceCandidates.superset(of: chosen, program: declared,
+        let segments = chosen.flatMap(\.audience) + (everySegment ? declared.segments.map(\.name) : [])
+        let candidates = try AudienceCandidates.superset(ofSegments: segments, program: declared,
                                                          columns: SegmentColumns(joined, derivedColumns))
         let rows = held.isEmpty ? candidates.indices.map(Int.init)
             : joined.memberId.indices.filter { candidates.contains($0) || held.contains(joined.memberId[$0]) }

@@ -13,12 +13,16 @@ public enum AudienceCandidates {
     /// The union of `playbooks`' audience segments' supersets.
     public static func superset(of playbooks: [PlaybookDeclaration], program: CRMProgram,
                                 columns: SegmentColumns) throws(ScriptError) -> Bitset {
+        try superset(ofSegments: playbooks.flatMap(\.audience), program: program, columns: columns)
+    }
+
+    /// The union of the named segments' supersets (a preview names every segment).
+    public static func superset(ofSegments names: [String], program: CRMProgram,
+                                columns: SegmentColumns) throws(ScriptError) -> Bitset {
         var memo: [String: Bound] = [:]
         for s in program.segments { _ = try bound(s.name, program: program, columns: columns, memo: &memo, path: []) }
         var set = Bitset(capacity: columns.count)
-        for p in playbooks {
-            for a in p.audience { set = set.union(try bound(a, program: program, columns: columns, memo: &memo, path: []).members) }
-        }
+        for name in names { set = set.union(try bound(name, program: program, columns: columns, memo: &memo, path: []).members) }
         return set
     }
 

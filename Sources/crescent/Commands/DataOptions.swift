@@ -27,6 +27,19 @@ struct DataOptions: ParsableArguments {
         return try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: try asOfDay())
     }
 
+    /// A Lua preview's context: only the members some segment's declarative conditions leave
+    /// (candidates chosen over columns; only their records are read and loaded into Lua), or
+    /// every member when the script declares a tier ladder.
+    func previewContext(script file: String) throws -> CampaignContext {
+        let source = try readScript(file)
+        Progress.shared.step("loading \(data) as columns, then the segments' candidates")
+        if let context = try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed,
+                                                           asOf: try asOfDay(), playbooks: [], everySegment: true) {
+            return context
+        }
+        return try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: try asOfDay())
+    }
+
     /// A dry-run's context: only the members `playbooks` can reach (candidates chosen over
     /// columns), or every member when the script declares a tier ladder.
     /// `phaseEnded` is called with each set-up phase's name as it ends (`dryrun --timing`).

@@ -31,8 +31,10 @@ struct SegmentPreviewCommand: ParsableCommand {
     func run() throws {
         if try previewOnColumns() { return }
         let context: CampaignContext
-        do { context = try data.context(script: file) }
+        // Lua decides only the members the declarative conditions left; the others are in no segment.
+        do { context = try data.previewContext(script: file) }
         catch let problems as ScriptProblems { throw ScriptFailure(description: problems.description) }
+        catch let error as ScriptError { throw ScriptFailure(description: error.description) }
         let segments: [(name: String, members: Bitset)]
         do { segments = try SegmentEvaluator(runtime: context.runtime).evaluateAll() }
         catch { throw ScriptFailure(description: error.description) }
@@ -41,11 +43,11 @@ struct SegmentPreviewCommand: ParsableCommand {
             let ladder = context.tiers.map { t in
                 Dictionary(uniqueKeysWithValues: t.distribution.map { ($0.tier, SegmentPreview.TierCount(stored: $0.stored, evaluated: $0.evaluated)) })
             }
-            print(try OutputFormat.json(SegmentPreview(segments, population: context.views.count,
+            print(try OutputFormat.json(SegmentPreview(segments, population: context.populationCount,
                                                        asOf: context.asOf.description, tiers: ladder)))
             return
         }
-        print(SegmentPreview.text(segments, population: context.views.count, asOf: context.asOf.description))
+        print(SegmentPreview.text(segments, population: context.populationCount, asOf: context.asOf.description))
         // A declared ladder decides the tiers segments see: show what it did.
         if let tiers = context.tiers, let ladder = context.program.tierLadder {
             print("\n" + tiers.summary(ladderName: ladder.name))
