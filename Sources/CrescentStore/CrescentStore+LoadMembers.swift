@@ -8,41 +8,85 @@ extension CrescentStore {
     ///
     /// Why: a dry-run over millions of members picks its audience from columns first and needs
     /// whole records only for those members. Every read is an index lookup per member (or per
-    /// order for items), so the cost follows the audience, not the store.
+    /// order for items), so the cost follows the audience, not the store; from a quarter of the
+    /// store on (`denseShare`), one pass per table in member order is cheaper and is taken.
     /// - throws: `StoredRowError` naming the first id with no member row.
     public func loadPopulation(memberIds ids: [Int64]) throws -> Population {
         try writer.read { db in
-            let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members WHERE id = ?")
-            let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders WHERE member_id = ? ORDER BY time, id")
-            let e = try RawStatement(db, """
-                SELECT id, member_id, kind, time, attributes FROM events
-                WHERE member_id = ? AND time BETWEEN ? AND ? ORDER BY time, id
-                """)
             let hasItems = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM order_items)") ?? false
             let hasEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events)") ?? false
             let it = try RawStatement(db, "SELECT sku, category, quantity, amount FROM order_items WHERE order_id = ? ORDER BY line")
             var shared = SharedMemberFields()
             var members: [Member] = [], orders: [Order] = [], events: [BehaviorEvent] = []
             members.reserveCapacity(ids.count)
-            for id in ids {
-                m.bind(1, id)
-                guard try m.step(db) else {
-                    throw StoredRowError(table: "members", id: String(id), message: "no such member (the store changed while it was read?)")
+            func withItems(_ order: Order) throws -> Order {
+                guard hasItems else { return order }
+                var order = order
+                it.bind(1, order.id)
+                while try it.step(db) { order.items.append(CrescentStore.item(at: it, from: 0)) }
+                return order
+            }
+            func missing(_ id: Int64) -> StoredRowError {
+                StoredRowError(table: "members", id: String(id), message: "no such member (the store changed while it was read?)")
+            }
+            let members_ = try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0
+            if ids.count >= members_ / Self.denseShare {
+                // A large share of the store: one pass over each table in member order, keeping
+                // the wanted members' rows, costs less than a lookup per member.
+                let wanted = Set(ids)
+                let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
+                var byId: [Int64: Member] = [:]
+                byId.reserveCapacity(ids.count)
+                while try m.step(db) {
+                    if wanted.contains(m.int(0)) { byId[m.int(0)] = CrescentStore.member(at: m, sharing: &shared) }
                 }
-                members.append(CrescentStore.member(at: m, sharing: &shared))
-                while try m.step(db) {}
-                o.bind(1, id)
+                for id in ids {
+                    guard let member = byId.removeValue(forKey: id) else { throw missing(id) }
+                    members.append(member)
+                }
+                var perMember: [Int64: [Order]] = [:]
+                // In table order (sequential reads), each member's rows sorted afterwards.
+                let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders")
                 while try o.step(db) {
-                    var order = try CrescentStore.order(at: o)
-                    if hasItems {
-                        it.bind(1, order.id)
-                        while try it.step(db) { order.items.append(CrescentStore.item(at: it, from: 0)) }
-                    }
-                    orders.append(order)
+                    if wanted.contains(o.int(1)) { perMember[o.int(1), default: []].append(try withItems(CrescentStore.order(at: o))) }
+                }
+                for id in ids {
+                    orders += (perMember.removeValue(forKey: id) ?? []).sorted { ($0.time, $0.id) < ($1.time, $1.id) }
                 }
                 if hasEvents {
-                    e.bind(1, id); e.bind(2, Timestamp.validSeconds.lowerBound); e.bind(3, Timestamp.validSeconds.upperBound)
-                    while try e.step(db) { events.append(CrescentStore.event(at: e)) }
+                    var eventsOf: [Int64: [BehaviorEvent]] = [:]
+                    let e = try RawStatement(db, """
+                        SELECT id, member_id, kind, time, attributes FROM events WHERE time BETWEEN ? AND ?
+                        """)
+                    e.bind(1, Timestamp.validSeconds.lowerBound); e.bind(2, Timestamp.validSeconds.upperBound)
+                    while try e.step(db) {
+                        if wanted.contains(e.int(1)) { eventsOf[e.int(1), default: []].append(CrescentStore.event(at: e)) }
+                    }
+                    for id in ids {
+                        // As SQLite orders text ids: by their bytes.
+                        events += (eventsOf.removeValue(forKey: id) ?? []).sorted {
+                            $0.time != $1.time ? $0.time < $1.time : $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
+                        }
+                    }
+                }
+            } else {
+                let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members WHERE id = ?")
+                let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders WHERE member_id = ? ORDER BY time, id")
+                let e = try RawStatement(db, """
+                    SELECT id, member_id, kind, time, attributes FROM events
+                    WHERE member_id = ? AND time BETWEEN ? AND ? ORDER BY time, id
+                    """)
+                for id in ids {
+                    m.bind(1, id)
+                    guard try m.step(db) else { throw missing(id) }
+                    members.append(CrescentStore.member(at: m, sharing: &shared))
+                    while try m.step(db) {}
+                    o.bind(1, id)
+                    while try o.step(db) { orders.append(try withItems(CrescentStore.order(at: o))) }
+                    if hasEvents {
+                        e.bind(1, id); e.bind(2, Timestamp.validSeconds.lowerBound); e.bind(3, Timestamp.validSeconds.upperBound)
+                        while try e.step(db) { events.append(CrescentStore.event(at: e)) }
+                    }
                 }
             }
             var population = Population(members: members, orders: orders, events: events)
@@ -52,4 +96,8 @@ extension CrescentStore {
             return population
         }
     }
+
+    /// From one member in this many on, `loadPopulation(memberIds:)` reads whole tables in
+    /// member order instead of looking each member up.
+    static let denseShare = 4
 }
