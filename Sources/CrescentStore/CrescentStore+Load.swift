@@ -37,11 +37,15 @@ extension CrescentStore {
         return replay.finish()
     }
 
-    private func loadOrders(_ db: Database) throws -> [Order] {
+    /// Orders with their items, by id. `members`: only theirs (other rows are skipped undecoded).
+    func loadOrders(_ db: Database, of members: Set<Int64>? = nil) throws -> [Order] {
         var orders: [Order] = []
-        orders.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0)
+        orders.reserveCapacity(members == nil ? try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0 : 0)
         let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders ORDER BY id")
-        while try o.step(db) { orders.append(try CrescentStore.order(at: o)) }
+        while try o.step(db) {
+            if let members, !members.contains(o.int(1)) { continue }
+            orders.append(try CrescentStore.order(at: o))
+        }
         // Merge join: both sides ascend by order id.
         let it = try RawStatement(db, "SELECT order_id, sku, category, quantity, amount FROM order_items ORDER BY order_id, line")
         var k = 0

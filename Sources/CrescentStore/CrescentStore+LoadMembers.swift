@@ -44,12 +44,9 @@ extension CrescentStore {
                     guard let member = byId.removeValue(forKey: id) else { throw missing(id) }
                     members.append(member)
                 }
+                // By id with their items merged in (sequential reads), each member's sorted afterwards.
                 var perMember: [Int64: [Order]] = [:]
-                // In table order (sequential reads), each member's rows sorted afterwards.
-                let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders")
-                while try o.step(db) {
-                    if wanted.contains(o.int(1)) { perMember[o.int(1), default: []].append(try withItems(CrescentStore.order(at: o))) }
-                }
+                for order in try loadOrders(db, of: wanted) { perMember[order.memberId, default: []].append(order) }
                 for id in ids {
                     orders += (perMember.removeValue(forKey: id) ?? []).sorted { ($0.time, $0.id) < ($1.time, $1.id) }
                 }
