@@ -452,15 +452,19 @@ public final class LiveEngine: @unchecked Sendable {
         case cached([SegmentSize])
         /// Every segment native: the live columns (shared, not copied), filtered off the engine thread.
         case columns(LiveMembers.PreviewColumns, program: CRMProgram, source: String, version: Int)
-        /// A `where` or a tier ladder: everyone's records, into Lua.
+        /// A `where`: only the members some segment's declarative conditions leave, their views
+        /// taken on the engine thread, into Lua.
+        case candidates(views: [MemberView], total: Int, source: String, chunkName: String, version: Int)
+        /// A tier ladder: everyone's records, into Lua.
         case compute(population: Population, source: String, chunkName: String, version: Int)
     }
 
     /// Sizes of every segment of `script` over the live members today (cached until a member
     /// changes). Only the inputs are taken on the engine thread; the evaluation runs off it,
     /// one preview at a time, so events keep flowing. Native segments are filtered on the
-    /// live columns, as `segment preview` does; only a script that needs Lua loads everyone's
-    /// records into a sandbox.
+    /// live columns, as `segment preview` does; a script with a `where` loads into a sandbox
+    /// only the members some segment's declarative conditions leave (the others are in no
+    /// segment); only a tier ladder needs everyone's records.
     /// - throws: `APIError` 503 while another preview is being computed.
     public func segmentSizes(script file: String) async throws -> [SegmentSize]? {
         let asOf = asOfToday
@@ -472,6 +476,17 @@ public final class LiveEngine: @unchecked Sendable {
             members.refreshReference(asOf: asOf, now: clock.now())
             if ColumnarSegments.filters(script.program) != nil, let columns = members.previewColumns(asOf: asOf) {
                 return .columns(columns, program: script.program, source: script.source, version: members.version)
+            }
+            if script.program.tierLadder == nil {
+                // Scored on a scale sorted afresh, as a full derive (and the native preview) scores.
+                members.rebuildScale(now: clock.now())
+                if let columns = members.segmentColumns(asOf: asOf) {
+                    let everySegment = script.program.segments.map(\.name)
+                    let held = try AudienceCandidates.superset(ofSegments: everySegment, program: script.program, columns: columns)
+                    let some = try members.subset(held.indices.map { columns.memberId[Int($0)] }, asOf: asOf)
+                    return .candidates(views: some.views, total: members.count, source: script.source,
+                                       chunkName: script.runtime.program.chunkName, version: members.version)
+                }
             }
             return .compute(population: try members.snapshot(), source: script.source,
                             chunkName: script.runtime.program.chunkName, version: members.version)
@@ -489,6 +504,11 @@ public final class LiveEngine: @unchecked Sendable {
             let segmentColumns = columns.make()
             segments = try ColumnarSegments.evaluator(program: program, columns: segmentColumns)!.evaluateAll()
             (total, version, source) = (segmentColumns.count, at, scriptSource)
+        case let .candidates(views, count, scriptSource, chunkName, at):
+            let runtime = try PopulationRuntime(source: scriptSource, chunkName: chunkName, views: views,
+                                                seed: Int64(truncatingIfNeeded: configuration.seed), clock: clock)
+            segments = try SegmentEvaluator(runtime: runtime).evaluateAll().map { ($0.name, $0.members) }
+            (total, version, source) = (count, at, scriptSource)
         case let .compute(population, scriptSource, chunkName, at):
             let context = try Self.context(population, source: scriptSource, chunkName: chunkName, seed: configuration.seed,
                                            clock: clock, asOf: asOf)

@@ -58,7 +58,8 @@ extension CrescentStore {
         return orders
     }
 
-    private func loadEvents(_ db: Database) throws -> [BehaviorEvent] {
+    /// Events by member, then time and id. `members`: only theirs.
+    func loadEvents(_ db: Database, of members: Set<Int64>? = nil) throws -> [BehaviorEvent] {
         var events: [BehaviorEvent] = []
         // An event outside the calendar is no part of the population; a pending one is
         // dead-lettered by the live engine with that reason.
@@ -67,7 +68,10 @@ extension CrescentStore {
             ORDER BY member_id, time, id
             """)
         e.bind(1, Timestamp.validSeconds.lowerBound); e.bind(2, Timestamp.validSeconds.upperBound)
-        while try e.step(db) { events.append(CrescentStore.event(at: e)) }
+        while try e.step(db) {
+            if let members, !members.contains(e.int(1)) { continue }
+            events.append(CrescentStore.event(at: e))
+        }
         return events
     }
 

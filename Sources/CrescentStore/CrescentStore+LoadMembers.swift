@@ -35,37 +35,17 @@ extension CrescentStore {
                 // the wanted members' rows, costs less than a lookup per member.
                 let wanted = Set(ids)
                 let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
-                var byId: [Int64: Member] = [:]
-                byId.reserveCapacity(ids.count)
                 while try m.step(db) {
-                    if wanted.contains(m.int(0)) { byId[m.int(0)] = CrescentStore.member(at: m, sharing: &shared) }
+                    if wanted.contains(m.int(0)) { members.append(CrescentStore.member(at: m, sharing: &shared)) }
                 }
-                for id in ids {
-                    guard let member = byId.removeValue(forKey: id) else { throw missing(id) }
-                    members.append(member)
+                // `ids` ascend, as the scan does: the same members in the same order, unless one is gone.
+                if members.count != ids.count {
+                    let found = Set(members.map(\.id))
+                    throw missing(ids.first { !found.contains($0) } ?? ids[0])
                 }
-                // By id with their items merged in (sequential reads), each member's sorted afterwards.
-                var perMember: [Int64: [Order]] = [:]
-                for order in try loadOrders(db, of: wanted) { perMember[order.memberId, default: []].append(order) }
-                for id in ids {
-                    orders += (perMember.removeValue(forKey: id) ?? []).sorted { ($0.time, $0.id) < ($1.time, $1.id) }
-                }
-                if hasEvents {
-                    var eventsOf: [Int64: [BehaviorEvent]] = [:]
-                    let e = try RawStatement(db, """
-                        SELECT id, member_id, kind, time, attributes FROM events WHERE time BETWEEN ? AND ?
-                        """)
-                    e.bind(1, Timestamp.validSeconds.lowerBound); e.bind(2, Timestamp.validSeconds.upperBound)
-                    while try e.step(db) {
-                        if wanted.contains(e.int(1)) { eventsOf[e.int(1), default: []].append(CrescentStore.event(at: e)) }
-                    }
-                    for id in ids {
-                        // As SQLite orders text ids: by their bytes.
-                        events += (eventsOf.removeValue(forKey: id) ?? []).sorted {
-                            $0.time != $1.time ? $0.time < $1.time : $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
-                        }
-                    }
-                }
+                // Grouped by member (and each member's sorted) by `Population`, as the whole load is.
+                orders = try loadOrders(db, of: wanted)
+                if hasEvents { events = try loadEvents(db, of: wanted) }
             } else {
                 let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members WHERE id = ?")
                 let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders WHERE member_id = ? ORDER BY time, id")

@@ -46,6 +46,9 @@ final class LiveMembers {
     /// replaces the row's history. Bounded: emptied when full.
     private var readLately: [Int: (member: Member?, orders: [Order])] = [:]
     static let readLatelyLimit = 50_000
+    /// Members whose stored records were read so far (a preview or a batch reads only the
+    /// members it needs: the tests count them).
+    private(set) var recordsRead = 0
     private(set) var reference: QuintileReference
     /// The day the metrics are as of and the time the scale was built: the quintile cuts drift
     /// slowly, so they are rebuilt hourly, not per order.
@@ -306,6 +309,7 @@ final class LiveMembers {
         let unread = Set(rows.filter { !replaced.contains($0) && readLately[$0] == nil }).sorted()
         if !unread.isEmpty {
             let stored = try records.records(ids: unread.map { columns.memberId[$0] })
+            recordsRead += unread.count
             if readLately.count + unread.count > Self.readLatelyLimit { readLately.removeAll(keepingCapacity: true) }
             for i in unread {
                 let k = stored.index(ofMember: columns.memberId[i])
