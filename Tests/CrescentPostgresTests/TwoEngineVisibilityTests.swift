@@ -135,6 +135,22 @@ struct TwoEngineVisibilityTests {
         }
     }
 
+    @Test func aBulkImportWhileNodesServeMakesTheNextRunReadEveryone() async throws {
+        try await withTwoEngines(script: Self.scheduledForRepeatBuyers) { _, b, store in
+            // An import past the bulk threshold while both nodes serve, one imported member a repeat buyer.
+            let imported = (Int64(5_000)...Int64(5_000 + MemberChangeLog.bulkWriteMembers)).map(Self.member)
+            let orders = [Order(id: 900, memberId: 5_000, time: Timestamp(day: Self.now.day, hour: 9), amount: Money(major: 60), quantity: 1),
+                          Order(id: 901, memberId: 5_000, time: Timestamp(day: Self.now.day, hour: 9).adding(seconds: 60),
+                                amount: Money(major: 60), quantity: 1)]
+            try store.insert(members: imported, orders: orders, events: [])
+            _ = try await b.tick()
+            #expect(try store.snapshot().coupons.map(\.member) == [5_000])
+            #expect(await b.memberCount == 3 + imported.count)
+            let metrics = b.metrics.text()
+            #expect(metrics.contains(#"crescent_member_catch_ups_total{kind="everyone"} 1"#), "\(metrics)")
+        }
+    }
+
     @Test func aMembersEventsRunInOrderAcrossNodesAndEveryOrderCounts() async throws {
         try await withTwoEngines { a, b, store in
             // Three orders of member 2 accepted at once; the nodes take one event each in turn.
