@@ -10,7 +10,7 @@ extension CampaignContext {
     /// `asOf` defaults as for the record context. `phaseEnded` is called with each set-up phase's
     /// name as it ends (loading, then those of the columns' variant), for `dryrun --timing`.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                                     playbooks: [String]? = nil, holding: Set<Int64> = [],
+                                     playbooks: [String]? = nil, holding: Set<Int64> = [], fitResponseEarly: Bool = false,
                                      phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
@@ -21,7 +21,8 @@ extension CampaignContext {
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                      records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
-                                     asOf: day, playbooks: playbooks, holding: holding, phaseEnded: phaseEnded)
+                                     asOf: day, playbooks: playbooks, holding: holding, fitResponseEarly: fitResponseEarly,
+                                     phaseEnded: phaseEnded)
         }
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
         let columns = try ColumnarPopulation(full)
@@ -29,7 +30,7 @@ extension CampaignContext {
         return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
                                  records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
                                  dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks,
-                                 holding: holding, phaseEnded: phaseEnded)
+                                 holding: holding, fitResponseEarly: fitResponseEarly, phaseEnded: phaseEnded)
     }
 
     /// A context holding only the members the playbooks can reach, for dry-runs over millions.
@@ -47,13 +48,17 @@ extension CampaignContext {
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
     /// - parameter holding: members to hold besides the candidates (a launch's members with
     ///   journeys still open, whose due steps it runs).
+    /// - parameter fitResponseEarly: start fitting the response model (`EarlyResponseFit`) as
+    ///   soon as the candidates are known, beside the rest of the set-up; for a dry-run, which
+    ///   always fits it (a launch never does, so it would only cost it).
     /// - parameter phaseEnded: called with each set-up phase's name as it ends (derive, candidates,
     ///   records, views, Lua), for `dryrun --timing`.
     /// - returns: nil when the script declares a tier ladder: its tiers need every member's
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
                                      records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
-                                     asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [], shards: Int = 0,
+                                     asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [],
+                                     fitResponseEarly: Bool = false, shards: Int = 0,
                                      limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:),
                                      phaseEnded: ((String) -> Void)? = nil)
         throws -> CampaignContext? {
@@ -68,6 +73,7 @@ extension CampaignContext {
                                                          columns: SegmentColumns(joined, derivedColumns))
         let rows = holding.isEmpty ? candidates.indices.map(Int.init)
             : joined.memberId.indices.filter { candidates.contains($0) || holding.contains(joined.memberId[$0]) }
+        let earlyFit = fitResponseEarly ? EarlyResponseFit(columns: joined, members: rows, asOf: day) : nil
         phaseEnded?("candidates (native filters): \(rows.count) of \(joined.count)")
         let full = try records(rows.map { joined.memberId[$0] })
         guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
@@ -84,7 +90,8 @@ extension CampaignContext {
         phaseEnded?("Lua sandboxes")
         return CampaignContext(population: population, derived: derived, views: views, runtime: runtime,
                                dataSource: dataSource, fullPopulation: full,
-                               scope: PopulationScope(columns: joined, members: rows, lastOrderSeconds: columns.orderSeconds.max()))
+                               scope: PopulationScope(columns: joined, members: rows, lastOrderSeconds: columns.orderSeconds.max(),
+                                                      earlyFit: earlyFit))
     }
 }
 
