@@ -20,7 +20,7 @@ extension CampaignContext {
             phaseEnded?("load columns (\(loaded.sourceText))")
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
-                                     records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
+                                     records: { try store.loadPopulation(memberIds: $0, expectedOrders: $1) }, dataSource: data, seed: seed,
                                      asOf: day, playbooks: playbooks, holding: holding, fitResponseEarly: fitResponseEarly,
                                      phaseEnded: phaseEnded)
         }
@@ -28,7 +28,7 @@ extension CampaignContext {
         let columns = try ColumnarPopulation(full)
         phaseEnded?("load records, then columns")
         return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
-                                 records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
+                                 records: { ids, _ in full.members(at: ids.compactMap(full.index(ofMember:))) },
                                  dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks,
                                  holding: holding, fitResponseEarly: fitResponseEarly, phaseEnded: phaseEnded)
     }
@@ -44,7 +44,8 @@ extension CampaignContext {
     /// decisions equal those of a context holding every member.
     ///
     /// - parameter columns: the whole population, every member however late they joined.
-    /// - parameter records: the members with these ids (ascending), with their whole history.
+    /// - parameter records: the members with these ids (ascending), with their whole history;
+    ///   given too how many orders the columns hold for them (room to reserve, not a limit).
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
     /// - parameter holding: members to hold besides the candidates (a launch's members with
     ///   journeys still open, whose due steps it runs).
@@ -56,7 +57,8 @@ extension CampaignContext {
     /// - returns: nil when the script declares a tier ladder: its tiers need every member's
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
-                                     records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
+                                     records: (_ ids: [Int64], _ expectedOrders: Int) throws -> Population,
+                                     dataSource: String, seed: UInt64,
                                      asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [],
                                      fitResponseEarly: Bool = false, shards: Int = 0,
                                      limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:),
@@ -75,7 +77,7 @@ extension CampaignContext {
             : joined.memberId.indices.filter { candidates.contains($0) || holding.contains(joined.memberId[$0]) }
         let earlyFit = fitResponseEarly ? EarlyResponseFit(columns: joined, members: rows, asOf: day) : nil
         phaseEnded?("candidates (native filters): \(rows.count) of \(joined.count)")
-        let full = try records(rows.map { joined.memberId[$0] })
+        let full = try records(rows.map { joined.memberId[$0] }, rows.reduce(0) { $0 + joined.orderCount(ofMemberAt: $1) })
         guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
             throw PopulationScopeError(message: "the records read for \(rows.count) audience candidates are not those members")
         }

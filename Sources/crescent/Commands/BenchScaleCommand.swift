@@ -195,7 +195,7 @@ struct BenchScaleCommand: ParsableCommand {
                                    into table: inout PhaseTable) throws {
         let (made, prepare) = try timedContext { source in
             try CampaignContext.audienceFirst(script: source, chunkName: script, columns: columns,
-                                              records: { try store.loadPopulation(memberIds: $0) },
+                                              records: { try store.loadPopulation(memberIds: $0, expectedOrders: $1) },
                                               dataSource: path, seed: seed, asOf: asOf, fitResponseEarly: true)
         }
         guard let context = made else {
