@@ -56,6 +56,8 @@ public struct QualifyingSpend: Sendable {
     }
 
     /// - parameter orders: calls `visit(day, amount)` for member `i`'s orders before the cutoff, in time order.
+    ///   Inlined into each public init so both closures are too (over 10 M members, calls per order add up).
+    @inline(__always)
     private init(members n: Int, minSpend: Money, orders: (Int, (Day, Money) -> Void) -> Void) {
         self.minSpend = minSpend
         var k = [Int](repeating: 0, count: n), purchaseDays = [Int](repeating: 0, count: n)
