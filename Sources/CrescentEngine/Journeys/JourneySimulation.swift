@@ -85,8 +85,10 @@ struct JourneySimulation {
             let day = context.asOf.adding(days: d)
             let dayStart = Timestamp(day: day), dayEnd = dayStart.adding(seconds: 86_400)
             // 1. Entries: scheduled occurrences and date scenes of the day.
+            // One key string shared by every journey of an occurrence (1.9 M journeys at 10M).
             for at in entries where at >= dayStart && at < dayEnd {
-                try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
+                let key = "schedule:\(plan.name):\(at.seconds)"
+                try engine.enter(audience.indices, at: at, entryKey: { _ in key })
             }
             // An event scene other than payment is not simulated: the members it holds for
             // now (the audience) enter on the first day, as the events that put them there
@@ -97,7 +99,8 @@ struct JourneySimulation {
             }
             if case .date(let scene) = plan.entry, let members = sceneDays[day] {
                 let at = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule, utcOffsetSeconds: tz)
-                try engine.enter(members, at: at, entryKey: { _ in "date:\(scene):\(day)" })
+                let key = "date:\(scene):\(day)"
+                try engine.enter(members, at: at, entryKey: { _ in key })
             }
             // 2. Purchases, in time order, with the steps due before each run first.
             var orders: [(member: Int32, time: Timestamp, amount: Money?)]
