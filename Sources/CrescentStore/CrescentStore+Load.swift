@@ -37,10 +37,11 @@ extension CrescentStore {
         return replay.finish()
     }
 
-    /// Orders with their items, by id. `members`: only theirs (other rows are skipped undecoded).
-    func loadOrders(_ db: Database, of members: Set<Int64>? = nil) throws -> [Order] {
+    /// Orders with their items, by id. `members`: only theirs (other rows are skipped undecoded),
+    /// `reserving` room for that many.
+    func loadOrders(_ db: Database, of members: Set<Int64>? = nil, reserving: Int = 0) throws -> [Order] {
         var orders: [Order] = []
-        orders.reserveCapacity(members == nil ? try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0 : 0)
+        orders.reserveCapacity(members == nil ? try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0 : reserving)
         let o = try RawStatement(db, "SELECT \(CrescentStore.orderColumns) FROM orders ORDER BY id")
         while try o.step(db) {
             if let members, !members.contains(o.int(1)) { continue }
