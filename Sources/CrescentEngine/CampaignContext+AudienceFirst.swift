@@ -10,7 +10,7 @@ extension CampaignContext {
     /// `asOf` defaults as for the record context. `phaseEnded` is called with each set-up phase's
     /// name as it ends (loading, then those of the columns' variant), for `dryrun --timing`.
     public static func audienceFirst(script source: String, chunkName: String, data: String, seed: UInt64, asOf: Day?,
-                                     playbooks: [String]? = nil, holding: Set<Int64> = [],
+                                     playbooks: [String]? = nil, holding: Set<Int64> = [], fitResponseEarly: Bool = false,
                                      phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext? {
         if PopulationLoader.isSQLiteStore(data) {
             let store = try CrescentStore(path: data)
@@ -20,16 +20,17 @@ extension CampaignContext {
             phaseEnded?("load columns (\(loaded.sourceText))")
             let day = asOf ?? columns.dayAfterLastOrder ?? PopulationLoader.defaultSyntheticAsOf.adding(days: 1)
             return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
-                                     records: { try store.loadPopulation(memberIds: $0) }, dataSource: data, seed: seed,
-                                     asOf: day, playbooks: playbooks, holding: holding, phaseEnded: phaseEnded)
+                                     records: { try store.loadPopulation(memberIds: $0, expectedOrders: $1) }, dataSource: data, seed: seed,
+                                     asOf: day, playbooks: playbooks, holding: holding, fitResponseEarly: fitResponseEarly,
+                                     phaseEnded: phaseEnded)
         }
         let full = try PopulationLoader.load(path: data, seed: seed, asOf: asOf)
         let columns = try ColumnarPopulation(full)
         phaseEnded?("load records, then columns")
         return try audienceFirst(script: source, chunkName: chunkName, columns: columns,
-                                 records: { ids in full.members(at: ids.compactMap(full.index(ofMember:))) },
+                                 records: { ids, _ in full.members(at: ids.compactMap(full.index(ofMember:))) },
                                  dataSource: data, seed: seed, asOf: asOf ?? defaultAsOf(full, data: data), playbooks: playbooks,
-                                 holding: holding, phaseEnded: phaseEnded)
+                                 holding: holding, fitResponseEarly: fitResponseEarly, phaseEnded: phaseEnded)
     }
 
     /// A context holding only the members the playbooks can reach, for dry-runs over millions.
@@ -43,17 +44,23 @@ extension CampaignContext {
     /// decisions equal those of a context holding every member.
     ///
     /// - parameter columns: the whole population, every member however late they joined.
-    /// - parameter records: the members with these ids (ascending), with their whole history.
+    /// - parameter records: the members with these ids (ascending), with their whole history;
+    ///   given too how many orders the columns hold for them (room to reserve, not a limit).
     /// - parameter playbooks: whose audiences to hold (nil: every playbook of the script).
     /// - parameter holding: members to hold besides the candidates (a launch's members with
     ///   journeys still open, whose due steps it runs).
+    /// - parameter fitResponseEarly: start fitting the response model (`EarlyResponseFit`) as
+    ///   soon as the candidates are known, beside the rest of the set-up; for a dry-run, which
+    ///   always fits it (a launch never does, so it would only cost it).
     /// - parameter phaseEnded: called with each set-up phase's name as it ends (derive, candidates,
     ///   records, views, Lua), for `dryrun --timing`.
     /// - returns: nil when the script declares a tier ladder: its tiers need every member's
     ///   records before any segment can be decided (use the record context then).
     public static func audienceFirst(script source: String, chunkName: String, columns: ColumnarPopulation,
-                                     records: ([Int64]) throws -> Population, dataSource: String, seed: UInt64,
-                                     asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [], shards: Int = 0,
+                                     records: (_ ids: [Int64], _ expectedOrders: Int) throws -> Population,
+                                     dataSource: String, seed: UInt64,
+                                     asOf day: Day, playbooks: [String]? = nil, holding: Set<Int64> = [],
+                                     fitResponseEarly: Bool = false, shards: Int = 0,
                                      limits: @escaping (Int) -> SandboxLimits = SandboxLimits.population(members:),
                                      phaseEnded: ((String) -> Void)? = nil)
         throws -> CampaignContext? {
@@ -68,8 +75,9 @@ extension CampaignContext {
                                                          columns: SegmentColumns(joined, derivedColumns))
         let rows = holding.isEmpty ? candidates.indices.map(Int.init)
             : joined.memberId.indices.filter { candidates.contains($0) || holding.contains(joined.memberId[$0]) }
+        let earlyFit = fitResponseEarly ? EarlyResponseFit(columns: joined, members: rows, asOf: day) : nil
         phaseEnded?("candidates (native filters): \(rows.count) of \(joined.count)")
-        let full = try records(rows.map { joined.memberId[$0] })
+        let full = try records(rows.map { joined.memberId[$0] }, rows.reduce(0) { $0 + joined.orderCount(ofMemberAt: $1) })
         guard full.members.map(\.id) == rows.map({ joined.memberId[$0] }) else {
             throw PopulationScopeError(message: "the records read for \(rows.count) audience candidates are not those members")
         }
@@ -84,7 +92,8 @@ extension CampaignContext {
         phaseEnded?("Lua sandboxes")
         return CampaignContext(population: population, derived: derived, views: views, runtime: runtime,
                                dataSource: dataSource, fullPopulation: full,
-                               scope: PopulationScope(columns: joined, members: rows, lastOrderSeconds: columns.orderSeconds.max()))
+                               scope: PopulationScope(columns: joined, members: rows, lastOrderSeconds: columns.orderSeconds.max(),
+                                                      earlyFit: earlyFit))
     }
 }
 

@@ -120,8 +120,11 @@ public struct PopulationScope: Sendable {
     public let members: [Int]
     /// The latest order time of the whole history, members who joined later included.
     public let lastOrderSeconds: Int64?
+    /// The response model, already being fitted (a dry-run's context); nil: fitted when asked.
+    public let earlyFit: EarlyResponseFit?
 
-    public init(columns: ColumnarPopulation, members: [Int], lastOrderSeconds: Int64?) {
+    public init(columns: ColumnarPopulation, members: [Int], lastOrderSeconds: Int64?, earlyFit: EarlyResponseFit? = nil) {
         self.columns = columns; self.members = members; self.lastOrderSeconds = lastOrderSeconds
+        self.earlyFit = earlyFit
     }
 }

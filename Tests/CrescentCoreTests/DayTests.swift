@@ -22,6 +22,18 @@ import Testing
         #expect(Day(year: 1970, month: 1, day: 1).weekday == 3) // a Thursday
     }
 
+    /// Dashes count only as `YYYY-MM-DD` has them; anything else that is not eight digits is refused.
+    @Test func refusesMisplacedDashesAndOtherBytes() {
+        for bad in ["1997-0101", "199701-01", "19970-1-01", "1997--0101", "1997-01-01-", "-19970101", "1997-01-1",
+                    "1997-01-011", "1997-1-01", "199701011", "1997010", "1997 01 01", "1997-01-0１", "１９９７0101",
+                    "19970101\n", "+9970101", "1997-01-0a"] {
+            #expect(Day(bad) == nil, "\(bad)")
+        }
+        #expect(Day("0001-01-01") == Day(year: 1, month: 1, day: 1))
+        #expect(Day("9999-12-31" as Substring) == Day(year: 9999, month: 12, day: 31))
+        #expect(Day("00000101") == nil)   // year 0 is out of range
+    }
+
     @Test func parsesMoneyExactly() {
         #expect(Money(parsing: "29.33")?.minorUnits == 2933)
         #expect(Money(parsing: " 5 ")?.minorUnits == 500)

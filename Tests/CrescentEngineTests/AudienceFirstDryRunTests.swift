@@ -40,6 +40,10 @@ import Testing
         let whole = try CampaignContext(script: script, chunkName: chunk, data: data, seed: seed, asOf: asOf)
         let first = try #require(try CampaignContext.audienceFirst(script: script, chunkName: chunk, data: data, seed: seed,
                                                                    asOf: asOf, playbooks: playbooks))
+        // As `crescent dryrun` builds it: the response model fitted beside the set-up.
+        let early = try #require(try CampaignContext.audienceFirst(script: script, chunkName: chunk, data: data, seed: seed,
+                                                                   asOf: asOf, playbooks: playbooks, fitResponseEarly: true))
+        #expect(early.scope?.earlyFit != nil && first.scope?.earlyFit == nil)
         #expect(first.asOf == whole.asOf)
         #expect(first.populationCount == whole.population.count)
         var targeted = 0
@@ -48,6 +52,9 @@ import Testing
             let b = try DryRun(context: first, seed: seed).run(playbook: name)
             #expect(try a.report.jsonString() == b.report.jsonString(), "\(chunk) \(name)")
             #expect(a.report.html() == b.report.html())
+            let c = try DryRun(context: early, seed: seed).run(playbook: name)
+            #expect(try a.report.jsonString() == c.report.jsonString(), "\(chunk) \(name), fitted early")
+            #expect(a.steps == c.steps && a.journeys == c.journeys && a.sampleMessages == c.sampleMessages)
             #expect(a.steps == b.steps && a.journeys == b.journeys && a.sampleMessages == b.sampleMessages)
             #expect(a.expectations == b.expectations)
             func ids(_ set: Bitset, _ c: CampaignContext) -> [Int64] { set.indices.map { c.views[Int($0)].member.id } }

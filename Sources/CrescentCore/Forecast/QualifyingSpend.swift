@@ -56,6 +56,8 @@ public struct QualifyingSpend: Sendable {
     }
 
     /// - parameter orders: calls `visit(day, amount)` for member `i`'s orders before the cutoff, in time order.
+    ///   Inlined into each public init so both closures are too (over 10 M members, calls per order add up).
+    @inline(__always)
     private init(members n: Int, minSpend: Money, orders: (Int, (Day, Money) -> Void) -> Void) {
         self.minSpend = minSpend
         var k = [Int](repeating: 0, count: n), purchaseDays = [Int](repeating: 0, count: n)
@@ -108,15 +110,17 @@ public struct QualifyingSpend: Sendable {
     /// Degenerate populations (no orders, none or all qualifying) give μ = 0 or 1 with
     /// infinite strength: every member gets the population's share.
     static func fitPrior(k: [Int], n: [Int]) -> (mu: Double, strength: Double) {
-        var groups: [[Int]: Double] = [:]
+        struct Counts: Hashable { var k: Int, n: Int }
+        // Keyed by a pair, not an array: an array key allocated once per member (10 M at 10M).
+        var groups: [Counts: Double] = [:]
         var hits = 0, total = 0
         for (ki, ni) in zip(k, n) where ni > 0 {
-            groups[[ki, ni], default: 0] += 1
+            groups[Counts(k: ki, n: ni), default: 0] += 1
             hits += ki; total += ni
         }
         guard total > 0 else { return (0, .infinity) }
         guard hits > 0, hits < total else { return (Double(hits) / Double(total), .infinity) }
-        let rows = groups.sorted { ($0.key[1], $0.key[0]) < ($1.key[1], $1.key[0]) }
+        let rows = groups.sorted { ($0.key.n, $0.key.k) < ($1.key.n, $1.key.k) }
         func negativeLL(_ p: [Double]) -> Double {
             guard abs(p[0]) < 30, abs(p[1]) < 20 else { return .infinity }
             let mu = 1 / (1 + exp(-p[0])), m = exp(p[1])
@@ -124,7 +128,7 @@ public struct QualifyingSpend: Sendable {
             let lbetaAB = lgamma(a) + lgamma(b) - lgamma(a + b)
             var total = 0.0
             for (key, count) in rows {
-                let ki = Double(key[0]), ni = Double(key[1])
+                let ki = Double(key.k), ni = Double(key.n)
                 total += count * (lgamma(ki + a) + lgamma(ni - ki + b) - lgamma(ni + a + b) - lbetaAB)
             }
             return -total

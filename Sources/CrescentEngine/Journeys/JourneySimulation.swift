@@ -27,6 +27,9 @@ struct JourneySimulation {
     private var rng: SeededGenerator
     /// Member index → the day the offer stops being valid and its minimum spend.
     private var holding: [Int32: (until: Day, minSpend: Money)] = [:]
+    /// Per member index: whether `holding` has an entry, so the daily draws over the whole
+    /// audience skip a dictionary lookup for the many who hold nothing.
+    private var inHolding: [Bool]
     private(set) var redeemed = Set<Int32>()
     /// An event other than an order arriving for a member (a spec's `event { … }`).
     struct FixtureEvent { var member: Int32; var time: Timestamp; var kind: String }
@@ -43,6 +46,7 @@ struct JourneySimulation {
                                  recorder: MemoryJourneyRecorder(expectedMembers: audience.count), policy: policy,
                                  simulated: true, log: JourneyLog(plan: plan, samplePerChannel: samplePerChannel))
         rng = SeededGenerator(seed: seed ^ 0x5EED)
+        inHolding = [Bool](repeating: false, count: context.views.count)
     }
 
     var log: JourneyLog { engine.log }
@@ -81,8 +85,10 @@ struct JourneySimulation {
             let day = context.asOf.adding(days: d)
             let dayStart = Timestamp(day: day), dayEnd = dayStart.adding(seconds: 86_400)
             // 1. Entries: scheduled occurrences and date scenes of the day.
+            // One key string shared by every journey of an occurrence (1.9 M journeys at 10M).
             for at in entries where at >= dayStart && at < dayEnd {
-                try engine.enter(audience.indices, at: at, entryKey: { _ in "schedule:\(plan.name):\(at.seconds)" })
+                let key = "schedule:\(plan.name):\(at.seconds)"
+                try engine.enter(audience.indices, at: at, entryKey: { _ in key })
             }
             // An event scene other than payment is not simulated: the members it holds for
             // now (the audience) enter on the first day, as the events that put them there
@@ -93,7 +99,8 @@ struct JourneySimulation {
             }
             if case .date(let scene) = plan.entry, let members = sceneDays[day] {
                 let at = DateSceneCalendar.entryTime(on: day, schedule: plan.playbook.schedule, utcOffsetSeconds: tz)
-                try engine.enter(members, at: at, entryKey: { _ in "date:\(scene):\(day)" })
+                let key = "date:\(scene):\(day)"
+                try engine.enter(members, at: at, entryKey: { _ in key })
             }
             // 2. Purchases, in time order, with the steps due before each run first.
             var orders: [(member: Int32, time: Timestamp, amount: Money?)]
@@ -142,6 +149,7 @@ struct JourneySimulation {
             guard let offer = context.runtime.offers[given.offer] else { continue }
             let economics = OfferEconomics(offer: offer)
             holding[i] = (day.adding(days: economics.validDays), economics.minSpend)
+            inHolding[Int(i)] = true
         }
     }
 
@@ -200,14 +208,15 @@ struct JourneySimulation {
         let afternoon = Timestamp(day: day, hour: 14)
         for i in members {
             var p = daily[Int(i)]
-            let holds = holding[i].map { day < $0.until } ?? false
+            let held = inHolding[Int(i)] ? holding[i] : nil
+            let holds = held.map { day < $0.until } ?? false
             if holds && !redeemed.contains(i) {
                 p = min(1, p * uplift * (1 + reminderUplift * Double(engine.log.reminders[i] ?? 0)))
             }
             guard Sampling.bernoulli(p, using: &rng) else { continue }
             let time = afternoon.adding(seconds: Int64(rng.nextInt(below: 6 * 3_600)))
             var amount: Money? = nil
-            if holds, let minSpend = holding[i]?.minSpend, minSpend.minorUnits > 0 {
+            if holds, let minSpend = held?.minSpend, minSpend.minorUnits > 0 {
                 let share = context.qualifyingSpend(minSpend: minSpend).share[Int(i)]
                 amount = Sampling.bernoulli(share, using: &rng) ? minSpend : .zero
             }

@@ -25,10 +25,9 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
 
     /// An order by `member` at `time` (replayed from history or drawn by the response model).
     public mutating func recordOrder(member: Int64, at time: Timestamp) {
-        var list = orders[member, default: []]
-        let at = list.lastIndex { $0 <= time }.map { $0 + 1 } ?? 0
-        list.insert(time, at: at)
-        orders[member] = list
+        // In place: a copy of the list out of the dictionary and back would allocate per order.
+        let at = orders[member]?.lastIndex { $0 <= time }.map { $0 + 1 } ?? 0
+        orders[member, default: []].insert(time, at: at)
     }
 
     /// The member used the coupon `journey` gave.
@@ -108,10 +107,8 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     }
 
     private mutating func replace(_ j: Journey) {
-        guard var list = journeys[j.playbook]?[j.member], let k = list.lastIndex(where: { $0.entryKey == j.entryKey })
-        else { return }
-        list[k] = j
-        journeys[j.playbook]![j.member] = list
+        guard let k = journeys[j.playbook]?[j.member]?.lastIndex(where: { $0.entryKey == j.entryKey }) else { return }
+        journeys[j.playbook]![j.member]![k] = j   // in place, no copy of the member's list
     }
 
     private mutating func schedule(_ j: Journey) {

@@ -29,20 +29,19 @@ public struct SegmentColumns: @unchecked Sendable {
     public func numbers(_ field: NumberField) -> [Double] { numbers.column(field) }
 
     /// The columns of `views`; nil past 64 distinct consent channels (Lua then filters alone).
-    public init?(views: [MemberView]) { self.init(count: views.count) { views[$0] } }
-
-    /// The columns of `count` member views made on demand by `view` (and again for each
-    /// numeric column a filter asks for), so a caller holding members and metrics never keeps
-    /// a view per member: the live engine's scheduled runs.
-    public init?(count: Int, view: @escaping (Int) -> MemberView) {
+    ///
+    /// The views are read in place (`for v in views`), never handed out by value through a
+    /// closure: a `MemberView` copy retains every field, which was most of a 1.9 M-member
+    /// audience's evaluation.
+    public init?(views: [MemberView]) {
+        let count = views.count
         var lifecycle = TextColumn(), tier = TextColumn(), city = TextColumn(), gender = TextColumn()
         var tagStart: [Int32] = [0], tagCodes: [Int32] = [], tags = StringCodes()
         var consent: [UInt64] = [], channels = StringCodes()
         consent.reserveCapacity(count)
         var memberId: [Int64] = []
         memberId.reserveCapacity(count)
-        for i in 0..<count {
-            let v = view(i)
+        for v in views {
             memberId.append(v.member.id)
             lifecycle.append(v.lifecycle); tier.append(v.member.tier)
             city.append(v.member.city); gender.append(v.member.gender)
@@ -63,9 +62,8 @@ public struct SegmentColumns: @unchecked Sendable {
         self.tagStart = tagStart; self.tagCodes = tagCodes; self.tags = tags
         self.consent = consent; self.channels = channels
         numbers = NumberCache { field in
-            (0..<count).map { i in
-                let v = view(i)
-                return switch field {
+            views.map { v in
+                switch field {
                 case .orders: Double(v.orders)
                 case .totalSpend: v.totalSpend.major
                 case .aov: MemberView.aovMajor(totalSpend: v.totalSpend, orders: v.orders)

@@ -195,8 +195,8 @@ struct BenchScaleCommand: ParsableCommand {
                                    into table: inout PhaseTable) throws {
         let (made, prepare) = try timedContext { source in
             try CampaignContext.audienceFirst(script: source, chunkName: script, columns: columns,
-                                              records: { try store.loadPopulation(memberIds: $0) },
-                                              dataSource: path, seed: seed, asOf: asOf)
+                                              records: { try store.loadPopulation(memberIds: $0, expectedOrders: $1) },
+                                              dataSource: path, seed: seed, asOf: asOf, fitResponseEarly: true)
         }
         guard let context = made else {
             table.skip("dry-run from columns", "\(script) declares a tier ladder: every member's records are needed")

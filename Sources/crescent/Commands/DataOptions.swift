@@ -36,7 +36,8 @@ struct DataOptions: ParsableArguments {
         Progress.shared.step("loading \(data) and \(file)")
         let day = try asOfDay()
         if let context = try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed,
-                                                           asOf: day, playbooks: playbooks, phaseEnded: phaseEnded) {
+                                                           asOf: day, playbooks: playbooks, fitResponseEarly: true,
+                                                           phaseEnded: phaseEnded) {
             return context
         }
         let context = try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: day)
