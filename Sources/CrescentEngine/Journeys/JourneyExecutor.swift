@@ -203,9 +203,14 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         try recorder.commit(members: work.map(\.journey.member), at: now, campaigns: campaigns) { state in
             outcomes = []
             outcomes.reserveCapacity(work.count)
+            // A batch is nearly always one (step, offer): its pipeline is looked up when that changes,
+            // not hashed again for every member.
+            var current: (key: PipelineKey, pipeline: GuardPipeline)?
             for w in work {
                 let member = views[Int(w.member)].member
-                let pipeline = pipelines[PipelineKey(step: w.journey.step, offer: w.offer?.id ?? 0)]!
+                let key = PipelineKey(step: w.journey.step, offer: w.offer?.id ?? 0)
+                if current?.key != key { current = (key, pipelines[key]!) }
+                let pipeline = current!.pipeline
                 let decision = pipeline.decide(member: member, at: w.at, state: &state)
                 var j = w.journey
                 if decision == .suppress(.quietHours), quietMode == .defer {

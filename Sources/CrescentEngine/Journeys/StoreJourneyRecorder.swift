@@ -45,14 +45,26 @@ public struct StoreJourneyRecorder: JourneyRecorder {
                                 _ decide: (inout StoreGuardState) throws -> [StepOutcome]) throws {
         let prefix = offerKeyPrefix
         try writer.commit(members: members, at: at, campaigns: campaigns) { state in
-            try decide(&state).map { o in
-                JourneyWrite(journey: o.journey, member: o.member, step: o.step, decision: o.decision, request: o.request,
-                             offer: o.offer.map { ("\(prefix)\(o.journey.playbook)#\($0.id)", $0.kind,
-                                                   $0.declaration.templateVariables) },
-                             variant: o.variant)
+            // The ledger form of an offer (its cache key and template variables, a dictionary
+            // built from the declaration) is the same for every member of a batch: built once
+            // per (playbook, offer), not once per outcome.
+            var forms: [OfferFormKey: JourneyWrite.Offer] = [:]
+            return try decide(&state).map { o in
+                let offer = o.offer.map { offer in
+                    let key = OfferFormKey(playbook: o.journey.playbook, offer: offer.id)
+                    if let form = forms[key] { return form }
+                    let form: JourneyWrite.Offer = ("\(prefix)\(o.journey.playbook)#\(offer.id)", offer.kind,
+                                                    offer.declaration.templateVariables)
+                    forms[key] = form
+                    return form
+                }
+                return JourneyWrite(journey: o.journey, member: o.member, step: o.step, decision: o.decision,
+                                    request: o.request, offer: offer, variant: o.variant)
             }
         }
     }
+
+    private struct OfferFormKey: Hashable { var playbook: String; var offer: Int }
 
     public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
         try store.purchased(member: member, from: from, to: to)

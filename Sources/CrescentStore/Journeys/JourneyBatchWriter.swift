@@ -44,22 +44,27 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
                 var writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "", playbook: ""))
                 var keyFormats = try IssueKeyFormats(db)
                 let positions = try JourneyLedger.PositionWriter(db)
-                for var w in try decide(&state) {
-                    if let decision = w.decision, let request = w.request {
-                        writer.scope = try keyFormats.scope(db, runId: w.journey.entryKey, playbook: w.journey.playbook,
-                                                            step: w.step)
-                        var issue = try w.offer.map { try intern($0, db) } ?? IssueOffer()
-                        if w.offer == nil { issue.variablesId = w.journey.offerVariablesId }
-                        let fresh = try writer.write(db, member: w.member, request: request, offer: issue,
-                                                     decision: decision, at: now, variant: w.variant)
+                // Each write is read in place (`writes[k]`): a `for var w in` loop copied every
+                // JourneyWrite (journey, member, request, offer) and destroyed the copy.
+                var writes = try decide(&state)
+                for k in writes.indices {
+                    if let decision = writes[k].decision, let request = writes[k].request {
+                        let journey = writes[k].journey
+                        writer.scope = try keyFormats.scope(db, runId: journey.entryKey, playbook: journey.playbook,
+                                                            step: writes[k].step)
+                        let offer = writes[k].offer
+                        var issue = try offer.map { try intern($0, db) } ?? IssueOffer()
+                        if offer == nil { issue.variablesId = journey.offerVariablesId }
+                        let fresh = try writer.write(db, member: writes[k].member, request: request, offer: issue,
+                                                     decision: decision, at: now, variant: writes[k].variant)
                         if !fresh && decision.isIssue && request.reserves {
                             state.release(campaign: GuardKey(request.campaign), value: request.costPerIssue)
                         }
-                        if decision.isIssue, w.offer != nil, w.journey.offerVariablesId == nil {
-                            w.journey.offerVariablesId = issue.variablesId
+                        if decision.isIssue, offer != nil, journey.offerVariablesId == nil {
+                            writes[k].journey.offerVariablesId = issue.variablesId
                         }
                     }
-                    try positions.save(db, w.journey, at: now)
+                    try positions.save(db, writes[k].journey, at: now)
                 }
                 try state.saveReservations(db)
                 if allHistory { guards = state }
