@@ -94,9 +94,9 @@ public final class LiveEngine: @unchecked Sendable {
         // The change mark and pending orders are read before the columns, so the columns hold
         // at least what they name.
         if store.sharedByNodes { changeMark = try store.memberChangeMark() }
-        let pending = try pendingOrders()
-        members = LiveMembers(columns: try store.loadColumns(), records: StoredMemberRecords(store: store),
-                              pendingOrders: pending, asOf: asOfToday, now: clock.now())
+        let load = try loadColumns()
+        members = LiveMembers(columns: load.columns, records: StoredMemberRecords(store: store),
+                              pendingOrders: load.pending, asOf: asOfToday, now: clock.now())
         scripts = LiveScripts(folder: configuration.scriptsFolder, clock: clock,
                               seed: Int64(truncatingIfNeeded: configuration.seed))
         let report = scripts.reload()
@@ -106,6 +106,13 @@ public final class LiveEngine: @unchecked Sendable {
             return report.rejected.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n")
         }
         return nil
+    }
+
+    /// The store's members as columns, with the orders among them whose `payment` events are
+    /// pending (read first, so that every order they name is in the columns).
+    private func loadColumns() throws -> (columns: ColumnarPopulation, pending: Set<Int64>) {
+        let pending = try pendingOrders()
+        return (try store.loadColumns(), pending)
     }
 
     /// Ids of the orders whose `payment` events are pending (read before the columns, so that
@@ -402,7 +409,10 @@ public final class LiveEngine: @unchecked Sendable {
         guard store.sharedByNodes, let mark = changeMark else { return }
         let changes = try store.memberChanges(since: mark)
         if changes.everyone {
-            try members.refresh(from: try store.loadPopulation())
+            // As at start: columns, not every member's records kept for good. The mark was
+            // taken before this load, so the columns hold at least what it names.
+            let load = try loadColumns()
+            members.restart(columns: load.columns, pendingOrders: load.pending, asOf: asOfToday, now: clock.now())
             metrics.caughtUp(everyone: true, members: members.count)
         } else {
             for start in stride(from: 0, to: changes.members.count, by: LiveMembers.recordChunk) {

@@ -64,33 +64,62 @@ final class LiveMembersColumnarTests: XCTestCase {
             for seed: UInt64 in [4, 19] {
                 try kind.withStore { store in
                     let live = try Self.fed(store, steps: 600, seed: seed)
-                    // The record path: every record the store holds, derived at once.
-                    let full = try store.loadPopulation()
-                    XCTAssertEqual(live.count, full.count, "\(kind) seed \(seed)")
-                    XCTAssertEqual(live.ids, full.members.map(\.id), "\(kind) seed \(seed): rows in id order")
-                    // The scale is rebuilt hourly from the kept metrics; after that, scores match too.
-                    live.refreshReference(asOf: Self.asOf, now: Self.start.adding(seconds: LiveMembers.referenceMaxAge))
-                    let derived = DerivedViews.compute(full, asOf: Self.asOf)
-                    let expected = MemberViews.build(full, derived)
-                    let got = try live.subset(full.members.map(\.id), asOf: Self.asOf)
-                    XCTAssertEqual(got.views.count, expected.count)
-                    for (g, e) in zip(got.views, expected) {
-                        let what = "\(kind) seed \(seed), member \(e.member.id)"
-                        XCTAssertEqual(LiveMembersTests.fields(g), LiveMembersTests.fields(e), what)
-                        XCTAssertEqual(Self.record(g.member), Self.record(e.member), what)
-                    }
-                    XCTAssertEqual(got.derived.metrics, derived.metrics, "\(kind) seed \(seed)")
-                    XCTAssertEqual(got.population.orders.map(\.id).sorted(), full.orders.map(\.id).sorted())
-                    // The scheduled runs' native filters read the columns: the same numbers as the views give.
-                    let columns = try XCTUnwrap(live.segmentColumns(asOf: Self.asOf))
-                    let fromViews = try XCTUnwrap(SegmentColumns(views: expected))
-                    XCTAssertEqual(columns.memberId, fromViews.memberId)
-                    for field in SegmentColumns.NumberField.allCases {
-                        XCTAssertEqual(columns.numbers(field).map(Self.comparable), fromViews.numbers(field).map(Self.comparable),
-                                       "\(kind) seed \(seed): \(field)")
-                    }
+                    try Self.assertMatchesRecordPath(live, store, "\(kind) seed \(seed)")
                 }
             }
+        }
+    }
+
+    /// After another writer's bulk import, a node starts its members over from the store's
+    /// columns: it then holds no record for good, and sees exactly what the store holds, with
+    /// a pending order's replay counted once.
+    func testARestartFromTheStoresColumnsHoldsNoRecordsAndMatchesTheStore() throws {
+        for kind in TestStoreKind.all {
+            try kind.withStore { store in
+                let live = try Self.fed(store, steps: 300, seed: 31)
+                XCTAssertGreaterThan(live.heldRecords.members + live.heldRecords.orderHistories, 0, "\(kind)")
+                let pending = try store.pendingEvents(after: 0, limit: 10_000).compactMap(\.order)
+                XCTAssertFalse(pending.isEmpty, "\(kind): the fed orders are journaled, not processed")
+                let version = live.version
+                live.restart(columns: try store.loadColumns(), pendingOrders: Set(pending.map(\.id)),
+                             asOf: Self.asOf, now: Self.start)
+                XCTAssertEqual(live.heldRecords.members, 0, "\(kind)")
+                XCTAssertEqual(live.heldRecords.orderHistories, 0, "\(kind)")
+                XCTAssertGreaterThan(live.version, version, "\(kind): cached previews are stale")
+                XCTAssertEqual(live.ids, try store.loadPopulation().members.map(\.id), "\(kind): every member, in id order")
+                // The outbox replays the pending orders (their records show them once processed):
+                // each was in the columns, none counts twice.
+                for order in pending { XCTAssertTrue(live.add(order)) }
+                try Self.assertMatchesRecordPath(live, store, "\(kind) after the replay")
+            }
+        }
+    }
+
+    /// `live` against the record path: every record the store holds, derived at once.
+    private static func assertMatchesRecordPath(_ live: LiveMembers, _ store: any DataStore, _ what: String) throws {
+        let full = try store.loadPopulation()
+        XCTAssertEqual(live.count, full.count, what)
+        XCTAssertEqual(live.ids, full.members.map(\.id), "\(what): rows in id order")
+        // The scale is rebuilt hourly from the kept metrics; after that, scores match too.
+        live.refreshReference(asOf: Self.asOf, now: Self.start.adding(seconds: LiveMembers.referenceMaxAge))
+        let derived = DerivedViews.compute(full, asOf: Self.asOf)
+        let expected = MemberViews.build(full, derived)
+        let got = try live.subset(full.members.map(\.id), asOf: Self.asOf)
+        XCTAssertEqual(got.views.count, expected.count)
+        for (g, e) in zip(got.views, expected) {
+            let member = "\(what), member \(e.member.id)"
+            XCTAssertEqual(LiveMembersTests.fields(g), LiveMembersTests.fields(e), member)
+            XCTAssertEqual(Self.record(g.member), Self.record(e.member), member)
+        }
+        XCTAssertEqual(got.derived.metrics, derived.metrics, what)
+        XCTAssertEqual(got.population.orders.map(\.id).sorted(), full.orders.map(\.id).sorted())
+        // The scheduled runs' native filters read the columns: the same numbers as the views give.
+        let columns = try XCTUnwrap(live.segmentColumns(asOf: Self.asOf))
+        let fromViews = try XCTUnwrap(SegmentColumns(views: expected))
+        XCTAssertEqual(columns.memberId, fromViews.memberId)
+        for field in SegmentColumns.NumberField.allCases {
+            XCTAssertEqual(columns.numbers(field).map(Self.comparable), fromViews.numbers(field).map(Self.comparable),
+                           "\(what): \(field)")
         }
     }
 

@@ -65,13 +65,40 @@ final class LiveMembers {
         self.columns = columns
         self.records = records
         pendingAtStart = pendingOrders
-        let ids = columns.memberId
-        sortedRows = ids.indices.dropFirst().first { ids[$0 - 1] >= ids[$0] } ?? ids.count
-        for i in sortedRows..<ids.count { laterRows[ids[i]] = i }
-        metrics = DerivedColumns.compute(columns, asOf: asOf)
-        reference = QuintileReference(metrics)
+        let start = Self.start(columns, asOf: asOf)
+        (sortedRows, laterRows, metrics, reference) = (start.sortedRows, start.laterRows, start.metrics, start.reference)
         referenceAsOf = asOf
         referenceBuiltAt = now
+    }
+
+    /// Starts over from `columns`, a fresh load of the store, as a restart would: what was
+    /// applied since start is in them, and nothing applied or read before is kept. A node on a
+    /// shared store does this after another writer's bulk import, instead of taking every
+    /// member's records into `changed` and `applied` through ``refresh(from:)`` for good.
+    /// - parameter pendingOrders: as for `init`.
+    func restart(columns: ColumnarPopulation, pendingOrders: Set<Int64>, asOf: Day, now: Timestamp) {
+        let start = Self.start(columns, asOf: asOf)
+        self.columns = columns
+        (sortedRows, laterRows, metrics, reference) = (start.sortedRows, start.laterRows, start.metrics, start.reference)
+        changed = [:]; applied = [:]; inColumns = []; replaced = []; readLately = [:]
+        pendingAtStart = pendingOrders
+        referenceAsOf = asOf
+        referenceBuiltAt = now
+        version += 1
+    }
+
+    /// Members and orders held as records: those applied or read back since start (tests).
+    var heldRecords: (members: Int, orderHistories: Int) { (changed.count, applied.count) }
+
+    /// A load's row lookup (rows `0..<sortedRows` ascend by id), every member's metrics and the scale.
+    private static func start(_ columns: ColumnarPopulation, asOf: Day)
+        -> (sortedRows: Int, laterRows: [Int64: Int], metrics: DerivedColumns, reference: QuintileReference) {
+        let ids = columns.memberId
+        let sortedRows = ids.indices.dropFirst().first { ids[$0 - 1] >= ids[$0] } ?? ids.count
+        var laterRows: [Int64: Int] = [:]
+        for i in sortedRows..<ids.count { laterRows[ids[i]] = i }
+        let metrics = DerivedColumns.compute(columns, asOf: asOf)
+        return (sortedRows, laterRows, metrics, QuintileReference(metrics))
     }
 
     /// Members and orders held as records (tests, callers without a store): their columns are
