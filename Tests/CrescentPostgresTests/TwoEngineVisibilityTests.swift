@@ -127,9 +127,14 @@ struct TwoEngineVisibilityTests {
             // b ran the occurrence over its kept metrics, brought up to date with a's orders.
             #expect(try store.snapshot().coupons.map(\.member) == [3])
             #expect(try b.workShares()[.scheduledRuns] == WorkShare(node: 1, all: 1))
-            // By reading back the one member a changed, not the whole population.
+            // By reading back the members logged as changed, not the whole population. The one a
+            // changed, and only the three set-up members besides when the mark is older than the
+            // set-up's insert: a PostgreSQL mark is the cluster's oldest running transaction, which
+            // a test running beside this one in another database can hold (never a miss, a few more).
             let metrics = b.metrics.text()
-            #expect(metrics.contains("crescent_members_caught_up_total 1"), "\(metrics)")
+            let caughtUp = metrics.split(separator: "\n").first { $0.hasPrefix("crescent_members_caught_up_total ") }
+                .flatMap { Int($0.split(separator: " ")[1]) }
+            #expect((1...3).contains(caughtUp ?? 0), "\(metrics)")
             #expect(metrics.contains(#"crescent_member_catch_ups_total{kind="changes"} 1"#), "\(metrics)")
             #expect(!metrics.contains(#"kind="everyone""#), "\(metrics)")
         }
