@@ -33,11 +33,11 @@ extension CrescentStore {
             func missing(_ id: Int64) -> StoredRowError {
                 StoredRowError(table: "members", id: String(id), message: "no such member (the store changed while it was read?)")
             }
-            let members_ = try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0
-            if ids.count >= members_ / Self.denseShare {
+            let wanted = Set(ids)
+            let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0
+            if ids.count >= stored / Self.denseShare {
                 // A large share of the store: one pass over each table in member order, keeping
                 // the wanted members' rows, costs less than a lookup per member.
-                let wanted = Set(ids)
                 let m = try RawStatement(db, "SELECT \(CrescentStore.memberColumns) FROM members ORDER BY id")
                 while try m.step(db) {
                     if wanted.contains(m.int(0)) { members.append(CrescentStore.member(at: m, sharing: &shared)) }
@@ -73,7 +73,7 @@ extension CrescentStore {
             var population = Population(members: members, orders: orders, events: events)
             // One pass over the ledger (a lookup per member sorts each member's rows: slower at
             // millions), replaying only these members' rows.
-            population.pointsExpiries = try loadPointsExpiries(db, of: Set(ids))
+            population.pointsExpiries = try loadPointsExpiries(db, of: wanted)
             return population
         }
     }

@@ -31,13 +31,8 @@ struct DataOptions: ParsableArguments {
     /// (candidates chosen over columns; only their records are read and loaded into Lua), or
     /// every member when the script declares a tier ladder.
     func previewContext(script file: String) throws -> CampaignContext {
-        let source = try readScript(file)
-        Progress.shared.step("loading \(data) as columns, then the segments' candidates")
-        if let context = try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed,
-                                                           asOf: try asOfDay(), playbooks: [], everySegment: true) {
-            return context
-        }
-        return try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: try asOfDay())
+        try audienceFirstContext(script: file, step: "loading \(data) as columns, then the segments' candidates",
+                                 playbooks: [], everySegment: true)
     }
 
     /// A dry-run's context: only the members `playbooks` can reach (candidates chosen over
@@ -45,12 +40,21 @@ struct DataOptions: ParsableArguments {
     /// `phaseEnded` is called with each set-up phase's name as it ends (`dryrun --timing`).
     func dryRunContext(script file: String, playbooks: [String]?,
                        phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext {
+        try audienceFirstContext(script: file, step: "loading \(data) and \(file)", playbooks: playbooks,
+                                 fitResponseEarly: true, phaseEnded: phaseEnded)
+    }
+
+    /// The audience-first context (`CampaignContext.audienceFirst`), or every member's records
+    /// when the script declares a tier ladder.
+    private func audienceFirstContext(script file: String, step: String, playbooks: [String]?, everySegment: Bool = false,
+                                      fitResponseEarly: Bool = false,
+                                      phaseEnded: ((String) -> Void)? = nil) throws -> CampaignContext {
         let source = try readScript(file)
-        Progress.shared.step("loading \(data) and \(file)")
+        Progress.shared.step(step)
         let day = try asOfDay()
-        if let context = try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed,
-                                                           asOf: day, playbooks: playbooks, fitResponseEarly: true,
-                                                           phaseEnded: phaseEnded) {
+        if let context = try CampaignContext.audienceFirst(script: source, chunkName: file, data: data, seed: seed, asOf: day,
+                                                           playbooks: playbooks, everySegment: everySegment,
+                                                           fitResponseEarly: fitResponseEarly, phaseEnded: phaseEnded) {
             return context
         }
         let context = try CampaignContext(script: source, chunkName: file, data: data, seed: seed, asOf: day)
