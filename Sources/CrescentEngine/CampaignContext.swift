@@ -95,12 +95,29 @@ public final class CampaignContext: @unchecked Sendable {
     public func qualifyingSpend(minSpend: Money) -> QualifyingSpend {
         spendsLock.withLock {
             if let done = spends[minSpend] { return done }
-            let cutoff = Timestamp(day: asOf)
-            let made = scope.map { QualifyingSpend($0.columns, before: cutoff, minSpend: minSpend).restricted(to: $0.members) }
-                ?? QualifyingSpend(population, before: cutoff, minSpend: minSpend)
+            let made = buildQualifyingSpend(minSpend)
             spends[minSpend] = made
             return made
         }
+    }
+
+    /// Builds the qualifying spends of `minSpends` not built yet side by side, one per core,
+    /// so the first holders' draws do not build them one after the other (each reads every
+    /// order of the whole population: seconds at 10M). Each is what ``qualifyingSpend(minSpend:)``
+    /// would build when asked.
+    public func prepareQualifyingSpends(_ minSpends: Set<Money>) {
+        let missing = spendsLock.withLock { minSpends.filter { spends[$0] == nil }.sorted() }
+        guard missing.count > 1 else { return }
+        DispatchQueue.concurrentPerform(iterations: missing.count) { k in
+            let made = buildQualifyingSpend(missing[k])
+            spendsLock.withLock { if spends[missing[k]] == nil { spends[missing[k]] = made } }
+        }
+    }
+
+    private func buildQualifyingSpend(_ minSpend: Money) -> QualifyingSpend {
+        let cutoff = Timestamp(day: asOf)
+        return scope.map { QualifyingSpend($0.columns, before: cutoff, minSpend: minSpend).restricted(to: $0.members) }
+            ?? QualifyingSpend(population, before: cutoff, minSpend: minSpend)
     }
 
     /// Whether anyone in the whole history (members who joined later too) ordered at or after `time`:

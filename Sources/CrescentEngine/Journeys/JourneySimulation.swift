@@ -145,12 +145,16 @@ struct JourneySimulation {
 
     /// Members whose offer was just issued start holding it (valid for its validity days).
     private mutating func noteOffers(through day: Day) {
+        var minSpends = Set<Money>()
         for (i, given) in engine.log.offered where holding[i] == nil && !redeemed.contains(i) {
             guard let offer = context.runtime.offers[given.offer] else { continue }
             let economics = OfferEconomics(offer: offer)
             holding[i] = (day.adding(days: economics.validDays), economics.minSpend)
             inHolding[Int(i)] = true
+            if economics.minSpend.minorUnits > 0 { minSpends.insert(economics.minSpend) }
         }
+        // The holders' draws price every one of these, and the report every offer given.
+        context.prepareQualifyingSpends(minSpends)
     }
 
     /// Orders and events of one day in time order (orders first at the same instant, then
