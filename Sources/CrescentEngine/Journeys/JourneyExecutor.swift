@@ -36,6 +36,8 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// Built on the first message rendered: which message-table segments each member is in.
     private var messageSegments: MessageSegments?
     private var indexById: [Int64: Int32] = [:]
+    /// Member id by index: `context.views[i].member.id` would copy the whole view to read it.
+    private let memberIds: [Int64]
 
     private struct PipelineKey: Hashable { var step: Int; var offer: Int }
 
@@ -44,12 +46,16 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         self.context = context; self.plan = plan; self.recorder = recorder; self.policy = policy
         self.simulated = simulated
         self.log = log ?? JourneyLog(plan: plan, rendersMessages: simulated)
-        indexById.reserveCapacity(context.views.count)
-        for (i, view) in context.views.enumerated() { indexById[view.member.id] = Int32(i) }
+        memberIds = context.views.withUnsafeBufferPointer { views in views.indices.map { views[$0].member.id } }
+        indexById.reserveCapacity(memberIds.count)
+        for (i, id) in memberIds.enumerated() { indexById[id] = Int32(i) }
     }
 
     /// The index of member `id` in the context, if it is there.
     public func index(of id: Int64) -> Int32? { indexById[id] }
+
+    /// The id of the member at `index` in the context.
+    public func memberId(at index: Int32) -> Int64 { memberIds[Int(index)] }
 
     // MARK: - Entry and exit
 
@@ -59,7 +65,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     @discardableResult
     public mutating func enter(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
         guard !members.isEmpty, let firstDue = plan.due(step: 0, enteredAt: at) else { return [] }
-        let ids = members.map { context.views[Int($0)].member.id }
+        let ids = members.map { memberIds[Int($0)] }
         let latest = try recorder.latestJourneys(playbook: plan.name, members: ids)
         var fresh: [Journey] = []
         for id in ids {
@@ -208,12 +214,12 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         }
 
         let campaigns = [plan.name]
-        var outcomes: [StepOutcome] = []
+        var decided: [StepOutcome] = []
         let pipelines = self.pipelines
         let quietMode = plan.playbook.journey.quietHours
         let plan = self.plan, views = context.views, quiet = policy.quietHours
         try recorder.commit(members: work.map { due[$0.n].member }, at: now, campaigns: campaigns) { state in
-            outcomes = []
+            var outcomes: [StepOutcome] = []
             outcomes.reserveCapacity(work.count)
             // A batch is nearly always one (step, offer): its pipeline is looked up when that changes,
             // not hashed again for every member.
@@ -241,8 +247,12 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                                             request: current!.pipeline.request, offer: w.offer,
                                             variant: steps[step].split?.name(for: member.id)))
             }
+            decided = outcomes
             return outcomes
         }
+        // A `let`, not the variable the closure wrote: its elements are read in place, not copied.
+        let outcomes = decided
+        decided = []
         for k in outcomes.indices {
             let member = work[k].member
             if outcomes[k].decision == nil { log.deferred += 1; continue }

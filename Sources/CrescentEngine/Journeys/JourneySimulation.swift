@@ -137,7 +137,7 @@ struct JourneySimulation {
 
     /// True when the member's open journey has a step due before `time` that has not run.
     private func dueBefore(_ time: Timestamp, member i: Int32) throws -> Bool {
-        let id = context.views[Int(i)].member.id
+        let id = engine.memberId(at: i)
         guard let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id], j.isOpen,
               let due = j.nextDue else { return false }
         return due < time
@@ -172,7 +172,7 @@ struct JourneySimulation {
     /// A fixture event (not an order): it ends journeys that exit on it and enters
     /// journeys it triggers, as `serve` does when the event is posted.
     private mutating func arrive(_ kind: String, member i: Int32, at time: Timestamp) throws {
-        let id = context.views[Int(i)].member.id
+        let id = engine.memberId(at: i)
         try engine.observe(event: kind, member: id, at: time)
         if plan.entry == .event(kind), audience.contains(Int(i)) {
             try engine.enter([i], at: time, entryKey: { _ in "event:sim:\(kind):\(id):\(time.seconds)" })
@@ -182,7 +182,7 @@ struct JourneySimulation {
     /// One order: it ends journeys listening for payments, enters `payment`-triggered ones,
     /// and redeems a held offer when it qualifies.
     private mutating func apply(_ i: Int32, at time: Timestamp, amount: Money?) throws {
-        let id = context.views[Int(i)].member.id
+        let id = engine.memberId(at: i)
         engine.recorder.recordOrder(member: id, at: time)
         try engine.observe(event: "payment", member: id, at: time)
         if plan.entry == .event("payment"), audience.contains(Int(i)) {
