@@ -22,7 +22,10 @@ public final class CampaignContext: @unchecked Sendable {
     /// nil when it holds everyone.
     public let scope: PopulationScope?
     private var spends: [Money: QualifyingSpend] = [:]
-    private let spendsLock = NSLock()
+    /// Minimum spends queued on `spendBuilder` and not built yet: asking for one waits.
+    private var spendsBuilding: Set<Money> = []
+    private let spendsReady = NSCondition()
+    private let spendBuilder = DispatchQueue(label: "crescent.qualifying-spend")
 
     /// - parameter asOf: defaults to the day after the last order (file data) or the
     ///   synthetic generator's fixed day, so runs replay.
@@ -93,24 +96,34 @@ public final class CampaignContext: @unchecked Sendable {
     /// Each member's chance that a purchase day meets `minSpend`, priced against the whole
     /// population before `asOf` (computed once per minimum spend).
     public func qualifyingSpend(minSpend: Money) -> QualifyingSpend {
-        spendsLock.withLock {
-            if let done = spends[minSpend] { return done }
-            let made = buildQualifyingSpend(minSpend)
-            spends[minSpend] = made
-            return made
-        }
+        spendsReady.lock()
+        defer { spendsReady.unlock() }
+        while spendsBuilding.contains(minSpend) { spendsReady.wait() }
+        if let done = spends[minSpend] { return done }
+        let made = buildQualifyingSpend(minSpend)
+        spends[minSpend] = made
+        return made
     }
 
-    /// Builds the qualifying spends of `minSpends` not built yet side by side, one per core,
-    /// so the first holders' draws do not build them one after the other (each reads every
-    /// order of the whole population: seconds at 10M). Each is what ``qualifyingSpend(minSpend:)``
-    /// would build when asked.
-    public func prepareQualifyingSpends(_ minSpends: Set<Money>) {
-        let missing = spendsLock.withLock { minSpends.filter { spends[$0] == nil }.sorted() }
-        guard missing.count > 1 else { return }
-        DispatchQueue.concurrentPerform(iterations: missing.count) { k in
-            let made = buildQualifyingSpend(missing[k])
-            spendsLock.withLock { if spends[missing[k]] == nil { spends[missing[k]] = made } }
+    /// Starts building the qualifying spends of `minSpends` not built or queued yet, one after
+    /// the other on a thread of their own (each reads every order of the whole population:
+    /// seconds at 10M, and as much memory again while it runs), so a dry-run's journeys go on
+    /// deciding meanwhile. ``qualifyingSpend(minSpend:)`` waits for one that is queued; each
+    /// is the one it would have built.
+    public func buildQualifyingSpendsAhead(_ minSpends: Set<Money>) {
+        spendsReady.lock()
+        let queued = minSpends.filter { spends[$0] == nil && !spendsBuilding.contains($0) }.sorted()
+        spendsBuilding.formUnion(queued)
+        spendsReady.unlock()
+        for minSpend in queued {
+            spendBuilder.async { [self] in
+                let made = buildQualifyingSpend(minSpend)
+                spendsReady.lock()
+                spends[minSpend] = made
+                spendsBuilding.remove(minSpend)
+                spendsReady.broadcast()
+                spendsReady.unlock()
+            }
         }
     }
 

@@ -31,6 +31,10 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// Simulated time decides each step at its due time; real time decides at `now`.
     public var simulated: Bool
 
+    /// Called with each offer the first time a batch chooses it (a dry-run starts pricing its
+    /// minimum spend then).
+    public var offerResolved: ((ResolvedOffer) -> Void)?
+
     private var offers: [Int: ResolvedOffer] = [:]
     private var pipelines: [PipelineKey: GuardPipeline] = [:]
     /// Built on the first message rendered: which message-table segments each member is in.
@@ -243,24 +247,26 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                 } else {
                     j = plan.moved(j, steps[step].next, at: at)
                 }
+                let variant = steps[step].split?.name(for: member.id)
                 outcomes.append(StepOutcome(journey: j, member: member, step: step, decision: decision,
-                                            request: current!.pipeline.request, offer: w.offer,
-                                            variant: steps[step].split?.name(for: member.id)))
+                                            request: current!.pipeline.request, offer: w.offer, variant: variant))
             }
             decided = outcomes
             return outcomes
         }
-        // A `let`, not the variable the closure wrote: its elements are read in place, not copied.
+        // Read in place through a buffer: an array element handed to a call is copied whole.
         let outcomes = decided
         decided = []
-        for k in outcomes.indices {
-            let member = work[k].member
-            if outcomes[k].decision == nil { log.deferred += 1; continue }
-            log.note(outcomes[k], member: member, at: times[work[k].n])
-            if outcomes[k].journey.state == .exited, let reason = outcomes[k].journey.exitReason {
-                log.noteExit(reason, member: outcomes[k].member.id)
+        try outcomes.withUnsafeBufferPointer { outcomes in
+            for k in outcomes.indices {
+                let member = work[k].member
+                if outcomes[k].decision == nil { log.deferred += 1; continue }
+                log.note(outcomes[k], member: member, at: times[work[k].n])
+                if outcomes[k].journey.state == .exited, let reason = outcomes[k].journey.exitReason {
+                    log.noteExit(reason, member: outcomes[k].member.id)
+                }
+                if log.rendersMessages, let channel = outcomes[k].channel { try render(member, outcomes[k], channel: channel) }
             }
-            if log.rendersMessages, let channel = outcomes[k].channel { try render(member, outcomes[k], channel: channel) }
         }
     }
 
@@ -282,6 +288,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         do {
             let r = try ResolvedOffer(declaration, campaign: plan.name)
             offers[id] = r
+            offerResolved?(r)
             return r
         } catch {
             throw ScriptError(kind: .validation, file: context.program.chunkName, line: declaration.line,

@@ -46,6 +46,13 @@ struct JourneySimulation {
                                  recorder: MemoryJourneyRecorder(expectedMembers: audience.count), policy: policy,
                                  simulated: true, log: JourneyLog(plan: plan, samplePerChannel: samplePerChannel))
         rng = SeededGenerator(seed: seed ^ 0x5EED)
+        // The first holders' draws price each offer's minimum spend (and the report every
+        // offer given): it is built on another core from the moment a batch first chooses
+        // the offer, while the rest of the launch is decided.
+        engine.offerResolved = { [context] offer in
+            let minSpend = OfferEconomics(offer: offer.declaration).minSpend
+            if minSpend.minorUnits > 0 { context.buildQualifyingSpendsAhead([minSpend]) }
+        }
         inHolding = [Bool](repeating: false, count: context.views.count)
     }
 
@@ -145,16 +152,12 @@ struct JourneySimulation {
 
     /// Members whose offer was just issued start holding it (valid for its validity days).
     private mutating func noteOffers(through day: Day) {
-        var minSpends = Set<Money>()
         for (i, given) in engine.log.offered where holding[i] == nil && !redeemed.contains(i) {
             guard let offer = context.runtime.offers[given.offer] else { continue }
             let economics = OfferEconomics(offer: offer)
             holding[i] = (day.adding(days: economics.validDays), economics.minSpend)
             inHolding[Int(i)] = true
-            if economics.minSpend.minorUnits > 0 { minSpends.insert(economics.minSpend) }
         }
-        // The holders' draws price every one of these, and the report every offer given.
-        context.prepareQualifyingSpends(minSpends)
     }
 
     /// Orders and events of one day in time order (orders first at the same instant, then

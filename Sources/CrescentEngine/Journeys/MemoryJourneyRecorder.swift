@@ -72,10 +72,9 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     }
 
     public mutating func begin(_ fresh: [Journey]) throws {
+        // One lookup per journey: the member's list is checked and appended to in place.
         for j in fresh {
-            if journeys[j.playbook]?[j.member]?.contains(where: { $0.entryKey == j.entryKey }) == true { continue }
-            journeys[j.playbook, default: [:]][j.member, default: []].append(j)
-            schedule(j)
+            if journeys[j.playbook, default: [:]][j.member, default: []].appendUnlessEntered(j) { schedule(j) }
         }
     }
 
@@ -128,5 +127,12 @@ private extension Array where Element == Journey {
     /// Replaces the last journey of `j`'s entry with `j`; nothing when there is none.
     mutating func replaceLast(sameEntryAs j: Journey) {
         if let k = lastIndex(where: { $0.entryKey == j.entryKey }) { self[k] = j }
+    }
+
+    /// Appends `j` unless the member already entered with its entry key; true when appended.
+    mutating func appendUnlessEntered(_ j: Journey) -> Bool {
+        if contains(where: { $0.entryKey == j.entryKey }) { return false }
+        append(j)
+        return true
     }
 }

@@ -2,9 +2,10 @@ import CrescentCore
 import CrescentEngine
 import Testing
 
-/// The dry-run builds the holders' qualifying spends side by side once their offers are
-/// given; each must be exactly the one built lazily when a draw first asks for it.
-@Suite struct PreparedQualifyingSpendTests {
+/// The dry-run builds an offer's qualifying spend on another thread from the moment a batch
+/// first chooses the offer; each must be exactly the one built when a draw first asks for it,
+/// and asking while it is being built waits for it.
+@Suite struct QualifyingSpendAheadTests {
     static let script = """
     segment "buyers" { orders = ">= 1" }
     playbook "p" {
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test(arguments: [false, true])
-    func preparedSpendsEqualTheLazyOnes(audienceFirst: Bool) throws {
+    func spendsBuiltAheadEqualTheLazyOnes(audienceFirst: Bool) throws {
         func context() throws -> CampaignContext {
             if audienceFirst {
                 return try #require(try CampaignContext.audienceFirst(script: Self.script, chunkName: "q.lua",
@@ -32,16 +33,16 @@ import Testing
         }
         let prepared = try context(), lazy = try context()
         let minSpends = [Money(major: 40), Money(major: 120), Money(minorUnits: 5_999)]
-        prepared.prepareQualifyingSpends(Set(minSpends))
+        prepared.buildQualifyingSpendsAhead(Set(minSpends))
         for m in minSpends {
             let early = prepared.qualifyingSpend(minSpend: m), late = lazy.qualifyingSpend(minSpend: m)
             #expect(early.share.count == prepared.views.count)
             #expect(early.share.contains { $0 > 0 && $0 < 1 })   // a population where the prior matters
             Self.expectSame(early, late)
         }
-        // Preparing again, or one already built, changes nothing.
+        // Queuing one already built changes nothing; a new one is built as asked.
         let before = prepared.qualifyingSpend(minSpend: minSpends[0]).share
-        prepared.prepareQualifyingSpends([minSpends[0], Money(major: 80)])
+        prepared.buildQualifyingSpendsAhead([minSpends[0], Money(major: 80)])
         #expect(prepared.qualifyingSpend(minSpend: minSpends[0]).share == before)
         Self.expectSame(prepared.qualifyingSpend(minSpend: Money(major: 80)), lazy.qualifyingSpend(minSpend: Money(major: 80)))
     }
