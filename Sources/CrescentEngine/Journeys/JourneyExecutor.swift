@@ -260,8 +260,10 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         try outcomes.withUnsafeBufferPointer { outcomes in
             for k in outcomes.indices {
                 let member = work[k].member
-                if outcomes[k].decision == nil { log.deferred += 1; continue }
-                log.note(outcomes[k], member: member, at: times[work[k].n])
+                guard let decision = outcomes[k].decision else { log.deferred += 1; continue }
+                log.note(decision, playbook: outcomes[k].journey.playbook, step: outcomes[k].step,
+                         memberId: outcomes[k].member.id, offer: outcomes[k].offer?.id, variant: outcomes[k].variant,
+                         costPerIssue: outcomes[k].request?.costPerIssue, member: member, at: times[work[k].n])
                 if outcomes[k].journey.state == .exited, let reason = outcomes[k].journey.exitReason {
                     log.noteExit(reason, member: outcomes[k].member.id)
                 }
