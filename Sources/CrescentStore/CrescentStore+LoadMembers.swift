@@ -32,7 +32,10 @@ extension CrescentStore {
         let parts = min(ids.count, parts ?? Self.lookupParts(members: ids.count))
         guard parts > 1, let pool = writer as? DatabasePool else {
             return try writer.read { db in
-                var population = try Self.lookUp(db, ids[...], expectedOrders: expectedOrders).population
+                let looked = try Self.lookUp(db, ids[...], expectedOrders: expectedOrders)
+                var population = Population(members: PartBuffer.joined([looked.members]),
+                                            orders: PartBuffer.joined([looked.orders]),
+                                            events: PartBuffer.joined([looked.events]))
                 population.pointsExpiries = try loadPointsExpiries(db, of: wanted)
                 return population
             }
@@ -61,13 +64,9 @@ extension CrescentStore {
         }
         done.wait()
         let looked = try results.map { try $0.value!.get() }
-        var members: [Member] = [], orders: [Order] = [], events: [BehaviorEvent] = []
-        members.reserveCapacity(ids.count)
-        orders.reserveCapacity(looked.reduce(0) { $0 + $1.orders.count })
-        for part in looked {
-            members += part.members; orders += part.orders; events += part.events
-        }
-        var population = Population(members: members, orders: orders, events: events)
+        var population = Population(members: PartBuffer.joined(looked.map(\.members)),
+                                    orders: PartBuffer.joined(looked.map(\.orders)),
+                                    events: PartBuffer.joined(looked.map(\.events)))
         population.pointsExpiries = try lots.value!.get()
         return population
     }
@@ -106,8 +105,7 @@ extension CrescentStore {
 
     /// One slice of members' records, read by lookups.
     private struct LookedUp: Sendable {
-        var members: [Member] = [], orders: [Order] = [], events: [BehaviorEvent] = []
-        var population: Population { Population(members: members, orders: orders, events: events) }
+        var members: PartBuffer<Member>, orders: PartBuffer<Order>, events = PartBuffer<BehaviorEvent>(capacity: 0)
     }
 
     /// The members of `ids` (ascending) with their orders (each member's by time, then id),
@@ -123,9 +121,7 @@ extension CrescentStore {
             """)
         var items = try MemberItemsReader(db)
         var shared = SharedMemberFields()
-        var out = LookedUp()
-        out.members.reserveCapacity(ids.count)
-        out.orders.reserveCapacity(expectedOrders)
+        let out = LookedUp(members: PartBuffer(capacity: ids.count), orders: PartBuffer(capacity: expectedOrders))
         for id in ids {
             m.bind(1, id)
             guard try m.step(db) else { throw missingMember(id) }
@@ -134,7 +130,7 @@ extension CrescentStore {
             o.bind(1, id)
             let first = out.orders.count
             while try o.step(db) { out.orders.append(try CrescentStore.order(at: o)) }
-            if hasItems { try items.fill(db, &out.orders[first...]) }
+            if hasItems { try out.orders.withTail(from: first) { try items.fill(db, &$0) } }
             if hasEvents {
                 e.bind(1, id); e.bind(2, Timestamp.validSeconds.lowerBound); e.bind(3, Timestamp.validSeconds.upperBound)
                 while try e.step(db) { out.events.append(CrescentStore.event(at: e)) }
@@ -166,7 +162,7 @@ private struct MemberItemsReader {
     }
 
     /// Appends their items to `orders` (one member's, without items yet).
-    mutating func fill(_ db: Database, _ orders: inout ArraySlice<Order>) throws {
+    mutating func fill(_ db: Database, _ orders: inout UnsafeMutableBufferPointer<Order>) throws {
         guard !orders.isEmpty else { return }
         var low = Int64.max, high = Int64.min
         for order in orders { low = min(low, order.id); high = max(high, order.id) }
