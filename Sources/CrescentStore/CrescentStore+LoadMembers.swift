@@ -30,18 +30,25 @@ extension CrescentStore {
             }
         }
         let parts = min(ids.count, parts ?? Self.lookupParts(members: ids.count))
-        guard parts > 1, let pool = writer as? DatabasePool else {
-            return try writer.read { db in
-                let looked = try Self.lookUp(db, ids[...], expectedOrders: expectedOrders)
-                var population = Population(members: PartBuffer.joined([looked.members]),
-                                            orders: PartBuffer.joined([looked.orders]),
-                                            events: PartBuffer.joined([looked.events]))
-                population.pointsExpiries = try loadPointsExpiries(db, of: wanted)
-                return population
+        let looked: [LookedUp], lots: [PointsExpiry]
+        if parts > 1, let pool = writer as? DatabasePool {
+            (looked, lots) = try lookUpAtOnce(pool, ids, parts: parts, wanted: wanted, expectedOrders: expectedOrders)
+        } else {
+            (looked, lots) = try writer.read { db in
+                ([try Self.lookUp(db, ids[...], expectedOrders: expectedOrders)], try loadPointsExpiries(db, of: wanted))
             }
         }
-        // Contiguous slices of `ids`, each read on its own connection, all from the state the
-        // writer's queue sees at this moment (GRDB's concurrent reads), with the points ledger on one more.
+        var population = Population(members: PartBuffer.joined(looked.map(\.members)),
+                                    orders: PartBuffer.joined(looked.map(\.orders)),
+                                    events: PartBuffer.joined(looked.map(\.events)))
+        population.pointsExpiries = lots
+        return population
+    }
+
+    /// Contiguous slices of `ids`, each looked up on its own connection, and the points ledger on
+    /// one more, all from the state the writer's queue sees at this moment (GRDB's concurrent reads).
+    private func lookUpAtOnce(_ pool: DatabasePool, _ ids: [Int64], parts: Int, wanted: Set<Int64>,
+                              expectedOrders: Int) throws -> ([LookedUp], [PointsExpiry]) {
         let bounds = (0...parts).map { ids.count * $0 / parts }
         let slices = (0..<parts).map { ids[bounds[$0]..<bounds[$0 + 1]] }
         let results = slices.map { _ in ReadSlot<Result<LookedUp, any Error>>() }
@@ -63,12 +70,7 @@ extension CrescentStore {
             }
         }
         done.wait()
-        let looked = try results.map { try $0.value!.get() }
-        var population = Population(members: PartBuffer.joined(looked.map(\.members)),
-                                    orders: PartBuffer.joined(looked.map(\.orders)),
-                                    events: PartBuffer.joined(looked.map(\.events)))
-        population.pointsExpiries = try lots.value!.get()
-        return population
+        return (try results.map { try $0.value!.get() }, try lots.value!.get())
     }
 
     /// From one member in this many on, `loadPopulation(memberIds:)` reads whole tables in
