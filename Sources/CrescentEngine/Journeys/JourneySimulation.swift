@@ -128,7 +128,7 @@ struct JourneySimulation {
                 let time = arrivals[k].time
                 var end = k
                 while end < arrivals.count && arrivals[end].time == time { end += 1 }
-                if try arrivals[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
+                if arrivals[k..<end].contains(where: { dueBefore(time, member: $0.member) }) {
                     try engine.advance(to: time.adding(seconds: -1))
                 }
                 for a in arrivals[k..<end] {
@@ -143,9 +143,9 @@ struct JourneySimulation {
     }
 
     /// True when the member's open journey has a step due before `time` that has not run.
-    private func dueBefore(_ time: Timestamp, member i: Int32) throws -> Bool {
+    private func dueBefore(_ time: Timestamp, member i: Int32) -> Bool {
         let id = engine.memberId(at: i)
-        guard let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id], j.isOpen,
+        guard let j = engine.recorder.latestJourney(playbook: plan.name, member: id), j.isOpen,
               let due = j.nextDue else { return false }
         return due < time
     }
@@ -196,7 +196,7 @@ struct JourneySimulation {
         redeemed.insert(i)
         revenueMinor += amount?.minorUnits ?? 0
         engine.log.noteRedeemed(on: time.day)
-        if let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id] {
+        if let j = engine.recorder.latestJourney(playbook: plan.name, member: id) {
             engine.recorder.recordRedemption(of: j, at: time)
         }
         try engine.observe(event: "redeem", member: id, at: time)

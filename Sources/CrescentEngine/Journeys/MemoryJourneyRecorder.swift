@@ -71,6 +71,12 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
         return out
     }
 
+    /// The member's most recent journey of `playbook`: one lookup, where the batch form
+    /// builds an array and a dictionary (the simulation asks for one member per order).
+    public func latestJourney(playbook: String, member: Int64) -> Journey? {
+        journeys[playbook]?[member]?.last
+    }
+
     public mutating func begin(_ fresh: [Journey]) throws {
         // One lookup per journey: the member's list is checked and appended to in place.
         for j in fresh {
