@@ -58,6 +58,15 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// - returns: the journeys started.
     @discardableResult
     public mutating func enter(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
+        let fresh = try entrants(members, at: at, entryKey: entryKey)
+        try recorder.begin(fresh)
+        log.noteEntered(fresh.count, on: at.day)
+        return fresh
+    }
+
+    /// The journeys `enter` would start, not written yet: members not in an open journey, whom
+    /// re-entry lets in, who did not enter with the same key before.
+    func entrants(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
         guard !members.isEmpty, let firstDue = plan.due(step: 0, enteredAt: at) else { return [] }
         let ids = members.map { context.views[Int($0)].member.id }
         let latest = try recorder.latestJourneys(playbook: plan.name, members: ids)
@@ -68,8 +77,6 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
             if previous?.entryKey == key || !plan.mayEnter(after: previous, at: at) { continue }
             fresh.append(Journey(playbook: plan.name, member: id, entryKey: key, enteredAt: at, nextDue: firstDue))
         }
-        try recorder.begin(fresh)
-        log.noteEntered(fresh.count, on: at.day)
         return fresh
     }
 
@@ -129,7 +136,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     }
 
     /// One batch of due journeys: checks, offers, guards, then one recorder commit.
-    private mutating func run(_ due: [Journey], now: Timestamp) throws {
+    mutating func run(_ due: [Journey], now: Timestamp) throws {
         var moved: [Journey] = []          // position changes with nothing to write
         var deciding: [(journey: Journey, member: Int32, at: Timestamp)] = []
         let times = due.map { simulated ? ($0.nextDue ?? now) : now }
