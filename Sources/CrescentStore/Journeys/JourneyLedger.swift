@@ -104,6 +104,8 @@ enum JourneyLedger {
     struct PositionWriter {
         private let update: RawStatement
         private let insert: RawStatement
+        private let updateTexts = StickyTexts(parameters: 7)
+        private let insertTexts = StickyTexts(parameters: 10)
 
         init(_ db: Database) throws {
             update = try RawStatement(db, """
@@ -119,13 +121,13 @@ enum JourneyLedger {
         }
 
         func save(_ db: Database, _ j: Journey, at now: Timestamp) throws {
-            let s = j.rowId == nil ? insert : update
-            s.bind(1, j.step); s.bind(2, j.nextDue?.seconds); s.bind(3, j.state.rawValue)
-            s.bind(4, j.exitReason); s.bind(5, j.offerVariablesId); s.bind(6, now.seconds)
+            let (s, texts) = j.rowId == nil ? (insert, insertTexts) : (update, updateTexts)
+            s.bind(1, j.step); s.bind(2, j.nextDue?.seconds); texts.bind(s, 3, j.state.rawValue)
+            texts.bind(s, 4, j.exitReason); s.bind(5, j.offerVariablesId); s.bind(6, now.seconds)
             if let id = j.rowId {
                 s.bind(7, id)
             } else {
-                s.bind(7, j.playbook); s.bind(8, j.member); s.bind(9, j.entryKey); s.bind(10, j.enteredAt.seconds)
+                texts.bind(s, 7, j.playbook); s.bind(8, j.member); texts.bind(s, 9, j.entryKey); s.bind(10, j.enteredAt.seconds)
             }
             try s.run(db)
         }
