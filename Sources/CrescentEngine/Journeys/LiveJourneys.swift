@@ -120,7 +120,9 @@ public struct LiveJourneys {
             keys[e.member] = e.entryKey
             targeted.append(i)
         }
-        let entered = Set(try engine.enter(targeted, at: at, entryKey: { keys[$0]! }).map(\.member))
+        // Each journey is written once, with its first step (an event re-processed after a crash
+        // enters only whoever has no journey of its entry key yet).
+        let entered = Set(try engine.enterWithFirstStep(targeted, at: at, entryKey: { keys[$0]! }).map(\.member))
         // Due steps run only for the members the scene reached, as for one event alone.
         engine.recorder.members = Array(keys.keys)
         if !targeted.isEmpty { try engine.advance(to: at) }
