@@ -26,6 +26,7 @@ struct IssueLedgerWriter {
     private let couponTexts = StickyTexts(parameters: 15)
     private let deliveryTexts = StickyTexts(parameters: 15)
     private let suppressionTexts = StickyTexts(parameters: 8)
+    private let keys = IssueKeyBuilder()
 
     init(_ db: Database, scope: IssueScope) throws {
         self.scope = scope
@@ -62,7 +63,7 @@ struct IssueLedgerWriter {
     @discardableResult
     func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
                       decision: GuardDecision, at now: Timestamp, variant: String? = nil) throws -> Bool {
-        let key = scope.key(member: member.id)
+        let key = keys.key(scope, member: member.id)
         switch decision {
         case .suppress(let reason):
             bindScope(suppression, suppressionTexts, key, member.id)
@@ -131,3 +132,34 @@ struct IssueLedgerWriter {
     /// check of the calling queue on every read of `changesCount`.
     @inline(__always) private static func changed(_ db: Database) -> Bool { sqlite3_changes(db.sqliteConnection) > 0 }
 }
+
+/// Idempotency keys of a run of writes: `IssueScope.key(member:)` builds the prefix by
+/// interpolation and pads the member through two more strings for every row; here the prefix
+/// is kept while the scope stays the same and a padded member id is written in place.
+final class IssueKeyBuilder {
+    private var scope: IssueScope?
+    private var prefix: [UInt8] = []
+    /// Ids with at most ``IssueScope/paddedWidth`` digits: the ones `.padded` pads.
+    private static let paddedLimit: Int64 = 1_000_000_000_000
+
+    /// The same key as `scope.key(member:)`.
+    func key(_ scope: IssueScope, member: Int64) -> String {
+        guard scope.keyFormat == .padded, member >= 0, member < Self.paddedLimit else { return scope.key(member: member) }
+        if self.scope != scope {
+            self.scope = scope
+            prefix = Array(scope.keyPrefix.utf8)
+        }
+        let width = IssueScope.paddedWidth
+        return String(unsafeUninitializedCapacity: prefix.count + width) { out in
+            var i = 0
+            for byte in prefix { out[i] = byte; i += 1 }
+            var rest = member
+            for k in stride(from: i + width - 1, through: i, by: -1) {
+                out[k] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            return i + width
+        }
+    }
+}
+
