@@ -22,7 +22,10 @@ public final class CampaignContext: @unchecked Sendable {
     /// nil when it holds everyone.
     public let scope: PopulationScope?
     private var spends: [Money: QualifyingSpend] = [:]
-    private let spendsLock = NSLock()
+    /// Minimum spends queued on `spendBuilder` and not built yet: asking for one waits.
+    private var spendsBuilding: Set<Money> = []
+    private let spendsReady = NSCondition()
+    private let spendBuilder = DispatchQueue(label: "crescent.qualifying-spend")
 
     /// - parameter asOf: defaults to the day after the last order (file data) or the
     ///   synthetic generator's fixed day, so runs replay.
@@ -93,14 +96,41 @@ public final class CampaignContext: @unchecked Sendable {
     /// Each member's chance that a purchase day meets `minSpend`, priced against the whole
     /// population before `asOf` (computed once per minimum spend).
     public func qualifyingSpend(minSpend: Money) -> QualifyingSpend {
-        spendsLock.withLock {
-            if let done = spends[minSpend] { return done }
-            let cutoff = Timestamp(day: asOf)
-            let made = scope.map { QualifyingSpend($0.columns, before: cutoff, minSpend: minSpend).restricted(to: $0.members) }
-                ?? QualifyingSpend(population, before: cutoff, minSpend: minSpend)
-            spends[minSpend] = made
-            return made
+        spendsReady.lock()
+        defer { spendsReady.unlock() }
+        while spendsBuilding.contains(minSpend) { spendsReady.wait() }
+        if let done = spends[minSpend] { return done }
+        let made = buildQualifyingSpend(minSpend)
+        spends[minSpend] = made
+        return made
+    }
+
+    /// Starts building the qualifying spends of `minSpends` not built or queued yet, one after
+    /// the other on a thread of their own (each reads every order of the whole population:
+    /// seconds at 10M, and as much memory again while it runs), so a dry-run's journeys go on
+    /// deciding meanwhile. ``qualifyingSpend(minSpend:)`` waits for one that is queued; each
+    /// is the one it would have built.
+    public func buildQualifyingSpendsAhead(_ minSpends: Set<Money>) {
+        spendsReady.lock()
+        let queued = minSpends.filter { spends[$0] == nil && !spendsBuilding.contains($0) }.sorted()
+        spendsBuilding.formUnion(queued)
+        spendsReady.unlock()
+        for minSpend in queued {
+            spendBuilder.async { [self] in
+                let made = buildQualifyingSpend(minSpend)
+                spendsReady.lock()
+                spends[minSpend] = made
+                spendsBuilding.remove(minSpend)
+                spendsReady.broadcast()
+                spendsReady.unlock()
+            }
         }
+    }
+
+    private func buildQualifyingSpend(_ minSpend: Money) -> QualifyingSpend {
+        let cutoff = Timestamp(day: asOf)
+        return scope.map { QualifyingSpend($0.columns, before: cutoff, minSpend: minSpend).restricted(to: $0.members) }
+            ?? QualifyingSpend(population, before: cutoff, minSpend: minSpend)
     }
 
     /// Whether anyone in the whole history (members who joined later too) ordered at or after `time`:

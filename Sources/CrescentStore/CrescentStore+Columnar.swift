@@ -32,7 +32,7 @@ extension CrescentStore {
         // Members on one connection; orders in two id ranges on two more (the order rows are
         // most of the work): on two cores each core steps about half of all rows.
         let members = Slot<Result<ColumnarPopulation, any Error>>()
-        let orderParts = [Slot<Result<RawOrders, any Error>>(), Slot<Result<RawOrders, any Error>>()]
+        let orderParts = [Slot<Result<ColumnarOrderRows, any Error>>(), Slot<Result<ColumnarOrderRows, any Error>>()]
         let done = DispatchGroup()
         // Every read starts from the writer's queue, right after the generation is re-armed, so
         // all see that committed state and no later one.
@@ -47,7 +47,7 @@ extension CrescentStore {
             for (slot, range) in zip(orderParts, ranges) {
                 done.enter()
                 pool.asyncConcurrentRead { db in
-                    slot.value = Result { try RawOrders(try db.get(), ids: range) }
+                    slot.value = Result { try ColumnarOrderRows(try db.get(), ids: range) }
                     done.leave()
                 }
             }
@@ -57,7 +57,7 @@ extension CrescentStore {
         var c = try members.value!.get()
         var orders = try orderParts[0].value!.get()
         for part in orderParts.dropFirst() { orders.append(try part.value!.get()) }
-        Self.place(orders, into: &c)
+        c.placeOrders(orders)
         return (c, generation)
     }
 
@@ -98,94 +98,35 @@ extension CrescentStore {
             FROM members ORDER BY id
             """)
         // Few distinct tag and consent texts: each is split and interned once.
-        var tagLists: [String: [Int32]] = ["": []]
-        var consentMasks: [String: UInt64] = ["": 0]
+        var texts = StoredMemberTexts()
         while try m.step(db) {
             let id = m.int(0)
-            let tagText = m.text(7) ?? "", consentText = m.text(8) ?? ""
-            var tags = tagLists[tagText]
-            if tags == nil {
-                tags = tagText.split(separator: ",").map { c.tagCode(String($0)) }
-                tagLists[tagText] = tags
-            }
-            var mask = consentMasks[consentText]
-            if mask == nil {
-                var bits: UInt64 = 0
-                for name in consentText.split(separator: ",") {
-                    guard let bit = c.channelBit(String(name)) else {
-                        throw ColumnarPopulationError(memberId: id, message:
-                            "consent channel \"\(name)\" is past the \(ColumnarPopulation.maxChannels) distinct channels columns hold")
-                    }
-                    bits |= bit
-                }
-                mask = bits
-                consentMasks[consentText] = bits
-            }
+            let tags = texts.tags(m.text(7) ?? "", in: &c)
+            let mask = try texts.consent(m.text(8) ?? "", member: id, in: &c)
             c.appendMember(id: id, joinDay: (m.day(4) ?? Day(index: 0)).index,
                            birthDay: m.day(2)?.index ?? ColumnarPopulation.noDay,
                            gender: m.text(1).map { c.genderCode($0) } ?? ColumnarPopulation.noCode,
                            city: m.text(3).map { c.cityCode($0) } ?? ColumnarPopulation.noCode,
                            tier: c.tierCode(m.text(5) ?? "basic"), points: m.int(6),
-                           tagCodes: tags!, consent: mask!, utcOffsetMinutes: Int32(clamping: m.int(9)))
+                           tagCodes: tags, consent: mask, utcOffsetMinutes: Int32(clamping: m.int(9)))
         }
         return c
     }
 
     private static func readOrders(_ db: Database, into c: inout ColumnarPopulation) throws {
-        place(try RawOrders(db), into: &c)
-    }
-
-    /// Places orders read in table order by member (both ascend by member id): stores written
-    /// member by member are already in place; others are sorted once. Orders of unknown
-    /// members drop out.
-    private static func place(_ raw: RawOrders, into c: inout ColumnarPopulation) {
-        var raw = raw
-        let n = raw.members.count
-        func before(_ a: Int, _ b: Int) -> Bool {
-            (raw.members[a], raw.seconds[a], raw.ids[a]) < (raw.members[b], raw.seconds[b], raw.ids[b])
-        }
-        var sorted = true
-        for k in 1..<max(1, n) where !before(k - 1, k) { sorted = false; break }
-        let order: [Int] = sorted ? [] : (0..<n).sorted(by: before)
-        var start = [Int](repeating: 0, count: c.count + 1)
-        var kept: [Int] = []   // rows in member order, only when they are not simply 0..<placed
-        var k = 0, placed = 0
-        for i in 0..<c.count {
-            let id = c.memberId[i]
-            while k < n {
-                let row = sorted ? k : order[k]
-                if raw.members[row] > id { break }
-                if raw.members[row] == id {
-                    if !kept.isEmpty || !sorted || placed != k { if kept.isEmpty { kept = Array(0..<placed) }; kept.append(row) }
-                    placed += 1
-                }
-                k += 1
-            }
-            start[i + 1] = placed
-        }
-        raw.ids = []; raw.members = []
-        if kept.isEmpty && placed == n {
-            c.setOrders(start: start, seconds: raw.seconds, amount: raw.amounts, quantity: raw.quantities)
-        } else {
-            // Sorted with orphans only after the last placed row: the placed rows are 0..<placed.
-            let rows = kept.isEmpty ? Array(0..<placed) : kept
-            c.setOrders(start: start, seconds: rows.map { raw.seconds[$0] }, amount: rows.map { raw.amounts[$0] },
-                        quantity: rows.map { raw.quantities[$0] })
-        }
+        c.placeOrders(try ColumnarOrderRows(db))
     }
 }
 
-/// The orders table's columns in table order (a sequential scan of a range of ids, no index lookups).
-private struct RawOrders: Sendable {
-    var ids: [Int64] = [], members: [Int64] = [], seconds: [Int64] = [], amounts: [Int64] = [], quantities: [Int32] = []
-
+extension ColumnarOrderRows {
+    /// The orders table's columns in table order (a sequential scan of a range of ids, no index lookups).
     init(_ db: Database, ids range: ClosedRange<Int64> = Int64.min...Int64.max) throws {
+        self.init()
         let counting = try RawStatement(db, "SELECT count(*) FROM orders WHERE id BETWEEN ? AND ?")
         counting.bind(1, range.lowerBound); counting.bind(2, range.upperBound)
         var expected = 0
         while try counting.step(db) { expected = Int(counting.int(0)) }
-        ids.reserveCapacity(expected); members.reserveCapacity(expected); seconds.reserveCapacity(expected)
-        amounts.reserveCapacity(expected); quantities.reserveCapacity(expected)
+        reserve(expected)
         let o = try RawStatement(db, "SELECT id, member_id, time, amount, quantity FROM orders WHERE id BETWEEN ? AND ? ORDER BY id")
         o.bind(1, range.lowerBound); o.bind(2, range.upperBound)
         while try o.step(db) {
@@ -195,15 +136,8 @@ private struct RawOrders: Sendable {
                 throw StoredRowError(table: "orders", id: String(o.int(0)),
                                      message: "time \(time) is outside 0001-01-01 ... 9999-12-31; fix or delete the row")
             }
-            ids.append(o.int(0)); members.append(o.int(1)); seconds.append(time)
-            amounts.append(o.int(3)); quantities.append(Int32(clamping: o.int(4)))
+            append(id: o.int(0), member: o.int(1), seconds: time, amount: o.int(3), quantity: o.int(4))
         }
-    }
-
-    /// The rows of a later id range after these.
-    mutating func append(_ next: RawOrders) {
-        ids += next.ids; members += next.members; seconds += next.seconds
-        amounts += next.amounts; quantities += next.quantities
     }
 }
 

@@ -67,4 +67,12 @@ public enum JourneyExit {
     public static let expired = "within_days"
     /// A `wait_for` step timed out with `on_timeout = "exit"`.
     public static let waitTimeout = "wait_timeout"
+    /// The guards refused the journey's first offer (`suppressed:<code>`): one string per
+    /// reason, made once, not once per member refused (millions in a 10M dry-run).
+    public static func suppressed(_ reason: SuppressionReason) -> String { suppressedReasons[reason.rawValue] }
+    private static let suppressedReasons: [String] = {
+        var out = [String](repeating: "", count: (SuppressionReason.allCases.map(\.rawValue).max() ?? 0) + 1)
+        for r in SuppressionReason.allCases { out[r.rawValue] = "suppressed:" + r.code }
+        return out
+    }()
 }

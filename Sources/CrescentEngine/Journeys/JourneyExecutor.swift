@@ -31,11 +31,17 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// Simulated time decides each step at its due time; real time decides at `now`.
     public var simulated: Bool
 
+    /// Called with each offer the first time a batch chooses it (a dry-run starts pricing its
+    /// minimum spend then).
+    public var offerResolved: ((ResolvedOffer) -> Void)?
+
     private var offers: [Int: ResolvedOffer] = [:]
     private var pipelines: [PipelineKey: GuardPipeline] = [:]
     /// Built on the first message rendered: which message-table segments each member is in.
     private var messageSegments: MessageSegments?
     private var indexById: [Int64: Int32] = [:]
+    /// Member id by index: `context.views[i].member.id` would copy the whole view to read it.
+    private let memberIds: [Int64]
 
     private struct PipelineKey: Hashable { var step: Int; var offer: Int }
 
@@ -44,12 +50,16 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         self.context = context; self.plan = plan; self.recorder = recorder; self.policy = policy
         self.simulated = simulated
         self.log = log ?? JourneyLog(plan: plan, rendersMessages: simulated)
-        indexById.reserveCapacity(context.views.count)
-        for (i, view) in context.views.enumerated() { indexById[view.member.id] = Int32(i) }
+        memberIds = context.views.withUnsafeBufferPointer { views in views.indices.map { views[$0].member.id } }
+        indexById.reserveCapacity(memberIds.count)
+        for (i, id) in memberIds.enumerated() { indexById[id] = Int32(i) }
     }
 
     /// The index of member `id` in the context, if it is there.
     public func index(of id: Int64) -> Int32? { indexById[id] }
+
+    /// The id of the member at `index` in the context.
+    public func memberId(at index: Int32) -> Int64 { memberIds[Int(index)] }
 
     // MARK: - Entry and exit
 
@@ -68,7 +78,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// re-entry lets in, who did not enter with the same key before.
     func entrants(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
         guard !members.isEmpty, let firstDue = plan.due(step: 0, enteredAt: at) else { return [] }
-        let ids = members.map { context.views[Int($0)].member.id }
+        let ids = members.map { memberIds[Int($0)] }
         let latest = try recorder.latestJourneys(playbook: plan.name, members: ids)
         var fresh: [Journey] = []
         for id in ids {
@@ -136,9 +146,13 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     }
 
     /// One batch of due journeys: checks, offers, guards, then one recorder commit.
+    ///
+    /// The journeys deciding are named by their index in `due` and steps are read in place
+    /// (`steps[k].…`): a batch copies a journey once, into its outcome, not at every stage
+    /// (a 10M dry-run decides 1.9 M first steps).
     mutating func run(_ due: [Journey], now: Timestamp) throws {
         var moved: [Journey] = []          // position changes with nothing to write
-        var deciding: [(journey: Journey, member: Int32, at: Timestamp)] = []
+        var deciding: [(n: Int, member: Int32)] = []
         let times = due.map { simulated ? ($0.nextDue ?? now) : now }
         // What members did since entering, asked once per batch (a store answers in one read each).
         let exitsOnPayment = plan.exits(on: "payment") || plan.exits(on: "order")
@@ -149,28 +163,28 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         let holds = Dictionary(uniqueKeysWithValues: zip(conditioned, held))
         let waiting = due.indices.filter { steps[due[$0].step].wait != nil }
         let answered = Dictionary(uniqueKeysWithValues: zip(waiting, try answeredWhileWaiting(waiting.map { (due[$0], times[$0]) })))
-        for (n, j) in due.enumerated() {
-            let at = times[n]
-            guard let i = indexById[j.member] else { moved.append(Self.closed(j, "unknown_member")); continue }
-            if let deadline = plan.deadline(enteredAt: j.enteredAt), at > deadline {
-                moved.append(Self.closed(j, JourneyExit.expired)); continue
+        let deadlines = plan.playbook.schedule.withinDays != nil
+        for n in due.indices {
+            let at = times[n], k = due[n].step
+            guard let i = indexById[due[n].member] else { moved.append(Self.closed(due[n], "unknown_member")); continue }
+            if deadlines, let deadline = plan.deadline(enteredAt: due[n].enteredAt), at > deadline {
+                moved.append(Self.closed(due[n], JourneyExit.expired)); continue
             }
             if exitsOnPayment, paid[n] {
-                moved.append(Self.closed(j, JourneyExit.event("payment"))); continue
+                moved.append(Self.closed(due[n], JourneyExit.event("payment"))); continue
             }
-            let step = plan.steps[j.step]
-            if let wait = step.wait {
+            if let wait = steps[k].wait {
                 let happened = answered[n] ?? false
-                moved.append(plan.moved(j, happened ? wait.onEvent : wait.onTimeout, at: at))
-                log.noteBranch(step: j.step, happened ? "event" : "timeout")
+                moved.append(plan.moved(due[n], happened ? wait.onEvent : wait.onTimeout, at: at))
+                log.noteBranch(step: k, happened ? "event" : "timeout")
                 continue
             }
-            if step.condition != nil, holds[n] == false {
+            if steps[k].condition != nil, holds[n] == false {
                 log.skipped += 1
-                moved.append(plan.moved(j, step.next, at: at))
+                moved.append(plan.moved(due[n], steps[k].next, at: at))
                 continue
             }
-            deciding.append((j, i, at))
+            deciding.append((n, i))
         }
         try recorder.save(moved)
         noteExits(moved)
@@ -178,69 +192,90 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
 
         // Offers for the members at offer steps, one formula call per step and variant (all shards at once).
         var chosen: [Int: [Int32: Int]] = [:]
-        for k in Set(deciding.map(\.journey.step)) where plan.steps[k].givesOffer {
-            let members = deciding.filter { $0.journey.step == k }.map(\.member)
+        for k in Set(deciding.map { due[$0.n].step }) where steps[k].givesOffer {
+            let members = deciding.filter { due[$0.n].step == k }.map(\.member)
             chosen[k] = try plan.offers(step: k, members: members, context: context)
         }
-        var work: [(journey: Journey, member: Int32, at: Timestamp, offer: ResolvedOffer?)] = []
+        var work: [(n: Int, member: Int32, offer: ResolvedOffer?)] = []
+        work.reserveCapacity(deciding.count)
         var noOffer: [Journey] = []
+        // A batch nearly always asks one step: its offers are looked up once, not per member.
+        var offersAt: (step: Int, ids: [Int32: Int])?
         for d in deciding {
-            let step = plan.steps[d.journey.step]
-            guard step.givesOffer else {
-                work.append((d.journey, d.member, d.at, nil))
+            let k = due[d.n].step
+            guard steps[k].givesOffer else {
+                work.append((d.n, d.member, nil))
                 continue
             }
-            let offerId = chosen[d.journey.step]?[d.member] ?? 0
+            if offersAt?.step != k { offersAt = (k, chosen[k] ?? [:]) }
+            let offerId = offersAt!.ids[d.member] ?? 0
             if offerId == 0 {
-                noOffer.append(d.journey.step == 0 ? Self.closed(d.journey, JourneyExit.noOffer)
-                                                   : plan.moved(d.journey, step.next, at: d.at))
+                noOffer.append(k == 0 ? Self.closed(due[d.n], JourneyExit.noOffer)
+                                      : plan.moved(due[d.n], steps[k].next, at: times[d.n]))
                 continue
             }
-            work.append((d.journey, d.member, d.at, try resolved(offerId)))
+            work.append((d.n, d.member, try resolved(offerId)))
         }
         try recorder.save(noOffer)
         noteExits(noOffer)
-        for w in work { _ = try pipeline(step: w.journey.step, offer: w.offer) }
+        var last: PipelineKey?
+        for w in work {
+            let key = PipelineKey(step: due[w.n].step, offer: w.offer?.id ?? 0)
+            if key != last { _ = try pipeline(step: key.step, offer: w.offer); last = key }
+        }
 
         let campaigns = [plan.name]
-        var outcomes: [StepOutcome] = []
+        var decided: [StepOutcome] = []
         let pipelines = self.pipelines
         let quietMode = plan.playbook.journey.quietHours
         let plan = self.plan, views = context.views, quiet = policy.quietHours
-        try recorder.commit(members: work.map(\.journey.member), at: now, campaigns: campaigns) { state in
-            outcomes = []
+        try recorder.commit(members: work.map { due[$0.n].member }, at: now, campaigns: campaigns) { state in
+            var outcomes: [StepOutcome] = []
             outcomes.reserveCapacity(work.count)
             // A batch is nearly always one (step, offer): its pipeline is looked up when that changes,
             // not hashed again for every member.
             var current: (key: PipelineKey, pipeline: GuardPipeline)?
             for w in work {
+                let at = times[w.n], step = due[w.n].step
                 let member = views[Int(w.member)].member
-                let key = PipelineKey(step: w.journey.step, offer: w.offer?.id ?? 0)
+                let key = PipelineKey(step: step, offer: w.offer?.id ?? 0)
                 if current?.key != key { current = (key, pipelines[key]!) }
-                let pipeline = current!.pipeline
-                let decision = pipeline.decide(member: member, at: w.at, state: &state)
-                var j = w.journey
+                let decision = current!.pipeline.decide(member: member, at: at, state: &state)
+                var j = due[w.n]
                 if decision == .suppress(.quietHours), quietMode == .defer {
-                    j.nextDue = quiet?.nextAllowed(after: w.at, utcOffsetMinutes: member.utcOffsetMinutes)
-                    outcomes.append(StepOutcome(journey: j, member: member, step: j.step, decision: nil, request: nil, offer: nil))
+                    j.nextDue = quiet?.nextAllowed(after: at, utcOffsetMinutes: member.utcOffsetMinutes)
+                    outcomes.append(StepOutcome(journey: j, member: member, step: step, decision: nil, request: nil, offer: nil))
                     continue
                 }
                 if let offer = w.offer, decision.isIssue, j.offerId == 0 { j.offerId = offer.id }
                 // A first step refused by the guards ends the journey: no reminders of an offer never given.
-                let after = j.step == 0 && !decision.isIssue && w.offer != nil
-                    ? Self.closed(j, "suppressed:" + (decision.suppressionCode ?? ""))
-                    : plan.moved(j, plan.steps[j.step].next, at: w.at)
-                outcomes.append(StepOutcome(journey: after, member: member, step: w.journey.step, decision: decision,
-                                            request: pipeline.request, offer: w.offer,
-                                            variant: plan.variant(step: w.journey.step, member: member.id)))
+                if step == 0, case .suppress(let reason) = decision, w.offer != nil {
+                    j = Self.closed(j, JourneyExit.suppressed(reason))
+                } else {
+                    j = plan.moved(j, steps[step].next, at: at)
+                }
+                let variant = steps[step].split?.name(for: member.id)
+                outcomes.append(StepOutcome(journey: j, member: member, step: step, decision: decision,
+                                            request: current!.pipeline.request, offer: w.offer, variant: variant))
             }
+            decided = outcomes
             return outcomes
         }
-        for (w, outcome) in zip(work, outcomes) {
-            if outcome.decision == nil { log.deferred += 1; continue }
-            log.note(outcome, member: w.member, at: w.at)
-            if outcome.journey.state == .exited, let reason = outcome.journey.exitReason { log.noteExit(reason, member: outcome.member.id) }
-            if log.rendersMessages, let channel = outcome.channel { try render(w.member, outcome, channel: channel) }
+        // Read in place through a buffer: an array element handed to a call is copied whole.
+        let outcomes = decided
+        decided = []
+        try outcomes.withUnsafeBufferPointer { outcomes in
+            for k in outcomes.indices {
+                let member = work[k].member
+                guard let decision = outcomes[k].decision else { log.deferred += 1; continue }
+                log.note(decision, playbook: outcomes[k].journey.playbook, step: outcomes[k].step,
+                         memberId: outcomes[k].member.id, offer: outcomes[k].offer?.id, variant: outcomes[k].variant,
+                         costPerIssue: outcomes[k].request?.costPerIssue, member: member, at: times[work[k].n])
+                if outcomes[k].journey.state == .exited, let reason = outcomes[k].journey.exitReason {
+                    log.noteExit(reason, member: outcomes[k].member.id)
+                }
+                if log.rendersMessages, let channel = outcomes[k].channel { try render(member, outcomes[k], channel: channel) }
+            }
         }
     }
 
@@ -262,6 +297,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         do {
             let r = try ResolvedOffer(declaration, campaign: plan.name)
             offers[id] = r
+            offerResolved?(r)
             return r
         } catch {
             throw ScriptError(kind: .validation, file: context.program.chunkName, line: declaration.line,

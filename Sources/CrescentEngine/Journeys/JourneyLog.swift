@@ -69,20 +69,20 @@ public struct JourneyLog: Sendable {
     /// How `branches` names a branch: the wait step's name and "event" or "timeout".
     public static func branchKey(step name: String, _ branch: String) -> String { "\(name): \(branch)" }
 
-    mutating func note(_ outcome: StepOutcome, member: Int32, at: Timestamp) {
-        guard let decision = outcome.decision else { return }
-        decisions?.append(JourneyDecision(playbook: outcome.journey.playbook, step: outcome.step,
-                                          member: outcome.member.id, at: at, decision: decision,
-                                          offer: outcome.offer?.id ?? 0, variant: outcome.variant))
-        steps[outcome.step].eligible += 1
+    /// One decision of a step (`StepOutcome`'s fields, passed one by one: the executor reads
+    /// them in place, where handing over the whole outcome copied it per decision).
+    mutating func note(_ decision: GuardDecision, playbook: String, step k: Int, memberId: Int64, offer: Int?,
+                       variant: String?, costPerIssue: Money?, member: Int32, at: Timestamp) {
+        decisions?.append(JourneyDecision(playbook: playbook, step: k, member: memberId, at: at, decision: decision,
+                                          offer: offer ?? 0, variant: variant))
+        steps[k].eligible += 1
         tally.record(decision)
-        if let v = outcome.variant, outcome.offer != nil {
+        if let v = variant, offer != nil {
             variantReach[v, default: (0, 0)].eligible += 1
             if decision.isIssue { variantReach[v, default: (0, 0)].issued += 1 }
         }
         guard case .issue(let channel) = decision else { return }
-        if let v = outcome.variant { variantMessages[v, default: [:]][channel, default: 0] += 1 }
-        let k = outcome.step
+        if let v = variant { variantMessages[v, default: [:]][channel, default: 0] += 1 }
         if steps[k].issued == 0 { steps[k].day = at.day }
         if at.day > steps[k].day { steps[k].lastDay = at.day }
         steps[k].issued += 1
@@ -90,13 +90,13 @@ public struct JourneyLog: Sendable {
         var day = timeline[at.day, default: TimelineDay()]
         if day.issuedByStep.count <= k { day.issuedByStep += Array(repeating: 0, count: k + 1 - day.issuedByStep.count) }
         day.issuedByStep[k] += 1
-        day.spentMinor += outcome.request?.costPerIssue.minorUnits ?? 0
+        day.spentMinor += costPerIssue?.minorUnits ?? 0
         timeline[at.day] = day
-        if let offer = outcome.offer, offered[member] == nil { offered[member] = (offer.id, channel) }
-        else if outcome.offer == nil { reminders[member, default: 0] += 1 }
-        if let offer = outcome.offer, let v = outcome.variant, variants[member] == nil {
+        if let offer, offered[member] == nil { offered[member] = (offer, channel) }
+        else if offer == nil { reminders[member, default: 0] += 1 }
+        if let offer, let v = variant, variants[member] == nil {
             variants[member] = v
-            variantOffers[member] = offer.id
+            variantOffers[member] = offer
         }
     }
 

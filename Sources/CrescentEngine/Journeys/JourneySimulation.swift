@@ -46,6 +46,13 @@ struct JourneySimulation {
                                  recorder: MemoryJourneyRecorder(expectedMembers: audience.count), policy: policy,
                                  simulated: true, log: JourneyLog(plan: plan, samplePerChannel: samplePerChannel))
         rng = SeededGenerator(seed: seed ^ 0x5EED)
+        // The first holders' draws price each offer's minimum spend (and the report every
+        // offer given): it is built on another core from the moment a batch first chooses
+        // the offer, while the rest of the launch is decided.
+        engine.offerResolved = { [context] offer in
+            let minSpend = OfferEconomics(offer: offer.declaration).minSpend
+            if minSpend.minorUnits > 0 { context.buildQualifyingSpendsAhead([minSpend]) }
+        }
         inHolding = [Bool](repeating: false, count: context.views.count)
     }
 
@@ -121,7 +128,7 @@ struct JourneySimulation {
                 let time = arrivals[k].time
                 var end = k
                 while end < arrivals.count && arrivals[end].time == time { end += 1 }
-                if try arrivals[k..<end].contains(where: { try dueBefore(time, member: $0.member) }) {
+                if arrivals[k..<end].contains(where: { dueBefore(time, member: $0.member) }) {
                     try engine.advance(to: time.adding(seconds: -1))
                 }
                 for a in arrivals[k..<end] {
@@ -136,9 +143,9 @@ struct JourneySimulation {
     }
 
     /// True when the member's open journey has a step due before `time` that has not run.
-    private func dueBefore(_ time: Timestamp, member i: Int32) throws -> Bool {
-        let id = context.views[Int(i)].member.id
-        guard let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id], j.isOpen,
+    private func dueBefore(_ time: Timestamp, member i: Int32) -> Bool {
+        let id = engine.memberId(at: i)
+        guard let j = engine.recorder.latestJourney(playbook: plan.name, member: id), j.isOpen,
               let due = j.nextDue else { return false }
         return due < time
     }
@@ -168,7 +175,7 @@ struct JourneySimulation {
     /// A fixture event (not an order): it ends journeys that exit on it and enters
     /// journeys it triggers, as `serve` does when the event is posted.
     private mutating func arrive(_ kind: String, member i: Int32, at time: Timestamp) throws {
-        let id = context.views[Int(i)].member.id
+        let id = engine.memberId(at: i)
         try engine.observe(event: kind, member: id, at: time)
         if plan.entry == .event(kind), audience.contains(Int(i)) {
             try engine.enter([i], at: time, entryKey: { _ in "event:sim:\(kind):\(id):\(time.seconds)" })
@@ -178,7 +185,7 @@ struct JourneySimulation {
     /// One order: it ends journeys listening for payments, enters `payment`-triggered ones,
     /// and redeems a held offer when it qualifies.
     private mutating func apply(_ i: Int32, at time: Timestamp, amount: Money?) throws {
-        let id = context.views[Int(i)].member.id
+        let id = engine.memberId(at: i)
         engine.recorder.recordOrder(member: id, at: time)
         try engine.observe(event: "payment", member: id, at: time)
         if plan.entry == .event("payment"), audience.contains(Int(i)) {
@@ -189,7 +196,7 @@ struct JourneySimulation {
         redeemed.insert(i)
         revenueMinor += amount?.minorUnits ?? 0
         engine.log.noteRedeemed(on: time.day)
-        if let j = try engine.recorder.latestJourneys(playbook: plan.name, members: [id])[id] {
+        if let j = engine.recorder.latestJourney(playbook: plan.name, member: id) {
             engine.recorder.recordRedemption(of: j, at: time)
         }
         try engine.observe(event: "redeem", member: id, at: time)

@@ -71,11 +71,16 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
         return out
     }
 
+    /// The member's most recent journey of `playbook`: one lookup, where the batch form
+    /// builds an array and a dictionary (the simulation asks for one member per order).
+    public func latestJourney(playbook: String, member: Int64) -> Journey? {
+        journeys[playbook]?[member]?.last
+    }
+
     public mutating func begin(_ fresh: [Journey]) throws {
+        // One lookup per journey: the member's list is checked and appended to in place.
         for j in fresh {
-            if journeys[j.playbook]?[j.member]?.contains(where: { $0.entryKey == j.entryKey }) == true { continue }
-            journeys[j.playbook, default: [:]][j.member, default: []].append(j)
-            schedule(j)
+            if journeys[j.playbook, default: [:]][j.member, default: []].appendUnlessEntered(j) { schedule(j) }
         }
     }
 
@@ -94,7 +99,7 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     public mutating func commit(members: [Int64], at: Timestamp, campaigns: [String],
                                 _ decide: (inout InMemoryGuardState) throws -> [StepOutcome]) throws {
         let outcomes = try decide(&guards)
-        try save(outcomes.map(\.journey))
+        for k in outcomes.indices { replace(outcomes[k].journey); schedule(outcomes[k].journey) }
     }
 
     public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
@@ -107,8 +112,8 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     }
 
     private mutating func replace(_ j: Journey) {
-        guard let k = journeys[j.playbook]?[j.member]?.lastIndex(where: { $0.entryKey == j.entryKey }) else { return }
-        journeys[j.playbook]![j.member]![k] = j   // in place, no copy of the member's list
+        // In place, no copy of the member's list, and the two keys hashed once.
+        journeys[j.playbook]?[j.member]?.replaceLast(sameEntryAs: j)
     }
 
     private mutating func schedule(_ j: Journey) {
@@ -122,4 +127,18 @@ private struct DueEntry: Comparable {
     var due: Timestamp
     var member: Int64
     static func < (a: DueEntry, b: DueEntry) -> Bool { (a.due, a.member) < (b.due, b.member) }
+}
+
+private extension Array where Element == Journey {
+    /// Replaces the last journey of `j`'s entry with `j`; nothing when there is none.
+    mutating func replaceLast(sameEntryAs j: Journey) {
+        if let k = lastIndex(where: { $0.entryKey == j.entryKey }) { self[k] = j }
+    }
+
+    /// Appends `j` unless the member already entered with its entry key; true when appended.
+    mutating func appendUnlessEntered(_ j: Journey) -> Bool {
+        if contains(where: { $0.entryKey == j.entryKey }) { return false }
+        append(j)
+        return true
+    }
 }

@@ -6,7 +6,7 @@ import CrescentLua
 ///
 /// A red packet is issued as an amount-off coupon of its first amount (type `red_packet`):
 /// the live ledger then holds the value the dry-run costed.
-public struct ResolvedOffer: Sendable {
+public final class ResolvedOffer: Sendable {
     /// The runtime's global offer id.
     public let id: Int
     public let declaration: OfferDeclaration

@@ -60,28 +60,70 @@ enum CRMPrelude {
     -- the field, while the member it was computed for is still the one being evaluated.
     local function number_problem(v, path)
       for f, x in next, v do
-        local where = path and (path .. "[" .. tostring(f) .. "]") or tostring(f)
         if math_type(x) == "float" then
-          if x ~= x then return "field `" .. where .. "` is not a number (NaN, e.g. from 0/0)" end
-          if x == huge or x == -huge then return "field `" .. where .. "` is infinite (e.g. from dividing by 0)" end
+          if x ~= x or x == huge or x == -huge then
+            local where = path and (path .. "[" .. tostring(f) .. "]") or tostring(f)
+            if x ~= x then return "field `" .. where .. "` is not a number (NaN, e.g. from 0/0)" end
+            return "field `" .. where .. "` is infinite (e.g. from dividing by 0)"
+          end
         elseif type(x) == "table" and path == nil then
-          local problem = number_problem(x, where)
+          local problem = number_problem(x, tostring(f))
           if problem then return problem end
         end
       end
+    end
+    -- key_of is slow to build for every member, and a formula hands out the same few
+    -- offers again and again: a flat spec (string keys; number, string or boolean values)
+    -- is first compared field by field with the offers of its kind it matched last. A match
+    -- is one key_of would also make (same type, same integer/float subtype, same sign of
+    -- zero, so the same text); anything else takes the key_of path.
+    local RECENT = 8
+    local recent = {}  -- kind -> { { fields = copy of a flat spec, n = field count, offer = o }, ... } newest first
+    local FLAT = { number = true, string = true, boolean = true }
+    local function matches(spec, entry)
+      local fields, n = entry.fields, 0
+      for f, v in next, spec do
+        local w = fields[f]
+        if w == nil or w ~= v or math_type(w) ~= math_type(v) then return false end
+        if v == 0 and math_type(v) == "float" and 1 / v ~= 1 / w then return false end
+        n = n + 1
+      end
+      return n == entry.n
+    end
+    local function recently_interned(kind, spec)
+      local list = recent[kind]
+      if list == nil then return nil end
+      for i = 1, #list do
+        local entry = list[i]
+        if matches(spec, entry) then return entry.offer end
+      end
+    end
+    local function remember(kind, spec, o)
+      local fields, n = {}, 0
+      for f, v in next, spec do
+        if type(f) ~= "string" or not FLAT[type(v)] then return end
+        fields[f] = v; n = n + 1
+      end
+      local list = recent[kind]
+      if list == nil then list = {}; recent[kind] = list end
+      for i = math.min(#list, RECENT - 1), 1, -1 do list[i + 1] = list[i] end
+      list[1] = { fields = fields, n = n, offer = o }
     end
     local function offer(kind)
       return function(spec)
         -- Errors carry no position: the host blames the innermost script frame, which
         -- keep_frame keeps on the stack even for `return coupon { ... }`.
         if type(spec) ~= "table" then error(kind .. " needs a table of fields: " .. kind .. " { ... }", 0) end
+        -- A match's values are those of a spec that was interned: finite, flat, no `$` field.
+        local again = recently_interned(kind, spec)
+        if again then return again end
         local problem = number_problem(spec)
         if problem then error(kind .. ": " .. problem, 0) end
         local ok, k = pcall(key_of, spec)
         if not ok then error(kind .. ": " .. tostring(k), 0) end
         k = kind .. k
         local found = interned[k]
-        if found then return found end
+        if found then remember(kind, spec, found); return found end
         local o = { ["$offer"] = kind, ["$id"] = #interned_list + 1, ["$line"] = script_line() }
         for f, v in next, spec do
           if type(f) == "string" and f:sub(1, 1) == "$" then error(kind .. ": field names starting with `$` are reserved", 0) end
@@ -90,6 +132,7 @@ enum CRMPrelude {
         genuine[o] = true
         interned[k] = o
         interned_list[#interned_list + 1] = o
+        remember(kind, spec, o)
         return o
       end
     end

@@ -28,8 +28,11 @@ final class MemberColumns {
         limits.pointee.memory_limit = 0
         let stack = LuaStack(L)
         lua_createtable(L, Int32(clamping: views.count), 0)
-        for (i, v) in views.enumerated() {
-            field.push(stack, v)
+        // Each view read in place from an array no call can change (a `let`): from the class's
+        // `var`, or through a buffer pointer, each view was copied whole for the call.
+        let views = self.views
+        for i in views.indices {
+            field.push(stack, views[i])
             lua_rawseti(L, -2, lua_Integer(i + 1))
         }
         let grown = max(0, limits.pointee.memory_used - before)
