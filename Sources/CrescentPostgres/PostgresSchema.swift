@@ -276,6 +276,18 @@ enum PostgresSchema {
             """,
             "CREATE INDEX member_changes_xid ON member_changes(xid)",
         ]),
+        // A launch writes each journey once, with its first step (SQLite's "v13 launches
+        // entering with their first step"): the launches whose members are still entering, so a
+        // relaunch after a crash enters whoever is not in yet. Older launches have no row.
+        ("v6 launches entering", [
+            """
+            CREATE TABLE launches_entering (
+              playbook TEXT NOT NULL,
+              entry_key TEXT NOT NULL,
+              started_at BIGINT NOT NULL,
+              PRIMARY KEY (playbook, entry_key))
+            """,
+        ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, under an advisory

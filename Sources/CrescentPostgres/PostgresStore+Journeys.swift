@@ -80,6 +80,28 @@ extension PostgresStore {
         }
     }
 
+    public func markLaunchEntering(playbook: String, entryKey: String, at now: Timestamp) throws {
+        try pool.withSession { s in
+            try s.execute("""
+                INSERT INTO launches_entering(playbook, entry_key, started_at) VALUES (\(playbook), \(entryKey), \(now.seconds))
+                ON CONFLICT DO NOTHING
+                """)
+        }
+    }
+
+    public func launchEntering(playbook: String, entryKey: String) throws -> Bool {
+        try pool.withSession { s in
+            try s.query("SELECT EXISTS(SELECT 1 FROM launches_entering WHERE playbook = \(playbook) AND entry_key = \(entryKey))")[0]
+                .decode(Bool.self)
+        }
+    }
+
+    public func markLaunchEntered(playbook: String, entryKey: String) throws {
+        try pool.withSession { s in
+            try s.execute("DELETE FROM launches_entering WHERE playbook = \(playbook) AND entry_key = \(entryKey)")
+        }
+    }
+
     public func saveJourneys(_ journeys: [Journey], at now: Timestamp) throws {
         guard !journeys.isEmpty else { return }
         try pool.transaction { s in for j in journeys { try Self.save(s, j, at: now) } }
@@ -138,23 +160,40 @@ extension PostgresStore {
 
     // MARK: - Rows
 
+    /// A journey's new position: by row id when it was read from the store; a journey never
+    /// written (a launch enters it with its first step) is inserted at it, or written over the
+    /// row its key already has.
     static func save(_ s: PostgresSession, _ j: Journey, at now: Timestamp) throws {
-        try s.execute("""
-            UPDATE journeys SET step = \(Int64(j.step)), next_due_at = \(j.nextDue?.seconds), state = \(j.state.rawValue),
-              exit_reason = \(j.exitReason), offer_variables_id = \(j.offerVariablesId), updated_at = \(now.seconds),
-              claimed_by = NULL, lease_until = NULL
-            WHERE playbook = \(j.playbook) AND member_id = \(j.member) AND entry_key = \(j.entryKey)
-            """)
+        if let id = j.rowId {
+            try s.execute("""
+                UPDATE journeys SET step = \(Int64(j.step)), next_due_at = \(j.nextDue?.seconds), state = \(j.state.rawValue),
+                  exit_reason = \(j.exitReason), offer_variables_id = \(j.offerVariablesId), updated_at = \(now.seconds),
+                  claimed_by = NULL, lease_until = NULL
+                WHERE id = \(id)
+                """)
+        } else {
+            try s.execute("""
+                INSERT INTO journeys(playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason,
+                  offer_variables_id, updated_at)
+                VALUES (\(j.playbook), \(j.member), \(j.entryKey), \(j.enteredAt.seconds), \(Int64(j.step)),
+                  \(j.nextDue?.seconds), \(j.state.rawValue), \(j.exitReason), \(j.offerVariablesId), \(now.seconds))
+                ON CONFLICT (playbook, member_id, entry_key) DO UPDATE SET step = excluded.step,
+                  next_due_at = excluded.next_due_at, state = excluded.state, exit_reason = excluded.exit_reason,
+                  offer_variables_id = excluded.offer_variables_id, updated_at = excluded.updated_at,
+                  claimed_by = NULL, lease_until = NULL
+                """)
+        }
     }
 
-    static let journeyColumns = "playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id"
+    static let journeyColumns = "playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id, id"
 
     static func journey(_ row: PostgresRow) throws -> Journey {
-        let (playbook, member, entry, entered, step, due, state, reason, variables) =
-            try row.decode((String, Int64, String, Int64, Int64, Int64?, String, String?, Int64?).self)
+        let (playbook, member, entry, entered, step, due, state, reason, variables, id) =
+            try row.decode((String, Int64, String, Int64, Int64, Int64?, String, String?, Int64?, Int64).self)
         return Journey(playbook: playbook, member: member, entryKey: entry, enteredAt: Timestamp(seconds: entered),
                        step: Int(step), nextDue: due.map { Timestamp(seconds: $0) },
-                       state: Journey.State(rawValue: state) ?? .exited, exitReason: reason, offerVariablesId: variables)
+                       state: Journey.State(rawValue: state) ?? .exited, exitReason: reason, offerVariablesId: variables,
+                       rowId: id)
     }
 }
 

@@ -31,13 +31,23 @@ public struct Journey: Sendable, Equatable {
     public var offerId: Int
     /// Where the journey's offer is interned in the store (message variables for reminders).
     public var offerVariablesId: Int64?
+    /// The store's row of this journey, when it was read from one: its position is then saved
+    /// by row id rather than looked up by its text key. Nil for a journey not written yet, whose
+    /// first save inserts it. Not part of equality (where the row is, not where the journey stands).
+    public var rowId: Int64?
 
     public init(playbook: String, member: Int64, entryKey: String, enteredAt: Timestamp, step: Int = 0,
                 nextDue: Timestamp?, state: State = .active, exitReason: String? = nil, offerId: Int = 0,
-                offerVariablesId: Int64? = nil) {
+                offerVariablesId: Int64? = nil, rowId: Int64? = nil) {
         self.playbook = playbook; self.member = member; self.entryKey = entryKey; self.enteredAt = enteredAt
         self.step = step; self.nextDue = nextDue; self.state = state; self.exitReason = exitReason
-        self.offerId = offerId; self.offerVariablesId = offerVariablesId
+        self.offerId = offerId; self.offerVariablesId = offerVariablesId; self.rowId = rowId
+    }
+
+    public static func == (a: Journey, b: Journey) -> Bool {
+        a.playbook == b.playbook && a.member == b.member && a.entryKey == b.entryKey && a.enteredAt == b.enteredAt
+            && a.step == b.step && a.nextDue == b.nextDue && a.state == b.state && a.exitReason == b.exitReason
+            && a.offerId == b.offerId && a.offerVariablesId == b.offerVariablesId
     }
 
     public var isOpen: Bool { state == .active }

@@ -68,6 +68,15 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// - returns: the journeys started.
     @discardableResult
     public mutating func enter(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
+        let fresh = try entrants(members, at: at, entryKey: entryKey)
+        try recorder.begin(fresh)
+        log.noteEntered(fresh.count, on: at.day)
+        return fresh
+    }
+
+    /// The journeys `enter` would start, not written yet: members not in an open journey, whom
+    /// re-entry lets in, who did not enter with the same key before.
+    func entrants(_ members: [Int32], at: Timestamp, entryKey: (Int64) -> String) throws -> [Journey] {
         guard !members.isEmpty, let firstDue = plan.due(step: 0, enteredAt: at) else { return [] }
         let ids = members.map { memberIds[Int($0)] }
         let latest = try recorder.latestJourneys(playbook: plan.name, members: ids)
@@ -78,8 +87,6 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
             if previous?.entryKey == key || !plan.mayEnter(after: previous, at: at) { continue }
             fresh.append(Journey(playbook: plan.name, member: id, entryKey: key, enteredAt: at, nextDue: firstDue))
         }
-        try recorder.begin(fresh)
-        log.noteEntered(fresh.count, on: at.day)
         return fresh
     }
 
@@ -143,7 +150,7 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
     /// The journeys deciding are named by their index in `due` and steps are read in place
     /// (`steps[k].…`): a batch copies a journey once, into its outcome, not at every stage
     /// (a 10M dry-run decides 1.9 M first steps).
-    private mutating func run(_ due: [Journey], now: Timestamp) throws {
+    mutating func run(_ due: [Journey], now: Timestamp) throws {
         var moved: [Journey] = []          // position changes with nothing to write
         var deciding: [(n: Int, member: Int32)] = []
         let times = due.map { simulated ? ($0.nextDue ?? now) : now }

@@ -81,9 +81,17 @@ public struct LiveJourneys {
         let (audience, _) = try PlaybookAudience.audience(context, plan.playbook)
         var engine = executor(plan, members: members, allHistory: members == nil && audience.count > 1_000)
         // A chunk of a run enters its own members (entering is idempotent per member); a whole
-        // launch that happened already enters no one.
-        let launched = members == nil ? try store.journeyEntryExists(playbook: name, entryKey: entryKey) : false
-        let entered = launched ? [] : try engine.enter(audience.indices, at: at, entryKey: { _ in entryKey })
+        // launch that happened already enters no one. Members enter batch by batch with their
+        // first step, so a whole launch is marked while they do: one cut short enters the rest.
+        let whole = members == nil
+        let resumed = whole ? try store.launchEntering(playbook: name, entryKey: entryKey) : false
+        let launched = whole && !resumed ? try store.journeyEntryExists(playbook: name, entryKey: entryKey) : false
+        var entered: [Journey] = []
+        if !launched {
+            if whole { try store.markLaunchEntering(playbook: name, entryKey: entryKey, at: clock.now()) }
+            entered = try engine.enterWithFirstStep(audience.indices, at: at, entryKey: { _ in entryKey })
+            if whole { try store.markLaunchEntered(playbook: name, entryKey: entryKey) }
+        }
         try engine.advance(to: at)
         return JourneyRunResult(playbook: name, at: at, targeted: audience.count, entered: entered.count, log: engine.log)
     }
@@ -112,7 +120,9 @@ public struct LiveJourneys {
             keys[e.member] = e.entryKey
             targeted.append(i)
         }
-        let entered = Set(try engine.enter(targeted, at: at, entryKey: { keys[$0]! }).map(\.member))
+        // Each journey is written once, with its first step (an event re-processed after a crash
+        // enters only whoever has no journey of its entry key yet).
+        let entered = Set(try engine.enterWithFirstStep(targeted, at: at, entryKey: { keys[$0]! }).map(\.member))
         // Due steps run only for the members the scene reached, as for one event alone.
         engine.recorder.members = Array(keys.keys)
         if !targeted.isEmpty { try engine.advance(to: at) }

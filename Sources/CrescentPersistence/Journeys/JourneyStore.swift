@@ -25,9 +25,19 @@ public protocol JourneyStore: AnyObject, Sendable {
     func journeys(member: Int64) throws -> [Journey]
     /// True when some member already entered `playbook` with `entryKey` (a launch that happened).
     func journeyEntryExists(playbook: String, entryKey: String) throws -> Bool
+    /// Marks a whole launch of `playbook` as entering: its members enter batch by batch, each
+    /// journey written with its first step, so until ``markLaunchEntered(playbook:entryKey:)``
+    /// a relaunch must enter whoever is not in yet. Marking twice is a no-op.
+    func markLaunchEntering(playbook: String, entryKey: String, at now: Timestamp) throws
+    /// True while a launch marked entering has not been marked entered (it was cut short).
+    func launchEntering(playbook: String, entryKey: String) throws -> Bool
+    /// Every member of the launch entered: a relaunch enters no one.
+    func markLaunchEntered(playbook: String, entryKey: String) throws
     /// Starts journeys in one transaction; an existing (playbook, member, entry key) is left as it is.
     func beginJourneys(_ journeys: [Journey], at now: Timestamp) throws
-    /// Writes journeys' positions (step, due time, state, offer) in one transaction.
+    /// Writes journeys' positions (step, due time, state, offer) in one transaction: by row id
+    /// when the journey was read from the store, else inserted at that position (or written
+    /// over the row its key already has).
     func saveJourneys(_ journeys: [Journey], at now: Timestamp) throws
     /// Ends the member's open journeys of `playbook`; true when one was open.
     @discardableResult

@@ -2,6 +2,7 @@ import CrescentCore
 import CrescentPersistence
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Writes the rows of issuing decisions with prepared statements, inside a transaction
 /// the caller owns: coupon ledger, points ledger, a `pending` delivery per issue, and a
@@ -22,6 +23,10 @@ struct IssueLedgerWriter {
     private let delivery: RawStatement
     private let suppression: RawStatement
     private let points: RawStatement
+    private let couponTexts = StickyTexts(parameters: 15)
+    private let deliveryTexts = StickyTexts(parameters: 15)
+    private let suppressionTexts = StickyTexts(parameters: 8)
+    private let keys = IssueKeyBuilder()
 
     init(_ db: Database, scope: IssueScope) throws {
         self.scope = scope
@@ -58,44 +63,44 @@ struct IssueLedgerWriter {
     @discardableResult
     func write(_ db: Database, member: Member, request: GuardRequest, offer: IssueOffer,
                       decision: GuardDecision, at now: Timestamp, variant: String? = nil) throws -> Bool {
-        let key = scope.key(member: member.id)
+        let key = keys.key(scope, member: member.id)
         switch decision {
         case .suppress(let reason):
-            bindScope(suppression, key, member.id)
-            suppression.bind(6, reason.code)
+            bindScope(suppression, suppressionTexts, key, member.id)
+            suppressionTexts.bind(suppression, 6, reason.code)
             suppression.bind(7, now.seconds)
-            suppression.bind(8, variant)
+            suppressionTexts.bind(suppression, 8, variant)
             try suppression.run(db)
-            return db.changesCount > 0
+            return Self.changed(db)
         case .issue(let channel):
             let localDay = now.adding(seconds: Int64(member.utcOffsetMinutes) * 60).day
-            bindScope(delivery, key, member.id)
-            delivery.bind(6, channel)
+            bindScope(delivery, deliveryTexts, key, member.id)
+            deliveryTexts.bind(delivery, 6, channel)
             delivery.bind(7, now.seconds)
-            delivery.bind(8, request.campaign)
-            delivery.bind(9, request.businessLine)
-            delivery.bind(10, request.couponType)
-            delivery.bind(11, request.source.rawValue)
+            deliveryTexts.bind(delivery, 8, request.campaign)
+            deliveryTexts.bind(delivery, 9, request.businessLine)
+            deliveryTexts.bind(delivery, 10, request.couponType)
+            deliveryTexts.bind(delivery, 11, request.source.rawValue)
             delivery.bind(12, Int64(localDay.index))
             delivery.bind(13, request.costPerIssue.minorUnits)
             delivery.bind(14, offer.variablesId)
-            delivery.bind(15, variant)
+            deliveryTexts.bind(delivery, 15, variant)
             try delivery.run(db)
-            guard db.changesCount > 0 else { return false }
+            guard Self.changed(db) else { return false }
             if let (spec, specId) = offer.coupon {
                 let issued = IssuedCoupon(spec: spec, member: member, issuedAt: now)
                 let validUntil = Timestamp(day: issued.expiresOn).adding(seconds: -Int64(member.utcOffsetMinutes) * 60)
-                bindScope(coupon, key, member.id)
-                coupon.bind(6, request.campaign)
-                coupon.bind(7, spec.type)
-                coupon.bind(8, channel)
-                coupon.bind(9, spec.source.rawValue)
+                bindScope(coupon, couponTexts, key, member.id)
+                couponTexts.bind(coupon, 6, request.campaign)
+                couponTexts.bind(coupon, 7, spec.type)
+                couponTexts.bind(coupon, 8, channel)
+                couponTexts.bind(coupon, 9, spec.source.rawValue)
                 coupon.bind(10, now.seconds)
                 coupon.bind(11, validUntil.seconds)
                 coupon.bind(12, request.costPerIssue.minorUnits)
                 coupon.bind(13, specId)
                 coupon.bind(14, member.utcOffsetMinutes)
-                coupon.bind(15, variant)
+                couponTexts.bind(coupon, 15, variant)
                 try coupon.run(db)
             }
             if let (award, days) = offer.points {
@@ -115,11 +120,46 @@ struct IssueLedgerWriter {
         }
     }
 
-    private func bindScope(_ s: RawStatement, _ key: String, _ member: Int64) {
+    private func bindScope(_ s: RawStatement, _ texts: StickyTexts, _ key: String, _ member: Int64) {
         s.bind(1, key)
-        s.bind(2, scope.runId)
-        s.bind(3, scope.playbook)
+        texts.bind(s, 2, scope.runId)
+        texts.bind(s, 3, scope.playbook)
         s.bind(4, scope.step)
         s.bind(5, member)
     }
+
+    /// Whether the last statement changed a row: `sqlite3_changes` straight, without GRDB's
+    /// check of the calling queue on every read of `changesCount`.
+    @inline(__always) private static func changed(_ db: Database) -> Bool { sqlite3_changes(db.sqliteConnection) > 0 }
 }
+
+/// Idempotency keys of a run of writes: `IssueScope.key(member:)` builds the prefix by
+/// interpolation and pads the member through two more strings for every row; here the prefix
+/// is kept while the scope stays the same and a padded member id is written in place.
+final class IssueKeyBuilder {
+    private var scope: IssueScope?
+    private var prefix: [UInt8] = []
+    /// Ids with at most ``IssueScope/paddedWidth`` digits: the ones `.padded` pads.
+    private static let paddedLimit: Int64 = 1_000_000_000_000
+
+    /// The same key as `scope.key(member:)`.
+    func key(_ scope: IssueScope, member: Int64) -> String {
+        guard scope.keyFormat == .padded, member >= 0, member < Self.paddedLimit else { return scope.key(member: member) }
+        if self.scope != scope {
+            self.scope = scope
+            prefix = Array(scope.keyPrefix.utf8)
+        }
+        let width = IssueScope.paddedWidth
+        return String(unsafeUninitializedCapacity: prefix.count + width) { out in
+            var i = 0
+            for byte in prefix { out[i] = byte; i += 1 }
+            var rest = member
+            for k in stride(from: i + width - 1, through: i, by: -1) {
+                out[k] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            return i + width
+        }
+    }
+}
+

@@ -107,4 +107,26 @@ extension CrescentStore {
                               arguments: [playbook, entryKey]) ?? false
         }
     }
+
+    public func markLaunchEntering(playbook: String, entryKey: String, at now: Timestamp) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO launches_entering(playbook, entry_key, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [playbook, entryKey, now.seconds])
+        }
+    }
+
+    public func launchEntering(playbook: String, entryKey: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM launches_entering WHERE playbook = ? AND entry_key = ?)",
+                              arguments: [playbook, entryKey]) ?? false
+        }
+    }
+
+    public func markLaunchEntered(playbook: String, entryKey: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM launches_entering WHERE playbook = ? AND entry_key = ?",
+                           arguments: [playbook, entryKey])
+        }
+    }
 }

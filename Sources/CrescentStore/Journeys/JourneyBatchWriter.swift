@@ -19,6 +19,7 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
     public let offers: OfferInternCache
     private let allHistory: Bool
     private var guards: StoreGuardState?
+    private var lastOffer: (key: String, offer: IssueOffer)?
 
     public init(store: CrescentStore, allHistory: Bool, offers: OfferInternCache = OfferInternCache()) {
         self.store = store; self.allHistory = allHistory; self.offers = offers
@@ -38,8 +39,8 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
                 // The state moves into the batch rather than being copied (a copy of every
                 // member's history per batch cost more than the batch's inserts); a batch that
                 // throws leaves `guards` nil, so the next one reloads what the store committed.
-                var state = guards!
-                guards = nil
+                // `take()`: moved out, not retained by a copy and released by `guards = nil`.
+                var state = guards.take()!
                 try state.refreshReservations(db, campaigns: campaigns)
                 var writer = try IssueLedgerWriter(db, scope: IssueScope(runId: "", playbook: ""))
                 var keyFormats = try IssueKeyFormats(db)
@@ -73,8 +74,16 @@ public final class JourneyBatchWriter: JourneyBatchCommitter {
         }
     }
 
-    /// The ledger form of an offer, interned once per cache key.
+    /// The ledger form of an offer, interned once per cache key. The last one is kept here: a
+    /// batch is nearly always one offer, asked for per issue (the shared cache takes a lock).
     private func intern(_ o: (cacheKey: String, grant: OfferGrant, variables: [String: String]), _ db: Database) throws -> IssueOffer {
+        if let last = lastOffer, last.key == o.cacheKey { return last.offer }
+        let issue = try internShared(o, db)
+        lastOffer = (o.cacheKey, issue)
+        return issue
+    }
+
+    private func internShared(_ o: (cacheKey: String, grant: OfferGrant, variables: [String: String]), _ db: Database) throws -> IssueOffer {
         if let cached = offers.get(o.cacheKey) { return cached }
         var issue: IssueOffer
         switch o.grant {

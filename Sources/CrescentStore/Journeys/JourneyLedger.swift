@@ -45,7 +45,7 @@ enum JourneyLedger {
     /// temporary B-tree per member, the costliest part of entering a launch.
     static func latest(_ db: Database, playbook: String, members: [Int64]) throws -> [Int64: Journey] {
         var out: [Int64: Journey] = [:]
-        let s = try RawStatement(db, "SELECT \(columns), id FROM journeys WHERE playbook = ?1 AND member_id = ?2")
+        let s = try RawStatement(db, "SELECT \(columns) FROM journeys WHERE playbook = ?1 AND member_id = ?2")
         s.bind(1, playbook)
         for m in members {
             s.bind(2, m)
@@ -92,23 +92,44 @@ enum JourneyLedger {
         }
     }
 
-    /// Writes journeys' positions (step, due time, state, offer) with one prepared statement:
-    /// a batch saves thousands.
+    /// Writes journeys' positions (step, due time, state, offer) with prepared statements: a
+    /// batch saves thousands.
+    ///
+    /// A journey read from the store carries its row id and is updated by it (the integer
+    /// primary key, not a probe of the `(playbook, member_id, entry_key)` text index). A journey
+    /// without one was never written: a launch enters it in the same transaction as its first
+    /// step, so it is inserted once at its position after that step. Should its key exist after
+    /// all (another process entered it meanwhile), the position is written over it, as an
+    /// update by key would.
     struct PositionWriter {
         private let update: RawStatement
+        private let insert: RawStatement
+        private let updateTexts = StickyTexts(parameters: 7)
+        private let insertTexts = StickyTexts(parameters: 10)
 
         init(_ db: Database) throws {
             update = try RawStatement(db, """
                 UPDATE journeys SET step = ?1, next_due_at = ?2, state = ?3, exit_reason = ?4, offer_variables_id = ?5,
-                  updated_at = ?6 WHERE playbook = ?7 AND member_id = ?8 AND entry_key = ?9
+                  updated_at = ?6 WHERE id = ?7
+                """)
+            insert = try RawStatement(db, """
+                INSERT INTO journeys(step, next_due_at, state, exit_reason, offer_variables_id, updated_at,
+                  playbook, member_id, entry_key, entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                ON CONFLICT(playbook, member_id, entry_key) DO UPDATE SET step = ?1, next_due_at = ?2, state = ?3,
+                  exit_reason = ?4, offer_variables_id = ?5, updated_at = ?6
                 """)
         }
 
         func save(_ db: Database, _ j: Journey, at now: Timestamp) throws {
-            update.bind(1, j.step); update.bind(2, j.nextDue?.seconds); update.bind(3, j.state.rawValue)
-            update.bind(4, j.exitReason); update.bind(5, j.offerVariablesId); update.bind(6, now.seconds)
-            update.bind(7, j.playbook); update.bind(8, j.member); update.bind(9, j.entryKey)
-            try update.run(db)
+            let (s, texts) = j.rowId == nil ? (insert, insertTexts) : (update, updateTexts)
+            s.bind(1, j.step); s.bind(2, j.nextDue?.seconds); texts.bind(s, 3, j.state.rawValue)
+            texts.bind(s, 4, j.exitReason); s.bind(5, j.offerVariablesId); s.bind(6, now.seconds)
+            if let id = j.rowId {
+                s.bind(7, id)
+            } else {
+                texts.bind(s, 7, j.playbook); s.bind(8, j.member); texts.bind(s, 9, j.entryKey); s.bind(10, j.enteredAt.seconds)
+            }
+            try s.run(db)
         }
     }
 
@@ -146,7 +167,7 @@ enum JourneyLedger {
 
     /// The columns ``journey(_:)`` reads, in its order.
     private static let columns = """
-        playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id
+        playbook, member_id, entry_key, entered_at, step, next_due_at, state, exit_reason, offer_variables_id, id
         """
 
     /// The journey on the statement's current row (selected as ``columns``).
@@ -155,6 +176,6 @@ enum JourneyLedger {
                 enteredAt: Timestamp(seconds: s.int(3)), step: Int(s.int(4)),
                 nextDue: s.isNull(5) ? nil : Timestamp(seconds: s.int(5)),
                 state: Journey.State(rawValue: s.text(6) ?? "") ?? .exited, exitReason: s.text(7),
-                offerVariablesId: s.isNull(8) ? nil : s.int(8))
+                offerVariablesId: s.isNull(8) ? nil : s.int(8), rowId: s.int(9))
     }
 }

@@ -100,6 +100,7 @@ extension CrescentStore {
         registerIssuingSpeedMigration(&m)
         registerIssueWritesMigration(&m)
         registerMemberChangesMigration(&m)
+        registerLaunchEntryMigration(&m)
         return m
     }
 }

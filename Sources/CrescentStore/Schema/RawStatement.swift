@@ -90,3 +90,28 @@ struct RawStatement {
 
 /// SQLITE_TRANSIENT: SQLite copies the bound bytes before the call returns.
 private let rawTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Text parameters of one prepared statement that stay bound while they do not change.
+///
+/// Binding text makes SQLite copy it (`SQLITE_TRANSIENT`: an allocation, a copy and a free
+/// per value); a batch binds the same run, playbook, campaign and channel for every row. A
+/// binding outlives `sqlite3_reset`, so an unchanged value is left as it is. Every text bind of
+/// the statement's parameters handed to a `StickyTexts` must go through it.
+final class StickyTexts {
+    private var last: [String?]
+    private var bound: [Bool]
+
+    init(parameters: Int) {
+        last = Array(repeating: nil, count: parameters + 1)
+        bound = Array(repeating: false, count: parameters + 1)
+    }
+
+    @inline(__always) func bind(_ s: RawStatement, _ i: Int32, _ v: String?) {
+        let k = Int(i)
+        if bound[k], last[k] == v { return }
+        s.bind(i, v)
+        last[k] = v
+        bound[k] = true
+    }
+}
+
