@@ -163,11 +163,10 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
         let holds = Dictionary(uniqueKeysWithValues: zip(conditioned, held))
         let waiting = due.indices.filter { steps[due[$0].step].wait != nil }
         let answered = Dictionary(uniqueKeysWithValues: zip(waiting, try answeredWhileWaiting(waiting.map { (due[$0], times[$0]) })))
-        let deadlines = plan.playbook.schedule.withinDays != nil
         for n in due.indices {
             let at = times[n], k = due[n].step
             guard let i = indexById[due[n].member] else { moved.append(Self.closed(due[n], "unknown_member")); continue }
-            if deadlines, let deadline = plan.deadline(enteredAt: due[n].enteredAt), at > deadline {
+            if let deadline = plan.deadline(enteredAt: due[n].enteredAt), at > deadline {
                 moved.append(Self.closed(due[n], JourneyExit.expired)); continue
             }
             if exitsOnPayment, paid[n] {
@@ -254,9 +253,9 @@ public struct JourneyExecutor<Recorder: JourneyRecorder> {
                 } else {
                     j = plan.moved(j, steps[step].next, at: at)
                 }
-                let variant = steps[step].split?.name(for: member.id)
                 outcomes.append(StepOutcome(journey: j, member: member, step: step, decision: decision,
-                                            request: current!.pipeline.request, offer: w.offer, variant: variant))
+                                            request: current!.pipeline.request, offer: w.offer,
+                                            variant: plan.variant(step: step, member: member.id)))
             }
             decided = outcomes
             return outcomes

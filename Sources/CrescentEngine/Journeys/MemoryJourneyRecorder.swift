@@ -93,13 +93,14 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     }
 
     public mutating func save(_ moved: [Journey]) throws {
-        for j in moved { replace(j); schedule(j) }
+        for j in moved { place(j) }
     }
 
     public mutating func commit(members: [Int64], at: Timestamp, campaigns: [String],
                                 _ decide: (inout InMemoryGuardState) throws -> [StepOutcome]) throws {
         let outcomes = try decide(&guards)
-        for k in outcomes.indices { replace(outcomes[k].journey); schedule(outcomes[k].journey) }
+        // Read in place: `save(outcomes.map(\.journey))` built an array of the batch's journeys.
+        for k in outcomes.indices { place(outcomes[k].journey) }
     }
 
     public func purchased(member: Int64, from: Timestamp, to: Timestamp) throws -> Bool {
@@ -110,6 +111,9 @@ public struct MemoryJourneyRecorder: JourneyRecorder {
     public func redeemed(journey: Journey, before: Timestamp) throws -> Bool {
         redemptions[Self.key(journey)].map { $0 < before } ?? false
     }
+
+    /// A journey's new position: replaced in its member's list and, while open, due again.
+    private mutating func place(_ j: Journey) { replace(j); schedule(j) }
 
     private mutating func replace(_ j: Journey) {
         // In place, no copy of the member's list, and the two keys hashed once.
